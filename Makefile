@@ -1,0 +1,42 @@
+# balcão — see README.md. Only Go is needed; the end-to-end tests also use tmux and openssh-client.
+GO       ?= go
+BIN      := bin/balcao
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 30s
+
+.PHONY: run test build bench lint fuzz clean
+
+## run: the console on the embedded sandbox and demo directory (no network, no config needed)
+run:
+	$(GO) run ./cmd/balcao
+
+## test: vet and the whole suite with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## build: bin/balcao
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/balcao
+
+## bench: speed and memory figures (builds and caches a 1,000,000-beneficiary directory the first time)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./server/ ./ui/... ./model/ | tee bench.out
+	@echo; echo "== figures =="; grep -E '^Benchmark' bench.out
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: each fuzz target for $(FUZZTIME)
+fuzz:
+	@for pkg in ./model ./server; do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin bench.out

@@ -1,0 +1,403 @@
+// Package config holds balcão's one Config value: defaults ← file ($XDG_CONFIG_HOME/balcao/config.toml or
+// --config) ← BALCAO_* environment ← flags, validated at load with messages that name the bad key.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Duration is a time.Duration written as "10s", "200ms" or "1h" in the file and the environment.
+type Duration struct{ time.Duration }
+
+// UnmarshalText reads a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("duração inválida %q (use por exemplo 10s, 500ms, 2m)", string(b))
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.Duration.String()), nil }
+
+// Config is everything balcão is told.
+type Config struct {
+	TOTVS      TOTVS          `toml:"totvs"`
+	Mosia      Mosia          `toml:"mosia"`
+	DB         string         `toml:"db"`         // the directory database file
+	OutboxDB   string         `toml:"outbox_db"`  // the outbox database file (default: next to the directory)
+	Attendant  string         `toml:"atendente"`  // the local attendant's id (default: the OS user)
+	Server     Server         `toml:"server"`     // the buscaBeneficiarios service
+	SSH        SSH            `toml:"ssh"`        // balcao ssh
+	Outbox     Outbox         `toml:"outbox"`     // delivery of occurrences
+	Sandbox    Sandbox        `toml:"sandbox"`    // the embedded sandbox (demo mode)
+	Log        Log            `toml:"log"`        // where the log goes
+	Catalogue  Catalogue      `toml:"catalogo"`   // occurrence types, subjects, forms
+	Attendants map[string]int `toml:"atendentes"` // attendant id (SSH user) → Mosia idAtendente
+
+	// Source records where the file came from ("" when none was read).
+	Source string `toml:"-"`
+}
+
+// TOTVS is the TOTVS Saúde Planos (Protheus REST) upstream.
+type TOTVS struct {
+	URL      string   `toml:"url"` // …/rest
+	User     string   `toml:"user"`
+	Password string   `toml:"password"`
+	Auth     string   `toml:"auth"` // "basic" or "oauth2"
+	TenantID string   `toml:"tenant_id"`
+	Timeout  Duration `toml:"timeout"`
+	Retries  int      `toml:"retries"`
+	PageSize int      `toml:"page_size"`
+	MaxPages int      `toml:"max_pages"`
+}
+
+// Mosia is the Mosia Omnichannel upstream.
+type Mosia struct {
+	URL             string   `toml:"url"`
+	Token           string   `toml:"token"`
+	Timeout         Duration `toml:"timeout"`
+	Retries         int      `toml:"retries"`
+	TotalProtocolos int      `toml:"total_protocolos"`
+}
+
+// Server is the buscaBeneficiarios service.
+type Server struct {
+	Addr         string   `toml:"addr"`
+	Prefix       string   `toml:"prefix"`
+	SecretHeader string   `toml:"secret_header"`
+	Secret       string   `toml:"secret"`
+	AuthUser     string   `toml:"auth_user"`
+	AuthPassword string   `toml:"auth_password"`
+	TokenTTL     Duration `toml:"token_ttl"`
+	MaxResults   int      `toml:"max_results"`
+	Disabled     bool     `toml:"disabled"` // the console does not start it
+}
+
+// SSH is balcao ssh.
+type SSH struct {
+	Addr           string   `toml:"addr"`
+	HostKey        string   `toml:"host_key"`
+	AuthorizedKeys string   `toml:"authorized_keys"`
+	MaxSessions    int      `toml:"max_sessions"`
+	IdleTimeout    Duration `toml:"idle_timeout"`
+}
+
+// Outbox is how occurrences are retried.
+type Outbox struct {
+	MinBackoff  Duration `toml:"min_backoff"`
+	MaxBackoff  Duration `toml:"max_backoff"`
+	MaxAttempts int      `toml:"max_attempts"`
+}
+
+// Sandbox is the embedded emulator used when no upstream is configured.
+type Sandbox struct {
+	Beneficiaries int      `toml:"beneficiaries"`
+	Seed          int64    `toml:"seed"`
+	Latency       Duration `toml:"latency"`
+}
+
+// Log is where the log file lives.
+type Log struct {
+	File  string `toml:"file"`
+	Debug bool   `toml:"debug"`
+}
+
+// Demo reports whether no upstream is configured: the console then runs on the embedded sandbox and demo directory.
+func (c *Config) Demo() bool { return c.TOTVS.URL == "" && c.Mosia.URL == "" }
+
+// Default returns the defaults, with paths under the XDG directories.
+func Default() *Config {
+	return &Config{
+		TOTVS:     TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
+		Mosia:     Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
+		DB:        filepath.Join(DataDir(), "diretorio.db"),
+		Server:    Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
+		SSH:       SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
+		Outbox:    Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0},
+		Sandbox:   Sandbox{Beneficiaries: 20000, Seed: 1},
+		Log:       Log{File: filepath.Join(StateDir(), "balcao.log")},
+		Catalogue: DefaultCatalogue(),
+	}
+}
+
+// Path returns the config file path: explicit, else $XDG_CONFIG_HOME/balcao/config.toml.
+func Path(explicit string) string {
+	if explicit != "" {
+		return explicit
+	}
+	return filepath.Join(xdg("XDG_CONFIG_HOME", ".config"), "balcao", "config.toml")
+}
+
+// DataDir is $XDG_DATA_HOME/balcao.
+func DataDir() string { return filepath.Join(xdg("XDG_DATA_HOME", ".local/share"), "balcao") }
+
+// StateDir is $XDG_STATE_HOME/balcao (logs).
+func StateDir() string { return filepath.Join(xdg("XDG_STATE_HOME", ".local/state"), "balcao") }
+
+// CacheDir is $XDG_CACHE_HOME/balcao (the demo directory).
+func CacheDir() string { return filepath.Join(xdg("XDG_CACHE_HOME", ".cache"), "balcao") }
+
+func xdg(env, fallback string) string {
+	if v := os.Getenv(env); v != "" && filepath.IsAbs(v) {
+		return v
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		home = os.TempDir()
+	}
+	return filepath.Join(home, fallback)
+}
+
+// Error is a configuration problem, naming the key and what to do.
+type Error struct {
+	Key    string // e.g. "totvs.url" or "BALCAO_TOTVS_URL"
+	Reason string // pt-BR
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("configuração %s: %s", e.Key, e.Reason) }
+
+// Load reads defaults ← file ← environment. explicitPath "" means the XDG path, whose absence is fine;
+// an explicit path that does not exist is an error. Flags are applied by the caller, then Validate.
+func Load(explicitPath string, environ []string) (*Config, error) {
+	c := Default()
+	p := Path(explicitPath)
+	b, err := os.ReadFile(p)
+	switch {
+	case err == nil:
+		dec := toml.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(c); err != nil {
+			return nil, fileError(p, err)
+		}
+		c.Source = p
+	case errors.Is(err, os.ErrNotExist) && explicitPath == "":
+	default:
+		return nil, &Error{Key: "--config", Reason: fmt.Sprintf("não foi possível ler %s: %v", p, err)}
+	}
+	if err := c.applyEnv(environ); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func fileError(path string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		key := strings.Join(strict.Errors[0].Key(), ".")
+		return &Error{Key: key, Reason: fmt.Sprintf("chave desconhecida em %s (confira a grafia; veja `balcao info` e o README)", path)}
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, col := de.Position()
+		return &Error{Key: strings.Join(de.Key(), "."), Reason: fmt.Sprintf("%s linha %d coluna %d: %s", path, row, col, de.Error())}
+	}
+	return &Error{Key: path, Reason: err.Error()}
+}
+
+// EnvVar documents one BALCAO_* variable.
+type EnvVar struct {
+	Name string
+	Help string // pt-BR
+	set  func(c *Config, v string) error
+}
+
+func str(p func(c *Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func integer(p func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("número inteiro inválido %q", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func dur(p func(c *Config) *Duration) func(*Config, string) error {
+	return func(c *Config, v string) error { return p(c).UnmarshalText([]byte(v)) }
+}
+
+func boolean(p func(c *Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("use true ou false, não %q", v)
+		}
+		*p(c) = b
+		return nil
+	}
+}
+
+// EnvVars lists every BALCAO_* variable balcão reads (the README lists the same).
+var EnvVars = []EnvVar{
+	{"BALCAO_TOTVS_URL", "URL base do TOTVS (…/rest); vazio = demonstração", str(func(c *Config) *string { return &c.TOTVS.URL })},
+	{"BALCAO_TOTVS_USER", "usuário do TOTVS", str(func(c *Config) *string { return &c.TOTVS.User })},
+	{"BALCAO_TOTVS_PASSWORD", "senha do TOTVS", str(func(c *Config) *string { return &c.TOTVS.Password })},
+	{"BALCAO_TOTVS_AUTH", "basic ou oauth2", str(func(c *Config) *string { return &c.TOTVS.Auth })},
+	{"BALCAO_TOTVS_TENANT_ID", "cabeçalho tenantId (empresa,filial), opcional", str(func(c *Config) *string { return &c.TOTVS.TenantID })},
+	{"BALCAO_TOTVS_TIMEOUT", "tempo máximo de cada chamada ao TOTVS", dur(func(c *Config) *Duration { return &c.TOTVS.Timeout })},
+	{"BALCAO_MOSIA_URL", "URL base do Mosia; vazio = demonstração", str(func(c *Config) *string { return &c.Mosia.URL })},
+	{"BALCAO_MOSIA_TOKEN", "token do cliente Mosia (cabeçalho Authorization)", str(func(c *Config) *string { return &c.Mosia.Token })},
+	{"BALCAO_MOSIA_TIMEOUT", "tempo máximo de cada chamada ao Mosia", dur(func(c *Config) *Duration { return &c.Mosia.Timeout })},
+	{"BALCAO_DB", "arquivo SQLite do diretório de beneficiários", str(func(c *Config) *string { return &c.DB })},
+	{"BALCAO_OUTBOX_DB", "arquivo SQLite das ocorrências pendentes", str(func(c *Config) *string { return &c.OutboxDB })},
+	{"BALCAO_ATTENDANT", "identificação do atendente local", str(func(c *Config) *string { return &c.Attendant })},
+	{"BALCAO_SERVER_ADDR", "endereço do serviço buscaBeneficiarios", str(func(c *Config) *string { return &c.Server.Addr })},
+	{"BALCAO_SERVER_PREFIX", "prefixo do caminho (…/buscaBeneficiarios)", str(func(c *Config) *string { return &c.Server.Prefix })},
+	{"BALCAO_SERVER_SECRET", "segredo do cabeçalho estático exigido do Mosia", str(func(c *Config) *string { return &c.Server.Secret })},
+	{"BALCAO_SERVER_SECRET_HEADER", "nome do cabeçalho do segredo (padrão Authorization)", str(func(c *Config) *string { return &c.Server.SecretHeader })},
+	{"BALCAO_SERVER_AUTH_USER", "usuário de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthUser })},
+	{"BALCAO_SERVER_AUTH_PASSWORD", "senha de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthPassword })},
+	{"BALCAO_SERVER_DISABLED", "true: o console não sobe o serviço de busca", boolean(func(c *Config) *bool { return &c.Server.Disabled })},
+	{"BALCAO_SSH_ADDR", "endereço do servidor SSH", str(func(c *Config) *string { return &c.SSH.Addr })},
+	{"BALCAO_SSH_AUTHORIZED_KEYS", "arquivo authorized_keys dos atendentes", str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
+	{"BALCAO_SSH_HOST_KEY", "chave do host SSH (gerada uma vez)", str(func(c *Config) *string { return &c.SSH.HostKey })},
+	{"BALCAO_SANDBOX_BENEFICIARIES", "tamanho do diretório de demonstração", integer(func(c *Config) *int { return &c.Sandbox.Beneficiaries })},
+	{"BALCAO_LOG", "arquivo de log", str(func(c *Config) *string { return &c.Log.File })},
+	{"BALCAO_DEBUG", "true: log detalhado", boolean(func(c *Config) *bool { return &c.Log.Debug })},
+}
+
+func (c *Config) applyEnv(environ []string) error {
+	env := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "BALCAO_") {
+			env[k] = v
+		}
+	}
+	for _, ev := range EnvVars {
+		v, ok := env[ev.Name]
+		if !ok {
+			continue
+		}
+		if err := ev.set(c, v); err != nil {
+			return &Error{Key: ev.Name, Reason: err.Error()}
+		}
+	}
+	return nil
+}
+
+// Validate checks the whole value and names the first bad key.
+func (c *Config) Validate() error {
+	checkURL := func(key, v string) error {
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{Key: key, Reason: fmt.Sprintf("URL inválida %q: use http(s)://host[:porta]/caminho", v)}
+		}
+		return nil
+	}
+	if err := checkURL("totvs.url", c.TOTVS.URL); err != nil {
+		return err
+	}
+	if err := checkURL("mosia.url", c.Mosia.URL); err != nil {
+		return err
+	}
+	if (c.TOTVS.URL == "") != (c.Mosia.URL == "") {
+		return &Error{Key: "totvs.url/mosia.url", Reason: "configure os dois (TOTVS e Mosia) ou nenhum (modo demonstração)"}
+	}
+	if c.TOTVS.URL != "" && (c.TOTVS.User == "" || c.TOTVS.Password == "") {
+		return &Error{Key: "totvs.user", Reason: "usuário e senha do TOTVS são obrigatórios (BALCAO_TOTVS_USER, BALCAO_TOTVS_PASSWORD)"}
+	}
+	if c.Mosia.URL != "" && c.Mosia.Token == "" {
+		return &Error{Key: "mosia.token", Reason: "o token do Mosia é obrigatório (BALCAO_MOSIA_TOKEN)"}
+	}
+	switch c.TOTVS.Auth {
+	case "basic", "oauth2":
+	default:
+		return &Error{Key: "totvs.auth", Reason: fmt.Sprintf("use basic ou oauth2, não %q", c.TOTVS.Auth)}
+	}
+	if c.Mosia.TotalProtocolos < 1 || c.Mosia.TotalProtocolos > 10 {
+		return &Error{Key: "mosia.total_protocolos", Reason: "deve estar entre 1 e 10"}
+	}
+	for key, d := range map[string]Duration{"totvs.timeout": c.TOTVS.Timeout, "mosia.timeout": c.Mosia.Timeout} {
+		if d.Duration <= 0 {
+			return &Error{Key: key, Reason: "deve ser maior que zero (por exemplo 10s)"}
+		}
+	}
+	for key, addr := range map[string]string{"server.addr": c.Server.Addr, "ssh.addr": c.SSH.Addr} {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return &Error{Key: key, Reason: fmt.Sprintf("endereço inválido %q: use HOST:PORTA, por exemplo 127.0.0.1:8089", addr)}
+		}
+	}
+	if c.Server.Prefix != "" && (!strings.HasPrefix(c.Server.Prefix, "/") || strings.HasSuffix(c.Server.Prefix, "/")) {
+		return &Error{Key: "server.prefix", Reason: "deve começar com / e não terminar com / (por exemplo /mosia)"}
+	}
+	if c.Server.MaxResults < 1 || c.Server.MaxResults > 500 {
+		return &Error{Key: "server.max_results", Reason: "deve estar entre 1 e 500"}
+	}
+	if c.DB == "" {
+		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
+	}
+	if c.Sandbox.Beneficiaries < 10 || c.Sandbox.Beneficiaries > 2_000_000 {
+		return &Error{Key: "sandbox.beneficiaries", Reason: "deve estar entre 10 e 2.000.000"}
+	}
+	return c.Catalogue.Validate()
+}
+
+// Validate checks the catalogue: at least one type, unique ids, known field kinds.
+func (c Catalogue) Validate() error {
+	if len(c.Types) == 0 {
+		return &Error{Key: "catalogo.tipos", Reason: "cadastre ao menos um tipo de ocorrência"}
+	}
+	seen := map[int]bool{}
+	for i, t := range c.Types {
+		if t.ID <= 0 || t.Name == "" {
+			return &Error{Key: fmt.Sprintf("catalogo.tipos[%d]", i), Reason: "id (maior que zero) e nome são obrigatórios"}
+		}
+		if seen[t.ID] {
+			return &Error{Key: fmt.Sprintf("catalogo.tipos[%d].id", i), Reason: fmt.Sprintf("id %d repetido", t.ID)}
+		}
+		seen[t.ID] = true
+		for j, s := range t.Subjects {
+			if s.ID <= 0 || s.Name == "" {
+				return &Error{Key: fmt.Sprintf("catalogo.tipos[%d].assuntos[%d]", i, j), Reason: "id (maior que zero) e nome são obrigatórios"}
+			}
+		}
+	}
+	for i, f := range c.Forms {
+		if f.ID == "" || f.Name == "" {
+			return &Error{Key: fmt.Sprintf("catalogo.formularios[%d]", i), Reason: "id e nome são obrigatórios"}
+		}
+		for j, fld := range f.Fields {
+			switch fld.Kind {
+			case FieldText, FieldEmail, FieldPhone, FieldCPF:
+			case FieldSelect:
+				if len(fld.Options) == 0 {
+					return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].opcoes", i, j), Reason: "um campo select precisa de opções"}
+				}
+			default:
+				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].tipo", i, j), Reason: fmt.Sprintf("tipo %q desconhecido: use text, email, phone, cpf ou select", fld.Kind)}
+			}
+			if fld.Key == "" {
+				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].chave", i, j), Reason: "a chave do campo é obrigatória"}
+			}
+		}
+	}
+	return nil
+}
+
+// OutboxPath returns the outbox database file.
+func (c *Config) OutboxPath() string {
+	if c.OutboxDB != "" {
+		return c.OutboxDB
+	}
+	return filepath.Join(filepath.Dir(c.DB), "ocorrencias.db")
+}

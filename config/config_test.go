@@ -1,0 +1,129 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+	return p
+}
+
+func TestLoadDefaultsAreValidDemo(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	c, err := Load("", nil)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.True(t, c.Demo())
+	assert.Equal(t, "", c.Source)
+	assert.Equal(t, "127.0.0.1:8089", c.Server.Addr)
+	assert.Equal(t, filepath.Join(filepath.Dir(c.DB), "ocorrencias.db"), c.OutboxPath())
+}
+
+func TestLoadPrecedenceFileThenEnv(t *testing.T) {
+	p := writeFile(t, `
+db = "/tmp/a.db"
+[totvs]
+url = "https://totvs.example/rest"
+user = "u"
+password = "p"
+timeout = "3s"
+[mosia]
+url = "https://mosia.example"
+token = "from-file"
+`)
+	c, err := Load(p, []string{"BALCAO_MOSIA_TOKEN=from-env", "BALCAO_TOTVS_TIMEOUT=250ms", "OTHER=x"})
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.False(t, c.Demo())
+	assert.Equal(t, p, c.Source)
+	assert.Equal(t, "/tmp/a.db", c.DB)
+	assert.Equal(t, "from-env", c.Mosia.Token, "env wins over file")
+	assert.Equal(t, 250*time.Millisecond, c.TOTVS.Timeout.Duration)
+}
+
+func TestLoadErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		env     []string
+		wantKey string
+	}{
+		{"unknown key", "[totvs]\nurll = \"x\"\n", nil, "totvs.urll"},
+		{"bad duration", "[mosia]\ntimeout = \"dez segundos\"\n", nil, "mosia.timeout"},
+		{"bad env int", "", []string{"BALCAO_SANDBOX_BENEFICIARIES=muitos"}, "BALCAO_SANDBOX_BENEFICIARIES"},
+		{"bad env bool", "", []string{"BALCAO_DEBUG=talvez"}, "BALCAO_DEBUG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tt.file), tt.env)
+			var ce *Error
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, tt.wantKey, ce.Key)
+			assert.NotEmpty(t, ce.Reason)
+		})
+	}
+}
+
+func TestLoadMissingExplicitFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"), nil)
+	var ce *Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "--config", ce.Key)
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(c *Config)
+		wantKey string
+	}{
+		{"only totvs", func(c *Config) { c.TOTVS.URL = "https://t/rest"; c.TOTVS.User, c.TOTVS.Password = "u", "p" }, "totvs.url/mosia.url"},
+		{"bad url", func(c *Config) { c.TOTVS.URL = "totvs:8080" }, "totvs.url"},
+		{"no password", func(c *Config) { c.TOTVS.URL, c.Mosia.URL, c.Mosia.Token = "http://t/rest", "http://m", "x" }, "totvs.user"},
+		{"no token", func(c *Config) {
+			c.TOTVS.URL, c.Mosia.URL, c.TOTVS.User, c.TOTVS.Password = "http://t/rest", "http://m", "u", "p"
+		}, "mosia.token"},
+		{"auth", func(c *Config) { c.TOTVS.Auth = "kerberos" }, "totvs.auth"},
+		{"total", func(c *Config) { c.Mosia.TotalProtocolos = 11 }, "mosia.total_protocolos"},
+		{"addr", func(c *Config) { c.Server.Addr = "8089" }, "server.addr"},
+		{"prefix", func(c *Config) { c.Server.Prefix = "mosia/" }, "server.prefix"},
+		{"no types", func(c *Config) { c.Catalogue.Types = nil }, "catalogo.tipos"},
+		{"dup type", func(c *Config) { c.Catalogue.Types = append(c.Catalogue.Types, c.Catalogue.Types[0]) }, "catalogo.tipos[4].id"},
+		{"select without options", func(c *Config) { c.Catalogue.Forms[0].Fields[3].Options = nil }, "catalogo.formularios[0].campos[3].opcoes"},
+		{"field kind", func(c *Config) { c.Catalogue.Forms[0].Fields[0].Kind = "date" }, "catalogo.formularios[0].campos[0].tipo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.mutate(c)
+			var ce *Error
+			require.ErrorAs(t, c.Validate(), &ce)
+			assert.Equal(t, tt.wantKey, ce.Key)
+		})
+	}
+}
+
+func TestCatalogueDefaults(t *testing.T) {
+	c := DefaultCatalogue()
+	typ, ok := c.DefaultType()
+	require.True(t, ok)
+	assert.Equal(t, 128, typ.ID)
+	sub, ok := typ.DefaultSubject()
+	require.True(t, ok)
+	assert.Equal(t, 173, sub.ID)
+	_, ok = (Catalogue{}).DefaultType()
+	assert.False(t, ok)
+	got, ok := c.TypeByID(469)
+	require.True(t, ok)
+	_, ok = got.SubjectByID(322)
+	assert.True(t, ok)
+}

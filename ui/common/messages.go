@@ -1,0 +1,59 @@
+package common
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/model"
+)
+
+// Component is a screen: a tea.Model that knows its keys (for help) and takes its size from the root.
+type Component interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (Component, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// Typing reports whether a text field has focus (then q types a "q" and the screen gets every key first).
+	Typing() bool
+}
+
+// OpenBeneficiaryMsg asks the root to open the Beneficiário screen.
+type OpenBeneficiaryMsg struct {
+	Beneficiary model.Beneficiary
+	Contract    model.ContractRef // the contract it was chosen under (may be empty)
+}
+
+// NewOccurrenceMsg asks the root to open Nova ocorrência for a beneficiary.
+type NewOccurrenceMsg struct {
+	Beneficiary model.Beneficiary
+	Contract    model.ContractRef
+	Family      []model.FamilyMember // when the Família tab has loaded, for choosing another requester
+}
+
+// OccurrenceSentMsg tells the root (and the Beneficiário screen) that an occurrence got a protocol.
+type OccurrenceSentMsg struct {
+	ChaveUnica string
+	Protocol   string
+}
+
+// EditOutboxItemMsg asks the root to open Nova ocorrência on an item that needs correction.
+type EditOutboxItemMsg struct {
+	Item OutboxItem
+}
+
+// OpenOutboxMsg asks the root to open Pendências.
+type OpenOutboxMsg struct{}
+
+// BackMsg asks the root to close the current screen and return to the previous one.
+type BackMsg struct{}
+
+// NoticeMsg shows a short pt-BR notice in the status line (Error marks it as a failure).
+type NoticeMsg struct {
+	Text  string
+	Error bool
+}
+
+// Cmd wraps a message as a command.
+func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -1,0 +1,90 @@
+// Package common holds what every screen of the console shares: the services it calls, the per-session
+// context (size, styles, keys, renderer, logger), and the messages that cross screens.
+package common
+
+import (
+	"context"
+	"time"
+
+	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/model"
+)
+
+// Directory searches the beneficiary directory (satisfied by *store.Directory).
+type Directory interface {
+	Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error)
+	ByCard(ctx context.Context, card string) (model.Beneficiary, bool, error)
+}
+
+// TOTVS reads a beneficiary's contract, family and grace periods (satisfied by *client.TOTVS).
+type TOTVS interface {
+	Contract(ctx context.Context, card string) (*model.Contract, error)
+	Family(ctx context.Context, card string) (*model.Family, error)
+	GracePeriodClasses(ctx context.Context, card string) (*model.GracePeriodClasses, error)
+	GracePeriodGroups(ctx context.Context, card string) (*model.GracePeriodGroups, error)
+}
+
+// Mosia lists a beneficiary's latest protocols (satisfied by *client.Mosia).
+type Mosia interface {
+	LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error)
+}
+
+// Outbox stores occurrences durably and sends them (satisfied by the console's adapter over store.Outbox and
+// outbox.Sender, wired in cmd).
+type Outbox interface {
+	// Submit commits the occurrence locally first, then tries to send it once now; the item's state says what happened.
+	// An error means nothing was stored.
+	Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (OutboxItem, error)
+	List(ctx context.Context) ([]OutboxItem, error) // items not yet sent (pending, sending, needs correction), newest first
+	RetryNow(ctx context.Context, id string) (OutboxItem, error)
+	Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (OutboxItem, error)
+	PendingCount(ctx context.Context) (int, error)
+}
+
+// OutboxState is where an occurrence is on its way to Mosia.
+type OutboxState string
+
+// Outbox states, as store.Outbox names them.
+const (
+	OutboxPending         OutboxState = "pending"
+	OutboxSending         OutboxState = "sending"
+	OutboxSent            OutboxState = "sent"
+	OutboxNeedsCorrection OutboxState = "needs_correction"
+)
+
+// OutboxItem is an occurrence as the console shows it.
+type OutboxItem struct {
+	ID        string
+	Attendant string
+	CreatedAt time.Time
+	Request   model.OccurrenceRequest
+	State     OutboxState
+	Attempts  int
+	Reason    string // pt-BR: why it is not sent yet (Mosia's message for a correction)
+	Protocol  string
+	NextTry   time.Time
+}
+
+// OutboxEventMsg tells every open console that an item changed state in the background (sent, retrying, failed).
+type OutboxEventMsg struct {
+	Item OutboxItem
+}
+
+// Status reports what the status bar shows (the busca server and upstream health).
+type Status interface {
+	ServerAddr() string  // "" when the busca server is not running
+	ServerError() string // pt-BR reason when it could not start (e.g. port taken), else ""
+	ServerRequests() int64
+	UpstreamHealthy() (totvs, mosia bool)
+}
+
+// Services is everything the console calls; one value is shared by every session.
+type Services struct {
+	Directory Directory
+	TOTVS     TOTVS
+	Mosia     Mosia
+	Outbox    Outbox
+	Status    Status
+	Catalogue config.Catalogue
+	Demo      bool // running on the embedded sandbox and demo directory
+}
