@@ -121,15 +121,14 @@ func (c *Config) Demo() bool { return c.TOTVS.URL == "" && c.Mosia.URL == "" }
 // Default returns the defaults, with paths under the XDG directories.
 func Default() *Config {
 	return &Config{
-		TOTVS:     TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
-		Mosia:     Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
-		DB:        filepath.Join(DataDir(), "diretorio.db"),
-		Server:    Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
-		SSH:       SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
-		Outbox:    Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0},
-		Sandbox:   Sandbox{Beneficiaries: 20000, Seed: 1},
-		Log:       Log{File: filepath.Join(StateDir(), "balcao.log")},
-		Catalogue: DefaultCatalogue(),
+		TOTVS:   TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
+		Mosia:   Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
+		DB:      filepath.Join(DataDir(), "diretorio.db"),
+		Server:  Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
+		SSH:     SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
+		Outbox:  Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0},
+		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
+		Log:     Log{File: filepath.Join(StateDir(), "balcao.log")},
 	}
 }
 
@@ -349,13 +348,16 @@ func (c *Config) Validate() error {
 	if c.Sandbox.Beneficiaries < 10 || c.Sandbox.Beneficiaries > 2_000_000 {
 		return &Error{Key: "sandbox.beneficiaries", Reason: "deve estar entre 10 e 2.000.000"}
 	}
+	if c.Demo() && len(c.Catalogue.Types) == 0 {
+		c.Catalogue = DefaultCatalogue()
+	}
 	return c.Catalogue.Validate()
 }
 
 // Validate checks the catalogue: at least one type, unique ids, known field kinds.
 func (c Catalogue) Validate() error {
 	if len(c.Types) == 0 {
-		return &Error{Key: "catalogo.tipos", Reason: "cadastre ao menos um tipo de ocorrência"}
+		return &Error{Key: "catalogo.tipos", Reason: "cadastre os tipos de ocorrência do Mosia no arquivo de configuração (seção [[catalogo.tipos]]; veja o README)"}
 	}
 	seen := map[int]bool{}
 	for i, t := range c.Types {

@@ -25,6 +25,7 @@ func TestLoadDefaultsAreValidDemo(t *testing.T) {
 	assert.True(t, c.Demo())
 	assert.Equal(t, "", c.Source)
 	assert.Equal(t, "127.0.0.1:8089", c.Server.Addr)
+	assert.NotEmpty(t, c.Catalogue.Types, "demo mode gets the demonstration catalogue")
 	assert.Equal(t, filepath.Join(filepath.Dir(c.DB), "ocorrencias.db"), c.OutboxPath())
 }
 
@@ -39,6 +40,15 @@ timeout = "3s"
 [mosia]
 url = "https://mosia.example"
 token = "from-file"
+[catalogo]
+id_funcionalidade = 9298
+[[catalogo.tipos]]
+id = 469
+nome = "Reclamação"
+padrao = true
+[[catalogo.tipos.assuntos]]
+id = 309
+nome = "Reembolso exame"
 `)
 	c, err := Load(p, []string{"BALCAO_MOSIA_TOKEN=from-env", "BALCAO_TOTVS_TIMEOUT=250ms", "OTHER=x"})
 	require.NoError(t, err)
@@ -48,6 +58,10 @@ token = "from-file"
 	assert.Equal(t, "/tmp/a.db", c.DB)
 	assert.Equal(t, "from-env", c.Mosia.Token, "env wins over file")
 	assert.Equal(t, 250*time.Millisecond, c.TOTVS.Timeout.Duration)
+	typ, ok := c.Catalogue.DefaultType()
+	require.True(t, ok)
+	assert.Equal(t, "Reclamação", typ.Name)
+	assert.Equal(t, []Subject{{ID: 309, Name: "Reembolso exame"}}, typ.Subjects)
 }
 
 func TestLoadErrorsNameTheKey(t *testing.T) {
@@ -96,10 +110,21 @@ func TestValidate(t *testing.T) {
 		{"total", func(c *Config) { c.Mosia.TotalProtocolos = 11 }, "mosia.total_protocolos"},
 		{"addr", func(c *Config) { c.Server.Addr = "8089" }, "server.addr"},
 		{"prefix", func(c *Config) { c.Server.Prefix = "mosia/" }, "server.prefix"},
-		{"no types", func(c *Config) { c.Catalogue.Types = nil }, "catalogo.tipos"},
-		{"dup type", func(c *Config) { c.Catalogue.Types = append(c.Catalogue.Types, c.Catalogue.Types[0]) }, "catalogo.tipos[4].id"},
-		{"select without options", func(c *Config) { c.Catalogue.Forms[0].Fields[3].Options = nil }, "catalogo.formularios[0].campos[3].opcoes"},
-		{"field kind", func(c *Config) { c.Catalogue.Forms[0].Fields[0].Kind = "date" }, "catalogo.formularios[0].campos[0].tipo"},
+		{"production without catalogue", func(c *Config) {
+			c.TOTVS.URL, c.Mosia.URL, c.TOTVS.User, c.TOTVS.Password, c.Mosia.Token = "http://t/rest", "http://m", "u", "p", "x"
+		}, "catalogo.tipos"},
+		{"dup type", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Types = append(c.Catalogue.Types, c.Catalogue.Types[0])
+		}, "catalogo.tipos[6].id"},
+		{"select without options", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Forms[0].Fields[4].Options = nil
+		}, "catalogo.formularios[0].campos[4].opcoes"},
+		{"field kind", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Forms[0].Fields[0].Kind = "date"
+		}, "catalogo.formularios[0].campos[0].tipo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +149,6 @@ func TestCatalogueDefaults(t *testing.T) {
 	assert.False(t, ok)
 	got, ok := c.TypeByID(469)
 	require.True(t, ok)
-	_, ok = got.SubjectByID(322)
+	_, ok = got.SubjectByID(403)
 	assert.True(t, ok)
 }

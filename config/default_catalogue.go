@@ -1,38 +1,35 @@
 package config
 
-// DefaultCatalogue is the realistic catalogue the embedded sandbox ships (ids match the sandbox's Mosia).
+// DefaultCatalogue is the demonstration catalogue: the ids the embedded sandbox accepts. Production must configure
+// its own ([catalogo] in the config file): Mosia has no endpoint to list them.
 func DefaultCatalogue() Catalogue {
 	return Catalogue{
 		IDFuncionalidade: 9298,
 		Types: []OccurrenceType{
 			{ID: 128, Name: "Solicitação", Default: true, Subjects: []Subject{
-				{ID: 173, Name: "Atualização cadastral", Default: true},
-				{ID: 309, Name: "Reembolso exame"},
-				{ID: 310, Name: "Segunda via de carteirinha"},
-				{ID: 311, Name: "Autorização de procedimento"},
-			}},
+				{ID: 173, Name: "Atualização cadastral", Default: true}, {ID: 174, Name: "Segunda via de boleto"},
+				{ID: 175, Name: "Segunda via de carteirinha"}, {ID: 176, Name: "Inclusão de dependente"},
+				{ID: 177, Name: "Autorização de procedimento"}}},
 			{ID: 171, Name: "Atendimento Ativo", Subjects: []Subject{
-				{ID: 309, Name: "Reembolso exame", Default: true},
-				{ID: 312, Name: "Retorno de contato"},
-			}},
+				{ID: 309, Name: "Reembolso exame"}, {ID: 310, Name: "Reembolso consulta"}, {ID: 311, Name: "Boas-vindas"}}},
 			{ID: 469, Name: "Reclamação", Subjects: []Subject{
-				{ID: 320, Name: "Atendimento na rede credenciada", Default: true},
-				{ID: 321, Name: "Demora na autorização"},
-				{ID: 322, Name: "Cobrança indevida"},
-			}},
-			{ID: 470, Name: "Informação", Subjects: []Subject{
-				{ID: 330, Name: "Carências", Default: true},
-				{ID: 331, Name: "Cobertura do plano"},
-				{ID: 332, Name: "Rede credenciada"},
-			}},
+				{ID: 309, Name: "Reembolso exame"}, {ID: 401, Name: "Demora no atendimento"},
+				{ID: 402, Name: "Rede credenciada"}, {ID: 403, Name: "Negativa de cobertura"}}},
+			{ID: 155, Name: "Auto-atendimento"},
+			{ID: 180, Name: "Informação", Subjects: []Subject{
+				{ID: 501, Name: "Carências"}, {ID: 502, Name: "Cobertura do plano"}, {ID: 503, Name: "Rede credenciada"}}},
+			{ID: 190, Name: "Cancelamento", Subjects: []Subject{
+				{ID: 601, Name: "Cancelamento de plano"}, {ID: 602, Name: "Exclusão de dependente"}}},
 		},
-		Forms: []FormDef{
-			{ID: "64dcd2b1342146345191ee00", Name: "Atualização de contato", Fields: []FormField{
-				{Key: "seu-nome", Label: "Nome", Kind: FieldText, Required: true},
+		Forms: []FormDef{{
+			ID: "64dcd2b1342146345191ee00", Name: "Atualização cadastral",
+			Fields: []FormField{
+				{Key: "seu-nome", Label: "Nome completo", Kind: FieldText, Required: true},
+				{Key: "cpf", Label: "CPF", Kind: FieldCPF, Required: true},
 				{Key: "email", Label: "E-mail", Kind: FieldEmail},
 				{Key: "telefone", Label: "Telefone", Kind: FieldPhone},
-				{Key: "tipo", Label: "Tipo", Kind: FieldSelect, Options: []string{"Sugestão", "Elogio", "Crítica"}},
-			}},
-		},
+				{Key: "tipo", Label: "Tipo", Kind: FieldSelect, Required: true, Options: []string{"Elogio", "Sugestão", "Reclamação"}},
+			},
+		}},
 	}
 }

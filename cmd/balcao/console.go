@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/user"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
+	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/server"
+	"github.com/balcao/balcao/ui"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// consoleFlags are the console's own flags.
+type consoleFlags struct {
+	serverAddr string
+	noServer   bool
+}
+
+func newConsoleCmd(g *globalFlags) *cobra.Command {
+	var f consoleFlags
+	cmd := &cobra.Command{
+		Use:   "console",
+		Short: i18n.ConsoleShort,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConsole(cmd.Context(), g, f)
+		},
+	}
+	cmd.Flags().StringVar(&f.serverAddr, "server-addr", "", i18n.FlagConsoleServerAddr)
+	cmd.Flags().BoolVar(&f.noServer, "no-server", false, i18n.FlagConsoleNoServer)
+	return cmd
+}
+
+// runConsole runs the attendant console in this terminal, with the busca server in a background goroutine.
+func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	if f.serverAddr != "" {
+		cfg.Server.Addr = f.serverAddr
+	}
+	if f.noServer {
+		cfg.Server.Disabled = true
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log, logFile, err := openLog(cfg)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rt, err := startRuntime(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer rt.close()
+
+	var bg sync.WaitGroup
+	status := startBackgroundServer(ctx, cfg, rt, &bg)
+	hub := ui.NewHub()
+	bg.Add(1)
+	go func() { defer bg.Done(); relayEvents(ctx, rt.sender, rt.box, func(m any) { hub.Broadcast(m) }) }()
+
+	attendant := cfg.Attendant
+	if attendant == "" {
+		attendant = osUser()
+	}
+	log.Info("console start", "attendant", attendant, "demo", rt.demo)
+	m := ui.New(rt.services(status), common.Session{
+		Attendant: attendant, Renderer: lipgloss.NewRenderer(os.Stdout), Output: os.Stdout, Logger: log,
+	})
+	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(ctx))...)
+	unregister := hub.Register(p)
+	_, runErr := p.Run()
+	unregister()
+	cancel()
+	bg.Wait()
+	rt.wait()
+	log.Info("console end")
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) && !errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf(i18n.ConsoleNeedsTerminal, runErr)
+	}
+	return nil
+}
+
+// startBackgroundServer starts the busca server unless disabled; a taken port is shown in the status bar, not fatal.
+func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime, bg *sync.WaitGroup) *serverStatus {
+	st := &serverStatus{}
+	if cfg.Server.Disabled {
+		st.fail(i18n.ConsoleServerDisabled)
+		return st
+	}
+	secret := cfg.Server.Secret
+	if secret == "" {
+		secret = cfg.Server.AuthPassword
+	}
+	if err := server.CheckListenAddr(cfg.Server.Addr, secret); err != nil {
+		st.fail(err.Error())
+		return st
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		st.fail(fmt.Sprintf(i18n.ConsolePortTaken, cfg.Server.Addr))
+		rt.log.Warn("busca server not started", "addr", cfg.Server.Addr, "err", err)
+		return st
+	}
+	srv := server.New(rt.dir, serverOptions(cfg, rt.log))
+	st.set(ln.Addr().String(), srv.Requests)
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		if err := srv.Serve(ctx, ln); err != nil {
+			rt.log.Error("busca server", "err", err)
+			st.fail(err.Error())
+		}
+	}()
+	return st
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if v := os.Getenv("USER"); v != "" {
+		return v
+	}
+	return "atendente"
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/store"
+)
+
+func newImportCmd(g *globalFlags) *cobra.Command {
+	var replace bool
+	var maxBad int
+	cmd := &cobra.Command{
+		Use:     "import ARQUIVO.csv",
+		Short:   i18n.ImportShort,
+		Long:    i18n.ImportLong,
+		Example: "  balcao import beneficiarios.csv\n  balcao import --replace --db /srv/balcao/diretorio.db exportacao_protheus.csv",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(dirOf(cfg.DB), 0o700); err != nil {
+				return fmt.Errorf("%s: %w", cfg.DB, err)
+			}
+			st, err := os.Stat(args[0])
+			if err != nil {
+				return fmt.Errorf(i18n.ImportCannotRead, args[0], err)
+			}
+			out := cmd.ErrOrStderr()
+			bar := progressbar.NewOptions64(st.Size(),
+				progressbar.OptionSetWriter(out),
+				progressbar.OptionSetDescription(i18n.ImportProgress),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionShowCount(),
+				progressbar.OptionClearOnFinish(),
+			)
+			start := time.Now()
+			var lastRows int
+			rep, err := store.ImportFile(cmd.Context(), cfg.DB, args[0], store.ImportOptions{
+				Replace: replace,
+				Progress: func(rows int, bytesRead int64) {
+					lastRows = rows
+					rate := float64(rows) / time.Since(start).Seconds()
+					bar.Describe(fmt.Sprintf(i18n.ImportProgressRate, rows, rate))
+					_ = bar.Set64(bytesRead)
+				},
+			})
+			_ = bar.Finish()
+			if err != nil {
+				return fmt.Errorf(i18n.ImportFailed, args[0], err)
+			}
+			_ = lastRows
+			w := cmd.OutOrStdout()
+			secs := rep.Elapsed.Seconds()
+			if secs <= 0 {
+				secs = time.Since(start).Seconds()
+			}
+			fmt.Fprintf(w, i18n.ImportSummary, rep.Rows, rep.Inserted, rep.Updated, len(rep.Bad), rep.Elapsed.Round(time.Millisecond), float64(rep.Rows)/secs, rep.Encoding, rep.Delimiter, cfg.DB)
+			if len(rep.Bad) > 0 {
+				fmt.Fprintln(w, i18n.ImportBadHeader)
+				for i, b := range rep.Bad {
+					if maxBad > 0 && i >= maxBad {
+						fmt.Fprintf(w, i18n.ImportBadMore, len(rep.Bad)-i)
+						break
+					}
+					fmt.Fprintf(w, i18n.ImportBadRow, b.Line, b.Reason)
+				}
+				return fmt.Errorf(i18n.ImportHadBadRows, len(rep.Bad))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&replace, "replace", false, i18n.FlagReplace)
+	cmd.Flags().IntVar(&maxBad, "max-bad", 200, i18n.FlagMaxBad)
+	return cmd
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/i18n"
+)
+
+func newInfoCmd(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "info",
+		Short: i18n.InfoShort,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			printInfo(cmd.OutOrStdout(), cfg)
+			return cfg.Validate()
+		},
+	}
+}
+
+// printInfo says where everything lives and which mode is on, like k9s info.
+func printInfo(w io.Writer, cfg *config.Config) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	mode := i18n.InfoModeProduction
+	if cfg.Demo() {
+		mode = i18n.InfoModeDemo
+	}
+	src := cfg.Source
+	if src == "" {
+		src = fmt.Sprintf(i18n.InfoNoConfigFile, config.Path(""))
+	}
+	rows := [][2]string{
+		{i18n.InfoMode, mode},
+		{i18n.InfoConfig, src},
+		{i18n.InfoDirectory, cfg.DB},
+		{i18n.InfoOutbox, cfg.OutboxPath()},
+		{i18n.InfoLog, cfg.Log.File},
+		{i18n.InfoCache, config.CacheDir()},
+		{i18n.InfoServer, cfg.Server.Addr + cfg.Server.Prefix + "/buscaBeneficiarios"},
+		{i18n.InfoSSH, cfg.SSH.Addr},
+		{i18n.InfoHostKey, cfg.SSH.HostKey},
+		{"TOTVS", orDash(cfg.TOTVS.URL)},
+		{"Mosia", orDash(cfg.Mosia.URL)},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.InfoEnvHeader)
+	for _, ev := range config.EnvVars {
+		fmt.Fprintf(tw, "  %s\t%s\n", ev.Name, ev.Help)
+	}
+	_ = tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

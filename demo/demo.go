@@ -1,0 +1,53 @@
+// Package demo builds the demonstration directory from the sandbox dataset, once, and caches it on disk, so that
+// every search result of the demo console opens in the sandbox's TOTVS.
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/balcao/balcao/sandbox"
+	"github.com/balcao/balcao/store"
+)
+
+// Version changes whenever the directory schema changes, so stale caches are rebuilt.
+const Version = "1"
+
+// Path is where the cached demo directory for a dataset lives under cacheDir. The name carries a fingerprint of
+// a sample of the dataset, so a change of the generator rebuilds the cache by itself.
+func Path(cacheDir string, ds *sandbox.Dataset) string {
+	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s-s%d-n%d-%s.db", Version, ds.Seed(), ds.Len(), fingerprint(ds)))
+}
+
+func fingerprint(ds *sandbox.Dataset) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	n := ds.Len()
+	for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 7, n / 3, n / 2, n - 1} {
+		if i >= 0 && i < n {
+			_ = enc.Encode(ds.Beneficiary(i))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// Directory returns the path of the demo directory for the dataset (seed, n), building it first if it is not cached.
+func Directory(ctx context.Context, cacheDir string, seed int64, n int) (string, error) {
+	ds := sandbox.NewDataset(seed, n)
+	path := Path(cacheDir, ds)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return "", fmt.Errorf("demo directory cache %s: %w", cacheDir, err)
+	}
+	if err := store.BuildDemo(ctx, path, ds.Len(), ds.Beneficiary); err != nil {
+		return "", fmt.Errorf("demo directory %s: %w", path, err)
+	}
+	return path, nil
+}
