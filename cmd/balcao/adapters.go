@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/outbox"
@@ -74,7 +72,9 @@ func (o *consoleOutbox) Resubmit(ctx context.Context, id string, req model.Occur
 	return o.sendNow(ctx, it)
 }
 
-func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) { return o.box.PendingCount(ctx) }
+func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
+	return o.box.PendingCount(ctx)
+}
 
 func toCommon(it store.OutboxItem) common.OutboxItem {
 	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Request: it.Request,
@@ -151,6 +151,3 @@ func relayEvents(ctx context.Context, sender *outbox.Sender, box *store.Outbox, 
 		}
 	}
 }
-
-var _ = fmt.Sprintf
-var _ atomic.Bool
