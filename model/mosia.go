@@ -1,0 +1,137 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// Envelope is Mosia's generic response envelope. Trust the HTTP status and Status, not StatusCode.
+type Envelope struct {
+	Status     bool            `json:"status"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Message    string          `json:"message,omitempty"`
+	Critical   []any           `json:"critical,omitempty"`
+	StatusCode int             `json:"statusCode,omitempty"`
+	Timestamp  int64           `json:"timestamp,omitempty"`
+}
+
+// IDDesc is Mosia's {id, descricao} pair.
+type IDDesc struct {
+	ID        FlexString `json:"id"`
+	Descricao string     `json:"descricao"`
+}
+
+// Person is a Mosia requester or beneficiary as listed with a protocol.
+type Person struct {
+	Nome       string `json:"nome"`
+	ChaveUnica string `json:"chaveUnica"`
+}
+
+// Protocol is one item of GET /clientes/ocorrencias/ultimosProtocolos.
+type Protocol struct {
+	Protocolo       FlexString `json:"protocolo"`
+	TipoOcorrencia  IDDesc     `json:"tipoOcorrencia"`
+	DataRegistro    FlexString `json:"data_registro"`
+	DataAtualizacao FlexString `json:"data_atualizacao"`
+	Status          IDDesc     `json:"status"`
+	Assunto         Assunto    `json:"assunto"`
+	Beneficiario    Person     `json:"beneficiario"`
+	Solicitante     Person     `json:"solicitante"`
+}
+
+// Assunto is a protocol's subject: a plain string or null in the list, an {id, descricao} object in the detail.
+type Assunto struct {
+	ID        string
+	Descricao string
+	Present   bool
+}
+
+// UnmarshalJSON reads a string, an object or null.
+func (a *Assunto) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	*a = Assunto{}
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*a = Assunto{Descricao: s, Present: true}
+		return nil
+	}
+	var o IDDesc
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil // tolerate any other shape: no subject
+	}
+	*a = Assunto{ID: string(o.ID), Descricao: o.Descricao, Present: true}
+	return nil
+}
+
+// MarshalJSON writes the list shape: a string or null.
+func (a Assunto) MarshalJSON() ([]byte, error) {
+	if !a.Present {
+		return []byte("null"), nil
+	}
+	return json.Marshal(a.Descricao)
+}
+
+// FlexString reads a JSON string or number (protocols and ids arrive as both) and keeps it as a string.
+type FlexString string
+
+// UnmarshalJSON keeps numbers verbatim (no float rounding of 20-digit protocols).
+func (f *FlexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = FlexString(s)
+	default:
+		*f = FlexString(b)
+	}
+	return nil
+}
+
+// String returns the value.
+func (f FlexString) String() string { return string(f) }
+
+// Int returns the value as an int, if it is one.
+func (f FlexString) Int() (int, bool) {
+	n, err := strconv.Atoi(string(f))
+	return n, err == nil
+}
+
+// Requester is the solicitante/beneficiario object of a new occurrence.
+type Requester struct {
+	Nome           string `json:"nome"`
+	ChaveUnica     string `json:"chaveUnica"`
+	Email          string `json:"email,omitempty"`
+	Telefone       string `json:"telefone,omitempty"`
+	NumeroContrato string `json:"numeroContrato,omitempty"`
+}
+
+// Form is one filled form of a new occurrence; FormData is an array of objects.
+type Form struct {
+	IDForm   string           `json:"idForm"`
+	FormData []map[string]any `json:"formData"`
+}
+
+// OccurrenceRequest is the body of POST /clientes/ocorrencias.
+type OccurrenceRequest struct {
+	IDFuncionalidade int        `json:"idFuncionalidade,omitempty"`
+	IDTipoOcorrencia int        `json:"idTipoOcorrencia"`
+	IDAssunto        int        `json:"idAssunto,omitempty"`
+	Rascunho         bool       `json:"rascunho"`
+	Solicitante      Requester  `json:"solicitante"`
+	NumeroContrato   string     `json:"numeroContrato,omitempty"`
+	Beneficiario     *Requester `json:"beneficiario,omitempty"`
+	Anotacao         string     `json:"anotacao,omitempty"`
+	Formularios      []Form     `json:"formularios,omitempty"`
+}
