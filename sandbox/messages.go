@@ -1,0 +1,37 @@
+package sandbox
+
+import "github.com/balcao/balcao/i18n"
+
+// Messages the emulated APIs answer, from the i18n catalogue.
+const (
+	msgTOTVSUnavailable          = i18n.SandboxTOTVSUnavailable
+	msgTOTVSNotFound             = i18n.SandboxTOTVSNotFound
+	msgTOTVSBadRequest           = i18n.SandboxTOTVSBadRequest
+	msgTOTVSBadGrant             = i18n.SandboxTOTVSBadGrant
+	msgTOTVSBadCredentials       = i18n.SandboxTOTVSBadCredentials
+	msgTOTVSBadCredentialsDetail = i18n.SandboxTOTVSBadCredentialsDetail
+	msgTOTVSBadRefresh           = i18n.SandboxTOTVSBadRefresh
+	msgTOTVSBadRefreshDetail     = i18n.SandboxTOTVSBadRefreshDetail
+	msgTOTVSUnauthorized         = i18n.SandboxTOTVSUnauthorized
+	msgTOTVSUnauthorizedDetail   = i18n.SandboxTOTVSUnauthorizedDetail
+	msgTOTVSBadTenant            = i18n.SandboxTOTVSBadTenant
+	msgTOTVSBadPage              = i18n.SandboxTOTVSBadPage
+	msgMosiaUnavailable          = i18n.SandboxMosiaUnavailable
+	msgMosiaNotFound             = i18n.SandboxMosiaNotFound
+	msgMosiaUnauthorized         = i18n.SandboxMosiaUnauthorized
+	msgMosiaMissingChave         = i18n.SandboxMosiaMissingChave
+	msgMosiaBadTotal             = i18n.SandboxMosiaBadTotal
+	msgMosiaProtocolsLoaded      = i18n.SandboxMosiaProtocolsLoaded
+	msgMosiaNoProtocols          = i18n.SandboxMosiaNoProtocols
+	msgMosiaCreated              = i18n.SandboxMosiaCreated
+	msgMosiaBadJSON              = i18n.SandboxMosiaBadJSON
+	msgMosiaBodyTooLarge         = i18n.SandboxMosiaBodyTooLarge
+	msgMosiaFieldRequired        = i18n.SandboxMosiaFieldRequired
+	msgMosiaFieldInt             = i18n.SandboxMosiaFieldInt
+	msgMosiaFieldBool            = i18n.SandboxMosiaFieldBool
+	msgMosiaFieldString          = i18n.SandboxMosiaFieldString
+	msgMosiaFieldObject          = i18n.SandboxMosiaFieldObject
+	msgMosiaFieldArray           = i18n.SandboxMosiaFieldArray
+	msgMosiaUnknownType          = i18n.SandboxMosiaUnknownType
+	msgMosiaUnknownSubject       = i18n.SandboxMosiaUnknownSubject
+)

@@ -1,0 +1,355 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/balcao/balcao/model"
+)
+
+const (
+	defaultTotalProtocolos = 5
+	maxTotalProtocolos     = 10
+	maxCreateBody          = 1 << 20
+)
+
+func (s *Sandbox) mosiaRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /clientes/ocorrencias/ultimosProtocolos", s.mosiaAuth(s.handleUltimosProtocolos))
+	mux.Handle("POST /clientes/ocorrencias", s.mosiaAuth(s.handleCreate))
+}
+
+// envelope is Mosia's response envelope as the sandbox writes it (critical always present, as in seed 001).
+type envelope struct {
+	Status     bool   `json:"status"`
+	Protocolo  string `json:"protocolo,omitempty"` // ShapeTopLevel only
+	Data       any    `json:"data,omitempty"`
+	Message    string `json:"message"`
+	Critical   []any  `json:"critical"`
+	StatusCode int    `json:"statusCode"`
+	Timestamp  int64  `json:"timestamp"`
+}
+
+func (s *Sandbox) mosiaError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, envelope{Status: false, Message: msg, Critical: []any{}, StatusCode: status,
+		Timestamp: s.clock().UnixMilli()})
+}
+
+func (s *Sandbox) mosiaAuth(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !equal(strings.TrimSpace(r.Header.Get("Authorization")), s.opts.MosiaToken) {
+			s.mosiaError(w, http.StatusUnauthorized, msgMosiaUnauthorized)
+			return
+		}
+		next(w, r)
+	})
+}
+
+// wireIDDesc writes ids as numbers, like the seed (the model keeps them as strings).
+type wireIDDesc struct {
+	ID        any    `json:"id"`
+	Descricao string `json:"descricao"`
+}
+
+type wireProtocol struct {
+	Protocolo       string        `json:"protocolo"`
+	TipoOcorrencia  wireIDDesc    `json:"tipoOcorrencia"`
+	DataRegistro    string        `json:"data_registro"`
+	DataAtualizacao string        `json:"data_atualizacao"`
+	Status          wireIDDesc    `json:"status"`
+	Assunto         model.Assunto `json:"assunto"`
+	Beneficiario    model.Person  `json:"beneficiario"`
+	Solicitante     model.Person  `json:"solicitante"`
+}
+
+func wireID(d model.IDDesc) wireIDDesc {
+	if n, ok := d.ID.Int(); ok {
+		return wireIDDesc{ID: n, Descricao: d.Descricao}
+	}
+	return wireIDDesc{ID: string(d.ID), Descricao: d.Descricao}
+}
+
+func toWire(p model.Protocol) wireProtocol {
+	return wireProtocol{Protocolo: string(p.Protocolo), TipoOcorrencia: wireID(p.TipoOcorrencia),
+		DataRegistro: string(p.DataRegistro), DataAtualizacao: string(p.DataAtualizacao), Status: wireID(p.Status),
+		Assunto: p.Assunto, Beneficiario: p.Beneficiario, Solicitante: p.Solicitante}
+}
+
+// LatestProtocols is what ultimosProtocolos lists for a key: created ones (newest first), then the history.
+func (s *Sandbox) LatestProtocols(chave string, total int) []model.Protocol {
+	s.mu.Lock()
+	created := s.history[chave]
+	out := make([]model.Protocol, 0, total)
+	for i := len(created) - 1; i >= 0 && len(out) < total; i-- {
+		out = append(out, created[i])
+	}
+	s.mu.Unlock()
+	if len(out) < total {
+		hist := s.data.Protocols(chave)
+		out = append(out, hist[:min(len(hist), total-len(out))]...)
+	}
+	return out
+}
+
+func (s *Sandbox) handleUltimosProtocolos(w http.ResponseWriter, r *http.Request) {
+	chave := strings.TrimSpace(r.Header.Get("chaveUnica"))
+	if chave == "" {
+		s.mosiaError(w, http.StatusBadRequest, msgMosiaMissingChave)
+		return
+	}
+	total := defaultTotalProtocolos
+	if v := strings.TrimSpace(r.Header.Get("totalProtocolos")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxTotalProtocolos {
+			s.mosiaError(w, http.StatusBadRequest, msgMosiaBadTotal)
+			return
+		}
+		total = n
+	}
+	ps := s.LatestProtocols(chave, total)
+	data := make([]wireProtocol, len(ps))
+	for i, p := range ps {
+		data[i] = toWire(p)
+	}
+	msg := msgMosiaProtocolsLoaded
+	if len(data) == 0 {
+		msg = msgMosiaNoProtocols
+	}
+	writeJSON(w, http.StatusOK, envelope{Status: true, Data: data, Message: msg, Critical: []any{},
+		StatusCode: http.StatusOK, Timestamp: s.clock().UnixMilli()})
+}
+
+// createError is a validation failure of a create body.
+type createError string
+
+func (e createError) Error() string { return string(e) }
+
+// parsed is a validated create body.
+type parsed struct {
+	req          model.OccurrenceRequest
+	typ          OccurrenceType
+	subject      string
+	hasSubject   bool
+	beneficiario *model.Requester
+}
+
+func intField(m map[string]any, key string) (int, bool, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	switch x := v.(type) {
+	case json.Number:
+		n, err := strconv.Atoi(x.String())
+		if err != nil {
+			return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
+		}
+		return n, true, nil
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err != nil {
+			return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
+		}
+		return n, true, nil
+	}
+	return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
+}
+
+func personField(m map[string]any, key string, required bool) (*model.Requester, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		if required {
+			return nil, createError(fmt.Sprintf(msgMosiaFieldRequired, key))
+		}
+		return nil, nil
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil, createError(fmt.Sprintf(msgMosiaFieldObject, key))
+	}
+	str := func(k string) string {
+		switch x := o[k].(type) {
+		case string:
+			return strings.TrimSpace(x)
+		case json.Number:
+			return x.String()
+		}
+		return ""
+	}
+	p := &model.Requester{Nome: str("nome"), ChaveUnica: str("chaveUnica"), Email: str("email"),
+		Telefone: str("telefone"), NumeroContrato: str("numeroContrato")}
+	if p.Nome == "" {
+		return nil, createError(fmt.Sprintf(msgMosiaFieldRequired, key+".nome"))
+	}
+	if p.ChaveUnica == "" {
+		return nil, createError(fmt.Sprintf(msgMosiaFieldRequired, key+".chaveUnica"))
+	}
+	return p, nil
+}
+
+// parseCreate validates a create body like the real API would.
+func (s *Sandbox) parseCreate(body []byte) (parsed, error) {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return parsed{}, createError(msgMosiaBadJSON)
+	}
+	var p parsed
+	id, ok, err := intField(m, "idTipoOcorrencia")
+	if err != nil {
+		return p, err
+	}
+	if !ok {
+		return p, createError(fmt.Sprintf(msgMosiaFieldRequired, "idTipoOcorrencia"))
+	}
+	if p.typ, ok = s.cat.typeByID(id); !ok {
+		return p, createError(fmt.Sprintf(msgMosiaUnknownType, id))
+	}
+	p.req.IDTipoOcorrencia = id
+	sol, err := personField(m, "solicitante", true)
+	if err != nil {
+		return p, err
+	}
+	p.req.Solicitante = *sol
+	if p.beneficiario, err = personField(m, "beneficiario", false); err != nil {
+		return p, err
+	}
+	p.req.Beneficiario = p.beneficiario
+	if subj, ok, err := intField(m, "idAssunto"); err != nil {
+		return p, err
+	} else if ok {
+		if p.subject, p.hasSubject = p.typ.subjectName(subj); !p.hasSubject {
+			return p, createError(fmt.Sprintf(msgMosiaUnknownSubject, subj, p.typ.ID))
+		}
+		p.req.IDAssunto = subj
+	}
+	if f, ok, err := intField(m, "idFuncionalidade"); err != nil {
+		return p, err
+	} else if ok {
+		p.req.IDFuncionalidade = f
+	}
+	if v, ok := m["rascunho"]; ok && v != nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			return p, createError(fmt.Sprintf(msgMosiaFieldBool, "rascunho"))
+		}
+		p.req.Rascunho = b
+	}
+	if v, ok := m["numeroContrato"]; ok && v != nil {
+		sv, isStr := v.(string)
+		if !isStr {
+			return p, createError(fmt.Sprintf(msgMosiaFieldString, "numeroContrato"))
+		}
+		p.req.NumeroContrato = sv
+	}
+	if v, ok := m["anotacao"]; ok && v != nil {
+		sv, isStr := v.(string)
+		if !isStr {
+			return p, createError(fmt.Sprintf(msgMosiaFieldString, "anotacao"))
+		}
+		p.req.Anotacao = sv
+	}
+	if v, ok := m["formularios"]; ok && v != nil {
+		forms, isArr := v.([]any)
+		if !isArr {
+			return p, createError(fmt.Sprintf(msgMosiaFieldArray, "formularios"))
+		}
+		for _, f := range forms {
+			fo, isObj := f.(map[string]any)
+			if !isObj {
+				return p, createError(fmt.Sprintf(msgMosiaFieldObject, "formularios[]"))
+			}
+			var idForm string
+			switch x := fo["idForm"].(type) {
+			case string:
+				idForm = x
+			case json.Number:
+				idForm = x.String()
+			}
+			if idForm == "" {
+				return p, createError(fmt.Sprintf(msgMosiaFieldRequired, "formularios[].idForm"))
+			}
+			data, isArr := fo["formData"].([]any)
+			if !isArr {
+				return p, createError(fmt.Sprintf(msgMosiaFieldArray, "formularios[].formData"))
+			}
+			form := model.Form{IDForm: idForm}
+			for _, item := range data {
+				if obj, ok := item.(map[string]any); ok {
+					form.FormData = append(form.FormData, obj)
+				}
+			}
+			p.req.Formularios = append(p.req.Formularios, form)
+		}
+	}
+	return p, nil
+}
+
+func (s *Sandbox) handleCreate(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
+	if err != nil {
+		s.mosiaError(w, http.StatusRequestEntityTooLarge, msgMosiaBodyTooLarge)
+		return
+	}
+	p, err := s.parseCreate(body)
+	if err != nil {
+		s.mosiaError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	now := s.clock()
+	ms := strconv.FormatInt(now.UnixMilli(), 10)
+	owner := p.req.Solicitante
+	if p.beneficiario != nil {
+		owner = *p.beneficiario
+	}
+	status := statusOpen
+	if p.req.Rascunho {
+		status = statusDraft
+	}
+	proto := model.Protocol{
+		TipoOcorrencia: model.IDDesc{ID: model.FlexString(strconv.Itoa(p.typ.ID)), Descricao: p.typ.Name},
+		DataRegistro:   model.FlexString(ms), DataAtualizacao: model.FlexString(ms), Status: status,
+		Assunto:      model.Assunto{Descricao: p.subject, Present: p.hasSubject},
+		Beneficiario: model.Person{Nome: owner.Nome, ChaveUnica: owner.ChaveUnica},
+		Solicitante:  model.Person{Nome: p.req.Solicitante.Nome, ChaveUnica: p.req.Solicitante.ChaveUnica},
+	}
+	s.mu.Lock()
+	s.seq++
+	proto.Protocolo = model.FlexString(protocolNumber(now, s.seq))
+	s.history[owner.ChaveUnica] = append(s.history[owner.ChaveUnica], proto)
+	if sol := p.req.Solicitante.ChaveUnica; sol != owner.ChaveUnica {
+		s.history[sol] = append(s.history[sol], proto)
+	}
+	s.created = append(s.created, CreatedOccurrence{Protocol: string(proto.Protocolo), ChaveUnica: owner.ChaveUnica,
+		Body: json.RawMessage(body), At: now})
+	shape := s.shape
+	s.mu.Unlock()
+	s.log.Info("sandbox occurrence created", "protocolo", string(proto.Protocolo), "tipo", p.typ.ID,
+		"chaveUnica", model.MaskCPF(owner.ChaveUnica), "rascunho", p.req.Rascunho)
+
+	if f := s.Faults(); inScope(f.Scope, r) && s.chance(f.DropAfterCreate) {
+		dropConn(w)
+		return
+	}
+	env := envelope{Status: true, Message: msgMosiaCreated, Critical: []any{}, StatusCode: http.StatusOK,
+		Timestamp: now.UnixMilli()}
+	pr := string(proto.Protocolo)
+	switch shape {
+	case ShapeDataOcorrencia:
+		env.Data = map[string]any{"ocorrencia": map[string]any{"protocolo": pr}}
+	case ShapeDataArray:
+		env.Data = []map[string]any{{"protocolo": pr}}
+	case ShapeTopLevel:
+		env.Protocolo, env.Data = pr, map[string]any{}
+	case ShapeNone:
+		env.Data = map[string]any{}
+	default:
+		env.Data = map[string]any{"protocolo": pr}
+	}
+	writeJSON(w, http.StatusOK, env)
+}
