@@ -152,3 +152,12 @@ func TestCatalogueDefaults(t *testing.T) {
 	_, ok = got.SubjectByID(403)
 	assert.True(t, ok)
 }
+
+// The README lists every BALCAO_* variable balcão reads.
+func TestReadmeListsEveryEnvVar(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	require.NoError(t, err)
+	for _, ev := range EnvVars {
+		assert.Contains(t, string(b), "`"+ev.Name+"`", "README.md must document %s", ev.Name)
+	}
+}
