@@ -1,0 +1,80 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the service's Prometheus series.
+type metrics struct {
+	requests *prometheus.CounterVec   // by endpoint and HTTP code
+	latency  *prometheus.HistogramVec // by endpoint
+	results  prometheus.Histogram     // rows per successful search
+	errors   *prometheus.CounterVec   // by kind
+	handler  http.Handler             // serves /metrics
+}
+
+// Error kinds counted in balcao_busca_errors_total.
+const (
+	errBadRequest   = "bad_request"
+	errUnauthorized = "unauthorized"
+	errTooLarge     = "too_large"
+	errMethod       = "method"
+	errNotFound     = "not_found_path"
+	errDirectory    = "directory"
+	errPanic        = "panic"
+	errLogin        = "login"
+)
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	var gather prometheus.Gatherer
+	if reg == nil {
+		r := prometheus.NewRegistry()
+		r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		reg, gather = r, r
+	} else if g, ok := reg.(prometheus.Gatherer); ok {
+		gather = g
+	} else {
+		gather = prometheus.DefaultGatherer
+	}
+	m := &metrics{
+		requests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "balcao_busca_requests_total",
+			Help: "HTTP requests served by the buscaBeneficiarios service, by endpoint and status code.",
+		}, []string{"endpoint", "code"})),
+		latency: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "balcao_busca_request_duration_seconds",
+			Help:    "Time to answer a request, by endpoint.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"endpoint"})),
+		results: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "balcao_busca_results",
+			Help:    "Rows returned by a buscaBeneficiarios search (0 when nothing was found).",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50, 100},
+		})),
+		errors: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "balcao_busca_errors_total",
+			Help: "Requests that failed, by kind.",
+		}, []string{"kind"})),
+	}
+	m.handler = promhttp.HandlerFor(gather, promhttp.HandlerOpts{})
+	return m
+}
+
+// register registers c, or returns the collector already registered under the same description (so several
+// servers may share one registry). A conflicting collector under one of our names leaves c unregistered.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+	}
+	return c
+}

@@ -1,0 +1,180 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConcurrentRequests(t *testing.T) {
+	// Under -race on a busy 2-core machine 500 queued searches can take longer than the default search bound.
+	e := startServer(t, newDirectory(t, fixture), Options{Secret: "s", SearchTimeout: 5 * time.Minute})
+	bodies := []struct {
+		body string
+		code int
+	}{
+		{`{"chaveUnica":"15846772777"}`, http.StatusOK},
+		{`{"nome":"joao"}`, http.StatusOK},
+		{`{"cpf":"52998224725"}`, http.StatusOK},
+		{`{"nome":"ninguem"}`, http.StatusOK},
+		{`{`, http.StatusBadRequest},
+	}
+	const n = 500
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := bodies[i%len(bodies)]
+			req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/buscaBeneficiarios", strings.NewReader(b.body))
+			req.Header.Set("Authorization", "s")
+			resp, err := e.ts.Client().Do(req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer resp.Body.Close()
+			got, err := io.ReadAll(resp.Body)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if resp.StatusCode != b.code || len(got) == 0 {
+				errs <- errors.New(b.body + ": " + resp.Status + " " + string(got))
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.EqualValues(t, n, e.srv.Requests())
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	slow := &slowDir{Directory: newDirectory(t, fixture), entered: make(chan struct{}), release: make(chan struct{})}
+	s := New(slow, Options{Logger: discardLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+
+	url := "http://" + ln.Addr().String() + "/buscaBeneficiarios"
+	type answer struct {
+		code int
+		body string
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		resp, err := http.Post(url, "application/json", strings.NewReader(`{"chaveUnica":"15846772777"}`))
+		if err != nil {
+			answered <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		answered <- answer{resp.StatusCode, string(b), err}
+	}()
+	<-slow.entered // the request is in flight
+	cancel()
+	// Shutdown closes the listener first: wait until new connections are refused, then let the search finish.
+	for {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			break
+		}
+		c.Close()
+	}
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned before the in-flight request finished: %v", err)
+	default:
+	}
+	close(slow.release)
+	a := <-answered
+	require.NoError(t, a.err)
+	assert.Equal(t, http.StatusOK, a.code)
+	assert.JSONEq(t, seedAnswer, a.body)
+	require.NoError(t, <-served)
+}
+
+func TestServeReturnsListenerError(t *testing.T) {
+	s := New(newDirectory(t, fixture), Options{Logger: discardLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ln.Close()
+	err = s.Serve(context.Background(), ln)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "busca serve")
+}
+
+func TestCheckListenAddr(t *testing.T) {
+	tests := []struct {
+		addr, secret string
+		noSecret     bool
+		bad          bool
+	}{
+		{addr: "127.0.0.1:8080"},
+		{addr: "127.1.2.3:8080"},
+		{addr: "localhost:8080"},
+		{addr: "[::1]:8080"},
+		{addr: "0.0.0.0:8080", noSecret: true},
+		{addr: ":8080", noSecret: true},
+		{addr: "192.168.0.10:8080", noSecret: true},
+		{addr: "[::]:8080", noSecret: true},
+		{addr: "balcao.interno:8080", noSecret: true},
+		{addr: "0.0.0.0:8080", secret: "s"},
+		{addr: ":8080", secret: "s"},
+		{addr: "8080", bad: true},
+		{addr: "8080", secret: "s", bad: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr+"/"+tt.secret, func(t *testing.T) {
+			err := CheckListenAddr(tt.addr, tt.secret)
+			if !tt.noSecret && !tt.bad {
+				require.NoError(t, err)
+				return
+			}
+			var le *ListenError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, tt.noSecret, le.NoSecret)
+			assert.Contains(t, err.Error(), tt.addr)
+			if tt.bad {
+				assert.Error(t, errors.Unwrap(err))
+				assert.Contains(t, err.Error(), "Endereço de escuta inválido")
+			} else {
+				assert.Contains(t, err.Error(), "sem segredo")
+			}
+		})
+	}
+}
+
+func TestRunLoad(t *testing.T) {
+	e := startServer(t, newDirectory(t, fixture), Options{Secret: "s"})
+	bodies := [][]byte{[]byte(`{"chaveUnica":"15846772777"}`), []byte(`{"nome":"joao"}`), []byte(`{`), []byte(`{"nome":"x"}`)}
+	res := RunLoad(context.Background(), e.ts.URL+"/buscaBeneficiarios", http.Header{"Authorization": {"s"}}, 4, 40, bodies)
+	assert.Equal(t, 40, res.Requests)
+	assert.Equal(t, map[int]int{http.StatusOK: 30, http.StatusBadRequest: 10}, res.Status)
+	assert.Equal(t, 10, res.Errors)
+	assert.Positive(t, res.PerSec)
+	assert.LessOrEqual(t, res.P50, res.P99)
+	assert.LessOrEqual(t, res.P99, res.Max)
+	assert.EqualValues(t, 40, e.srv.Requests())
+
+	unauth := RunLoad(context.Background(), e.ts.URL+"/buscaBeneficiarios", nil, 2, 6, bodies)
+	assert.Equal(t, map[int]int{http.StatusUnauthorized: 6}, unauth.Status)
+	assert.Equal(t, 6, unauth.Errors)
+}
