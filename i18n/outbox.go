@@ -1,0 +1,74 @@
+package i18n
+
+import "fmt"
+
+// OutboxStatePending labels an occurrence waiting to be sent.
+const OutboxStatePending = "Aguardando envio"
+
+// OutboxStateSending labels an occurrence being sent right now.
+const OutboxStateSending = "Enviando…"
+
+// OutboxStateSent labels an occurrence Mosia registered.
+const OutboxStateSent = "Enviada"
+
+// OutboxStateNeedsCorrection labels an occurrence Mosia refused, waiting for the attendant's correction.
+const OutboxStateNeedsCorrection = "Precisa de correção"
+
+// OutboxCauseRefused is the short cause "no connection / connection dropped".
+const OutboxCauseRefused = "sem conexão com o Mosia ou conexão interrompida"
+
+// OutboxCauseTimeout is the short cause "no answer in time".
+const OutboxCauseTimeout = "o Mosia não respondeu a tempo"
+
+// OutboxCauseNoProtocol is the short cause "accepted, but the answer had no protocol".
+const OutboxCauseNoProtocol = "o Mosia aceitou o pedido mas não informou o protocolo"
+
+// OutboxCauseOther is the short cause for an unexpected failure.
+const OutboxCauseOther = "falha inesperada na comunicação com o Mosia"
+
+// OutboxCauseServer is the short cause "Mosia answered with a server error".
+func OutboxCauseServer(status int) string {
+	if status == 0 {
+		return "o Mosia respondeu com erro interno"
+	}
+	return fmt.Sprintf("o Mosia respondeu com erro %d", status)
+}
+
+// OutboxRetrying is an item's reason after a temporary failure: it is kept and resent automatically.
+func OutboxRetrying(cause string) string {
+	return fmt.Sprintf("Não enviada ainda: %s. A ocorrência está guardada e será reenviada automaticamente; "+
+		"não é preciso digitar de novo (tecle r em Pendências para tentar agora).", cause)
+}
+
+// OutboxMaybeReached is appended when an attempt may have reached Mosia: the next one checks first.
+const OutboxMaybeReached = " A tentativa anterior pode ter chegado ao Mosia: antes de reenviar, o balcão " +
+	"confere os últimos protocolos do beneficiário para não duplicar."
+
+// OutboxVerifyFailed is an item's reason when the duplicate check itself failed.
+func OutboxVerifyFailed(cause string) string {
+	return fmt.Sprintf("Não foi possível conferir se a tentativa anterior chegou ao Mosia (%s). "+
+		"A ocorrência está guardada; o balcão confere de novo em instantes e só reenvia se ela não estiver lá.", cause)
+}
+
+// OutboxAuth is an item's reason when Mosia refused the integration token (a configuration problem).
+const OutboxAuth = "O Mosia recusou o token da integração (HTTP 401/403). A ocorrência está guardada e será " +
+	"reenviada sozinha quando o acesso voltar; avise o suporte para conferir o token do Mosia na configuração."
+
+// OutboxEndpoint is an item's reason when Mosia does not know the occurrence address (a configuration problem).
+const OutboxEndpoint = "O Mosia não reconheceu o endereço de criação de ocorrências (HTTP 404). A ocorrência está " +
+	"guardada e será reenviada sozinha; avise o suporte para conferir o endereço do Mosia na configuração."
+
+// OutboxNeedsCorrection is an item's reason when Mosia refused its content: the attendant must edit it.
+func OutboxNeedsCorrection(mosiaMsg string) string {
+	if mosiaMsg == "" {
+		return "O Mosia recusou a ocorrência sem dizer o motivo. Confira tipo, assunto, solicitante e contrato em " +
+			"Pendências (tecla p), corrija e envie de novo; se estiver tudo certo, avise o suporte."
+	}
+	return fmt.Sprintf("O Mosia recusou a ocorrência: %q. Corrija os dados em Pendências (tecla p) e envie de novo.",
+		mosiaMsg)
+}
+
+// OutboxStalled is appended once an item failed many times in a row.
+func OutboxStalled(attempts int) string {
+	return fmt.Sprintf(" Já foram %d tentativas sem sucesso: avise o suporte.", attempts)
+}

@@ -1,0 +1,131 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/store"
+)
+
+// dedup runs the duplicate check of an Uncertain item (see the package doc). It returns true when the item needs
+// no POST now: it was found in Mosia and marked sent, or the check failed and the item was put back to wait.
+func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it store.OutboxItem) bool {
+	ps, err := s.mosia.LatestProtocols(ctx, it.ChaveUnica(), CheckProtocols)
+	if err != nil {
+		var ce *client.Error
+		status := 0
+		if errors.As(err, &ce) {
+			status = ce.Status
+		}
+		kind := client.KindOf(err)
+		log.Warn("outbox duplicate check failed", slog.String("kind", kind.String()), slog.Int("status", status))
+		delay := s.backoff(it.Attempts)
+		if kind == client.KindAuth || kind == client.KindNotFound {
+			delay = s.jitterLong()
+		}
+		s.upstream(false)
+		s.retry(ctx, log, it, i18n.OutboxVerifyFailed(cause(kind, status)), delay, true)
+		return true
+	}
+	s.upstream(true)
+	for _, p := range s.candidates(it, ps) {
+		holder, held, err := s.box.ProtocolHolder(ctx, p)
+		if err != nil {
+			log.Error("outbox protocol lookup failed", slog.String("err", err.Error()))
+			s.retry(ctx, log, it, i18n.OutboxVerifyFailed(i18n.OutboxCauseOther), s.backoff(it.Attempts), true)
+			return true
+		}
+		if held && holder != it.ID {
+			continue
+		}
+		err = s.box.MarkSent(ctx, it.ID, p, s.now())
+		if errors.Is(err, store.ErrOutboxProtocolTaken) {
+			continue // another item took it a moment ago
+		}
+		if errors.Is(err, store.ErrOutboxAlreadySent) {
+			log.Info("outbox item already recorded by another sender")
+			return true
+		}
+		if err != nil {
+			log.Error("outbox found protocol not recorded", slog.String("protocol", p), slog.String("err", err.Error()))
+			s.retry(ctx, log, it, i18n.OutboxVerifyFailed(i18n.OutboxCauseOther), s.backoff(it.Attempts), true)
+			return true
+		}
+		log.Info("outbox item found in mosia; not resent", slog.String("protocol", p), slog.Int("attempts", it.Attempts))
+		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: p, Attempts: it.Attempts, Deduplicated: true})
+		return true
+	}
+	log.Info("outbox earlier attempt not found in mosia; sending again", slog.Int("attempts", it.Attempts))
+	return false
+}
+
+// candidates returns the listed protocols that may be this item's, oldest first.
+func (s *Sender) candidates(it store.OutboxItem, ps []model.Protocol) []string {
+	req := it.Request
+	compareSubject := true
+	wantSubject := ""
+	if req.IDAssunto != 0 {
+		if s.opt.SubjectName != nil {
+			wantSubject = s.opt.SubjectName(req.IDTipoOcorrencia, req.IDAssunto)
+		}
+		compareSubject = wantSubject != ""
+	}
+	since := it.FirstAttemptAt.Add(-s.opt.ClockSkew)
+	type cand struct {
+		protocol string
+		at       time.Time
+	}
+	var out []cand
+	for _, p := range ps {
+		if p.Protocolo == "" {
+			continue
+		}
+		if id, ok := p.TipoOcorrencia.ID.Int(); !ok || id != req.IDTipoOcorrencia {
+			continue
+		}
+		if compareSubject && !sameText(p.Assunto.Descricao, wantSubject) {
+			continue
+		}
+		if k := strings.TrimSpace(p.Solicitante.ChaveUnica); k != "" && req.Solicitante.ChaveUnica != "" &&
+			k != strings.TrimSpace(req.Solicitante.ChaveUnica) {
+			continue
+		}
+		at, ok := registeredAt(p.DataRegistro.String())
+		if !ok || it.FirstAttemptAt.IsZero() || at.Before(since) {
+			continue
+		}
+		out = append(out, cand{p.Protocolo.String(), at})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
+	protocols := make([]string, len(out))
+	for i, c := range out {
+		protocols[i] = c.protocol
+	}
+	return protocols
+}
+
+// sameText compares two descriptions ignoring case, accents and surrounding spaces.
+func sameText(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return strings.EqualFold(a, b) || strings.EqualFold(model.FoldText(a), model.FoldText(b))
+}
+
+// registeredAt reads data_registro: epoch milliseconds (the list) or RFC 3339 (the detail endpoint).
+func registeredAt(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms), true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}

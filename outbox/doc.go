@@ -1,0 +1,58 @@
+// Package outbox sends the occurrences stored in store.Outbox to Mosia, in the background, so that nothing an
+// attendant typed is lost and nothing is registered twice.
+//
+// # Delivery
+//
+// The console commits an occurrence to the outbox file first (store.Outbox.Submit), then the Sender claims it under a
+// lease (one sender at a time per item, across every process sharing the file), records the attempt durably, and
+// POSTs it. A protocol in the answer marks it sent. A network error, a timeout, a 5xx or a 429 leaves it pending
+// with a pt-BR reason and an exponential backoff with full jitter (random between 0 and
+// min(MaxBackoff, MinBackoff·2^(attempt-1))); while the upstream keeps failing the whole sender pauses the same way,
+// so a Mosia outage costs one probe per backoff, not one request per queued item (Kick ends the pause). A 400, 409,
+// 422 or a status:false answer is the item's fault: it goes to needs_correction with Mosia's message and is not
+// retried until the attendant corrects it (Resubmit) or asks again (RetryNow). A 401/403 or a 404 is a configuration
+// problem, not the item's: it stays pending with a reason asking for support and waits between MaxBackoff/2 and
+// MaxBackoff. Automatic retries never stop — an outbox that gives up loses occurrences; from MaxAttempts on, the
+// item's reason and its events say it is stalled and the log warns, so the status bar can ask for help.
+//
+// # No duplicates: the rule
+//
+// An attempt is recorded (attempts+1, FirstAttemptAt, Uncertain=true) BEFORE the POST. Uncertain is cleared only
+// when the item is marked sent; an attempt that provably never reached Mosia (connection refused before sending, a
+// 4xx) puts it back as it was. So after a timeout once the request was written, a dropped connection, a 5xx, a 2xx
+// without a protocol, or a crash anywhere between the attempt record and storing the answer, the item is Uncertain,
+// and before sending it again the sender lists the latest protocols of the item's beneficiary
+// (beneficiario.chaveUnica, else solicitante.chaveUnica; ultimosProtocolos with totalProtocolos=10) and takes as the
+// item's own the oldest protocol that
+//
+//   - has the same occurrence type (tipoOcorrencia.id == idTipoOcorrencia),
+//   - has the same subject: the list gives the subject as a description only, so it is compared (ignoring case,
+//     accents and surrounding spaces) with Options.SubjectName(idTipoOcorrencia, idAssunto); both empty also
+//     matches; when SubjectName cannot name the subject, the subject is not compared,
+//   - has the same requester, when the list names one (solicitante.chaveUnica),
+//   - was registered (data_registro) at or after the item's FirstAttemptAt minus Options.ClockSkew (default 2 min:
+//     the tolerated difference between our clock and Mosia's), and
+//   - is not already held by another item of the outbox (a unique index makes this atomic).
+//
+// If one matches, the item is marked sent with it (Event.Deduplicated); if none does, it is sent again; if the check
+// itself fails, the item waits and the check is repeated — it is never resent blind.
+//
+// Limits. (1) Occurrences of the same type, subject and requester for the same beneficiary, opened by someone else
+// (Mosia's panel, another system) inside the window while an item is Uncertain, are indistinguishable from it: the
+// item may take that protocol and its own text would not reach Mosia. Two such items of the outbox itself still end
+// with the right count of occurrences, though they may swap protocols. (2) A Mosia clock behind ours by more than
+// ClockSkew can hide the earlier registration, and the item is sent twice. (3) The list shows only the 10 latest
+// protocols: if more than 10 newer occurrences were opened for the beneficiary between the lost attempt and the
+// check, the original is not seen and the item is sent twice. (4) A corrected item (Resubmit) keeps its attempt
+// history but is compared with its corrected type and subject. (5) A send is cut at Lease/2 so that a sender taking
+// over an expired lease never races a POST still in flight; a Mosia that registers a request more than Lease/2 after
+// receiving it could still see it twice.
+//
+// # Crash safety
+//
+// kill -9 before the POST leaves the item pending (its lease expires and it is sent); during or after the POST but
+// before the answer is stored leaves it Uncertain, and the check above finds the occurrence Mosia registered. The
+// environment variable BALCAO_OUTBOX_TESTHOOK=before-send|after-send|after-answer (tests only) makes the sender write
+// "BALCAO_OUTBOX_TESTHOOK reached=<point> item=<id>" to stderr at that point and then block forever, so a test can
+// SIGKILL it exactly there.
+package outbox
