@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/balcao/balcao/model"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNoKey means a beneficiary has none of chaveUnica, CPF or card, so it cannot be stored.
+var ErrNoKey = errors.New("directory: beneficiary without chaveUnica, cpf or card")
+
+// Directory is the beneficiary directory: one SQLite file (WAL) searched by CPF, card, chaveUnica, phone,
+// contract number, birth date and name. It is safe for concurrent use; writes are serialised.
+type Directory struct {
+	path string
+	rdb  *sql.DB // readers (query_only), a pool
+	wdb  *sql.DB // the one writer connection
+	wmu  sync.Mutex
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared reader statements by SQL text
+}
+
+// OpenDirectory opens the directory file at path, creating it and its schema when missing.
+func OpenDirectory(path string) (*Directory, error) {
+	ctx := context.Background()
+	wdb, err := openSQLite(path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := dirMigrate(ctx, wdb); err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("directory %s: %w", path, err)
+	}
+	rdb, err := openSQLite(path, true)
+	if err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
+	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// Path is the directory's file.
+func (d *Directory) Path() string { return d.path }
+
+// Close releases the file.
+func (d *Directory) Close() error {
+	d.stmtMu.Lock()
+	for _, s := range d.stmts {
+		_ = s.Close()
+	}
+	d.stmts = map[string]*sql.Stmt{}
+	d.stmtMu.Unlock()
+	return errors.Join(d.rdb.Close(), d.wdb.Close())
+}
+
+// Ping checks that the file can be read.
+func (d *Directory) Ping(ctx context.Context) error {
+	if _, err := d.Count(ctx); err != nil {
+		return fmt.Errorf("directory ping: %w", err)
+	}
+	return nil
+}
+
+// Count is the number of beneficiaries.
+func (d *Directory) Count(ctx context.Context) (int, error) {
+	var v string
+	if err := d.queryRow(ctx, `SELECT value FROM directory_meta WHERE key = '`+dirMetaCount+`'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("directory count: %w", err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("directory count %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// ByCard returns the beneficiary holding a card (with or without separators).
+func (d *Directory) ByCard(ctx context.Context, card string) (model.Beneficiary, bool, error) {
+	c, ok := model.NormalizeCard(card)
+	if !ok {
+		return model.Beneficiary{}, false, nil
+	}
+	var rk int64
+	err := d.queryRow(ctx, `SELECT rk FROM beneficiaries WHERE card = ? ORDER BY rk LIMIT 1`, c).Scan(&rk)
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.Beneficiary{}, false, nil
+	}
+	if err != nil {
+		return model.Beneficiary{}, false, fmt.Errorf("directory card %s: %w", model.FormatCard(c), err)
+	}
+	got, err := d.load(ctx, []int64{rk})
+	if err != nil {
+		return model.Beneficiary{}, false, fmt.Errorf("directory card %s: %w", model.FormatCard(c), err)
+	}
+	b, ok := got[rk]
+	return b, ok, nil
+}
+
+// stmt returns a prepared reader statement, preparing it once.
+func (d *Directory) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if s, ok := d.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := d.rdb.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.stmts) > 256 { // dynamic name queries vary with the word count; keep the cache bounded
+		for k, old := range d.stmts {
+			_ = old.Close()
+			delete(d.stmts, k)
+		}
+	}
+	d.stmts[query] = s
+	return s, nil
+}
+
+// dirRowScanner is what QueryRow returns, with the prepare error folded in.
+type dirRowScanner struct {
+	row *sql.Row
+	err error
+}
+
+func (r dirRowScanner) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
+}
+
+func (d *Directory) queryRow(ctx context.Context, query string, args ...any) dirRowScanner {
+	s, err := d.stmt(ctx, query)
+	if err != nil {
+		return dirRowScanner{err: err}
+	}
+	return dirRowScanner{row: s.QueryRowContext(ctx, args...)}
+}
+
+func (d *Directory) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := d.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+// dirColumns are the beneficiary columns load reads, in scan order.
+const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.name, b.birth_date, b.rg, b.id_matricula, b.mother_name,
+	b.phone, b.email, b.situation`
+
+// load reads beneficiaries with their contracts (ordered by number) by rank key.
+func (d *Directory) load(ctx context.Context, rks []int64) (map[int64]model.Beneficiary, error) {
+	out := make(map[int64]model.Beneficiary, len(rks))
+	if len(rks) == 0 {
+		return out, nil
+	}
+	var js strings.Builder
+	js.WriteByte('[')
+	for i, rk := range rks {
+		if i > 0 {
+			js.WriteByte(',')
+		}
+		js.WriteString(strconv.FormatInt(rk, 10))
+	}
+	js.WriteByte(']')
+	rows, err := d.query(ctx, `SELECT `+dirColumns+`, c.number, c.description
+		FROM beneficiaries b LEFT JOIN contracts c ON c.rk = b.rk
+		WHERE b.rk IN (SELECT value FROM json_each(?))
+		ORDER BY b.rk, c.number`, js.String())
+	if err != nil {
+		return nil, fmt.Errorf("load beneficiaries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			rk       int64
+			b        model.Beneficiary
+			num, dsc sql.NullString
+		)
+		if err := rows.Scan(&rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.Name, &b.BirthDate, &b.RG, &b.IDMatricula,
+			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &num, &dsc); err != nil {
+			return nil, fmt.Errorf("load beneficiaries: %w", err)
+		}
+		if prev, ok := out[rk]; ok {
+			b = prev
+		}
+		if num.Valid {
+			b.Contracts = append(b.Contracts, model.ContractRef{Number: num.String, Description: dsc.String})
+		}
+		out[rk] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load beneficiaries: %w", err)
+	}
+	return out, nil
+}
+
+// dirKey is a beneficiary's identity: chaveUnica (the CPF by default) and card.
+type dirKey struct{ chave, card string }
+
+// dirNormalize cleans a beneficiary for storage: identifiers as digits, chaveUnica defaulting to the CPF,
+// contracts deduplicated by number. It fails when no key remains.
+func dirNormalize(b model.Beneficiary) (model.Beneficiary, error) {
+	b.CPF = model.Digits(b.CPF)
+	if c, ok := model.NormalizeCard(b.Card); ok {
+		b.Card = c
+	} else {
+		b.Card = strings.TrimSpace(b.Card)
+	}
+	b.ChaveUnica = dirChaveKey(b.ChaveUnica)
+	if b.ChaveUnica == "" {
+		b.ChaveUnica = b.CPF
+	}
+	if b.ChaveUnica == "" && b.Card == "" {
+		return b, ErrNoKey
+	}
+	b.Name = strings.TrimSpace(b.Name)
+	if t, ok := model.ParseDate(b.BirthDate); ok {
+		b.BirthDate = t.Format("2006-01-02")
+	}
+	b.Phone, _ = dirPhone(b.Phone)
+	b.Email = strings.TrimSpace(b.Email)
+	b.Contracts = dirMergeContracts(nil, b.Contracts)
+	return b, nil
+}
+
+// dirMergeContracts adds contracts to have by number; a non-empty description replaces an older one.
+func dirMergeContracts(have, add []model.ContractRef) []model.ContractRef {
+	for _, c := range add {
+		c.Number = strings.TrimSpace(c.Number)
+		c.Description = strings.TrimSpace(c.Description)
+		if c.Number == "" {
+			continue
+		}
+		i := slices.IndexFunc(have, func(h model.ContractRef) bool { return h.Number == c.Number })
+		switch {
+		case i < 0:
+			have = append(have, c)
+		case c.Description != "":
+			have[i].Description = c.Description
+		}
+	}
+	return have
+}
+
+// dirMergeFields overlays the non-empty fields of b on a (same identity); contracts are merged.
+func dirMergeFields(a, b model.Beneficiary) model.Beneficiary {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&a.CPF, b.CPF)
+	set(&a.Name, b.Name)
+	set(&a.BirthDate, b.BirthDate)
+	set(&a.RG, b.RG)
+	set(&a.IDMatricula, b.IDMatricula)
+	set(&a.MotherName, b.MotherName)
+	set(&a.Phone, b.Phone)
+	set(&a.Email, b.Email)
+	set(&a.Situation, b.Situation)
+	a.Contracts = dirMergeContracts(a.Contracts, b.Contracts)
+	return a
+}

@@ -1,0 +1,411 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/store"
+)
+
+// testCPF makes a valid CPF from a 9-digit base.
+func testCPF(base int) string {
+	d := fmt.Sprintf("%09d", base%1_000_000_000)
+	for _, w := range []int{10, 11} {
+		sum := 0
+		for i := 0; i < len(d); i++ {
+			sum += int(d[i]-'0') * (w - i)
+		}
+		r := sum % 11
+		if r < 2 {
+			d += "0"
+		} else {
+			d += fmt.Sprint(11 - r)
+		}
+	}
+	return d
+}
+
+func testCard(n int) string { return fmt.Sprintf("0001100800%04d%02d%d", n/100, n%100, n%10) }
+
+// testPeople is a small directory shaped like the seeds: João Pedro (seed 000) holds two contracts and a
+// chaveUnica that is not a valid CPF.
+func testPeople() []model.Beneficiary {
+	return []model.Beneficiary{
+		{ChaveUnica: "15846772777", Card: "00011008000027010", Name: "João Pedro", BirthDate: "1994-08-05",
+			RG: "3025-517", IDMatricula: "123-123-321", MotherName: "Maria Delmaschio", Phone: "27998765432",
+			Email: "joao.pedro@exemplo.com.br", Situation: "Ativo",
+			Contracts: []model.ContractRef{{Number: "0000002", Description: "MS GOLD"}, {Number: "0000001", Description: "MS PLATINUM"}}},
+		{CPF: "52998224725", Card: testCard(1), Name: "João da Silva", BirthDate: "1970-01-20", Phone: "1134567890",
+			Contracts: []model.ContractRef{{Number: "0000010", Description: "MS GOLD"}}},
+		{CPF: testCPF(2), Card: testCard(2), Name: "Maria Silva", BirthDate: "1980-03-12",
+			Contracts: []model.ContractRef{{Number: "0000011", Description: "MS GOLD"}}},
+		{CPF: testCPF(3), Card: testCard(3), Name: "Maria Aparecida da Silva", BirthDate: "1980-03-12",
+			Contracts: []model.ContractRef{{Number: "0000012", Description: "MS GOLD"}}},
+		{CPF: testCPF(4), Card: testCard(4), Name: "Mariana Silva", BirthDate: "1991-07-01",
+			Contracts: []model.ContractRef{{Number: "0000013", Description: "MS GOLD"}}},
+		{CPF: testCPF(5), Card: testCard(5), Name: "Maria Silveira", BirthDate: "1980-03-12",
+			Contracts: []model.ContractRef{{Number: "0000014", Description: "MS GOLD"}}},
+		{CPF: testCPF(6), Card: testCard(6), Name: "Marian Silvano",
+			Contracts: []model.ContractRef{{Number: "0000015", Description: "MS GOLD"}}},
+		{CPF: testCPF(7), Card: testCard(7), Name: "JOSÉ DOS SANTOS", Phone: "(11) 98765-4321",
+			Contracts: []model.ContractRef{{Number: "EMP-77", Description: "EMPRESA X LTDA"}}},
+		{CPF: testCPF(8), Card: testCard(8), Name: "Ana Souza", Phone: "11987654321",
+			Contracts: []model.ContractRef{{Number: "EMP-77", Description: "EMPRESA X LTDA"}}},
+		{CPF: testCPF(9), Card: testCard(9), Name: "Pedro Sem Contrato"},
+	}
+}
+
+func openTest(t *testing.T, people []model.Beneficiary) *store.Directory {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "directory.db")
+	require.NoError(t, store.BuildDemo(context.Background(), path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	d, err := store.OpenDirectory(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = d.Close() })
+	return d
+}
+
+// rows renders matches as "Name|contract" for compact assertions.
+func rows(ms []model.Match) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Beneficiary.Name + "|" + m.Contract.Number
+	}
+	return out
+}
+
+func search(t *testing.T, d *store.Directory, term string) []model.Match {
+	t.Helper()
+	ms, err := d.Search(context.Background(), model.Classify(term), 0)
+	require.NoError(t, err)
+	return ms
+}
+
+func TestSearchIdentifiers(t *testing.T) {
+	d := openTest(t, testPeople())
+	cases := []struct {
+		name, term string
+		want       []string
+	}{
+		{"cpf formatted", "529.982.247-25", []string{"João da Silva|0000010"}},
+		{"cpf digits", "52998224725", []string{"João da Silva|0000010"}},
+		{"chaveUnica not a valid CPF", "15846772777", []string{"João Pedro|0000001", "João Pedro|0000002"}},
+		{"card with dots", "0001.1008.000027.01-0", []string{"João Pedro|0000001", "João Pedro|0000002"}},
+		{"card digits", "00011008000027010", []string{"João Pedro|0000001", "João Pedro|0000002"}},
+		{"phone formatted", "(27) 99876-5432", []string{"João Pedro|0000001", "João Pedro|0000002"}},
+		{"phone without DDD", "98765-4321", []string{"Ana Souza|EMP-77", "JOSÉ DOS SANTOS|EMP-77"}},
+		{"landline", "(11) 3456-7890", []string{"João da Silva|0000010"}},
+		{"contract lists only that contract", "0000002", []string{"João Pedro|0000002"}},
+		{"contract without leading zeros", "2", []string{"João Pedro|0000002"}},
+		{"contract shared by a company", "EMP-77", nil}, // letters and digits: a name word, not an identifier
+		{"unknown cpf", "111.444.777-35", nil},
+		{"identifier and name", "52998224725 silva", []string{"João da Silva|0000010"}},
+		{"identifier and other name", "52998224725 pedro", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+		})
+	}
+	t.Run("structured contract query", func(t *testing.T) {
+		ms, err := d.Search(context.Background(), model.Query{IDs: []model.Identifier{
+			{Value: "EMP-77", Kinds: []model.IDKind{model.IDContract}}}}, 0)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"Ana Souza|EMP-77", "JOSÉ DOS SANTOS|EMP-77"}, rows(ms))
+	})
+	t.Run("seed 000 shape", func(t *testing.T) {
+		ms := search(t, d, "15846772777")
+		require.Len(t, ms, 2)
+		b := ms[0].Beneficiary
+		assert.Equal(t, "15846772777", b.ChaveUnica)
+		assert.Equal(t, "1994-08-05", b.BirthDate)
+		assert.Equal(t, "3025-517", b.RG)
+		assert.Equal(t, "123-123-321", b.IDMatricula)
+		assert.Equal(t, "Maria Delmaschio", b.MotherName)
+		assert.Equal(t, []model.ContractRef{{Number: "0000001", Description: "MS PLATINUM"},
+			{Number: "0000002", Description: "MS GOLD"}}, b.Contracts)
+		assert.Equal(t, model.ContractRef{Number: "0000001", Description: "MS PLATINUM"}, ms[0].Contract)
+		assert.Equal(t, model.ContractRef{Number: "0000002", Description: "MS GOLD"}, ms[1].Contract)
+	})
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func TestSearchNames(t *testing.T) {
+	d := openTest(t, testPeople())
+	cases := []struct {
+		term string
+		want []string
+	}{
+		// whole words first, then shorter names, then prefixes ("silveira" does not start with "silva")
+		{"maria silva", []string{"Maria Silva|0000011", "Maria Aparecida da Silva|0000012",
+			"Mariana Silva|0000013", "Marian Silvano|0000015"}},
+		{"maria silv", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012",
+			"Mariana Silva|0000013", "Marian Silvano|0000015"}},
+		{"silva joao", []string{"João da Silva|0000010"}},
+		{"JOÃO SILV", []string{"João da Silva|0000010"}},
+		{"joao", []string{"João Pedro|0000001", "João Pedro|0000002", "João da Silva|0000010"}},
+		{"jose", []string{"JOSÉ DOS SANTOS|EMP-77"}},
+		{"JoSé SaNt", []string{"JOSÉ DOS SANTOS|EMP-77"}},
+		{"sem contrato", []string{"Pedro Sem Contrato|"}},
+		{"maria 12/03/1980", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"silv 1980-03-12", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"maria 01/01/2001", nil},
+		{"xavier", nil},
+		{"", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.term, func(t *testing.T) {
+			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+		})
+	}
+	t.Run("scores decrease", func(t *testing.T) {
+		ms := search(t, d, "maria silva")
+		for i := 1; i < len(ms); i++ {
+			assert.Greater(t, ms[i-1].Score, ms[i].Score)
+		}
+		id := search(t, d, "52998224725")
+		assert.Greater(t, id[0].Score, ms[0].Score, "identifier matches rank above names")
+	})
+	t.Run("raw words from a structured query are folded", func(t *testing.T) {
+		ms, err := d.Search(context.Background(), model.Query{Words: []string{"JOÃO", "Silva"}}, 0)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"João da Silva|0000010"}, rows(ms))
+	})
+}
+
+// genNames builds n people from a small vocabulary with skewed frequencies, so names collide often.
+func genNames(n int, seed uint64) []model.Beneficiary {
+	first := []string{"Maria", "Maria", "Maria", "José", "José", "João", "Ana", "Ana", "Mariana", "Marina", "Mário",
+		"Joana", "Josefa", "Antônio", "Pedro", "Paula", "Luís", "Luísa"}
+	middle := []string{"", "", "", "da", "de", "dos", "Aparecida", "Pedro"}
+	last := []string{"Silva", "Silva", "Silva", "Santos", "Santos", "Silveira", "Souza", "Sousa", "Oliveira",
+		"Lima", "Lins", "Costa", "Sá"}
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]model.Beneficiary, n)
+	for i := range out {
+		parts := []string{first[r.IntN(len(first))]}
+		if m := middle[r.IntN(len(middle))]; m != "" {
+			parts = append(parts, m)
+		}
+		parts = append(parts, last[r.IntN(len(last))])
+		if r.IntN(3) == 0 {
+			parts = append(parts, last[r.IntN(len(last))])
+		}
+		out[i] = model.Beneficiary{CPF: testCPF(1000 + i), Card: testCard(1000 + i), Name: strings.Join(parts, " "),
+			Contracts: []model.ContractRef{{Number: fmt.Sprintf("%07d", 100+i%7), Description: "PLANO"}}}
+	}
+	return out
+}
+
+// bruteForce ranks people for words as the directory promises: every word a prefix of some name word;
+// more whole-word matches first, then shorter folded names, then folded name order, then key.
+func bruteForce(people []model.Beneficiary, words []string, limit int) []string {
+	type hit struct {
+		tier   int
+		folded string
+		key    string
+		name   string
+	}
+	var hits []hit
+	for _, p := range people {
+		nw := model.NameWords(p.Name)
+		ok, tier := true, 0
+		for _, w := range words {
+			pre, whole := false, false
+			for _, x := range nw {
+				pre = pre || strings.HasPrefix(x, w)
+				whole = whole || x == w
+			}
+			ok = ok && pre
+			if whole {
+				tier++
+			}
+		}
+		if ok {
+			hits = append(hits, hit{tier, model.FoldText(p.Name), p.CPF, p.Name})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(b.tier-a.tier, cmp.Compare(len(a.folded), len(b.folded)), strings.Compare(a.folded, b.folded),
+			strings.Compare(a.key, b.key))
+	})
+	var out []string
+	for _, h := range hits[:min(limit, len(hits))] {
+		out = append(out, h.name+"|"+h.key)
+	}
+	return out
+}
+
+// TestSearchRankingMatchesBruteForce checks the streamed ranking against ranking every match.
+func TestSearchRankingMatchesBruteForce(t *testing.T) {
+	people := genNames(4000, 3)
+	d := openTest(t, people)
+	queries := []string{"maria", "maria silva", "silva maria", "mari", "mar", "m", "m s", "jo sa", "jose santos",
+		"ana", "ana s", "maria aparecida silva", "s", "sa", "sá", "silv", "silva santos", "maria da silva",
+		"pedro", "joao pedro", "j p s", "lins", "li", "l", "antonio costa", "mariana", "x", "maria x",
+		"ma da si sa", "maria de dos da"}
+	for _, q := range queries {
+		for _, limit := range []int{1, 7, 50} {
+			t.Run(fmt.Sprintf("%s/%d", q, limit), func(t *testing.T) {
+				ms, err := d.Search(context.Background(), model.Classify(q), limit)
+				require.NoError(t, err)
+				got := make([]string, len(ms))
+				for i, m := range ms {
+					got[i] = m.Beneficiary.Name + "|" + m.Beneficiary.CPF
+				}
+				want := bruteForce(people, model.Classify(q).Words, limit)
+				assert.Equal(t, nilIfEmpty(want), nilIfEmpty(got))
+			})
+		}
+	}
+}
+
+func TestSearchLimit(t *testing.T) {
+	d := openTest(t, genNames(300, 5))
+	for _, c := range []struct{ limit, want int }{{0, store.DefaultSearchLimit}, {-1, store.DefaultSearchLimit},
+		{10, 10}, {1, 1}, {200, 200}} {
+		ms, err := d.Search(context.Background(), model.Classify("s"), c.limit)
+		require.NoError(t, err)
+		assert.Len(t, ms, c.want, "limit %d", c.limit)
+	}
+	// a beneficiary with two contracts counts as two matches against the cap
+	d2 := openTest(t, testPeople())
+	ms, err := d2.Search(context.Background(), model.Classify("joao"), 2)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(ms))
+}
+
+func TestCountPingByCard(t *testing.T) {
+	d := openTest(t, testPeople())
+	ctx := context.Background()
+	n, err := d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(testPeople()), n)
+	require.NoError(t, d.Ping(ctx))
+
+	b, ok, err := d.ByCard(ctx, "0001.1008.000027.01-0")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "João Pedro", b.Name)
+	assert.Len(t, b.Contracts, 2)
+	_, ok, err = d.ByCard(ctx, "00019999999999999")
+	require.NoError(t, err)
+	assert.False(t, ok)
+	_, ok, err = d.ByCard(ctx, "123")
+	require.NoError(t, err)
+	assert.False(t, ok)
+}
+
+func TestUpsert(t *testing.T) {
+	ctx := context.Background()
+	d, err := store.OpenDirectory(filepath.Join(t.TempDir(), "d.db"))
+	require.NoError(t, err)
+	defer d.Close()
+
+	require.NoError(t, d.Upsert(ctx, testPeople()))
+	n, err := d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(testPeople()), n)
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(search(t, d, "15846772777")))
+
+	// upserting again changes nothing
+	require.NoError(t, d.Upsert(ctx, testPeople()))
+	n, err = d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(testPeople()), n)
+	assert.Len(t, search(t, d, "maria silva"), 4)
+
+	// a new contract and a renamed person: old name words stop matching, new ones match
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{ChaveUnica: "158.467.727-77", Card: "0001.1008.000027.01-0",
+		Name: "João Pedro Delmaschio", Contracts: []model.ContractRef{{Number: "0000003", Description: "MS BRONZE"}}}}))
+	assert.Equal(t, []string{"João Pedro Delmaschio|0000001", "João Pedro Delmaschio|0000002",
+		"João Pedro Delmaschio|0000003"}, rows(search(t, d, "delmaschio")))
+	got := search(t, d, "15846772777")
+	require.Len(t, got, 3)
+	assert.Equal(t, "3025-517", got[0].Beneficiary.RG, "fields not given keep their value")
+
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{ChaveUnica: "15846772777", Card: "00011008000027010", Name: "Pietro"}}))
+	assert.Empty(t, search(t, d, "joao pedro delmaschio"))
+	assert.Len(t, search(t, d, "pietro"), 3)
+	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "joao")))
+
+	// upserted names still rank shorter first
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(500), Name: "Maria Sa"}}))
+	assert.Equal(t, "Maria Sa", search(t, d, "maria s")[0].Beneficiary.Name)
+
+	// a repeated word counts once: renaming its holder leaves the word findable in others' names
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(600), Name: "Rosa Rosa Lins", BirthDate: "02/01/1960"},
+		{CPF: testCPF(601), Name: "Rosa Lins"}}))
+	assert.Equal(t, "1960-01-02", search(t, d, testCPF(600))[0].Beneficiary.BirthDate)
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(600), Name: "Joana Lins"}}))
+	assert.Equal(t, []string{"Rosa Lins|"}, rows(search(t, d, "rosa")))
+
+	require.ErrorIs(t, d.Upsert(ctx, []model.Beneficiary{{Name: "Sem Chave"}}), store.ErrNoKey)
+}
+
+// TestConcurrentSearchWhileImporting runs searches from many goroutines while batches are upserted.
+func TestConcurrentSearchWhileImporting(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t, testPeople())
+	more := genNames(1200, 9)
+	var csv strings.Builder
+	csv.WriteString("nome;cpf;carteirinha;numero_contrato;contrato_descricao\n")
+	for _, p := range more {
+		fmt.Fprintf(&csv, "%s;%s;%s;%s;%s\n", p.Name, p.CPF, p.Card, p.Contracts[0].Number, p.Contracts[0].Description)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 16)
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			terms := []string{"maria silva", "15846772777", "joao", "mar", "529.982.247-25", "silva 12/03/1980"}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ms, err := d.Search(ctx, model.Classify(terms[(i+g)%len(terms)]), 20)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if terms[(i+g)%len(terms)] == "15846772777" && len(ms) != 2 {
+					errs <- fmt.Errorf("seed person: %d matches", len(ms))
+					return
+				}
+			}
+		}()
+	}
+	rep, err := d.Import(ctx, strings.NewReader(csv.String()), store.ImportOptions{BatchSize: 200})
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	require.NoError(t, err)
+	assert.Equal(t, len(more), rep.Inserted)
+	n, err := d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(testPeople())+len(more), n)
+}

@@ -1,0 +1,520 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+)
+
+// ImportOptions tunes an import.
+type ImportOptions struct {
+	Replace   bool                            // rebuild the directory from the file alone (atomic), instead of upserting
+	Progress  func(rows int, bytesRead int64) // called every few thousand rows and at the end; may be nil
+	BatchSize int                             // rows per transaction when upserting (default 10,000)
+}
+
+// ImportReport is what an import did. Rows = Inserted + Updated + BadTotal.
+type ImportReport struct {
+	Rows      int           // data rows read (the header excluded)
+	Inserted  int           // rows that created a beneficiary
+	Updated   int           // rows merged into an existing beneficiary (a re-import, or another contract of one)
+	Bad       []BadRow      // rejected rows, in file order (the first MaxBadRows)
+	BadTotal  int           // all rejected rows
+	Encoding  string        // "UTF-8" or "Windows-1252"
+	Delimiter string        // ";" or ","
+	Elapsed   time.Duration // wall time of the whole import
+}
+
+// BadRow is a rejected row: its line in the file (the header is line 1) and why, in pt-BR.
+type BadRow struct {
+	Line   int
+	Reason string
+}
+
+// MaxBadRows is how many bad rows a report lists (BadTotal counts them all).
+const MaxBadRows = 100_000
+
+// Encodings an import reports.
+const (
+	EncodingUTF8    = "UTF-8"
+	Encoding1252    = "Windows-1252"
+	defaultBatch    = 10_000
+	progressEvery   = 10_000
+	importSniffSize = 64 << 10
+)
+
+// ImportHeaderError is a header that lacks required columns; Error is pt-BR, for the operator.
+type ImportHeaderError struct {
+	Missing []string
+}
+
+func (e *ImportHeaderError) Error() string { return i18n.ImportHeaderMissing(e.Missing) }
+
+// ErrImportEmpty is an import of an empty file.
+var ErrImportEmpty = errors.New(i18n.ImportEmptyFile)
+
+// importField is a directory field a CSV column feeds.
+type importField int
+
+const (
+	fieldIgnored importField = iota
+	fieldName
+	fieldBirth
+	fieldRG
+	fieldMatricula
+	fieldMother
+	fieldContract
+	fieldContractDesc
+	fieldChave
+	fieldCPF
+	fieldCard
+	fieldPhone
+	fieldEmail
+	fieldSituation
+	fieldCount
+)
+
+// importColumns maps folded header names (lower case, no accents, no spaces, "_" or "-") to fields.
+//
+// Accepted CSV columns (header names compared ignoring case, accents, spaces, "_" and "-"; others are ignored):
+//
+//	nome                                     name (required)
+//	chaveUnica                               Mosia's key; defaults to the CPF
+//	cpf                                      11 digits, formatted or not
+//	carteirinha | card | cartao              TOTVS card, 17 digits, with or without dots
+//	data_nascimento | nascimento             DD/MM/AAAA or AAAA-MM-DD
+//	registro_geral | rg
+//	id_matricula | matricula
+//	nome_mae | mae
+//	numero_contrato | contrato
+//	contrato_descricao | descricao_contrato
+//	telefone | celular                       with or without DDD, any punctuation
+//	email | e-mail
+//	situacao                                 Ativo, Bloqueado, Bloqueio Futuro
+//
+// At least one of chaveUnica, cpf and carteirinha is required. One row per (beneficiary, contract): rows of
+// the same chaveUnica and card are one beneficiary holding every contract of those rows.
+var importColumns = map[string]importField{
+	"nome":              fieldName,
+	"datanascimento":    fieldBirth,
+	"nascimento":        fieldBirth,
+	"datadenascimento":  fieldBirth,
+	"registrogeral":     fieldRG,
+	"rg":                fieldRG,
+	"idmatricula":       fieldMatricula,
+	"matricula":         fieldMatricula,
+	"nomemae":           fieldMother,
+	"nomedamae":         fieldMother,
+	"mae":               fieldMother,
+	"numerocontrato":    fieldContract,
+	"contrato":          fieldContract,
+	"contratodescricao": fieldContractDesc,
+	"descricaocontrato": fieldContractDesc,
+	"chaveunica":        fieldChave,
+	"cpf":               fieldCPF,
+	"carteirinha":       fieldCard,
+	"card":              fieldCard,
+	"cartao":            fieldCard,
+	"telefone":          fieldPhone,
+	"celular":           fieldPhone,
+	"email":             fieldEmail,
+	"situacao":          fieldSituation,
+}
+
+// importHeaderName folds a header cell for importColumns.
+func importHeaderName(s string) string {
+	return strings.ReplaceAll(model.FoldText(strings.TrimPrefix(s, "\ufeff")), " ", "")
+}
+
+// importCounter counts the bytes read from the file, for progress.
+type importCounter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *importCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// importReader reads beneficiaries from a CSV file: encoding, delimiter and columns detected from the start.
+type importReader struct {
+	cr       *csv.Reader
+	counter  *importCounter
+	cols     [][]int // per field, the columns feeding it (the first non-empty wins)
+	ncols    int
+	encoding string
+	delim    string
+	lenient  bool // a UTF-8 file: fields that are not valid UTF-8 are read as Windows-1252
+}
+
+// newImportReader sniffs the file and reads its header.
+func newImportReader(r io.Reader) (*importReader, error) {
+	counter := &importCounter{r: r}
+	br := bufio.NewReaderSize(counter, 1<<20)
+	head, err := br.Peek(importSniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("import: read: %w", err)
+	}
+	ir := &importReader{counter: counter, encoding: EncodingUTF8}
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+		head = head[3:]
+	} else if !importValidUTF8(head, len(head) == importSniffSize) {
+		ir.encoding = Encoding1252
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, ErrImportEmpty
+	}
+	ir.delim = importDelimiter(head)
+	var src io.Reader = br
+	if ir.encoding == Encoding1252 {
+		src = transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	} else {
+		ir.lenient = true
+	}
+	ir.cr = csv.NewReader(src)
+	ir.cr.Comma = rune(ir.delim[0])
+	ir.cr.FieldsPerRecord = -1
+	ir.cr.LazyQuotes = true
+	ir.cr.ReuseRecord = true
+	header, err := ir.cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ErrImportEmpty
+		}
+		return nil, fmt.Errorf("import: header: %w", err)
+	}
+	ir.ncols = len(header)
+	ir.cols = make([][]int, fieldCount)
+	for i, h := range header {
+		if f, ok := importColumns[importHeaderName(ir.text(h))]; ok {
+			ir.cols[f] = append(ir.cols[f], i)
+		}
+	}
+	var missing []string
+	if len(ir.cols[fieldName]) == 0 {
+		missing = append(missing, "nome")
+	}
+	if len(ir.cols[fieldChave])+len(ir.cols[fieldCPF])+len(ir.cols[fieldCard]) == 0 {
+		missing = append(missing, i18n.ImportKeyOrColumns)
+	}
+	if missing != nil {
+		return nil, &ImportHeaderError{Missing: missing}
+	}
+	return ir, nil
+}
+
+// importValidUTF8 reports whether b is UTF-8, ignoring a rune cut at the end of a partial read.
+func importValidUTF8(b []byte, partial bool) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	if !partial {
+		return false
+	}
+	for cut := 1; cut < utf8.UTFMax && cut < len(b); cut++ {
+		if utf8.Valid(b[:len(b)-cut]) {
+			return true
+		}
+	}
+	return false
+}
+
+// importDelimiter picks ";" or "," by counting them on the header line, outside quotes.
+func importDelimiter(head []byte) string {
+	semi, comma, quoted := 0, 0, false
+	for _, c := range head {
+		if c == '\n' && !quoted {
+			break
+		}
+		switch c {
+		case '"':
+			quoted = !quoted
+		case ';':
+			if !quoted {
+				semi++
+			}
+		case ',':
+			if !quoted {
+				comma++
+			}
+		}
+	}
+	if comma > semi {
+		return ","
+	}
+	return ";"
+}
+
+// text returns a field as valid UTF-8 (a stray Windows-1252 field of a UTF-8 file is decoded), trimmed.
+func (ir *importReader) text(s string) string {
+	if ir.lenient && !utf8.ValidString(s) {
+		if dec, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+			s = dec
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+func (ir *importReader) field(rec []string, f importField) string {
+	for _, i := range ir.cols[f] {
+		if i < len(rec) {
+			if v := ir.text(rec[i]); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// next reads one row: a beneficiary with at most one contract, or the reason (pt-BR) it is bad.
+// It returns io.EOF at the end of the file.
+func (ir *importReader) next() (b model.Beneficiary, line int, reason string, err error) {
+	rec, err := ir.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return b, pe.StartLine, i18n.ImportMalformed(pe.Err.Error()), nil
+		}
+		return b, 0, "", err
+	}
+	line, _ = ir.cr.FieldPos(0)
+	if len(rec) != ir.ncols && !importOnlyEmptyExtra(rec, ir.ncols) {
+		return b, line, i18n.ImportColumnCount(len(rec), ir.ncols), nil
+	}
+	b = model.Beneficiary{
+		Name:        ir.field(rec, fieldName),
+		RG:          ir.field(rec, fieldRG),
+		IDMatricula: ir.field(rec, fieldMatricula),
+		MotherName:  ir.field(rec, fieldMother),
+		Email:       ir.field(rec, fieldEmail),
+		Situation:   ir.field(rec, fieldSituation),
+		Phone:       ir.field(rec, fieldPhone),
+		ChaveUnica:  ir.field(rec, fieldChave),
+	}
+	if b.Name == "" {
+		return b, line, i18n.ImportNoName, nil
+	}
+	if v := ir.field(rec, fieldCPF); v != "" {
+		if b.CPF = model.Digits(v); len(b.CPF) != 11 || strings.ContainsFunc(v, importLetter) {
+			return b, line, i18n.ImportBadCPF(v), nil
+		}
+	}
+	if v := ir.field(rec, fieldCard); v != "" {
+		c, ok := model.NormalizeCard(v)
+		if !ok {
+			return b, line, i18n.ImportBadCard(v), nil
+		}
+		b.Card = c
+	}
+	if b.ChaveUnica == "" && b.CPF == "" && b.Card == "" {
+		return b, line, i18n.ImportNoKey, nil
+	}
+	if v := ir.field(rec, fieldBirth); v != "" {
+		t, ok := model.ParseDate(v)
+		if !ok {
+			return b, line, i18n.ImportBadDate(v), nil
+		}
+		b.BirthDate = t.Format("2006-01-02")
+	}
+	if n := ir.field(rec, fieldContract); n != "" {
+		b.Contracts = []model.ContractRef{{Number: n, Description: ir.field(rec, fieldContractDesc)}}
+	}
+	nb, err := dirNormalize(b)
+	if err != nil {
+		return b, line, i18n.ImportNoKey, nil
+	}
+	return nb, line, "", nil
+}
+
+func importLetter(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+
+// importOnlyEmptyExtra accepts rows with trailing empty columns (spreadsheets add them).
+func importOnlyEmptyExtra(rec []string, n int) bool {
+	if len(rec) < n {
+		return false
+	}
+	for _, f := range rec[n:] {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// importRun reads every row, handing good ones to keep (with their line) and recording bad ones.
+func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *ImportReport,
+	keep func(b model.Beneficiary) error) error {
+	ir, err := newImportReader(r)
+	if err != nil {
+		return err
+	}
+	rep.Encoding, rep.Delimiter = ir.encoding, ir.delim
+	for {
+		b, line, reason, err := ir.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("import: read: %w", err)
+		}
+		rep.Rows++
+		if reason != "" {
+			rep.BadTotal++
+			if len(rep.Bad) < MaxBadRows {
+				rep.Bad = append(rep.Bad, BadRow{Line: line, Reason: reason})
+			}
+		} else if err := keep(b); err != nil {
+			return err
+		}
+		if rep.Rows%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress(rep.Rows, ir.counter.n)
+			}
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress(rep.Rows, ir.counter.n)
+	}
+	return nil
+}
+
+// dirRebuildMin is the smallest import that may rebuild the directory instead of upserting row by row.
+const dirRebuildMin = 10_000
+
+// Import loads a CSV export of beneficiaries (columns: see importColumns) into the directory. With Replace
+// — or into an empty directory — the directory becomes the file's content alone. Otherwise rows are
+// upserted: a small file row by row in batches of BatchSize (readers see each committed batch), a big one
+// (at least 10,000 rows and a quarter of the directory, like a daily full export) by rebuilding the
+// directory merged with the file, much faster. Either way re-importing a file changes nothing, and a
+// rebuild is swapped in with one write, so readers see the old directory or the new one, never a mix.
+// Bad rows are reported with their line and never stop the good ones.
+func (d *Directory) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	start := time.Now()
+	var rep ImportReport
+	bk := newDirBulk()
+	err := importRun(ctx, r, opts, &rep, func(b model.Beneficiary) error {
+		bk.add(b)
+		return nil
+	})
+	if err == nil {
+		err = d.importCollected(ctx, bk, opts, &rep)
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, err
+}
+
+// importCollected writes the rows an import read, choosing replace, rebuild or row-by-row upsert.
+func (d *Directory) importCollected(ctx context.Context, bk *dirBulk, opts ImportOptions, rep *ImportReport) error {
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	n, err := d.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	switch {
+	case opts.Replace || n == 0:
+		for _, p := range bk.rows {
+			rep.Inserted++
+			rep.Updated += p.rows - 1
+		}
+		return d.installLocked(ctx, bk)
+	case len(bk.rows) >= dirRebuildMin && 4*len(bk.rows) >= n:
+		merged := newDirBulk()
+		if err := d.loadAllInto(ctx, merged); err != nil {
+			return fmt.Errorf("import: read directory: %w", err)
+		}
+		for _, p := range bk.rows {
+			if merged.addPending(*p) {
+				rep.Updated += p.rows
+			} else {
+				rep.Inserted++
+				rep.Updated += p.rows - 1
+			}
+		}
+		return d.installLocked(ctx, merged)
+	}
+	batch := opts.BatchSize
+	if batch <= 0 {
+		batch = defaultBatch
+	}
+	for i := 0; i < len(bk.rows); i += batch {
+		ps := bk.rows[i:min(i+batch, len(bk.rows))]
+		existed, err := d.writeBatchLocked(ctx, ps)
+		if err != nil {
+			return fmt.Errorf("import: write: %w", err)
+		}
+		for j, p := range ps {
+			if existed[j] {
+				rep.Updated += p.rows
+			} else {
+				rep.Inserted++
+				rep.Updated += p.rows - 1
+			}
+		}
+	}
+	return nil
+}
+
+// ImportFile imports the CSV at csvPath into the directory file at dbPath (see Directory.Import). A new
+// or empty directory, and Replace, are built in a new file next to dbPath and swapped in atomically.
+func ImportFile(ctx context.Context, dbPath, csvPath string, opts ImportOptions) (ImportReport, error) {
+	f, err := os.Open(csvPath)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import %s: %w", csvPath, err)
+	}
+	defer f.Close()
+	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
+		start := time.Now()
+		var rep ImportReport
+		bk := newDirBulk()
+		err := importRun(ctx, f, opts, &rep, func(b model.Beneficiary) error {
+			if bk.add(b) {
+				rep.Updated++
+			} else {
+				rep.Inserted++
+			}
+			return nil
+		})
+		if err == nil {
+			err = dirBuildInstall(ctx, dbPath, bk)
+		}
+		rep.Elapsed = time.Since(start)
+		if err != nil {
+			return rep, fmt.Errorf("import %s: %w", csvPath, err)
+		}
+		return rep, nil
+	}
+	d, err := OpenDirectory(dbPath)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import %s: %w", csvPath, err)
+	}
+	rep, err := d.Import(ctx, f, opts)
+	if cerr := d.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return rep, fmt.Errorf("import %s: %w", csvPath, err)
+	}
+	return rep, nil
+}
