@@ -1,0 +1,364 @@
+package beneficiary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/sandbox"
+	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/internal/uitest"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
+
+type fixture struct {
+	svc *common.Services
+	up  *uitest.Upstream
+	ctx *common.Context
+}
+
+func newFixture(t testing.TB) *fixture {
+	svc, up := uitest.Services(t, 200)
+	return &fixture{svc: svc, up: up, ctx: uitest.Context(svc)}
+}
+
+// open builds the screen for the directory's beneficiary with card, sized, without starting it.
+func (f *fixture) open(t testing.TB, card string, w, h int) *Model {
+	t.Helper()
+	b, ok, err := f.svc.Directory.ByCard(context.Background(), card)
+	require.NoError(t, err)
+	require.True(t, ok)
+	m := New(f.ctx, common.OpenBeneficiaryMsg{Beneficiary: b})
+	m.now = func() time.Time { return uitest.Now }
+	m.SetSize(w, h)
+	return m
+}
+
+// feed gives every message to the screen (spinner ticks and other commands are not run).
+func feed(m *Model, msgs []tea.Msg) {
+	for _, msg := range msgs {
+		m.Update(msg)
+	}
+}
+
+// loaded opens a screen and applies its five answers.
+func (f *fixture) loaded(t testing.TB, card string, w, h int) *Model {
+	m := f.open(t, card, w, h)
+	feed(m, uitest.Exec(m.Init()))
+	require.False(t, m.Loading())
+	return m
+}
+
+func TestFiveCallsStartConcurrently(t *testing.T) {
+	f := newFixture(t)
+	var (
+		mu      sync.Mutex
+		arrived = map[string]bool{}
+		all     = make(chan struct{})
+	)
+	// Each call waits until all five have been made: if they ran one after another, the first would never return.
+	f.up.Gate = func(ctx context.Context, call string) error {
+		mu.Lock()
+		arrived[call] = true
+		if len(arrived) == 5 {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+			return nil
+		case <-time.After(20 * time.Second): // deadlock guard, not a timing assertion
+			return errors.New("calls did not run concurrently")
+		}
+	}
+	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	feed(m, uitest.Exec(m.Init()))
+	for k := kind(0); k < numKinds; k++ {
+		assert.NoError(t, m.loads[k].err, "call %d", k)
+		assert.True(t, m.loads[k].loaded, "call %d", k)
+	}
+}
+
+func TestTabsShowTheirData(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 120, 40)
+	head := flat(m.View())
+	assert.Contains(t, head, "HERNANDES ALVES DA SILVA Ativo")
+	assert.Contains(t, head, "CPF 235.764.830-98")
+	assert.Contains(t, head, "Carteirinha 0001.1008.000027.01-0")
+	assert.Contains(t, head, "Contrato 000000000001 EMPRESA X LTDA")
+
+	v := flat(m.View())
+	assert.Contains(t, v, "Dados Pessoais", "folder title as section")
+	assert.Contains(t, v, "Relativos ao Plano")
+
+	m.Update(uitest.Key("2"))
+	v = flat(m.View())
+	assert.Contains(t, v, "FABIANA SOPHIA MELO")
+	assert.Contains(t, v, "0001.1008.000027.02-8")
+
+	m.Update(uitest.Key("tab"))
+	assert.Equal(t, TabGrace, m.ActiveTab())
+	v = flat(m.View())
+	assert.Contains(t, v, "Classes de carência")
+	assert.Contains(t, v, "Grupos de carência")
+
+	m.Update(uitest.Key("tab"))
+	v = flat(m.View())
+	assert.Contains(t, v, "Últimos 5 protocolos")
+	ps := f.up.DS.Protocols(m.Beneficiary().ChaveUnica)
+	if len(ps) > 0 {
+		assert.Contains(t, v, ps[0].Protocolo.String())
+	} else {
+		assert.Contains(t, v, "Nenhum protocolo")
+	}
+	m.Update(uitest.Key("shift+tab"))
+	assert.Equal(t, TabGrace, m.ActiveTab())
+}
+
+func TestTabErrorAndRetry(t *testing.T) {
+	f := newFixture(t)
+	f.up.SetFail("family", context.DeadlineExceeded)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m.Update(uitest.Key("2"))
+	v := flat(m.View())
+	assert.Contains(t, v, flat(client.UserMessage(context.DeadlineExceeded)))
+	assert.Contains(t, v, "Pressione r para tentar de novo")
+	assert.Contains(t, flat(m.headerView()), "[2 Família !]", "the tab is marked as failed")
+
+	f.up.SetFail("family", nil)
+	before := f.up.Count("family")
+	_, cmd := m.Update(uitest.Key("r"))
+	assert.True(t, m.Loading())
+	assert.Contains(t, flat(m.View()), "Carregando a família no TOTVS")
+	feed(m, uitest.Exec(cmd))
+	assert.Equal(t, before+1, f.up.Count("family"))
+	assert.Contains(t, flat(m.View()), "FABIANA SOPHIA MELO")
+	assert.Equal(t, 1, f.up.Count("contract"), "r retries the active tab and failed ones only")
+}
+
+func TestLeavingCancelsAndDropsLateResults(t *testing.T) {
+	f := newFixture(t)
+	canceled := make(chan string, 5)
+	f.up.Gate = func(ctx context.Context, call string) error {
+		<-ctx.Done() // nothing answers until the screen is left
+		canceled <- call
+		return ctx.Err()
+	}
+	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	cmd := m.Init()
+	done := make(chan []tea.Msg)
+	go func() { done <- uitest.Exec(cmd) }()
+
+	_, back := m.Update(uitest.Key("esc"))
+	require.NotNil(t, back)
+	assert.IsType(t, common.BackMsg{}, back())
+	msgs := <-done // every call returned: their contexts were cancelled
+	assert.Len(t, canceled, 5)
+
+	// Late answers of older calls are dropped; and answers addressed to another screen too.
+	m.loads[kFamily].loading = true
+	m.loads[kFamily].gen = 7
+	m.Update(LoadedMsg{Screen: m.id, kind: kFamily, gen: 6, value: &model.Family{}})
+	assert.True(t, m.loads[kFamily].loading, "an older call's answer is dropped")
+	m.Update(LoadedMsg{Screen: m.id + 1000, kind: kFamily, gen: 7, value: &model.Family{}})
+	assert.True(t, m.loads[kFamily].loading, "another screen's answer is dropped")
+	_ = msgs
+}
+
+func TestSpinnerStopsWhenNothingLoads(t *testing.T) {
+	f := newFixture(t)
+	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	msgs := uitest.Exec(m.Init())
+	var tick spinner.TickMsg
+	for _, msg := range msgs {
+		if tm, ok := msg.(spinner.TickMsg); ok {
+			tick = tm
+		}
+	}
+	require.Equal(t, m.spin.ID(), tick.ID, "opening starts the spinner")
+	_, cmd := m.Update(tick)
+	assert.NotNil(t, cmd, "ticks while loading")
+	feed(m, msgs)
+	_, cmd = m.Update(spinner.TickMsg{ID: m.spin.ID()})
+	assert.Nil(t, cmd, "no more ticks once everything loaded")
+}
+
+func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	_, cmd := m.Update(uitest.Key("+"))
+	assert.Nil(t, cmd, "+ only works on Protocolos")
+	m.Update(uitest.Key("4"))
+	_, cmd = m.Update(uitest.Key("+"))
+	feed(m, uitest.Exec(cmd))
+	assert.Equal(t, 6, f.up.LastN)
+	assert.Contains(t, flat(m.View()), "Últimos 6 protocolos")
+	for i := 0; i < 12; i++ {
+		_, cmd = m.Update(uitest.Key("-"))
+		feed(m, uitest.Exec(cmd))
+	}
+	assert.Equal(t, MinProtocols, m.nProto)
+
+	n := f.up.Count("protocols")
+	_, cmd = m.Update(common.OccurrenceSentMsg{ChaveUnica: "someone-else", Protocol: "1"})
+	assert.Nil(t, cmd)
+	_, cmd = m.Update(common.OccurrenceSentMsg{ChaveUnica: m.Beneficiary().ChaveUnica, Protocol: "1"})
+	feed(m, uitest.Exec(cmd))
+	assert.Equal(t, n+1, f.up.Count("protocols"), "a protocol sent for this beneficiary refreshes the list")
+}
+
+func TestFamilyEnterOpensMember(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m.Update(uitest.Key("2"))
+	require.Equal(t, 0, m.famSel, "the open beneficiary is selected")
+	_, cmd := m.Update(uitest.Key("enter"))
+	assert.Nil(t, cmd, "Enter on the person already on screen does nothing")
+	m.Update(uitest.Key("down"))
+	_, cmd = m.Update(uitest.Key("enter"))
+	msgs := uitest.Exec(cmd)
+	require.Len(t, msgs, 1)
+	_, cmd = m.Update(msgs[0])
+	open, ok := cmd().(common.OpenBeneficiaryMsg)
+	require.True(t, ok)
+	assert.Equal(t, sandbox.SeedFabianaCard, open.Beneficiary.Card)
+	assert.Equal(t, "41823957609", open.Beneficiary.CPF, "looked up in the directory")
+}
+
+func TestNewOccurrenceCarriesFamily(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	_, cmd := m.Update(uitest.Key("n"))
+	msg, ok := cmd().(common.NewOccurrenceMsg)
+	require.True(t, ok)
+	assert.Equal(t, sandbox.SeedHernandesCard, msg.Beneficiary.Card)
+	assert.NotEmpty(t, msg.Family)
+	assert.Equal(t, "000000000001", msg.Contract.Number)
+}
+
+func TestGraceRunningIsHighlightedWithText(t *testing.T) {
+	f := newFixture(t)
+	m := f.open(t, sandbox.SeedHernandesCard, 120, 30)
+	m.classes = &model.GracePeriodClasses{Items: []model.GraceClass{
+		{ClassCode: "001", Description: "CONSULTAS", FinalDate: "2025-02-01", Status: "Carência Cumprida"},
+		{ClassCode: "002", Description: "PARTO", FinalDate: "2025-09-30", Status: "Em Carência"},
+	}}
+	m.loads[kClasses].loaded = true
+	m.groups = &model.GracePeriodGroups{}
+	m.loads[kGroups].loaded = true
+	m.setTab(TabGrace)
+	v := flat(m.View())
+	assert.Contains(t, v, "CONSULTAS 01/02/2025 Carência Cumprida")
+	assert.Contains(t, v, "PARTO 30/09/2025 EM CARÊNCIA até 30/09/2025")
+
+	m.classes.BeneficiaryTransfer = true
+	m.classes.Items = []model.GraceClass{{Description: "INTERNAÇÃO", FinalDatePrevious: "2024-01-01",
+		StatusPrevious: "Carência Cumprida", FinalDateCurrent: "2026-01-01", StatusCurrent: "Em Carência"}}
+	m.refresh(TabGrace)
+	v = flat(m.View())
+	assert.Contains(t, v, "Rede anterior")
+	assert.Contains(t, v, "INTERNAÇÃO 01/01/2024 · Carência Cumprida EM CARÊNCIA até 01/01/2026")
+}
+
+func TestContractSections(t *testing.T) {
+	c := &model.Contract{
+		Fields: map[string]any{"ba1_nomusr": "ANA", "ba1_sexo": "2", "ba3_codemp": "1008", "ba1_mae": "",
+			"situation": "Ativo", "ba9_x": "solto"},
+		Struct: []model.FieldStruct{
+			{Field: "BA1_SEXO", Title: "Sexo", Folder: "1", Order: "03",
+				CBox: model.CBox{{Value: "1", Description: "Masculino"}, {Value: "2", Description: "Feminino"}}},
+			{Field: "BA1_NOMUSR", Title: "Nome", Folder: "1", Order: "01", Picture: "@!"},
+			{Field: "BA1_MAE", Title: "Mãe", Folder: "1"},
+			{Field: "BA3_CODEMP", Title: "Grupo/Empr.", Folder: "3", Order: "04"},
+			{Field: "BA9_X", Title: "Solto", Folder: "99"},
+		},
+		Folders: []model.Folder{{ID: "3", Title: "Plano"}, {ID: "1", Title: "Pessoais"}},
+	}
+	got := ContractSections(c)
+	require.Len(t, got, 4)
+	assert.Equal(t, "Plano", got[0].Title, "folder order")
+	assert.Equal(t, []ContractField{{"Grupo/Empr.", "1008"}}, got[0].Fields)
+	assert.Equal(t, "Pessoais", got[1].Title)
+	assert.Equal(t, []ContractField{{"Nome", "ANA"}, {"Sexo", "Feminino"}, {"Mãe", ""}}, got[1].Fields,
+		"by struct.order, then struct order; cbox description; empty kept")
+	assert.Equal(t, "Outros", got[2].Title, "unknown folder")
+	assert.Equal(t, []ContractField{{"Solto", "solto"}}, got[2].Fields)
+	assert.Equal(t, "Outros campos", got[3].Title, "fields without struct last, by key")
+	assert.Equal(t, []ContractField{{"situation", "Ativo"}}, got[3].Fields)
+	assert.Nil(t, ContractSections(nil))
+}
+
+func TestLayoutEveryTabEverySize(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, sandbox.SeedHernandesCard, 80, 24)
+	for tab := 0; tab < numTabs; tab++ {
+		m.setTab(tab)
+		for _, size := range [][2]int{{60, 13}, {79, 21}, {80, 21}, {81, 21}, {100, 27}, {120, 37}, {160, 40}, {200, 47}, {250, 67}} {
+			m.SetSize(size[0], size[1])
+			lines := strings.Split(m.View(), "\n")
+			assert.Len(t, lines, size[1], "tab %d %dx%d", tab, size[0], size[1])
+			for i, l := range lines {
+				assert.LessOrEqual(t, ansi.StringWidth(l), size[0], "tab %d %dx%d line %d: %q", tab, size[0], size[1], i, ansi.Strip(l))
+			}
+		}
+	}
+}
+
+var tabFiles = [numTabs]string{"contrato", "familia", "carencias", "protocolos"}
+
+func TestBeneficiaryGolden(t *testing.T) {
+	f := newFixture(t)
+	people := []struct {
+		name, card string
+		tabs       []int
+	}{
+		{"hernandes", sandbox.SeedHernandesCard, []int{TabContract, TabFamily, TabGrace, TabProtocols}},
+		{"patrick", sandbox.SeedPatrickCard, []int{TabGrace, TabProtocols}}, // transferred; has protocols
+	}
+	for _, p := range people {
+		for _, size := range [][2]int{{80, 21}, {200, 47}} {
+			m := f.loaded(t, p.card, size[0], size[1])
+			for _, tab := range p.tabs {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", p.name, tabFiles[tab], size[0], size[1]), func(t *testing.T) {
+					m.setTab(tab)
+					golden.RequireEqual(t, []byte(m.View()))
+				})
+			}
+		}
+	}
+}
+
+func BenchmarkViewBeneficiary200x50(b *testing.B) {
+	f := newFixture(b)
+	m := f.loaded(b, sandbox.SeedHernandesCard, 200, 47)
+	for tab := 0; tab < numTabs; tab++ {
+		m.setTab(tab)
+		b.Run(tabTitles[tab], func(b *testing.B) {
+			b.ReportAllocs()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				_ = m.View()
+			}
+			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
+		})
+	}
+}

@@ -1,0 +1,191 @@
+package beneficiary
+
+import (
+	"context"
+	"errors"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// errNoChave is why protocols cannot be listed for someone the directory has no chaveUnica for.
+var errNoChave = errors.New("beneficiary has no chaveUnica")
+
+// start marks a call in flight under a new tag and returns the command that makes it.
+func (m *Model) start(k kind) tea.Cmd {
+	l := &m.loads[k]
+	l.gen++
+	l.loading, l.err = true, nil
+	gen, id, parent := l.gen, m.id, m.parent
+	card, chave, n := m.ben.Card, m.ben.ChaveUnica, m.nProto
+	svc := m.ctx.Services
+	log := m.ctx.Session.Logger
+	call := func(ctx context.Context) (any, error) {
+		switch k {
+		case kContract:
+			return svc.TOTVS.Contract(ctx, card)
+		case kFamily:
+			return svc.TOTVS.Family(ctx, card)
+		case kClasses:
+			return svc.TOTVS.GracePeriodClasses(ctx, card)
+		case kGroups:
+			return svc.TOTVS.GracePeriodGroups(ctx, card)
+		default:
+			if chave == "" {
+				return nil, errNoChave
+			}
+			return svc.Mosia.LatestProtocols(ctx, chave, n)
+		}
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, callTimeout)
+		defer cancel()
+		v, err := call(ctx)
+		if err != nil && parent.Err() == nil {
+			log.Warn("beneficiary call failed", "call", int(k), "card", model.MaskTerm(card), "err", err)
+		}
+		return LoadedMsg{Screen: id, kind: k, gen: gen, value: v, err: err}
+	}
+}
+
+// startSpinner starts ticking unless it already does.
+func (m *Model) startSpinner() tea.Cmd {
+	if m.ticking || !m.Loading() {
+		return nil
+	}
+	m.ticking = true
+	return m.spin.Tick
+}
+
+// applyLoaded stores an answer unless it belongs to another screen or an older call.
+func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
+	if msg.Screen != m.id || msg.kind < 0 || msg.kind >= numKinds {
+		return nil
+	}
+	l := &m.loads[msg.kind]
+	if msg.gen != l.gen || !l.loading {
+		return nil
+	}
+	l.loading = false
+	if msg.err != nil {
+		l.err = msg.err
+		m.refresh(tabOf(msg.kind))
+		return nil
+	}
+	l.loaded = true
+	var cmd tea.Cmd
+	switch v := msg.value.(type) {
+	case *model.Contract:
+		m.data = v
+		cmd = m.completeIdentity()
+	case *model.Family:
+		m.family = v
+		m.famSel = m.selfIndex()
+	case *model.GracePeriodClasses:
+		m.classes = v
+	case *model.GracePeriodGroups:
+		m.groups = v
+	case []model.Protocol:
+		m.protocols = v
+	}
+	m.updateKeys()
+	m.refresh(tabOf(msg.kind))
+	return cmd
+}
+
+// completeIdentity fills what a thin beneficiary (opened from a family row) lacks from the contract fields, and
+// lists protocols once a chaveUnica is known.
+func (m *Model) completeIdentity() tea.Cmd {
+	if m.data == nil {
+		return nil
+	}
+	str := func(k string) string { s, _ := m.data.Fields[k].(string); return s }
+	if m.ben.CPF == "" {
+		m.ben.CPF = model.Digits(str("ba1_cpfusr"))
+	}
+	if m.ben.Name == "" {
+		m.ben.Name = str("ba1_nomusr")
+	}
+	if m.ben.Situation == "" {
+		m.ben.Situation = str("situation")
+	}
+	if m.ben.BirthDate == "" {
+		m.ben.BirthDate = str("ba1_datnas")
+	}
+	if m.ben.ChaveUnica == "" && model.ValidCPF(m.ben.CPF) {
+		m.ben.ChaveUnica = m.ben.CPF // chaveUnica is the CPF by default
+		if l := m.loads[kProtocols]; !l.loading && errors.Is(l.err, errNoChave) {
+			return tea.Batch(m.start(kProtocols), m.startSpinner())
+		}
+	}
+	return nil
+}
+
+// selfIndex is the open beneficiary's row in the family list (0 when absent).
+func (m *Model) selfIndex() int {
+	if m.family == nil {
+		return 0
+	}
+	for i, f := range m.family.Beneficiaries {
+		if model.Digits(f.Card) == model.Digits(m.ben.Card) {
+			return i
+		}
+	}
+	return 0
+}
+
+// retry reloads the active tab's calls and every call that failed.
+func (m *Model) retry() tea.Cmd {
+	var cmds []tea.Cmd
+	want := map[kind]bool{}
+	for _, k := range kindsOf(m.tab) {
+		want[k] = true
+	}
+	for k := kind(0); k < numKinds; k++ {
+		if m.loads[k].err != nil {
+			want[k] = true
+		}
+	}
+	for k := kind(0); k < numKinds; k++ {
+		if want[k] && !m.loads[k].loading {
+			cmds = append(cmds, m.start(k))
+			m.refresh(tabOf(k))
+		}
+	}
+	cmds = append(cmds, m.startSpinner())
+	return tea.Batch(cmds...)
+}
+
+// openMember looks a family member up in the directory and opens them (with the family row when not found).
+func (m *Model) openMember(f model.FamilyMember) tea.Cmd {
+	dir := m.ctx.Services.Directory
+	contract := m.contract
+	parent := m.parent
+	log := m.ctx.Session.Logger
+	id := m.id
+	m.opening = true
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, callTimeout)
+		defer cancel()
+		card := model.Digits(f.Card)
+		b, ok, err := dir.ByCard(ctx, card)
+		if err != nil {
+			log.Warn("family member lookup failed", "card", model.MaskTerm(card), "err", err)
+		}
+		if err != nil || !ok {
+			b = model.Beneficiary{Card: card, Name: f.Name, Situation: f.Situation}
+		}
+		if parent.Err() != nil {
+			return nil // the screen closed meanwhile
+		}
+		return memberMsg{screen: id, open: common.OpenBeneficiaryMsg{Beneficiary: b, Contract: contract}}
+	}
+}
+
+// memberMsg is the directory's answer for a family member, opened when it reaches its screen.
+type memberMsg struct {
+	screen uint64
+	open   common.OpenBeneficiaryMsg
+}

@@ -1,0 +1,139 @@
+package beneficiary
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// Update handles keys, the answers of the five calls, the spinner and occurrences sent for this beneficiary.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		cmd := m.handleKey(msg)
+		m.updateKeys()
+		return m, cmd
+	case LoadedMsg:
+		return m, m.applyLoaded(msg)
+	case memberMsg:
+		if msg.screen != m.id {
+			return m, nil
+		}
+		m.opening = false
+		return m, common.Cmd(msg.open)
+	case spinner.TickMsg:
+		if msg.ID != m.spin.ID() {
+			return m, nil
+		}
+		if !m.Loading() {
+			m.ticking = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.refresh(m.tab)
+		return m, cmd
+	case common.OccurrenceSentMsg:
+		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica || m.loads[kProtocols].loading {
+			return m, nil
+		}
+		cmd := m.start(kProtocols)
+		m.refresh(TabProtocols)
+		return m, tea.Batch(cmd, m.startSpinner())
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.cancel()
+		return common.Cmd(common.BackMsg{})
+	case key.Matches(msg, k.NextTab):
+		m.setTab((m.tab + 1) % numTabs)
+	case key.Matches(msg, k.PrevTab):
+		m.setTab((m.tab + numTabs - 1) % numTabs)
+	case key.Matches(msg, k.Tab1):
+		m.setTab(TabContract)
+	case key.Matches(msg, k.Tab2):
+		m.setTab(TabFamily)
+	case key.Matches(msg, k.Tab3):
+		m.setTab(TabGrace)
+	case key.Matches(msg, k.Tab4):
+		m.setTab(TabProtocols)
+	case key.Matches(msg, k.Up):
+		m.scroll(-1)
+	case key.Matches(msg, k.Down):
+		m.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		m.scroll(-max(1, m.vps[m.tab].Height-1))
+	case key.Matches(msg, k.PageDown):
+		m.scroll(max(1, m.vps[m.tab].Height-1))
+	case key.Matches(msg, k.Open):
+		if m.tab == TabFamily && m.family != nil && m.famSel < len(m.family.Beneficiaries) && !m.opening {
+			f := m.family.Beneficiaries[m.famSel]
+			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
+				return nil // already on screen
+			}
+			return m.openMember(f)
+		}
+	case key.Matches(msg, k.New):
+		var fam []model.FamilyMember
+		if m.family != nil {
+			fam = m.family.Beneficiaries
+		}
+		return common.Cmd(common.NewOccurrenceMsg{Beneficiary: m.ben, Contract: m.contract, Family: fam})
+	case key.Matches(msg, k.Refresh):
+		return m.retry()
+	case key.Matches(msg, k.More):
+		return m.setProtocols(m.nProto + 1)
+	case key.Matches(msg, k.Less):
+		return m.setProtocols(m.nProto - 1)
+	}
+	return nil
+}
+
+func (m *Model) setTab(t int) {
+	m.tab = t
+	m.refresh(t)
+}
+
+// scroll moves the family selection on Família, and the viewport elsewhere.
+func (m *Model) scroll(delta int) {
+	vp := &m.vps[m.tab]
+	if m.tab == TabFamily && m.family != nil && len(m.family.Beneficiaries) > 0 {
+		m.famSel = min(max(m.famSel+delta, 0), len(m.family.Beneficiaries)-1)
+		m.refresh(TabFamily)
+		row := m.famSel + familyTop // content line of the selection
+		if row < vp.YOffset {
+			vp.SetYOffset(row)
+		} else if row >= vp.YOffset+vp.Height {
+			vp.SetYOffset(row - vp.Height + 1)
+		}
+		return
+	}
+	if delta < 0 {
+		vp.ScrollUp(-delta)
+	} else {
+		vp.ScrollDown(delta)
+	}
+}
+
+// setProtocols changes how many protocols are listed (1–10) and lists them again.
+func (m *Model) setProtocols(n int) tea.Cmd {
+	if m.tab != TabProtocols {
+		return nil
+	}
+	n = min(max(n, MinProtocols), MaxProtocols)
+	if n == m.nProto {
+		return nil
+	}
+	m.nProto = n
+	cmd := m.start(kProtocols)
+	m.refresh(TabProtocols)
+	return tea.Batch(cmd, m.startSpinner())
+}

@@ -1,0 +1,259 @@
+package occurrence
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// submitTimeout bounds one submission (store locally, then one send attempt; the client has its own timeouts).
+const submitTimeout = 2 * time.Minute
+
+// lookupTimeout bounds the directory look-up of the family members.
+const lookupTimeout = 5 * time.Second
+
+// familyMsg carries the directory rows of the family members offered as requesters.
+type familyMsg struct {
+	rows   map[string]model.Beneficiary // by card
+	looked map[string]bool
+}
+
+// submitMsg carries the outcome of a submission.
+type submitMsg struct {
+	item common.OutboxItem
+	err  error
+}
+
+// lookupFamily finds each family member's directory row (their chaveUnica, e-mail and phone) by card.
+func (m *Model) lookupFamily() tea.Cmd {
+	dir := m.ctx.Services.Directory
+	if len(m.family) == 0 {
+		return nil
+	}
+	cards := make([]string, 0, len(m.family))
+	for _, f := range m.family {
+		cards = append(cards, f.member.Card)
+	}
+	if dir == nil {
+		return common.Cmd(familyMsg{looked: lookedAll(cards)})
+	}
+	logger := m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+		defer cancel()
+		out := familyMsg{rows: map[string]model.Beneficiary{}, looked: lookedAll(cards)}
+		for _, card := range cards {
+			b, ok, err := dir.ByCard(ctx, card)
+			if err != nil {
+				logger.Warn("occurrence: family member lookup failed", "err", err)
+				continue
+			}
+			if ok {
+				out.rows[card] = b
+			}
+		}
+		return out
+	}
+}
+
+func lookedAll(cards []string) map[string]bool {
+	out := make(map[string]bool, len(cards))
+	for _, c := range cards {
+		out[c] = true
+	}
+	return out
+}
+
+// requesterOf is a directory row as a Mosia requester; a malformed directory e-mail or phone is left out rather than
+// blocking the occurrence.
+func requesterOf(b model.Beneficiary) model.Requester {
+	return model.Requester{
+		Nome:       strings.TrimSpace(b.Name),
+		ChaveUnica: strings.TrimSpace(b.ChaveUnica),
+		Email:      directoryEmail(b.Email),
+		Telefone:   directoryPhone(b.Phone),
+	}
+}
+
+// request builds the occurrence from what is on screen (valid or not: validation is separate).
+func (m *Model) request() model.OccurrenceRequest {
+	req := model.OccurrenceRequest{
+		IDFuncionalidade: m.idFunc,
+		Rascunho:         m.draft,
+		NumeroContrato:   strings.TrimSpace(m.contract.Value()),
+		Anotacao:         strings.TrimSpace(m.note.Value()),
+	}
+	if t, ok := m.typ(); ok {
+		req.IDTipoOcorrencia = t.ID
+		if s, ok := m.subject(); ok {
+			req.IDAssunto = s.ID
+		}
+	}
+	ben := requesterOf(m.ben)
+	switch {
+	case m.reqIdx == 0:
+		req.Solicitante = ben
+	case m.isOther():
+		req.Solicitante = model.Requester{
+			Nome:       strings.TrimSpace(m.other[otherName].Value()),
+			ChaveUnica: normalizeKey(m.other[otherKey].Value()),
+			Email:      strings.TrimSpace(m.other[otherEmail].Value()),
+			Telefone:   normalizePhone(m.other[otherPhone].Value()),
+		}
+	default:
+		f := m.family[m.reqIdx-1]
+		if f.found {
+			req.Solicitante = requesterOf(f.rec)
+		} else {
+			req.Solicitante = model.Requester{Nome: strings.TrimSpace(f.member.Name)}
+		}
+	}
+	if m.hasBen {
+		ben.NumeroContrato = req.NumeroContrato
+		req.Beneficiario = &ben
+	}
+	if fs := m.form(); fs != nil {
+		data := make(map[string]any, len(fs.def.Fields))
+		for i, f := range fs.def.Fields {
+			if f.Kind == config.FieldSelect {
+				if o := fs.sel[i]; o >= 0 && o < len(fs.opts[i]) {
+					data[f.Key] = map[string]any{"label": fs.opts[i][o].Label, "value": fs.opts[i][o].Value}
+				}
+				continue
+			}
+			data[f.Key] = formValue(f, fs.inputs[i].Value())
+		}
+		req.Formularios = []model.Form{{IDForm: fs.def.ID, FormData: []map[string]any{data}}}
+	}
+	return req
+}
+
+// typ is the chosen occurrence type.
+func (m *Model) typ() (config.OccurrenceType, bool) {
+	if m.typeIdx < 0 || m.typeIdx >= len(m.types) {
+		return config.OccurrenceType{}, false
+	}
+	return m.types[m.typeIdx], true
+}
+
+// subject is the chosen subject of the chosen type.
+func (m *Model) subject() (config.Subject, bool) {
+	t, ok := m.typ()
+	if !ok || m.subjectIdx < 0 || m.subjectIdx >= len(t.Subjects) {
+		return config.Subject{}, false
+	}
+	return t.Subjects[m.subjectIdx], true
+}
+
+// check validates one slot and returns its pt-BR message, "" when valid.
+func (m *Model) check(s slot) string {
+	switch s.id {
+	case fType:
+		if _, ok := m.typ(); !ok {
+			return i18n.OccErrNoType
+		}
+	case fRequester:
+		if m.reqIdx > 0 && !m.isOther() {
+			f := m.family[m.reqIdx-1]
+			switch {
+			case !f.looked:
+				return i18n.OccErrFamilyLoading
+			case !f.found || strings.TrimSpace(f.rec.ChaveUnica) == "":
+				return i18n.OccErrFamilyUnknown
+			}
+		}
+		if m.reqIdx == 0 && strings.TrimSpace(m.ben.ChaveUnica) == "" {
+			return i18n.OccErrNoKey
+		}
+	case fOtherName:
+		return checkRequired(m.other[otherName].Value(), true)
+	case fOtherKey:
+		return checkKey(m.other[otherKey].Value())
+	case fOtherEmail:
+		return checkEmail(m.other[otherEmail].Value(), false)
+	case fOtherPhone:
+		return checkPhone(m.other[otherPhone].Value(), false)
+	case fFormField:
+		fs := m.form()
+		if fs == nil || s.sub >= len(fs.def.Fields) {
+			return ""
+		}
+		f := fs.def.Fields[s.sub]
+		if f.Kind == config.FieldSelect {
+			if f.Required && fs.sel[s.sub] < 0 {
+				return i18n.OccErrSelect
+			}
+			return ""
+		}
+		return checkFormValue(f, fs.inputs[s.sub].Value())
+	}
+	return ""
+}
+
+// validate checks every field, records the messages and returns the index of the first invalid slot (-1: valid).
+func (m *Model) validate() (first, count int) {
+	first = -1
+	clear(m.errs)
+	for i, s := range m.slots() {
+		if msg := m.check(s); msg != "" {
+			m.errs[s] = msg
+			count++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	return first, count
+}
+
+// submit validates and, when valid, hands the occurrence to the outbox (Resubmit when correcting an item).
+func (m *Model) submit() tea.Cmd {
+	if m.phase != phaseEditing {
+		return nil // locked while sending; done after sent/pending: Ctrl+S twice is one submission
+	}
+	first, n := m.validate()
+	if first >= 0 {
+		m.banner, m.bannerErr, m.invalid = i18n.OccErrInvalid(n), true, true
+		return m.setFocus(first)
+	}
+	ob := m.ctx.Services.Outbox
+	if ob == nil {
+		m.banner, m.bannerErr = i18n.OccErrNoOutbox, true
+		return nil
+	}
+	req := m.request()
+	m.phase = phaseSending
+	m.banner, m.bannerErr, m.invalid = "", false, false
+	if in := m.input(m.focused()); in != nil {
+		in.Blur()
+	}
+	m.note.Blur()
+	attendant, id, logger := m.ctx.Session.Attendant, m.itemID, m.ctx.Session.Logger
+	send := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		var (
+			item common.OutboxItem
+			err  error
+		)
+		if id != "" {
+			item, err = ob.Resubmit(ctx, id, req)
+		} else {
+			item, err = ob.Submit(ctx, attendant, req)
+		}
+		if err != nil {
+			logger.Error("occurrence: submit failed", "item", id, "err", err)
+		} else {
+			logger.Info("occurrence: submitted", "item", item.ID, "state", string(item.State), "type", req.IDTipoOcorrencia)
+		}
+		return submitMsg{item: item, err: err}
+	}
+	return tea.Batch(send, m.spinner.Tick)
+}

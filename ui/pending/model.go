@@ -1,0 +1,221 @@
+// Package pending is the console's Pendências screen: the occurrences the outbox has not delivered to Mosia yet,
+// why, when the next try is, and a key to retry now or to correct what Mosia refused.
+package pending
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// RefreshEvery is how often the open screen re-reads the outbox on its own.
+const RefreshEvery = 10 * time.Second
+
+// callTimeout bounds one outbox call (a retry sends to Mosia once).
+const callTimeout = time.Minute
+
+type (
+	listMsg struct {
+		seq   int
+		items []common.OutboxItem
+		err   error
+	}
+	tickMsg  struct{ gen int }
+	retryMsg struct {
+		id   string
+		item common.OutboxItem
+		err  error
+	}
+)
+
+// Model is the Pendências screen.
+type Model struct {
+	ctx  *common.Context
+	keys keyMap
+	now  func() time.Time
+
+	items    []common.OutboxItem
+	loaded   bool
+	err      string
+	seq      int // tag of the latest list request; older answers are dropped
+	gen      int // generation of the refresh tick; a new one stops the old
+	cursor   int
+	offset   int
+	retrying map[string]bool
+
+	width, height int
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New opens Pendências; Init reads the outbox and starts the slow refresh.
+func New(ctx *common.Context) common.Component {
+	m := &Model{
+		ctx:      ctx,
+		keys:     newKeyMap(ctx.Keys),
+		now:      time.Now,
+		retrying: map[string]bool{},
+	}
+	m.SetSize(ctx.Width, ctx.Height)
+	return m
+}
+
+// Init reads the outbox and schedules the refresh tick.
+func (m *Model) Init() tea.Cmd {
+	m.gen++
+	return tea.Batch(m.load(), m.tick())
+}
+
+// SetSize sets the screen's size.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(width, 1), max(height, 1)
+}
+
+// Typing is always false: the screen has no text field.
+func (m *Model) Typing() bool { return false }
+
+func (m *Model) load() tea.Cmd {
+	m.seq++
+	seq, ob := m.seq, m.ctx.Services.Outbox
+	if ob == nil {
+		return common.Cmd(listMsg{seq: seq})
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		items, err := ob.List(ctx)
+		return listMsg{seq: seq, items: items, err: err}
+	}
+}
+
+func (m *Model) tick() tea.Cmd {
+	gen := m.gen
+	return tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+func (m *Model) retry(item common.OutboxItem) tea.Cmd {
+	ob := m.ctx.Services.Outbox
+	if ob == nil || m.retrying[item.ID] {
+		return nil
+	}
+	m.retrying[item.ID] = true
+	id, logger := item.ID, m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		it, err := ob.RetryNow(ctx, id)
+		if err != nil {
+			logger.Warn("pending: retry failed", "item", id, "err", err)
+		}
+		return retryMsg{id: id, item: it, err: err}
+	}
+}
+
+// selected is the item under the cursor.
+func (m *Model) selected() (common.OutboxItem, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.items) {
+		return common.OutboxItem{}, false
+	}
+	return m.items[m.cursor], true
+}
+
+// Update handles keys, list answers, retries, outbox events and the refresh tick. It never blocks.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case listMsg:
+		m.onList(msg)
+	case tickMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		return m, tea.Batch(m.load(), m.tick())
+	case common.OutboxEventMsg:
+		return m, m.load()
+	case retryMsg:
+		return m, m.onRetry(msg)
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) onList(msg listMsg) {
+	if msg.seq != m.seq {
+		return // a newer list is on its way
+	}
+	if msg.err != nil {
+		m.err = i18n.PendListFailed
+		m.ctx.Session.Logger.Warn("pending: list failed", "err", msg.err)
+		return
+	}
+	prev, _ := m.selected()
+	m.items, m.loaded, m.err = msg.items, true, ""
+	m.cursor = min(m.cursor, max(len(m.items)-1, 0))
+	for i, it := range m.items { // keep the selection on the same item
+		if prev.ID != "" && it.ID == prev.ID {
+			m.cursor = i
+			break
+		}
+	}
+}
+
+func (m *Model) onRetry(msg retryMsg) tea.Cmd {
+	delete(m.retrying, msg.id)
+	notice := func(text string, isErr bool) tea.Cmd { return common.Cmd(common.NoticeMsg{Text: text, Error: isErr}) }
+	if msg.err != nil {
+		return tea.Batch(notice(i18n.PendRetryFailed, true), m.load())
+	}
+	switch msg.item.State {
+	case common.OutboxSent:
+		sent := common.OccurrenceSentMsg{Protocol: msg.item.Protocol, ChaveUnica: msg.item.Request.Solicitante.ChaveUnica}
+		if b := msg.item.Request.Beneficiario; b != nil {
+			sent.ChaveUnica = b.ChaveUnica
+		}
+		return tea.Batch(notice(i18n.PendRetrySent(msg.item.Protocol), false), common.Cmd(sent), m.load())
+	case common.OutboxNeedsCorrection:
+		return tea.Batch(notice(i18n.PendRetryCorrection, true), m.load())
+	default:
+		return tea.Batch(notice(i18n.PendRetryPending, false), m.load())
+	}
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(msg, k.down):
+		m.cursor = max(min(m.cursor+1, len(m.items)-1), 0)
+	case key.Matches(msg, k.pageUp):
+		m.cursor = max(m.cursor-m.rowsVisible(), 0)
+	case key.Matches(msg, k.pageDown):
+		m.cursor = max(min(m.cursor+m.rowsVisible(), len(m.items)-1), 0)
+	case key.Matches(msg, k.retry):
+		cmds := []tea.Cmd{m.load()}
+		if it, ok := m.selected(); ok && it.State != common.OutboxSent {
+			if it.State == common.OutboxNeedsCorrection {
+				cmds = append(cmds, common.Cmd(common.NoticeMsg{Text: i18n.PendRetryCorrection, Error: true}))
+			} else {
+				cmds = append(cmds, m.retry(it))
+			}
+		}
+		return tea.Batch(cmds...)
+	case key.Matches(msg, k.edit):
+		it, ok := m.selected()
+		if !ok {
+			return nil
+		}
+		if it.State != common.OutboxNeedsCorrection {
+			return common.Cmd(common.NoticeMsg{Text: i18n.PendOnlyCorrection})
+		}
+		return common.Cmd(common.EditOutboxItemMsg{Item: it})
+	case key.Matches(msg, k.back):
+		return common.Cmd(common.BackMsg{})
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package pending
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// Column widths (the beneficiary column takes what is left).
+const (
+	colMarker   = 2
+	colCreated  = 16 // DD/MM/AAAA HH:MM
+	colState    = 19 // "Precisa de correção"
+	colAttempts = 5
+	colNext     = 11 // HH:MM today, else DD/MM HH:MM
+	colGap      = 2
+	minName     = 8
+	headerLines = 4 // title, count, blank, column titles
+	detailLines = 3
+)
+
+// fixedWidth is every column but the name.
+const fixedWidth = colMarker + colCreated + colState + colAttempts + colNext + 4*colGap
+
+// rowsVisible is how many items fit (two lines each).
+func (m *Model) rowsVisible() int {
+	return max((m.height-headerLines-m.footerHeight())/2, 1)
+}
+
+func (m *Model) footerHeight() int { return 1 + detailLines }
+
+// View renders the screen: exactly height lines, none wider than width.
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	lines := make([]string, 0, m.height)
+	lines = append(lines, st.Title.Render(i18n.PendTitle))
+	switch {
+	case m.err != "" && !m.loaded:
+		lines = append(lines, "", "")
+		for _, l := range wrap(m.err, m.width) {
+			lines = append(lines, st.Error.Render(l))
+		}
+		return fit(lines, m.width, m.height)
+	case !m.loaded:
+		lines = append(lines, "", "", st.Dim.Render(i18n.PendLoading))
+		return fit(lines, m.width, m.height)
+	case len(m.items) == 0:
+		lines = append(lines, "", "", "")
+		for _, l := range wrap(i18n.PendEmpty, m.width) {
+			lines = append(lines, center(st.Success.Render(l), m.width))
+		}
+		if m.err != "" {
+			lines = append(lines, "", st.Error.Render(m.err))
+		}
+		return fit(lines, m.width, m.height)
+	}
+	lines = append(lines, st.Subtitle.Render(i18n.PendCount(len(m.items))), "")
+
+	nameW := max(m.width-fixedWidth-1, minName)
+	lines = append(lines, st.Label.Render(m.columns("", i18n.PendColCreated, i18n.PendColBeneficiary,
+		i18n.PendColState, i18n.PendColAttempts, i18n.PendColNext, nameW)))
+
+	rows := m.rowsVisible()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(min(m.offset, len(m.items)-rows), 0)
+	for i := m.offset; i < min(len(m.items), m.offset+rows); i++ {
+		l1, l2 := m.row(m.items[i], i == m.cursor, nameW)
+		lines = append(lines, l1, l2)
+	}
+	for len(lines) < m.height-m.footerHeight() {
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.footer()...)
+	return fit(lines, m.width, m.height)
+}
+
+// columns lays out one line of the table.
+func (m *Model) columns(marker, created, name, state, attempts, next string, nameW int) string {
+	gap := strings.Repeat(" ", colGap)
+	return cell(marker, colMarker) + cell(created, colCreated) + gap + cell(name, nameW) + gap +
+		cell(state, colState) + gap + cell(attempts, colAttempts) + gap + cell(next, colNext)
+}
+
+// row renders an item as two lines: the columns, then type / subject and the reason.
+func (m *Model) row(it common.OutboxItem, selected bool, nameW int) (string, string) {
+	st := m.ctx.Styles
+	marker := ""
+	if selected {
+		marker = "›"
+	}
+	l1 := m.columns(marker, model.FormatDateTimeBR(it.CreatedAt), beneficiaryName(it), m.stateWord(it),
+		strconv.Itoa(it.Attempts), m.nextTry(it), nameW)
+	l2 := "    " + m.typeSubject(it)
+	if it.Reason != "" {
+		l2 += " · " + it.Reason
+	}
+	l2 = ansi.Truncate(l2, m.width, "…")
+	if selected {
+		return st.Selected.Render(l1), st.Selected.Render(l2)
+	}
+	if it.State == common.OutboxNeedsCorrection {
+		return st.Value.Render(l1), st.Warning.Render(l2)
+	}
+	return st.Value.Render(l1), st.Dim.Render(l2)
+}
+
+// footer is the selected item's full reason (what to do next), or the list error.
+func (m *Model) footer() []string {
+	st := m.ctx.Styles
+	out := []string{""}
+	if m.err != "" {
+		return append(out, wrapStyled(m.err, m.width, detailLines, st.Error.Render)...)
+	}
+	it, ok := m.selected()
+	if !ok {
+		return out
+	}
+	text := it.Reason
+	if it.State == common.OutboxNeedsCorrection {
+		text = strings.TrimSpace(text + " " + i18n.PendCorrectHint)
+	}
+	if m.retrying[it.ID] {
+		text = i18n.PendRetrying
+	}
+	style := st.Dim.Render
+	if it.State == common.OutboxNeedsCorrection {
+		style = st.Warning.Render
+	}
+	return append(out, wrapStyled(text, m.width, detailLines, style)...)
+}
+
+// stateWord is an item's state in words.
+func (m *Model) stateWord(it common.OutboxItem) string {
+	if m.retrying[it.ID] {
+		return i18n.PendStateSending
+	}
+	switch it.State {
+	case common.OutboxSending:
+		return i18n.PendStateSending
+	case common.OutboxNeedsCorrection:
+		return i18n.PendStateNeedsCorrection
+	case common.OutboxSent:
+		return i18n.PendStateSent
+	default:
+		return i18n.PendStatePending
+	}
+}
+
+// nextTry is when the outbox tries again by itself.
+func (m *Model) nextTry(it common.OutboxItem) string {
+	if it.State != common.OutboxPending || it.NextTry.IsZero() || m.retrying[it.ID] {
+		return i18n.PendNextNone
+	}
+	if !it.NextTry.After(m.now()) {
+		return i18n.PendNextNow
+	}
+	return shortTime(it.NextTry, m.now())
+}
+
+// shortTime is HH:MM when t is today (São Paulo time), else DD/MM HH:MM.
+func shortTime(t, now time.Time) string {
+	s, today := model.FormatDateTimeBR(t), model.FormatDateTimeBR(now)
+	if len(s) != 16 || len(today) != 16 {
+		return s
+	}
+	if s[:10] == today[:10] {
+		return s[11:]
+	}
+	return s[:5] + " " + s[11:]
+}
+
+// typeSubject names the item's type and subject from the catalogue (ids when the catalogue no longer has them).
+func (m *Model) typeSubject(it common.OutboxItem) string {
+	cat := m.ctx.Services.Catalogue
+	req := it.Request
+	t, ok := cat.TypeByID(req.IDTipoOcorrencia)
+	name := t.Name
+	if !ok {
+		name = i18n.OccUnknownType(req.IDTipoOcorrencia)
+	}
+	if req.IDAssunto == 0 {
+		return name
+	}
+	if s, ok := t.SubjectByID(req.IDAssunto); ok {
+		return name + " / " + s.Name
+	}
+	return name + " / " + i18n.OccUnknownSubject(req.IDAssunto)
+}
+
+// beneficiaryName is the name of whom the occurrence is about.
+func beneficiaryName(it common.OutboxItem) string {
+	if b := it.Request.Beneficiario; b != nil && strings.TrimSpace(b.Nome) != "" {
+		return b.Nome
+	}
+	if n := strings.TrimSpace(it.Request.Solicitante.Nome); n != "" {
+		return n
+	}
+	return i18n.PendNoName
+}
+
+// cell truncates or pads s to exactly w columns.
+func cell(s string, w int) string {
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+}
+
+func center(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w >= width {
+		return s
+	}
+	return strings.Repeat(" ", (width-w)/2) + s
+}
+
+func wrap(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, max(width, 1), ""), "\n")
+}
+
+// wrapStyled wraps plain text to width, keeps at most n lines (the last one ending in "…" when cut), and styles each.
+func wrapStyled(s string, width, n int, render func(...string) string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := wrap(s, width)
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1], max(width-1, 1), "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = render(l)
+	}
+	return lines
+}
+
+// fit cuts or pads lines to exactly height, each truncated to width with "…".
+func fit(lines []string, width, height int) string {
+	var b strings.Builder
+	for i := 0; i < height; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			l := lines[i]
+			if ansi.StringWidth(l) > width {
+				l = ansi.Truncate(l, width, "…")
+			}
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}

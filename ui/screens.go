@@ -1,0 +1,26 @@
+package ui
+
+import (
+	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/occurrence"
+	"github.com/balcao/balcao/ui/pending"
+)
+
+// newOccurrence opens Nova ocorrência for a beneficiary.
+func newOccurrence(ctx *common.Context, msg common.NewOccurrenceMsg) common.Component {
+	return occurrence.New(ctx, msg)
+}
+
+// newOccurrenceFromItem opens Nova ocorrência on an outbox item that needs correction.
+func newOccurrenceFromItem(ctx *common.Context, item common.OutboxItem) common.Component {
+	return occurrence.NewFromItem(ctx, item)
+}
+
+// newPending opens Pendências.
+func newPending(ctx *common.Context) common.Component { return pending.New(ctx) }
+
+// isPending reports whether a screen is Pendências.
+func isPending(c common.Component) bool {
+	_, ok := c.(*pending.Model)
+	return ok
+}

@@ -1,0 +1,159 @@
+// Package search is the Busca screen: one field, search as you type over the beneficiary directory, results
+// grouped by contract on a scrolling list of pre-rendered rows.
+package search
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// Debounce is how long the screen waits after a keystroke before it searches.
+const Debounce = 120 * time.Millisecond
+
+// Limit is how many matches one search asks the directory for.
+const Limit = 50
+
+// searchTimeout bounds one directory search.
+const searchTimeout = 10 * time.Second
+
+// Model is the Busca screen.
+type Model struct {
+	ctx    *common.Context
+	keys   keyMap
+	input  textinput.Model
+	width  int
+	height int
+
+	seq       int    // tag of the latest keystroke; a result carries the seq it was asked with
+	shownSeq  int    // tag of the results on screen: older results never replace them
+	term      string // the term the results on screen were searched with
+	query     model.Query
+	searching bool
+	err       string
+	// openOnArrival: Enter came before the results of the term typed; open the best match when they arrive.
+	openOnArrival bool
+
+	groups []model.ContractGroup
+	items  []model.Match // selectable rows, in display order
+	lines  []line        // pre-rendered list, rebuilt on new results or width
+	sel    int           // index into items
+	offset int           // first visible list line
+}
+
+// line is one pre-rendered list line: a contract header (item -1) or part of an item.
+type line struct {
+	item     int
+	text     string // rendered, unselected
+	selected string // rendered as selected (items only)
+}
+
+// debounceMsg fires Debounce after a keystroke; it searches only if no newer keystroke came.
+type debounceMsg struct {
+	seq  int
+	term string
+}
+
+// ResultsMsg carries a directory answer back, tagged with the keystroke it answers.
+type ResultsMsg struct {
+	Seq     int
+	Term    string
+	Query   model.Query
+	Matches []model.Match
+	Err     error
+}
+
+// New builds the Busca screen with its field focused.
+func New(ctx *common.Context) *Model {
+	ti := textinput.New()
+	ti.Prompt = i18n.UISearchPrompt
+	ti.Placeholder = i18n.UISearchPlaceholder
+	ti.CharLimit = 200
+	ti.PromptStyle = ctx.Styles.Bold
+	ti.TextStyle = ctx.Styles.Value
+	ti.PlaceholderStyle = ctx.Styles.Dim
+	ti.Cursor.Style = ctx.Styles.Value.Reverse(true)
+	ti.Cursor.TextStyle = ctx.Styles.Value
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.Focus()
+	m := &Model{ctx: ctx, keys: newKeyMap(ctx.Keys), input: ti}
+	m.updateKeys()
+	return m
+}
+
+// Init starts nothing: the screen waits for keys.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Typing reports whether the search field has focus.
+func (m *Model) Typing() bool { return m.input.Focused() }
+
+// Value returns the text in the search field.
+func (m *Model) Value() string { return m.input.Value() }
+
+// Selected returns the selected match, if any.
+func (m *Model) Selected() (model.Match, bool) {
+	if m.sel < 0 || m.sel >= len(m.items) {
+		return model.Match{}, false
+	}
+	return m.items[m.sel], true
+}
+
+// Results returns the matches on screen, in display order.
+func (m *Model) Results() []model.Match { return m.items }
+
+// SetSize takes the screen's size from the root.
+func (m *Model) SetSize(width, height int) {
+	if width == m.width && height == m.height {
+		return
+	}
+	m.width, m.height = width, height
+	m.input.Width = max(1, width-4-common.Width(m.input.Prompt)-1)
+	m.render()
+}
+
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Open, Focus, Blur key.Binding
+}
+
+func newKeyMap(k *common.KeyMap) keyMap {
+	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Focus: k.Search,
+		Blur: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sair do campo"))}
+}
+
+// updateKeys enables only what works now (help shows only those).
+func (m *Model) updateKeys() {
+	has := len(m.items) > 0
+	m.keys.Up.SetEnabled(has)
+	m.keys.Down.SetEnabled(has)
+	m.keys.PageUp.SetEnabled(has)
+	m.keys.PageDown.SetEnabled(has)
+	m.keys.Open.SetEnabled(has)
+	m.keys.Focus.SetEnabled(!m.input.Focused())
+	m.keys.Blur.SetEnabled(m.input.Focused())
+	if m.input.Focused() {
+		m.keys.Up.SetHelp("↑", "subir")
+		m.keys.Down.SetHelp("↓", "descer")
+	} else {
+		m.keys.Up.SetHelp("↑/k", "subir")
+		m.keys.Down.SetHelp("↓/j", "descer")
+	}
+}
+
+// ShortHelp lists the keys shown in the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	move := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "escolher"))
+	move.SetEnabled(len(m.items) > 0)
+	return []key.Binding{move, m.keys.Open, m.keys.Focus, m.keys.Blur}
+}
+
+// FullHelp lists every key of the screen, in columns.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown}, {m.keys.Open, m.keys.Focus, m.keys.Blur}}
+}

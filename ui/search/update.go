@@ -1,0 +1,155 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// Update handles keys (the field gets them first while focused), the debounce tick and search results.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		cmd := m.handleKey(msg)
+		m.updateKeys()
+		return m, cmd
+	case debounceMsg:
+		if msg.seq != m.seq {
+			return m, nil // a newer keystroke will search
+		}
+		return m, m.searchCmd(msg.seq, msg.term)
+	case ResultsMsg:
+		m.applyResults(msg)
+		m.updateKeys()
+		if m.openOnArrival && msg.Seq == m.seq {
+			m.openOnArrival = false
+			if it, ok := m.Selected(); ok && msg.Err == nil {
+				return m, common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+			}
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	focused := m.input.Focused()
+	switch {
+	case msg.Type == tea.KeyUp || (!focused && key.Matches(msg, m.keys.Up)):
+		m.move(-1)
+		return nil
+	case msg.Type == tea.KeyDown || (!focused && key.Matches(msg, m.keys.Down)):
+		m.move(1)
+		return nil
+	case key.Matches(msg, m.keys.PageUp):
+		m.move(-max(1, m.listHeight()-1))
+		return nil
+	case key.Matches(msg, m.keys.PageDown):
+		m.move(max(1, m.listHeight()-1))
+		return nil
+	case msg.Type == tea.KeyEnter:
+		if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
+			// The results on screen are of an older term: search now and open the best match when it arrives.
+			m.openOnArrival = true
+			return m.searchCmd(m.seq, term)
+		}
+		if it, ok := m.Selected(); ok {
+			return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+		}
+		return nil
+	case focused && msg.Type == tea.KeyEsc:
+		m.input.Blur()
+		return nil
+	case !focused && key.Matches(msg, m.keys.Focus):
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case !focused:
+		return nil
+	}
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() == before {
+		return cmd
+	}
+	return tea.Batch(cmd, m.changed())
+}
+
+// changed tags a new keystroke and schedules its search after the debounce.
+func (m *Model) changed() tea.Cmd {
+	m.seq++
+	m.openOnArrival = false
+	seq, term := m.seq, strings.TrimSpace(m.input.Value())
+	if term == "" {
+		// Nothing to search: clear at once (newer than any result in flight).
+		m.applyResults(ResultsMsg{Seq: seq})
+		return nil
+	}
+	m.searching = true
+	return tea.Tick(Debounce, func(_ time.Time) tea.Msg { return debounceMsg{seq: seq, term: term} })
+}
+
+// searchCmd runs the directory search off the Update goroutine.
+func (m *Model) searchCmd(seq int, term string) tea.Cmd {
+	dir := m.ctx.Services.Directory
+	log := m.ctx.Session.Logger
+	return func() tea.Msg {
+		q := model.Classify(term)
+		if q.Empty() {
+			return ResultsMsg{Seq: seq, Term: term, Query: q}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		ms, err := dir.Search(ctx, q, Limit)
+		if err != nil {
+			log.Warn("directory search failed", "term", model.MaskTerm(term), "err", err)
+		}
+		return ResultsMsg{Seq: seq, Term: term, Query: q, Matches: ms, Err: err}
+	}
+}
+
+// applyResults shows a result unless a newer one is already on screen.
+func (m *Model) applyResults(r ResultsMsg) {
+	if r.Seq < m.shownSeq {
+		return
+	}
+	m.shownSeq = r.Seq
+	if r.Seq == m.seq {
+		m.searching = false
+	}
+	m.term, m.query, m.err = r.Term, r.Query, ""
+	if r.Err != nil {
+		m.err = r.Err.Error()
+	}
+	prev, hadPrev := m.Selected()
+	m.groups = model.GroupByContract(r.Matches)
+	m.items = m.items[:0]
+	for _, g := range m.groups {
+		m.items = append(m.items, g.Matches...)
+	}
+	m.sel, m.offset = 0, 0
+	if hadPrev { // keep the same person selected while the list refines
+		for i, it := range m.items {
+			if it.Beneficiary.Card == prev.Beneficiary.Card && it.Contract.Number == prev.Contract.Number {
+				m.sel = i
+				break
+			}
+		}
+	}
+	m.render()
+}
+
+// move changes the selection by delta items and scrolls to keep it (and its group header) visible.
+func (m *Model) move(delta int) {
+	if len(m.items) == 0 {
+		return
+	}
+	m.sel = min(max(m.sel+delta, 0), len(m.items)-1)
+	m.scrollToSelection()
+}

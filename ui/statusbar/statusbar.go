@@ -1,0 +1,197 @@
+// Package statusbar draws the console's two bottom lines of state: a transient notice, and the bar with
+// demo/production, upstream health, the busca server and the pending occurrences.
+package statusbar
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// Refresh is how often the bar reads the pending count and the server's figures.
+const Refresh = 3 * time.Second
+
+// NoticeFor is how long a notice stays on screen (a variable so tests need not wait for it).
+var NoticeFor = 10 * time.Second
+
+// Height is the bar's height: the notice line and the status line.
+const Height = 2
+
+// Model is the status bar of one console.
+type Model struct {
+	ctx *common.Context
+
+	pending    int
+	pendingErr bool
+
+	addr, serverErr string
+	requests        int64
+	totvsOK         bool
+	mosiaOK         bool
+
+	notice    string
+	noticeErr bool
+	noticeID  int
+}
+
+type tickMsg struct{}
+
+type pendingMsg struct {
+	n   int
+	err error
+}
+
+type clearNoticeMsg struct{ id int }
+
+// New builds a status bar reading from the session's services.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, totvsOK: true, mosiaOK: true}
+	m.snapshot()
+	return m
+}
+
+// Init reads the pending count at once and starts the refresh tick.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.fetchPending(), tick()) }
+
+func tick() tea.Cmd { return tea.Tick(Refresh, func(time.Time) tea.Msg { return tickMsg{} }) }
+
+// fetchPending reads the outbox's pending count off the Update goroutine.
+func (m *Model) fetchPending() tea.Cmd {
+	ob := m.ctx.Services.Outbox
+	if ob == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		n, err := ob.PendingCount(ctx)
+		return pendingMsg{n: n, err: err}
+	}
+}
+
+// Refresh reads the server's figures now and the pending count in the background.
+func (m *Model) Refresh() tea.Cmd {
+	m.snapshot()
+	return m.fetchPending()
+}
+
+// snapshot copies the server's figures and upstream health (cheap reads) so View never calls out.
+func (m *Model) snapshot() {
+	s := m.ctx.Services.Status
+	if s == nil {
+		return
+	}
+	m.addr, m.serverErr, m.requests = s.ServerAddr(), s.ServerError(), s.ServerRequests()
+	m.totvsOK, m.mosiaOK = s.UpstreamHealthy()
+}
+
+// Update handles its tick, the pending count, notices and outbox events (it returns notice commands too).
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tickMsg:
+		m.snapshot()
+		return tea.Batch(m.fetchPending(), tick())
+	case pendingMsg:
+		m.pendingErr = msg.err != nil
+		if msg.err == nil {
+			m.pending = msg.n
+		}
+	case common.NoticeMsg:
+		return m.setNotice(msg.Text, msg.Error)
+	case clearNoticeMsg:
+		if msg.id == m.noticeID {
+			m.notice = ""
+		}
+	case common.OutboxEventMsg:
+		cmds := []tea.Cmd{m.fetchPending()}
+		who := requesterName(msg.Item)
+		switch msg.Item.State {
+		case common.OutboxSent:
+			if msg.Item.Protocol != "" {
+				cmds = append(cmds, m.setNotice(i18n.UINoticeSent(who, msg.Item.Protocol), false))
+			}
+		case common.OutboxNeedsCorrection:
+			cmds = append(cmds, m.setNotice(i18n.UINoticeNeedsCorrection(who), true))
+		}
+		return tea.Batch(cmds...)
+	}
+	return nil
+}
+
+// requesterName is who an occurrence is about (beneficiary, else requester), without Mosia's " - chave" suffix.
+func requesterName(it common.OutboxItem) string {
+	name := it.Request.Solicitante.Nome
+	if it.Request.Beneficiario != nil && it.Request.Beneficiario.Nome != "" {
+		name = it.Request.Beneficiario.Nome
+	}
+	if i := strings.LastIndex(name, " - "); i > 0 {
+		name = name[:i]
+	}
+	return strings.TrimSpace(name)
+}
+
+func (m *Model) setNotice(text string, isErr bool) tea.Cmd {
+	m.noticeID++
+	m.notice, m.noticeErr = text, isErr
+	id := m.noticeID
+	return tea.Tick(NoticeFor, func(time.Time) tea.Msg { return clearNoticeMsg{id: id} })
+}
+
+// Notice returns the notice on screen ("" when none).
+func (m *Model) Notice() string { return m.notice }
+
+// Pending returns the last pending count read.
+func (m *Model) Pending() int { return m.pending }
+
+// View draws the notice line and the status line, each exactly width cells wide.
+func (m *Model) View(width int) string {
+	st := m.ctx.Styles
+	notice := ""
+	if m.notice != "" {
+		style := st.Success
+		if m.noticeErr {
+			style = st.Error
+		}
+		notice = style.Render(common.Truncate(" "+m.notice, width))
+	}
+
+	mode := st.StatusProd.Render(i18n.UIStatusProd)
+	if m.ctx.Services.Demo {
+		mode = st.StatusDemo.Render(i18n.UIStatusDemo)
+	}
+	bar := st.StatusBar
+	sep := bar.Render(" │ ")
+	health := func(name string, ok bool) string {
+		if ok {
+			return bar.Inherit(st.StatusOK).Render(i18n.UIStatusUp(name, ok))
+		}
+		return bar.Inherit(st.StatusBad).Render(i18n.UIStatusUp(name, ok))
+	}
+	server := bar.Render(i18n.UIStatusServerOff)
+	switch {
+	case m.serverErr != "":
+		server = bar.Inherit(st.StatusBad).Render(i18n.UIStatusServerErr(m.serverErr))
+	case m.addr != "":
+		server = bar.Render(i18n.UIStatusServer(m.addr, m.requests))
+	}
+	pending := i18n.UIStatusPending(m.pending)
+	if m.pendingErr {
+		pending = i18n.UIStatusPendingUnknown
+	}
+	pend := bar.Render(pending)
+	if m.pending > 0 {
+		pend = bar.Inherit(st.Warning).Bold(true).Render(pending)
+	}
+	line := mode + bar.Render(" ") + health(i18n.ServiceTOTVS, m.totvsOK) + sep + health(i18n.ServiceMosia, m.mosiaOK) +
+		sep + pend + sep + server
+	line = common.Truncate(line, width)
+	if w := common.Width(line); w < width {
+		line += bar.Render(strings.Repeat(" ", width-w))
+	}
+	return notice + "\n" + line
+}
