@@ -39,10 +39,10 @@ Comandos:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
 Opções:
-{{.LocalFlags.FlagUsages | trimTrailingWhitespace}}{{end}}{{if .HasAvailableInheritedFlags}}
+{{.LocalFlags.FlagUsages}}{{end}}{{if .HasAvailableInheritedFlags}}
 
 Opções globais:
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespace}}{{end}}{{if .HasAvailableSubCommands}}
+{{.InheritedFlags.FlagUsages}}{{end}}{{if .HasAvailableSubCommands}}
 
 Use "{{.CommandPath}} [comando] --help" para saber mais sobre um comando.{{end}}
 `

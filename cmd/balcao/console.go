@@ -82,7 +82,7 @@ func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
 	}
 	log.Info("console start", "attendant", attendant, "demo", rt.demo)
 	m := ui.New(rt.services(status), common.Session{
-		Attendant: attendant, Renderer: lipgloss.NewRenderer(os.Stdout), Output: os.Stdout, Logger: log,
+		Attendant: attendant, Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: log,
 	})
 	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(ctx))...)
 	unregister := hub.Register(p)

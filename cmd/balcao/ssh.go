@@ -1,12 +1,93 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/sshserver"
+	"github.com/balcao/balcao/ui"
 )
 
+// sshFlags are balcao ssh's own flags; each overrides its config key when given.
+type sshFlags struct {
+	addr           string
+	authorizedKeys string
+	hostKey        string
+	demo           bool
+}
+
 func newSSHCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{Use: "ssh", Short: "Console via SSH", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return errors.New("ssh: ainda não disponível") }}
+	var f sshFlags
+	cmd := &cobra.Command{
+		Use:   "ssh",
+		Short: i18n.SSHShort,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSSH(cmd.Context(), g, f, cmd)
+		},
+	}
+	cmd.Flags().StringVar(&f.addr, "addr", "", i18n.FlagSSHAddr)
+	cmd.Flags().StringVar(&f.authorizedKeys, "authorized-keys", "", i18n.FlagSSHAuthorizedKeys)
+	cmd.Flags().StringVar(&f.hostKey, "host-key", "", i18n.FlagSSHHostKey)
+	cmd.Flags().BoolVar(&f.demo, "demo", false, i18n.FlagSSHDemo)
+	return cmd
+}
+
+// runSSH serves the console over SSH, with the busca server in the background, until SIGINT/SIGTERM, then shuts
+// down gracefully (connected attendants are told, submissions in flight finish).
+func runSSH(ctx context.Context, g *globalFlags, f sshFlags, cmd *cobra.Command) error {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	if f.addr != "" {
+		cfg.SSH.Addr = f.addr
+	}
+	if f.authorizedKeys != "" {
+		cfg.SSH.AuthorizedKeys = f.authorizedKeys
+	}
+	if f.hostKey != "" {
+		cfg.SSH.HostKey = f.hostKey
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	opts := sshserver.Options{
+		Addr: cfg.SSH.Addr, HostKeyPath: cfg.SSH.HostKey, AuthorizedKeysPath: cfg.SSH.AuthorizedKeys, Demo: f.demo,
+		MaxSessions: cfg.SSH.MaxSessions, IdleTimeout: cfg.SSH.IdleTimeout.Duration, Attendants: cfg.Attendants,
+	}
+	if err := sshserver.CheckAccess(opts); err != nil { // before starting anything
+		return err
+	}
+	log, logFile, err := openLog(cfg)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rt, err := startRuntime(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer rt.close()
+
+	var bg sync.WaitGroup
+	status := startBackgroundServer(ctx, cfg, rt, &bg)
+	hub := ui.NewHub()
+	bg.Add(1)
+	go func() { defer bg.Done(); relayEvents(ctx, rt.sender, rt.box, func(m any) { hub.Broadcast(m) }) }()
+
+	log.Info("ssh start", "addr", cfg.SSH.Addr, "demo_data", rt.demo, "open", f.demo && cfg.SSH.AuthorizedKeys == "")
+	opts.Logger = log
+	runErr := sshserver.Run(ctx, rt.services(status), hub, opts, cmd.OutOrStdout())
+	cancel()
+	bg.Wait()
+	rt.wait()
+	log.Info("ssh end")
+	return runErr
 }
