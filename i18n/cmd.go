@@ -197,3 +197,14 @@ loopback. Logs em JSON na saída de erro; SIGTERM encerra terminando as requisi�
 	// ServeNoSecret warns that no secret is configured.
 	ServeNoSecret = "Sem segredo configurado (BALCAO_SERVER_SECRET): escutando só nesta máquina (loopback)."
 )
+
+// FlagError wraps a command-line error: the error, then the command whose --help to read.
+const FlagError = "%v (veja \"%s --help\")"
+
+// Texts of argument errors.
+const (
+	// ArgsNone says an unexpected argument or unknown command was given: the argument, the command path.
+	ArgsNone = "argumento ou comando desconhecido %q (veja \"%s --help\")"
+	// ArgsExact says the wrong number of arguments was given: usage, how many were given, the command path.
+	ArgsExact = "uso: balcao %s (recebi %d argumento(s); veja \"%s --help\")"
+)

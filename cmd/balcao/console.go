@@ -31,14 +31,19 @@ func newConsoleCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "console",
 		Short: i18n.ConsoleShort,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runConsole(cmd.Context(), g, f)
 		},
 	}
+	addConsoleFlags(cmd, &f)
+	return cmd
+}
+
+// addConsoleFlags adds the console's flags to cmd (the root runs the console too).
+func addConsoleFlags(cmd *cobra.Command, f *consoleFlags) {
 	cmd.Flags().StringVar(&f.serverAddr, "server-addr", "", i18n.FlagConsoleServerAddr)
 	cmd.Flags().BoolVar(&f.noServer, "no-server", false, i18n.FlagConsoleNoServer)
-	return cmd
 }
 
 // runConsole runs the attendant console in this terminal, with the busca server in a background goroutine.

@@ -20,7 +20,7 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 		Short:   i18n.ImportShort,
 		Long:    i18n.ImportLong,
 		Example: "  balcao import beneficiarios.csv\n  balcao import --replace --db /srv/balcao/diretorio.db exportacao_protheus.csv",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(g)
 			if err != nil {

@@ -15,7 +15,7 @@ func newInfoCmd(g *globalFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "info",
 		Short: i18n.InfoShort,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(g)
 			if err != nil {

@@ -42,6 +42,7 @@ func main() {
 
 func newRootCmd() *cobra.Command {
 	g := &globalFlags{}
+	var cf consoleFlags
 	root := &cobra.Command{
 		Use:           "balcao",
 		Short:         i18n.CmdShort,
@@ -49,11 +50,12 @@ func newRootCmd() *cobra.Command {
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runConsole(cmd.Context(), g, consoleFlags{})
+			return runConsole(cmd.Context(), g, cf)
 		},
 	}
+	addConsoleFlags(root, &cf)
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", i18n.FlagConfig)
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, i18n.FlagDebug)
 	root.PersistentFlags().StringVar(&g.db, "db", "", i18n.FlagDB)
@@ -99,6 +101,9 @@ func localizeCobra(root *cobra.Command) {
 	root.InitDefaultVersionFlag()
 	root.Flags().Lookup("version").Usage = i18n.FlagVersion
 	root.SetUsageTemplate(i18n.UsageTemplate)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf(i18n.FlagError, err, c.CommandPath())
+	})
 	root.CompletionOptions.DisableDefaultCmd = true
 	for _, c := range root.Commands() {
 		c.InitDefaultHelpFlag()

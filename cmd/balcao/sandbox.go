@@ -24,7 +24,7 @@ func newSandboxCmd(g *globalFlags) *cobra.Command {
 		Short:   i18n.SandboxShort,
 		Long:    i18n.SandboxLong,
 		Example: "  balcao sandbox --addr 127.0.0.1:9000\n  balcao sandbox --beneficiaries 1000000 --latency 200ms --fail-rate 0.3",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for name, v := range map[string]float64{"--fail-rate": failRate, "--hang-rate": hangRate, "--drop-rate": dropRate, "--drop-after-create": dropAfterCreate} {
 				if v < 0 || v > 1 {

@@ -26,7 +26,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 		Long:  i18n.ServeLong,
 		Example: "  BALCAO_SERVER_SECRET=s3gr3do balcao serve --addr 0.0.0.0:8089 --db /srv/balcao/diretorio.db\n" +
 			"  balcao serve --demo",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(g)
 			if err != nil {

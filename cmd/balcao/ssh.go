@@ -24,7 +24,7 @@ func newSSHCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ssh",
 		Short: i18n.SSHShort,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSSH(cmd.Context(), g, f, cmd)
 		},
