@@ -44,11 +44,9 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 				progressbar.OptionClearOnFinish(),
 			)
 			start := time.Now()
-			var lastRows int
 			rep, err := store.ImportFile(cmd.Context(), cfg.DB, args[0], store.ImportOptions{
 				Replace: replace,
 				Progress: func(rows int, bytesRead int64) {
-					lastRows = rows
 					rate := float64(rows) / time.Since(start).Seconds()
 					bar.Describe(fmt.Sprintf(i18n.ImportProgressRate, rows, rate))
 					_ = bar.Set64(bytesRead)
@@ -58,23 +56,22 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf(i18n.ImportFailed, args[0], err)
 			}
-			_ = lastRows
 			w := cmd.OutOrStdout()
 			secs := rep.Elapsed.Seconds()
 			if secs <= 0 {
 				secs = time.Since(start).Seconds()
 			}
-			fmt.Fprintf(w, i18n.ImportSummary, rep.Rows, rep.Inserted, rep.Updated, len(rep.Bad), rep.Elapsed.Round(time.Millisecond), float64(rep.Rows)/secs, rep.Encoding, rep.Delimiter, cfg.DB)
-			if len(rep.Bad) > 0 {
+			fmt.Fprintf(w, i18n.ImportSummary, rep.Rows, rep.Inserted, rep.Updated, rep.BadTotal, rep.Elapsed.Round(time.Millisecond), float64(rep.Rows)/secs, rep.Encoding, rep.Delimiter, cfg.DB)
+			if rep.BadTotal > 0 {
 				fmt.Fprintln(w, i18n.ImportBadHeader)
 				for i, b := range rep.Bad {
 					if maxBad > 0 && i >= maxBad {
-						fmt.Fprintf(w, i18n.ImportBadMore, len(rep.Bad)-i)
+						fmt.Fprintf(w, i18n.ImportBadMore, rep.BadTotal-i)
 						break
 					}
 					fmt.Fprintf(w, i18n.ImportBadRow, b.Line, b.Reason)
 				}
-				return fmt.Errorf(i18n.ImportHadBadRows, len(rep.Bad))
+				return fmt.Errorf(i18n.ImportHadBadRows, rep.BadTotal)
 			}
 			return nil
 		},
