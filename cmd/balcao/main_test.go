@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -158,7 +159,7 @@ func TestServeDemoAnswersBuscaAndStopsGracefully(t *testing.T) {
 	addr := freePort(t)
 	cmd := exec.Command(binPath, "serve", "--demo", "--addr", addr)
 	cmd.Env = env(t, "BALCAO_SERVER_SECRET=s3gredo", "BALCAO_SANDBOX_BENEFICIARIES=500")
-	var out, errb bytes.Buffer
+	var out, errb lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	require.NoError(t, cmd.Start())
 	defer func() { _ = cmd.Process.Kill() }()
@@ -202,4 +203,22 @@ func TestServeDemoAnswersBuscaAndStopsGracefully(t *testing.T) {
 	}
 	assert.Contains(t, out.String(), "buscaBeneficiarios em http://"+addr)
 	assert.NotContains(t, errb.String(), "15846772777", "logs never carry a full CPF/chaveUnica")
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a child process's output is copied into it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
