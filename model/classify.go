@@ -28,7 +28,8 @@ const (
 //   - a phone written with "(", "+", as 9876-5432/98765-4321, or 12–13 digits starting with 55 → [IDPhone],
 //     normalised by NormalizePhone;
 //   - 10 digits → [IDPhone (when well-formed), IDContract, IDChaveUnica];
-//   - any other run of digits (e.g. contract 0000001) → [IDContract, IDChaveUnica].
+//   - any other run of digits (e.g. contract 0000001, or a registration id 123-123-321) → [IDContract, IDChaveUnica,
+//     IDMatricula].
 //
 // DD/MM/AAAA, D/M/AAAA and AAAA-MM-DD tokens are the birth date (YYYY-MM-DD); a date-shaped token that is not a
 // real date is ignored. A token with "@" (an e-mail used as chaveUnica) → [IDChaveUnica] with the raw token.
@@ -215,5 +216,5 @@ func classifyDigits(tok string) (Identifier, string, bool) {
 			return id(p, IDPhone), "", true
 		}
 	}
-	return id(d, IDContract, IDChaveUnica), "", true
+	return id(d, IDContract, IDChaveUnica, IDMatricula), "", true
 }

@@ -35,8 +35,10 @@ func TestClassify(t *testing.T) {
 		{"5511987654321", Query{IDs: ids("11987654321", IDPhone)}},
 		{"98765-4321", Query{IDs: ids("987654321", IDPhone)}},
 		{"2733456789", Query{IDs: ids("2733456789", IDPhone, IDContract, IDChaveUnica)}},
-		{"0000001", Query{IDs: ids("0000001", IDContract, IDChaveUnica)}},
-		{"00100200300400500609", Query{IDs: ids("00100200300400500609", IDContract, IDChaveUnica)}},
+		{"0000001", Query{IDs: ids("0000001", IDContract, IDChaveUnica, IDMatricula)}},
+		// seed 000's id_matricula
+		{"123-123-321", Query{IDs: ids("123123321", IDContract, IDChaveUnica, IDMatricula)}},
+		{"00100200300400500609", Query{IDs: ids("00100200300400500609", IDContract, IDChaveUnica, IDMatricula)}},
 		{"00011008000027010", Query{IDs: ids("00011008000027010", IDCard)}},
 		{"0001.1008.000027.01-0", Query{IDs: ids("00011008000027010", IDCard)}},
 		{"everson@mobilesaude.com.br", Query{IDs: ids("everson@mobilesaude.com.br", IDChaveUnica)}},
@@ -49,7 +51,7 @@ func TestClassify(t *testing.T) {
 		{"joao silv", Query{Words: []string{"joao", "silv"}}},
 		{"D'Ávila", Query{Words: []string{"d", "avila"}}},
 		{"maria maria", Query{Words: []string{"maria"}}},
-		{"maria 0000001", Query{Words: []string{"maria"}, IDs: ids("0000001", IDContract, IDChaveUnica)}},
+		{"maria 0000001", Query{Words: []string{"maria"}, IDs: ids("0000001", IDContract, IDChaveUnica, IDMatricula)}},
 		{"pedro 158.467.727-77", Query{Words: []string{"pedro"}, IDs: ids("15846772777", IDChaveUnica), InvalidCPF: "15846772777"}},
 		{"---", Query{}},
 	}
@@ -102,7 +104,7 @@ func assertQueryConsistent(t require.TestingT, term string, q Query) {
 			case IDPhone:
 				p, ok := NormalizePhone(id.Value)
 				require.True(t, ok && p == id.Value, term)
-			case IDContract:
+			case IDContract, IDMatricula:
 				require.Equal(t, Digits(id.Value), id.Value, term)
 			case IDChaveUnica:
 			default:

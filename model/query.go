@@ -10,6 +10,7 @@ const (
 	IDCard                         // 17-digit TOTVS card
 	IDPhone                        // DDD+number digits (or number alone)
 	IDContract                     // numero_contrato, matched exactly (digits-only terms also ignoring leading zeros)
+	IDMatricula                    // the operator's registration id (id_matricula), matched ignoring case and punctuation
 )
 
 // Identifier is one exact criterion: it matches when any of its kinds equals Value.

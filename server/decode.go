@@ -171,9 +171,9 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 			s.addID(model.Identifier{Value: card, Kinds: []model.IDKind{model.IDCard}})
 			s.Criteria = append(s.Criteria, "carteirinha="+model.MaskTerm(card))
 		case f == fieldMatricula:
-			// Not a card: the operator's own registration id (seed 000's id_matricula "123-123-321"). The directory
-			// has no index on it, so it is looked up as chaveUnica, which operators often key by registration.
-			s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDChaveUnica}})
+			// Not a card: the operator's own registration id (seed 000's id_matricula "123-123-321"), or a
+			// chaveUnica keyed by registration.
+			s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDMatricula, model.IDChaveUnica}})
 			s.Criteria = append(s.Criteria, "matricula="+model.MaskTerm(v))
 		default:
 			return i18n.ServerInvalidCard

@@ -42,7 +42,7 @@ func TestDecodeSearchQuery(t *testing.T) {
 		{"card number padded", `{"subscriber_id":11008000027010}`,
 			model.Query{IDs: ids("00011008000027010", kinds(model.IDCard))}},
 		{"matricula not a card", `{"idMatricula":"123-123-321"}`,
-			model.Query{IDs: ids("123-123-321", kinds(model.IDChaveUnica))}},
+			model.Query{IDs: ids("123-123-321", kinds(model.IDMatricula, model.IDChaveUnica))}},
 		{"contract", `{"numero_contrato":"0000001"}`, model.Query{IDs: ids("0000001", kinds(model.IDContract))}},
 		{"phone", `{"celular":"+55 (27) 99876-5432"}`, model.Query{IDs: ids("27998765432", kinds(model.IDPhone))}},
 		{"name and date", `{"nome":"  João  PEDRO ","dataNascimento":"5/8/1994"}`,
