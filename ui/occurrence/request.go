@@ -13,8 +13,8 @@ import (
 	"github.com/balcao/balcao/ui/common"
 )
 
-// submitTimeout bounds one submission (store locally, then one send attempt; the client has its own timeouts).
-const submitTimeout = 2 * time.Minute
+// submitTimeout bounds one submission: storing is local and fast; a Mosia slower than this leaves the item pending.
+const submitTimeout = 30 * time.Second
 
 // lookupTimeout bounds the directory look-up of the family members.
 const lookupTimeout = 5 * time.Second

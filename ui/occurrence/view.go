@@ -13,11 +13,12 @@ const (
 	labelWidth  = 22 // label column, after the 2-column focus marker
 	valueIndent = 2 + labelWidth
 	minValue    = 10
+	maxValue    = 96 // wide terminals: keep lines readable
 )
 
 // valueWidth is the width of the value column.
 func (m *Model) valueWidth() int {
-	return max(m.width-valueIndent-1, minValue)
+	return min(max(m.width-valueIndent-1, minValue), maxValue)
 }
 
 // noteHeight is how many lines the note shows.

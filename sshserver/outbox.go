@@ -1,0 +1,32 @@
+package sshserver
+
+import (
+	"context"
+
+	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
+)
+
+// trackedOutbox counts the calls that send an occurrence, so a shutdown waits for them.
+type trackedOutbox struct {
+	common.Outbox
+	flights *inflight
+}
+
+func (t *trackedOutbox) Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+	t.flights.begin()
+	defer t.flights.end()
+	return t.Outbox.Submit(ctx, attendant, req)
+}
+
+func (t *trackedOutbox) RetryNow(ctx context.Context, id string) (common.OutboxItem, error) {
+	t.flights.begin()
+	defer t.flights.end()
+	return t.Outbox.RetryNow(ctx, id)
+}
+
+func (t *trackedOutbox) Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+	t.flights.begin()
+	defer t.flights.end()
+	return t.Outbox.Resubmit(ctx, id, req)
+}
