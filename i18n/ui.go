@@ -252,3 +252,9 @@ func UIScroll(first, last, total int, atTop, atBottom bool) string {
 	}
 	return s + " · ↑/↓ ou PgUp/PgDn rolam"
 }
+
+// UIContractCard labels the contract's card field (fields.card, outside SX3).
+const UIContractCard = "Carteirinha"
+
+// UIContractSituation labels the contract's situation field (fields.situation, outside SX3).
+const UIContractSituation = "Situação"

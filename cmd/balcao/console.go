@@ -61,42 +61,25 @@ func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log, logFile, err := openLog(cfg)
+	c, err := startConsoles(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	rt, err := startRuntime(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer rt.close()
-
-	var bg sync.WaitGroup
-	status := startBackgroundServer(ctx, cfg, rt, &bg)
-	hub := ui.NewHub()
-	bg.Add(1)
-	go func() { defer bg.Done(); relayEvents(ctx, rt.sender, rt.box, func(m any) { hub.Broadcast(m) }) }()
+	defer c.stop()
 
 	attendant := cfg.Attendant
 	if attendant == "" {
 		attendant = osUser()
 	}
-	log.Info("console start", "attendant", attendant, "demo", rt.demo)
-	m := ui.New(rt.services(status), common.Session{
-		Attendant: attendant, Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: log,
+	c.log.Info("console start", "attendant", attendant, "demo", c.rt.demo)
+	m := ui.New(c.svc, common.Session{
+		Attendant: attendant, Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: c.log,
 	})
-	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(ctx))...)
-	unregister := hub.Register(p)
+	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(c.ctx))...)
+	unregister := c.hub.Register(p)
 	_, runErr := p.Run()
 	unregister()
-	cancel()
-	bg.Wait()
-	rt.wait()
-	log.Info("console end")
+	c.log.Info("console end")
 	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) && !errors.Is(runErr, context.Canceled) {
 		return fmt.Errorf(i18n.ConsoleNeedsTerminal, runErr)
 	}

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/sshserver"
-	"github.com/balcao/balcao/ui"
 )
 
 // sshFlags are balcao ssh's own flags; each overrides its config key when given.
@@ -62,32 +60,14 @@ func runSSH(ctx context.Context, g *globalFlags, f sshFlags, cmd *cobra.Command)
 	if err := sshserver.CheckAccess(opts); err != nil { // before starting anything
 		return err
 	}
-	log, logFile, err := openLog(cfg)
+	c, err := startConsoles(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	rt, err := startRuntime(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer rt.close()
-
-	var bg sync.WaitGroup
-	status := startBackgroundServer(ctx, cfg, rt, &bg)
-	hub := ui.NewHub()
-	bg.Add(1)
-	go func() { defer bg.Done(); relayEvents(ctx, rt.sender, rt.box, func(m any) { hub.Broadcast(m) }) }()
-
-	log.Info("ssh start", "addr", cfg.SSH.Addr, "demo_data", rt.demo, "open", f.demo && cfg.SSH.AuthorizedKeys == "")
-	opts.Logger = log
-	runErr := sshserver.Run(ctx, rt.services(status), hub, opts, cmd.OutOrStdout())
-	cancel()
-	bg.Wait()
-	rt.wait()
-	log.Info("ssh end")
+	defer c.stop()
+	c.log.Info("ssh start", "addr", cfg.SSH.Addr, "demo_data", c.rt.demo, "open", f.demo && cfg.SSH.AuthorizedKeys == "")
+	opts.Logger = c.log
+	runErr := sshserver.Run(c.ctx, c.svc, c.hub, opts, cmd.OutOrStdout())
+	c.log.Info("ssh end")
 	return runErr
 }

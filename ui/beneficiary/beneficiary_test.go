@@ -303,7 +303,7 @@ func TestContractSections(t *testing.T) {
 	assert.Equal(t, "Outros", got[2].Title, "unknown folder")
 	assert.Equal(t, []ContractField{{"Solto", "solto"}}, got[2].Fields)
 	assert.Equal(t, "Outros campos", got[3].Title, "fields without struct last, by key")
-	assert.Equal(t, []ContractField{{"situation", "Ativo"}}, got[3].Fields)
+	assert.Equal(t, []ContractField{{"Situação", "Ativo"}}, got[3].Fields, "TOTVS's documented extra fields are labelled")
 	assert.Nil(t, ContractSections(nil))
 }
 

@@ -103,7 +103,14 @@ func ContractSections(c *model.Contract) []ContractSection {
 	sort.Strings(extraKeys)
 	extra := ContractSection{Title: i18n.UIExtraFields}
 	for _, k := range extraKeys {
-		extra.Fields = append(extra.Fields, ContractField{Label: k, Value: strings.TrimSpace(model.RenderField(model.FieldStruct{}, c.Fields[k]))})
+		label, value := k, strings.TrimSpace(model.RenderField(model.FieldStruct{}, c.Fields[k]))
+		switch strings.ToLower(k) { // the two fields TOTVS documents outside SX3
+		case "card":
+			label, value = i18n.UIContractCard, model.FormatCard(value)
+		case "situation":
+			label = i18n.UIContractSituation
+		}
+		extra.Fields = append(extra.Fields, ContractField{Label: label, Value: value})
 	}
 
 	out := sections[:0]
