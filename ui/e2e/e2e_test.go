@@ -109,13 +109,15 @@ func TestConsoleEndToEnd(t *testing.T) {
 
 	// Back on Beneficiário, Protocolos lists it.
 	term.SendKeys("Escape")
-	s = term.WaitFor(protocol, wait)
-	assert.Contains(t, s, "[4 Protocolos]")
+	s, ok := term.Until(func(s string) bool { // the protocol is on the outcome screen too: wait for the tab
+		return strings.Contains(s, "[4 Protocolos]") && strings.Contains(s, protocol)
+	}, wait)
+	require.True(t, ok, "Protocolos lists the new protocol:\n%s", s)
 	assert.Contains(t, s, "Ocorrência de João Pedro enviada: protocolo "+protocol, "status-bar notice")
 
 	// Screenshots at the smallest and a large size stay legible.
 	term.Resize(80, 24)
-	s, ok := term.Until(func(s string) bool { // tmux shows the old frame cut to 80 columns until the console redraws
+	s, ok = term.Until(func(s string) bool { // tmux shows the old frame cut to 80 columns until the console redraws
 		return strings.Contains(s, protocol) && strings.HasSuffix(strings.TrimRight(s, " \n"), "? ajuda · q sair")
 	}, wait)
 	require.True(t, ok, "redrawn at 80x24:\n%s", s)
