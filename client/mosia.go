@@ -165,7 +165,7 @@ func (c *Mosia) create(ctx context.Context, req model.OccurrenceRequest) (string
 
 // Ping checks that Mosia answers and accepts the token: any answer below 500 other than 401/403 is healthy.
 func (c *Mosia) Ping(ctx context.Context) error {
-	_, e := c.call.do(ctx, callOpts{op: "mosia ping", method: http.MethodHead, url: pathLatest})
+	_, e := c.call.do(ctx, callOpts{op: "mosia ping", method: http.MethodHead, probe: true, url: pathLatest})
 	if e == nil || e.Kind == KindNotFound || e.Kind == KindBadRequest {
 		return nil
 	}

@@ -149,7 +149,7 @@ func (c *TOTVS) Ping(ctx context.Context) error {
 	if e != nil {
 		return e
 	}
-	_, e = c.call.do(ctx, callOpts{op: op, method: http.MethodHead, url: strings.TrimSuffix(positionPath, "/"),
+	_, e = c.call.do(ctx, callOpts{op: op, method: http.MethodHead, probe: true, url: strings.TrimSuffix(positionPath, "/"),
 		build: func(r *resty.Request) { setAuth(r, auth) }})
 	if e == nil || e.Kind == KindNotFound || e.Kind == KindBadRequest {
 		return nil

@@ -46,6 +46,7 @@ type callOpts struct {
 	method string                 // HTTP method
 	url    string                 // absolute or relative to the base URL
 	retry  bool                   // idempotent: retry transport errors, timeouts, 5xx and 429
+	probe  bool                   // a health probe: its failures are logged at debug, not as warnings
 	build  func(r *resty.Request) // headers, query, body
 }
 
@@ -91,7 +92,11 @@ func (c *caller) do(ctx context.Context, o callOpts) (*resty.Response, *Error) {
 			e.sent = sentYes
 		}
 		if attempt >= retries || !retryable(ctx, e) {
-			c.log.LogAttrs(ctx, slog.LevelWarn, "upstream call failed", slog.String("op", o.op),
+			level := slog.LevelWarn
+			if o.probe {
+				level = slog.LevelDebug
+			}
+			c.log.LogAttrs(ctx, level, "upstream call failed", slog.String("op", o.op),
 				slog.String("kind", e.Kind.String()), slog.Int("status", e.Status),
 				slog.Int("attempts", attempt+1), slog.String("err", errText(e.Err)))
 			return resp, e
