@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/balcao/balcao/model"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -27,6 +29,9 @@ type Directory struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared reader statements by SQL text
+
+	namesMu sync.Mutex               // serialises loading the name index
+	names   atomic.Pointer[dirNames] // the name index last loaded or written; nil until first needed
 }
 
 // OpenDirectory opens the directory file at path, creating it and its schema when missing.
@@ -36,7 +41,7 @@ func OpenDirectory(path string) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := dirMigrate(ctx, wdb); err != nil {
+	if err := dirMigrate(ctx, wdb, path); err != nil {
 		_ = wdb.Close()
 		return nil, fmt.Errorf("directory %s: %w", path, err)
 	}
@@ -126,6 +131,42 @@ func (d *Directory) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// dirNamesReleaseRows is the index size from which loading it hands the memory it freed back to the OS.
+const dirNamesReleaseRows = 100_000
+
+// namesFor returns the name index of the directory's current generation, loading it when the file changed
+// since (a write of this process installs its index itself; another process's write is seen here).
+func (d *Directory) namesFor(ctx context.Context) (*dirNames, error) {
+	var gen string
+	if err := d.queryRow(ctx, `SELECT value FROM directory_meta WHERE key = '`+dirMetaGeneration+`'`).Scan(&gen); err != nil {
+		return nil, fmt.Errorf("name index generation: %w", err)
+	}
+	if n := d.names.Load(); n != nil && n.gen == gen {
+		return n, nil
+	}
+	d.namesMu.Lock()
+	defer d.namesMu.Unlock()
+	if n := d.names.Load(); n != nil && n.gen == gen {
+		return n, nil
+	}
+	tx, err := d.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("name index: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	n, err := dirReadNames(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	old := d.names.Swap(n)
+	if old != nil || len(n.rks) >= dirNamesReleaseRows {
+		// the snapshot read and the replaced index are tens of MB at a million names: give them back now
+		// rather than let the process's resident size carry them until the heap grows past twice its size
+		debug.FreeOSMemory()
+	}
+	return n, nil
+}
+
 // dirRowScanner is what QueryRow returns, with the prepare error folded in.
 type dirRowScanner struct {
 	row *sql.Row
@@ -155,9 +196,30 @@ func (d *Directory) query(ctx context.Context, query string, args ...any) (*sql.
 	return s.QueryContext(ctx, args...)
 }
 
-// dirColumns are the beneficiary columns load reads, in scan order.
-const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.name, b.birth_date, b.rg, b.id_matricula, b.mother_name,
-	b.phone, b.email, b.situation`
+// dirColumns are the beneficiary columns dirScan reads, in order.
+const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.birth_date, b.phone, b.rec`
+
+// dirScan reads a row of dirColumns.
+func dirScan(rows *sql.Rows) (int64, model.Beneficiary, error) {
+	var rk int64
+	b, err := dirScanInto(rows, &rk)
+	return rk, b, err
+}
+
+// dirScanInto reads a row of dirColumns, its rank key into rk and any further columns into more.
+func dirScanInto(rows *sql.Rows, rk *int64, more ...any) (model.Beneficiary, error) {
+	var (
+		b   model.Beneficiary
+		rec sql.RawBytes
+	)
+	if err := rows.Scan(append([]any{rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.BirthDate, &b.Phone, &rec}, more...)...); err != nil {
+		return b, err
+	}
+	if err := dirDecodeRec(rec, &b); err != nil {
+		return b, fmt.Errorf("beneficiary %d: %w", *rk, err)
+	}
+	return b, nil
+}
 
 // load reads beneficiaries with their contracts (ordered by number) by rank key.
 func (d *Directory) load(ctx context.Context, rks []int64) (map[int64]model.Beneficiary, error) {
@@ -165,38 +227,25 @@ func (d *Directory) load(ctx context.Context, rks []int64) (map[int64]model.Bene
 	if len(rks) == 0 {
 		return out, nil
 	}
-	var js strings.Builder
-	js.WriteByte('[')
+	js := make([]byte, 0, 20*len(rks)+2)
+	js = append(js, '[')
 	for i, rk := range rks {
 		if i > 0 {
-			js.WriteByte(',')
+			js = append(js, ',')
 		}
-		js.WriteString(strconv.FormatInt(rk, 10))
+		js = strconv.AppendInt(js, rk, 10)
 	}
-	js.WriteByte(']')
-	rows, err := d.query(ctx, `SELECT `+dirColumns+`, c.number, c.description
-		FROM beneficiaries b LEFT JOIN contracts c ON c.rk = b.rk
-		WHERE b.rk IN (SELECT value FROM json_each(?))
-		ORDER BY b.rk, c.number`, js.String())
+	js = append(js, ']')
+	rows, err := d.query(ctx, `SELECT `+dirColumns+` FROM beneficiaries b
+		WHERE b.rk IN (SELECT value FROM json_each(?))`, string(js))
 	if err != nil {
 		return nil, fmt.Errorf("load beneficiaries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			rk       int64
-			b        model.Beneficiary
-			num, dsc sql.NullString
-		)
-		if err := rows.Scan(&rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.Name, &b.BirthDate, &b.RG, &b.IDMatricula,
-			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &num, &dsc); err != nil {
+		rk, b, err := dirScan(rows)
+		if err != nil {
 			return nil, fmt.Errorf("load beneficiaries: %w", err)
-		}
-		if prev, ok := out[rk]; ok {
-			b = prev
-		}
-		if num.Valid {
-			b.Contracts = append(b.Contracts, model.ContractRef{Number: num.String, Description: dsc.String})
 		}
 		out[rk] = b
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"slices"
 	"strings"
 
@@ -21,6 +20,7 @@ const dirMaxWords = 8
 
 // dirCand is a ranked beneficiary of a search.
 type dirCand struct {
+	b    *model.Beneficiary // already read, or nil
 	rk   int64
 	kp   int // identifier priority: 3 CPF/card/chaveUnica, 2 contract, 1 phone, 0 none
 	tier int // query words matching a whole name word
@@ -179,27 +179,12 @@ func (di dirIdent) matchesOther(b model.Beneficiary) bool {
 		(di.phoneLocal != "" && local == di.phoneLocal)
 }
 
-// wordSQL returns the tier expression and prefix conditions of the name words, with their args.
-func wordSQL(words []string) (tier string, tierArgs []any, conds []string, condArgs []any) {
-	if len(words) == 0 {
-		return "0", nil, nil, nil
-	}
-	parts := make([]string, len(words))
-	for i, w := range words {
-		parts[i] = `(instr(b.name_key, ?) > 0)`
-		tierArgs = append(tierArgs, " "+w+" ")
-		conds = append(conds, `instr(b.name_key, ?) > 0`)
-		condArgs = append(condArgs, " "+w)
-	}
-	return `(` + strings.Join(parts, ` + `) + `)`, tierArgs, conds, condArgs
-}
-
-// searchFiltered serves queries with identifiers or a birth date: few candidates, ranked in SQL.
+// searchFiltered serves queries with identifiers or a birth date: few candidates, found through the exact
+// indexes, ranked in SQL by identifier priority and rank key; name words are checked in the name index.
 func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date string, words []string, limit int) ([]dirCand, error) {
 	var (
-		conds, prios     []string
-		args, prioArgs   []any
-		tier, tierArgsTo = "0", []any(nil)
+		conds, prios   []string
+		args, prioArgs []any
 	)
 	for _, di := range ids {
 		m, ma, p, pa := di.identSQL()
@@ -212,18 +197,37 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		conds = append(conds, `b.birth_date = ?`)
 		args = append(args, date)
 	}
-	t, ta, wc, wa := wordSQL(words)
-	tier, tierArgsTo = t, ta
-	conds = append(conds, wc...)
-	args = append(args, wa...)
 	prio := "0"
 	if len(prios) > 0 {
 		prio = strings.Join(prios, ` + `)
 	}
-	query := `SELECT b.rk, ` + prio + ` AS kp, ` + tier + ` AS tier FROM beneficiaries b WHERE ` +
-		strings.Join(conds, ` AND `) + ` ORDER BY kp DESC, tier DESC, b.rk LIMIT ?`
-	all := append(append(append([]any{}, prioArgs...), tierArgsTo...), args...)
-	all = append(all, limit)
+	var (
+		names *dirNames
+		rs    []dirNameRange
+	)
+	if len(words) > 0 {
+		var err error
+		if names, err = d.namesFor(ctx); err != nil {
+			return nil, err
+		}
+		var ok bool
+		if rs, ok = names.ranges(words); !ok {
+			return nil, nil
+		}
+	}
+	// with identifiers the rows are read anyway (for their priority): take them whole; a birth date alone is
+	// answered by its index, and only the rows that also match the name words are read, later
+	cols := `b.rk`
+	if len(ids) > 0 {
+		cols = dirColumns
+	}
+	query := `SELECT ` + cols + `, ` + prio + ` AS kp FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) +
+		` ORDER BY kp DESC, b.rk`
+	all := append(append([]any{}, prioArgs...), args...)
+	if names == nil {
+		query += ` LIMIT ?`
+		all = append(all, limit)
+	}
 	rows, err := d.query(ctx, query, all...)
 	if err != nil {
 		return nil, err
@@ -232,218 +236,45 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	var out []dirCand
 	for rows.Next() {
 		var c dirCand
-		if err := rows.Scan(&c.rk, &c.kp, &c.tier); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// dirTier counts the words that are whole words of a name key.
-func dirTier(nameKey string, words []string) int {
-	n := 0
-	for _, w := range words {
-		if strings.Contains(nameKey, " "+w+" ") {
-			n++
-		}
-	}
-	return n
-}
-
-// searchNames finds the best names for words without visiting every match. A row whose whole-word
-// matches are the set E is among the first `limit` rows (in rank-key order) of the stream "words of E
-// whole, the others as prefixes", so reading those streams for every subset of words, largest subsets
-// first, and stopping once `limit` rows of the current tier are known yields the exact top `limit`. Each
-// stream is driven by its rarest whole word's postings, already in rank order, so it stops at the cap.
-func (d *Directory) searchNames(ctx context.Context, words []string, limit int) ([]dirCand, error) {
-	k := len(words)
-	exact := make([]int64, k)
-	for i, w := range words {
-		if err := d.queryRow(ctx, `SELECT coalesce((SELECT n FROM name_vocab WHERE word = ?), 0)`, w).Scan(&exact[i]); err != nil {
-			return nil, err
-		}
-	}
-	found := map[int64]dirCand{}
-	add := func(rk int64, nameKey string) {
-		if _, ok := found[rk]; !ok {
-			found[rk] = dirCand{rk: rk, tier: dirTier(nameKey, words)}
-		}
-	}
-	for t := k; t >= 0; t-- {
-		if k > 4 && t != k && t != 0 {
-			continue // too many subsets: the ranking of middle tiers is approximate for long queries
-		}
-		for mask := uint(0); mask < 1<<k; mask++ {
-			if bits.OnesCount(mask) != t {
-				continue
-			}
-			var err error
-			if t == 0 {
-				err = d.streamPrefixes(ctx, words, limit, add)
-			} else {
-				err = d.streamExact(ctx, words, exact, mask, limit, add)
-			}
+		if len(ids) > 0 {
+			b, err := dirScanInto(rows, &c.rk, &c.kp)
 			if err != nil {
 				return nil, err
 			}
+			c.b = &b
+		} else if err := rows.Scan(&c.rk, &c.kp); err != nil {
+			return nil, err
 		}
-		n := 0
-		for _, c := range found {
-			if c.tier >= t {
-				n++
+		if names != nil {
+			o, ok := names.ordinal(c.rk)
+			if !ok {
+				continue // written after the index was read
+			}
+			if c.tier, ok = names.match(o, rs); !ok {
+				continue
 			}
 		}
-		if n >= limit {
-			break
-		}
-	}
-	out := make([]dirCand, 0, len(found))
-	for _, c := range found {
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b dirCand) int {
-		if a.tier != b.tier {
-			return b.tier - a.tier
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b dirCand) int { // rows come by kp and rk: only the tier reorders
+		if a.kp != b.kp {
+			return b.kp - a.kp
 		}
-		switch {
-		case a.rk < b.rk:
-			return -1
-		case a.rk > b.rk:
-			return 1
-		}
-		return 0
+		return b.tier - a.tier
 	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+	return out[:min(len(out), limit)], nil
 }
 
-// streamExact reads the first rows, in rank order, having the words of mask whole and the others as prefixes.
-func (d *Directory) streamExact(ctx context.Context, words []string, exact []int64, mask uint, limit int,
-	add func(int64, string)) error {
-	driver := -1
-	for i := range words {
-		if mask&(1<<i) == 0 {
-			continue
-		}
-		if exact[i] == 0 {
-			return nil // a word that is no whole word anywhere: the stream is empty
-		}
-		if driver < 0 || exact[i] < exact[driver] {
-			driver = i
-		}
-	}
-	var (
-		conds []string
-		args  = []any{words[driver]}
-	)
-	for i, w := range words {
-		switch {
-		case i == driver:
-		case mask&(1<<i) != 0:
-			conds = append(conds, `EXISTS (SELECT 1 FROM name_post q WHERE q.word = ? AND q.rk = p.rk)`)
-			args = append(args, w)
-		default:
-			conds = append(conds, `instr(b.name_key, ?) > 0`)
-			args = append(args, " "+w)
-		}
-	}
-	query := `SELECT p.rk, b.name_key FROM name_post p CROSS JOIN beneficiaries b ON b.rk = p.rk WHERE p.word = ?`
-	for _, c := range conds {
-		query += ` AND ` + c
-	}
-	query += ` ORDER BY p.rk LIMIT ?`
-	return d.collect(ctx, query, append(args, limit), add)
-}
-
-// dirMaxExpansion is how many vocabulary words a prefix may expand to before a search scans in rank order.
-const dirMaxExpansion = 256
-
-// dirMaxRankScan bounds the rank-order scan of a prefix that expands to too many words (a letter or two
-// over a huge vocabulary): past it, the rarest matches of such a query may be missing.
-const dirMaxRankScan = 50_000
-
-// streamPrefixes reads the first rows, in rank order, having every word as a prefix. The first `limit`
-// rows of a union are among the first `limit` rows of its parts, so it reads that many from the postings
-// of each vocabulary word the least expanding prefix stands for (each already in rank order, filtered by
-// the other prefixes) and lets the caller merge them.
-func (d *Directory) streamPrefixes(ctx context.Context, words []string, limit int, add func(int64, string)) error {
-	var (
-		driver    = -1
-		expansion []string
-	)
-	for i, w := range words {
-		var exp []string
-		rows, err := d.query(ctx, `SELECT word FROM name_vocab WHERE word >= ? AND word < ? LIMIT ?`,
-			w, w+"\x7f", dirMaxExpansion+1)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var x string
-			if err := rows.Scan(&x); err != nil {
-				rows.Close()
-				return err
-			}
-			exp = append(exp, x)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(exp) == 0 {
-			return nil // a prefix of no word: nothing matches
-		}
-		if driver < 0 || len(exp) < len(expansion) {
-			driver, expansion = i, exp
-		}
-	}
-	var (
-		conds    []string
-		condArgs []any
-	)
-	for i, w := range words {
-		if i != driver {
-			conds = append(conds, ` AND instr(b.name_key, ?) > 0`)
-			condArgs = append(condArgs, " "+w)
-		}
-	}
-	if len(expansion) > dirMaxExpansion {
-		_, _, all, allArgs := wordSQL(words)
-		query := `SELECT b.rk, b.name_key FROM (SELECT rk, name_key FROM beneficiaries ORDER BY rk LIMIT ?) b
-			WHERE ` + strings.Join(all, ` AND `) + ` ORDER BY b.rk LIMIT ?`
-		return d.collect(ctx, query, append(append([]any{dirMaxRankScan}, allArgs...), limit), add)
-	}
-	query := `SELECT p.rk, b.name_key FROM name_post p CROSS JOIN beneficiaries b ON b.rk = p.rk WHERE p.word = ?` +
-		strings.Join(conds, "") + ` ORDER BY p.rk LIMIT ?`
-	for _, x := range expansion {
-		args := append(append([]any{x}, condArgs...), limit)
-		if err := d.collect(ctx, query, args, add); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (d *Directory) collect(ctx context.Context, query string, args []any, add func(int64, string)) error {
-	rows, err := d.query(ctx, query, args...)
+// searchNames finds the best names for words in the in-memory name index (see dirNames.search).
+func (d *Directory) searchNames(ctx context.Context, words []string, limit int) ([]dirCand, error) {
+	n, err := d.namesFor(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			rk  int64
-			key string
-		)
-		if err := rows.Scan(&rk, &key); err != nil {
-			return err
-		}
-		add(rk, key)
-	}
-	return rows.Err()
+	return n.search(words, limit), nil
 }
 
 // matches loads the ranked beneficiaries and expands them into one match per (beneficiary, contract).
@@ -451,13 +282,20 @@ func (d *Directory) matches(ctx context.Context, cands []dirCand, ids []dirIdent
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	rks := make([]int64, len(cands))
-	for i, c := range cands {
-		rks[i] = c.rk
+	var rks []int64
+	for _, c := range cands {
+		if c.b == nil {
+			rks = append(rks, c.rk)
+		}
 	}
 	got, err := d.load(ctx, rks)
 	if err != nil {
 		return nil, fmt.Errorf("directory search: %w", err)
+	}
+	for _, c := range cands {
+		if c.b != nil {
+			got[c.rk] = *c.b
+		}
 	}
 	out := make([]model.Match, 0, min(limit, len(cands)))
 	for i, c := range cands {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -408,4 +409,53 @@ func TestConcurrentSearchWhileImporting(t *testing.T) {
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(testPeople())+len(more), n)
+}
+
+// TestUpgradeFromVersion1 opens a file in the first layout (name postings in tables, fields in columns):
+// it is rebuilt in the current one, with every beneficiary, contract and name still found.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `
+CREATE TABLE directory_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE beneficiaries(rk INTEGER PRIMARY KEY, name_key TEXT NOT NULL, chave_unica TEXT NOT NULL,
+	card TEXT NOT NULL, cpf TEXT NOT NULL, name TEXT NOT NULL, birth_date TEXT NOT NULL, rg TEXT NOT NULL,
+	id_matricula TEXT NOT NULL, mother_name TEXT NOT NULL, phone TEXT NOT NULL, phone_local TEXT NOT NULL,
+	email TEXT NOT NULL, situation TEXT NOT NULL);
+CREATE TABLE contracts(rk INTEGER NOT NULL, number TEXT NOT NULL, number_key TEXT NOT NULL,
+	description TEXT NOT NULL, PRIMARY KEY(rk, number)) WITHOUT ROWID;
+CREATE TABLE name_post(word TEXT NOT NULL, rk INTEGER NOT NULL, PRIMARY KEY(word, rk)) WITHOUT ROWID;
+CREATE TABLE name_vocab(word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO directory_meta VALUES ('schema_version', '1'), ('beneficiaries', '2');
+INSERT INTO beneficiaries VALUES
+	(100, ' joao pedro ', '15846772777', '00011008000027010', '', 'João Pedro', '1994-08-05', '3025-517',
+	 '123-123-321', 'Maria Delmaschio', '27998765432', '998765432', 'joao@example.com', 'Ativo'),
+	(200, ' maria silva ', '52998224725', '00011008000028010', '52998224725', 'Maria Silva', '', '', '', '',
+	 '', '', '', 'Bloqueado');
+INSERT INTO contracts VALUES (100, '0000002', '2', 'MS GOLD'), (100, '0000001', '1', 'MS PLATINUM'),
+	(200, 'EMP-7', 'EMP-7', 'EMPRESA');
+INSERT INTO name_post VALUES ('joao', 100), ('pedro', 100), ('maria', 200), ('silva', 200);
+INSERT INTO name_vocab VALUES ('joao', 1), ('pedro', 1), ('maria', 1), ('silva', 1);`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	d, err := store.OpenDirectory(path)
+	require.NoError(t, err)
+	defer d.Close()
+	n, err := d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	got := search(t, d, "joao ped")
+	require.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(got))
+	assert.Equal(t, "Maria Delmaschio", got[0].Beneficiary.MotherName)
+	assert.Equal(t, "27998765432", got[0].Beneficiary.Phone)
+	assert.Equal(t, []string{"Maria Silva|EMP-7"}, rows(search(t, d, "529.982.247-25")))
+	byContract, err := d.Search(ctx, model.Query{IDs: []model.Identifier{{Value: "EMP-7", Kinds: []model.IDKind{model.IDContract}}}}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Maria Silva|EMP-7"}, rows(byContract))
+	assert.Equal(t, []string{"João Pedro|0000002"}, rows(search(t, d, "0000002")))
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: "00011008000028010", Name: "Maria Souza"}}))
+	assert.Equal(t, []string{"Maria Souza|EMP-7"}, rows(search(t, d, "maria s")))
 }

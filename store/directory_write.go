@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/balcao/balcao/model"
 )
@@ -95,15 +96,50 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*dirPending) ([]b
 			return nil, err
 		}
 	}
+	var names *dirNames
+	if len(w.changes) > 0 {
+		cur, err := d.namesIn(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		names = cur.apply(w.changes, dirNewGeneration())
+		if err := dirWriteNames(ctx, tx, names); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
+	}
+	if names != nil {
+		d.installNames(names)
 	}
 	return existed, nil
 }
 
+// namesIn returns the name index as stored in the write transaction tx: the loaded one when current.
+func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*dirNames, error) {
+	var gen string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaGeneration).Scan(&gen); err != nil {
+		return nil, fmt.Errorf("name index generation: %w", err)
+	}
+	if n := d.names.Load(); n != nil && n.gen == gen {
+		return n, nil
+	}
+	return dirReadNames(ctx, tx)
+}
+
+// installNames makes n, just committed, the index searches use.
+func (d *Directory) installNames(n *dirNames) {
+	d.namesMu.Lock()
+	d.names.Store(n)
+	d.namesMu.Unlock()
+}
+
 // dirWriter holds the statements of one write transaction.
 type dirWriter struct {
-	sel, maxRank, ins, upd, moveContracts, insPost, delPost, vocabInc, vocabDec, vocabDrop, contract *sql.Stmt
+	sel, maxRank, ins, upd, addContract, dropContract *sql.Stmt
+	changes                                           []dirNameChange // to the name index, in order
+	rec                                               []byte
 }
 
 func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
@@ -112,22 +148,14 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 		dst *(*sql.Stmt)
 		sql string
 	}{
-		{&w.sel, `SELECT rk, name_key, cpf, name, birth_date, rg, id_matricula, mother_name, phone, email, situation
-			FROM beneficiaries WHERE chave_unica = ? AND card = ?`},
+		{&w.sel, `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE b.chave_unica = ? AND b.card = ?`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
-		{&w.ins, `INSERT INTO beneficiaries(rk, name_key, chave_unica, card, cpf, name, birth_date, rg, id_matricula,
-			mother_name, phone, phone_local, email, situation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
-		{&w.upd, `UPDATE beneficiaries SET rk = ?, name_key = ?, cpf = ?, name = ?, birth_date = ?, rg = ?,
-			id_matricula = ?, mother_name = ?, phone = ?, phone_local = ?, email = ?, situation = ? WHERE rk = ?`},
-		{&w.moveContracts, `UPDATE contracts SET rk = ? WHERE rk = ?`},
-		{&w.insPost, `INSERT OR IGNORE INTO name_post(word, rk) VALUES (?, ?)`},
-		{&w.delPost, `DELETE FROM name_post WHERE word = ? AND rk = ?`},
-		{&w.vocabInc, `INSERT INTO name_vocab(word, n) VALUES (?, 1) ON CONFLICT(word) DO UPDATE SET n = n + 1`},
-		{&w.vocabDec, `UPDATE name_vocab SET n = n - 1 WHERE word = ?`},
-		{&w.vocabDrop, `DELETE FROM name_vocab WHERE word = ? AND n <= 0`},
-		{&w.contract, `INSERT INTO contracts(rk, number, number_key, description) VALUES (?, ?, ?, ?)
-			ON CONFLICT(rk, number) DO UPDATE SET description = excluded.description
-			WHERE excluded.description <> '' AND excluded.description <> contracts.description`},
+		{&w.ins, `INSERT INTO beneficiaries(rk, chave_unica, card, cpf, birth_date, phone, phone_local, rec)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.upd, `UPDATE beneficiaries SET rk = ?, cpf = ?, birth_date = ?, phone = ?, phone_local = ?, rec = ?
+			WHERE rk = ?`},
+		{&w.addContract, `INSERT OR IGNORE INTO contracts(number_key, rk) VALUES (?, ?)`},
+		{&w.dropContract, `DELETE FROM contracts WHERE number_key = ? AND rk = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
@@ -140,8 +168,7 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 }
 
 func (w *dirWriter) close() {
-	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.moveContracts, w.insPost, w.delPost,
-		w.vocabInc, w.vocabDec, w.vocabDrop, w.contract} {
+	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addContract, w.dropContract} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -164,106 +191,81 @@ func (w *dirWriter) allocRank(ctx context.Context, folded string) (int64, error)
 	return last.Int64 + 1, nil
 }
 
+// find reads the stored beneficiary of an identity.
+func (w *dirWriter) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
+	rows, err := w.sel.QueryContext(ctx, chave, card)
+	if err != nil {
+		return 0, model.Beneficiary{}, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return 0, model.Beneficiary{}, false, rows.Err()
+	}
+	rk, b, err := dirScan(rows)
+	return rk, b, err == nil, err
+}
+
 // upsert writes one normalised beneficiary and reports whether its identity existed.
 func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, error) {
-	var (
-		cur     model.Beneficiary
-		rk      int64
-		nameKey string
-	)
-	err := w.sel.QueryRowContext(ctx, b.ChaveUnica, b.Card).Scan(&rk, &nameKey, &cur.CPF, &cur.Name, &cur.BirthDate,
-		&cur.RG, &cur.IDMatricula, &cur.MotherName, &cur.Phone, &cur.Email, &cur.Situation)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, w.insert(ctx, b)
-	}
+	rk, cur, ok, err := w.find(ctx, b.ChaveUnica, b.Card)
 	if err != nil {
 		return false, err
 	}
-	cur.ChaveUnica, cur.Card = b.ChaveUnica, b.Card
-	merged := dirMergeFields(cur, model.Beneficiary{
-		CPF: b.CPF, Name: b.Name, BirthDate: b.BirthDate, RG: b.RG, IDMatricula: b.IDMatricula,
-		MotherName: b.MotherName, Phone: b.Phone, Email: b.Email, Situation: b.Situation,
-	})
-	newKey, folded := dirNameKey(merged.Name)
-	newRK := rk
-	if newKey != nameKey {
-		if dirRankBase(folded) != rk&^dirRankCounterMax {
-			if newRK, err = w.allocRank(ctx, folded); err != nil {
-				return true, err
-			}
-		}
-		for _, word := range dirNameWords(nameKey) {
-			if err := w.dropWord(ctx, word, rk); err != nil {
-				return true, err
-			}
-		}
+	if !ok {
+		return false, w.insert(ctx, b)
 	}
-	if !dirSameFields(merged, cur) || newRK != rk {
-		_, local := dirPhone(merged.Phone)
-		if _, err := w.upd.ExecContext(ctx, newRK, newKey, merged.CPF, merged.Name, merged.BirthDate, merged.RG,
-			merged.IDMatricula, merged.MotherName, merged.Phone, local, merged.Email, merged.Situation, rk); err != nil {
+	merged := dirMergeFields(cur, b)
+	newRK := rk
+	folded := model.FoldText(merged.Name)
+	nameChanged := folded != model.FoldText(cur.Name)
+	if nameChanged && dirRankBase(folded) != rk&^dirRankCounterMax {
+		if newRK, err = w.allocRank(ctx, folded); err != nil {
 			return true, err
 		}
+	}
+	if dirSameFields(merged, cur) && slices.Equal(merged.Contracts, cur.Contracts) && newRK == rk {
+		return true, nil
+	}
+	_, local := dirPhone(merged.Phone)
+	w.rec = dirAppendRec(w.rec[:0], &merged)
+	if _, err := w.upd.ExecContext(ctx, newRK, merged.CPF, merged.BirthDate, merged.Phone, local, w.rec, rk); err != nil {
+		return true, err
 	}
 	if newRK != rk {
-		if _, err := w.moveContracts.ExecContext(ctx, newRK, rk); err != nil {
+		for _, c := range cur.Contracts {
+			if _, err := w.dropContract.ExecContext(ctx, dirContractKey(c.Number), rk); err != nil {
+				return true, err
+			}
+		}
+	}
+	for _, c := range merged.Contracts {
+		if _, err := w.addContract.ExecContext(ctx, dirContractKey(c.Number), newRK); err != nil {
 			return true, err
 		}
 	}
-	if newKey != nameKey {
-		if err := w.addWords(ctx, merged.Name, newRK); err != nil {
-			return true, err
-		}
+	if nameChanged || newRK != rk {
+		w.changes = append(w.changes, dirNameChange{old: rk, hasOld: true, rk: newRK, hasNew: true,
+			words: dirNameWords(merged.Name)})
 	}
-	return true, w.addContracts(ctx, newRK, b.Contracts)
+	return true, nil
 }
 
 func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
-	key, folded := dirNameKey(b.Name)
-	rk, err := w.allocRank(ctx, folded)
+	rk, err := w.allocRank(ctx, model.FoldText(b.Name))
 	if err != nil {
 		return err
 	}
 	_, local := dirPhone(b.Phone)
-	if _, err := w.ins.ExecContext(ctx, rk, key, b.ChaveUnica, b.Card, b.CPF, b.Name, b.BirthDate, b.RG,
-		b.IDMatricula, b.MotherName, b.Phone, local, b.Email, b.Situation); err != nil {
+	w.rec = dirAppendRec(w.rec[:0], &b)
+	if _, err := w.ins.ExecContext(ctx, rk, b.ChaveUnica, b.Card, b.CPF, b.BirthDate, b.Phone, local, w.rec); err != nil {
 		return err
 	}
-	if err := w.addWords(ctx, b.Name, rk); err != nil {
-		return err
-	}
-	return w.addContracts(ctx, rk, b.Contracts)
-}
-
-func (w *dirWriter) addWords(ctx context.Context, name string, rk int64) error {
-	for _, word := range dirNameWords(name) {
-		if _, err := w.insPost.ExecContext(ctx, word, rk); err != nil {
-			return err
-		}
-		if _, err := w.vocabInc.ExecContext(ctx, word); err != nil {
+	for _, c := range b.Contracts {
+		if _, err := w.addContract.ExecContext(ctx, dirContractKey(c.Number), rk); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-func (w *dirWriter) dropWord(ctx context.Context, word string, rk int64) error {
-	if _, err := w.delPost.ExecContext(ctx, word, rk); err != nil {
-		return err
-	}
-	if _, err := w.vocabDec.ExecContext(ctx, word); err != nil {
-		return err
-	}
-	_, err := w.vocabDrop.ExecContext(ctx, word)
-	return err
-}
-
-func (w *dirWriter) addContracts(ctx context.Context, rk int64, cs []model.ContractRef) error {
-	for _, c := range cs {
-		if _, err := w.contract.ExecContext(ctx, rk, c.Number, dirContractKey(c.Number), c.Description); err != nil {
-			return err
-		}
-	}
+	w.changes = append(w.changes, dirNameChange{rk: rk, hasNew: true, words: dirNameWords(b.Name)})
 	return nil
 }
 

@@ -10,7 +10,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -144,12 +146,12 @@ func importHeaderName(s string) string {
 // importCounter counts the bytes read from the file, for progress.
 type importCounter struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *importCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -284,20 +286,36 @@ func (ir *importReader) field(rec []string, f importField) string {
 	return ""
 }
 
-// next reads one row: a beneficiary with at most one contract, or the reason (pt-BR) it is bad.
-// It returns io.EOF at the end of the file.
-func (ir *importReader) next() (b model.Beneficiary, line int, reason string, err error) {
+// importRec is one CSV row as read: its fields, line, and why it is bad when it cannot even be split.
+type importRec struct {
+	fields []string
+	line   int
+	reason string
+}
+
+// read reads one row (io.EOF at the end of the file).
+func (ir *importReader) read() (importRec, error) {
 	rec, err := ir.cr.Read()
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return b, pe.StartLine, i18n.ImportMalformed(pe.Err.Error()), nil
+			return importRec{line: pe.StartLine, reason: i18n.ImportMalformed(pe.Err.Error())}, nil
 		}
-		return b, 0, "", err
+		return importRec{}, err
 	}
-	line, _ = ir.cr.FieldPos(0)
+	line, _ := ir.cr.FieldPos(0)
+	return importRec{fields: slices.Clone(rec), line: line}, nil
+}
+
+// convert turns a row into a normalised beneficiary with at most one contract, or the reason (pt-BR) it is
+// bad. It only reads ir, so rows may be converted concurrently.
+func (ir *importReader) convert(r importRec) (b model.Beneficiary, reason string) {
+	if r.reason != "" {
+		return b, r.reason
+	}
+	rec := r.fields
 	if len(rec) != ir.ncols && !importOnlyEmptyExtra(rec, ir.ncols) {
-		return b, line, i18n.ImportColumnCount(len(rec), ir.ncols), nil
+		return b, i18n.ImportColumnCount(len(rec), ir.ncols)
 	}
 	b = model.Beneficiary{
 		Name:        ir.field(rec, fieldName),
@@ -310,27 +328,27 @@ func (ir *importReader) next() (b model.Beneficiary, line int, reason string, er
 		ChaveUnica:  ir.field(rec, fieldChave),
 	}
 	if b.Name == "" {
-		return b, line, i18n.ImportNoName, nil
+		return b, i18n.ImportNoName
 	}
 	if v := ir.field(rec, fieldCPF); v != "" {
 		if b.CPF = model.Digits(v); len(b.CPF) != 11 || strings.ContainsFunc(v, importLetter) {
-			return b, line, i18n.ImportBadCPF(v), nil
+			return b, i18n.ImportBadCPF(v)
 		}
 	}
 	if v := ir.field(rec, fieldCard); v != "" {
 		c, ok := model.NormalizeCard(v)
 		if !ok {
-			return b, line, i18n.ImportBadCard(v), nil
+			return b, i18n.ImportBadCard(v)
 		}
 		b.Card = c
 	}
 	if b.ChaveUnica == "" && b.CPF == "" && b.Card == "" {
-		return b, line, i18n.ImportNoKey, nil
+		return b, i18n.ImportNoKey
 	}
 	if v := ir.field(rec, fieldBirth); v != "" {
 		t, ok := model.ParseDate(v)
 		if !ok {
-			return b, line, i18n.ImportBadDate(v), nil
+			return b, i18n.ImportBadDate(v)
 		}
 		b.BirthDate = t.Format("2006-01-02")
 	}
@@ -339,9 +357,9 @@ func (ir *importReader) next() (b model.Beneficiary, line int, reason string, er
 	}
 	nb, err := dirNormalize(b)
 	if err != nil {
-		return b, line, i18n.ImportNoKey, nil
+		return b, i18n.ImportNoKey
 	}
-	return nb, line, "", nil
+	return nb, ""
 }
 
 func importLetter(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
@@ -359,7 +377,19 @@ func importOnlyEmptyExtra(rec []string, n int) bool {
 	return true
 }
 
-// importRun reads every row, handing good ones to keep (with their line) and recording bad ones.
+// importBatchRows is how many rows a stage of importRun's pipeline hands to the next at once.
+const importBatchRows = 1024
+
+// importBatch is a run of rows: read by the reader, converted by a converter, kept by importRun in order.
+type importBatch struct {
+	recs    []importRec
+	bens    []model.Beneficiary
+	reasons []string
+	done    chan struct{} // closed once converted
+}
+
+// importRun reads every row, handing good ones to keep in file order and recording bad ones. One
+// goroutine reads and splits the CSV, two convert rows (the costly part), and this one keeps them.
 func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *ImportReport,
 	keep func(b model.Beneficiary) error) error {
 	ir, err := newImportReader(r)
@@ -367,34 +397,81 @@ func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *Import
 		return err
 	}
 	rep.Encoding, rep.Delimiter = ir.encoding, ir.delim
-	for {
-		b, line, reason, err := ir.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("import: read: %w", err)
-		}
-		rep.Rows++
-		if reason != "" {
-			rep.BadTotal++
-			if len(rep.Bad) < MaxBadRows {
-				rep.Bad = append(rep.Bad, BadRow{Line: line, Reason: reason})
+	stop := make(chan struct{})
+	defer close(stop)
+	ordered := make(chan *importBatch, 8)
+	work := make(chan *importBatch, 8)
+	var readErr error
+	go func() { // reader
+		defer close(ordered)
+		defer close(work)
+		for {
+			bt := &importBatch{recs: make([]importRec, 0, importBatchRows), done: make(chan struct{})}
+			for len(bt.recs) < importBatchRows {
+				rec, err := ir.read()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					readErr = err
+					break
+				}
+				bt.recs = append(bt.recs, rec)
 			}
-		} else if err := keep(b); err != nil {
-			return err
+			if len(bt.recs) == 0 {
+				return
+			}
+			for _, ch := range []chan *importBatch{work, ordered} {
+				select {
+				case ch <- bt:
+				case <-stop:
+					return
+				}
+			}
+			if len(bt.recs) < importBatchRows {
+				return
+			}
 		}
-		if rep.Rows%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
+	}()
+	for range 2 { // converters
+		go func() {
+			for bt := range work {
+				bt.bens = make([]model.Beneficiary, len(bt.recs))
+				bt.reasons = make([]string, len(bt.recs))
+				for i, rec := range bt.recs {
+					bt.bens[i], bt.reasons[i] = ir.convert(rec)
+				}
+				close(bt.done)
+			}
+		}()
+	}
+	for bt := range ordered {
+		<-bt.done
+		for i, rec := range bt.recs {
+			rep.Rows++
+			if reason := bt.reasons[i]; reason != "" {
+				rep.BadTotal++
+				if len(rep.Bad) < MaxBadRows {
+					rep.Bad = append(rep.Bad, BadRow{Line: rec.line, Reason: reason})
+				}
+			} else if err := keep(bt.bens[i]); err != nil {
 				return err
 			}
-			if opts.Progress != nil {
-				opts.Progress(rep.Rows, ir.counter.n)
+			if rep.Rows%progressEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if opts.Progress != nil {
+					opts.Progress(rep.Rows, ir.counter.n.Load())
+				}
 			}
 		}
 	}
+	if readErr != nil { // set before ordered was closed
+		return fmt.Errorf("import: read: %w", readErr)
+	}
 	if opts.Progress != nil {
-		opts.Progress(rep.Rows, ir.counter.n)
+		opts.Progress(rep.Rows, ir.counter.n.Load())
 	}
 	return nil
 }

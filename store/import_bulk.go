@@ -68,19 +68,21 @@ func (bk *dirBulk) addPending(p dirPending) bool {
 	return false
 }
 
-// dirBuildTemp writes bk into a new temporary file next to dst; the caller removes it.
-func dirBuildTemp(ctx context.Context, dst string, bk *dirBulk) (string, error) {
+// dirBuildTemp writes bk into a new temporary file next to dst, which the caller removes, and returns its
+// name index.
+func dirBuildTemp(ctx context.Context, dst string, bk *dirBulk) (string, *dirNames, error) {
 	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".build-*")
 	if err != nil {
-		return "", fmt.Errorf("directory build: %w", err)
+		return "", nil, fmt.Errorf("directory build: %w", err)
 	}
 	tmp := f.Name()
 	_ = f.Close()
-	if err := bk.write(ctx, tmp); err != nil {
+	names, err := bk.write(ctx, tmp)
+	if err != nil {
 		dirRemoveTemp(tmp)
-		return "", fmt.Errorf("directory build: %w", err)
+		return "", nil, fmt.Errorf("directory build: %w", err)
 	}
-	return tmp, nil
+	return tmp, names, nil
 }
 
 func dirRemoveTemp(tmp string) {
@@ -91,7 +93,7 @@ func dirRemoveTemp(tmp string) {
 
 // dirBuildInstall builds bk and installs it at dst (see dirInstall).
 func dirBuildInstall(ctx context.Context, dst string, bk *dirBulk) error {
-	tmp, err := dirBuildTemp(ctx, dst, bk)
+	tmp, _, err := dirBuildTemp(ctx, dst, bk)
 	if err != nil {
 		return err
 	}
@@ -101,54 +103,33 @@ func dirBuildInstall(ctx context.Context, dst string, bk *dirBulk) error {
 
 // installLocked builds bk and overwrites the open directory with it; d.wmu is held.
 func (d *Directory) installLocked(ctx context.Context, bk *dirBulk) error {
-	tmp, err := dirBuildTemp(ctx, d.path, bk)
+	tmp, names, err := dirBuildTemp(ctx, d.path, bk)
 	if err != nil {
 		return err
 	}
 	defer dirRemoveTemp(tmp)
-	return d.restoreLocked(ctx, tmp)
+	if err := d.restoreLocked(ctx, tmp); err != nil {
+		return err
+	}
+	d.installNames(names)
+	return nil
 }
 
 // loadAllInto adds every stored beneficiary to bk.
 func (d *Directory) loadAllInto(ctx context.Context, bk *dirBulk) error {
-	rows, err := d.rdb.QueryContext(ctx, `SELECT `+dirColumns+`, c.number, c.description
-		FROM beneficiaries b LEFT JOIN contracts c ON c.rk = b.rk ORDER BY b.rk, c.number`)
+	rows, err := d.rdb.QueryContext(ctx, `SELECT `+dirColumns+` FROM beneficiaries b ORDER BY b.rk`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var (
-		cur    model.Beneficiary
-		curRK  int64 = -1
-		oneRow       = func() {
-			if curRK >= 0 {
-				bk.add(cur)
-			}
-		}
-	)
 	for rows.Next() {
-		var (
-			rk       int64
-			b        model.Beneficiary
-			num, dsc sql.NullString
-		)
-		if err := rows.Scan(&rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.Name, &b.BirthDate, &b.RG, &b.IDMatricula,
-			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &num, &dsc); err != nil {
+		_, b, err := dirScan(rows)
+		if err != nil {
 			return err
 		}
-		if rk != curRK {
-			oneRow()
-			cur, curRK = b, rk
-		}
-		if num.Valid {
-			cur.Contracts = append(cur.Contracts, model.ContractRef{Number: num.String, Description: dsc.String})
-		}
+		bk.add(b)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	oneRow()
-	return nil
+	return rows.Err()
 }
 
 // dirInstall puts a built file at dst: renamed when dst does not exist, else copied over it in one write.
@@ -180,7 +161,12 @@ func (d *Directory) restoreFrom(ctx context.Context, src string) error {
 }
 
 func (d *Directory) restoreLocked(ctx context.Context, src string) error {
-	conn, err := d.wdb.Conn(ctx)
+	return dirRestore(ctx, d.wdb, d.path, src)
+}
+
+// dirRestore overwrites the file of the writer pool db with src (see restoreFrom).
+func dirRestore(ctx context.Context, db *sql.DB, path, src string) error {
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("directory replace: %w", err)
 	}
@@ -205,7 +191,7 @@ func (d *Directory) restoreLocked(ctx context.Context, src string) error {
 		return bk.Finish()
 	})
 	if err != nil {
-		return fmt.Errorf("directory replace %s: %w", d.path, err)
+		return fmt.Errorf("directory replace %s: %w", path, err)
 	}
 	// best effort: give the space of the big WAL back once no reader needs the old pages
 	_, _ = conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
@@ -217,45 +203,171 @@ func dirBulkDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(OFF)")
 	q.Add("_pragma", "synchronous(OFF)")
-	q.Add("_pragma", "cache_size(-16384)")
+	q.Add("_pragma", "cache_size(-8192)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Add("_pragma", "locking_mode(EXCLUSIVE)")
 	return "file:" + path + "?" + q.Encode()
 }
 
-// write creates the directory in the empty file at path: rows in rank-key order, postings in word order,
-// exact indexes last.
-func (bk *dirBulk) write(ctx context.Context, path string) error {
+// Bulk build batching: rows per multi-row INSERT statement.
+const (
+	dirBulkBenRows = 128
+	dirBulkConRows = 512
+)
+
+// dirBulkChunk is the arguments of one multi-row INSERT of beneficiaries.
+type dirBulkChunk struct {
+	args []any
+	rows int
+}
+
+// dirConPair is one contract number a beneficiary holds.
+type dirConPair struct {
+	key string
+	rk  int64
+}
+
+// write creates the directory in the empty file at path and returns its name index: rows in rank-key
+// order, contract numbers in key order, exact indexes last. One goroutine prepares the rows' values (and
+// the name index) while this one hands them to SQLite.
+func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	db, err := sql.Open("sqlite", dirBulkDSN(path))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `PRAGMA page_size = 4096`); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, dirTables); err != nil {
-		return err
+		return nil, err
+	}
+	order, err := bk.rankOrder()
+	if err != nil {
+		return nil, err
 	}
 
-	// rank keys: full name order inside each group of the same base
-	type ranked struct {
-		i    int
-		base int64
-		key  string
+	chunks := make(chan dirBulkChunk, 8)
+	stop := make(chan struct{})
+	type prepared struct {
+		names *dirNames
+		cons  []dirConPair
 	}
-	order := make([]ranked, len(bk.rows))
+	done := make(chan prepared, 1)
+	go func() {
+		defer close(chunks)
+		names := newDirNamesBuilder(len(order))
+		cons := make([]dirConPair, 0, len(order)+len(order)/8)
+		cols := 8
+		c := dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
+		var arena []byte // the records of a chunk, one allocation for many
+		for _, o := range order {
+			b := &bk.rows[o.i].b
+			_, local := dirPhone(b.Phone)
+			if cap(arena)-len(arena) < 1024 {
+				arena = make([]byte, 0, 64<<10)
+			}
+			at := len(arena)
+			arena = dirAppendRec(arena, b)
+			c.args = append(c.args, o.rk, b.ChaveUnica, b.Card, b.CPF, b.BirthDate, b.Phone, local, arena[at:len(arena):len(arena)])
+			if c.rows++; c.rows == dirBulkBenRows {
+				select {
+				case chunks <- c:
+				case <-stop:
+					return
+				}
+				c = dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
+			}
+			for _, ct := range b.Contracts {
+				cons = append(cons, dirConPair{dirContractKey(ct.Number), o.rk})
+			}
+			names.add(o.rk, dirNameWords(b.Name))
+		}
+		if c.rows > 0 {
+			select {
+			case chunks <- c:
+			case <-stop:
+				return
+			}
+		}
+		slices.SortFunc(cons, func(x, y dirConPair) int {
+			return cmp.Or(strings.Compare(x.key, y.key), cmp.Compare(x.rk, y.rk))
+		})
+		cons = slices.Compact(cons)
+		done <- prepared{names.finish(dirNewGeneration()), cons}
+	}()
+	defer close(stop)
+
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	bens := newDirMultiInsert(tx, `beneficiaries(rk, chave_unica, card, cpf, birth_date, phone, phone_local, rec)`, 8,
+		dirBulkBenRows)
+	for c := range chunks {
+		if err := bens.exec(ctx, c.args, c.rows); err != nil {
+			return nil, err
+		}
+	}
+	if err := bens.flush(ctx); err != nil {
+		return nil, err
+	}
+	var p prepared
+	select {
+	case p = <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	bk.rows, bk.at = nil, nil // let the rows go before the rest is written
+	cons := newDirMultiInsert(tx, `contracts(number_key, rk)`, 2, dirBulkConRows)
+	for _, c := range p.cons {
+		if err := cons.add(ctx, c.key, c.rk); err != nil {
+			return nil, err
+		}
+	}
+	if err := cons.flush(ctx); err != nil {
+		return nil, err
+	}
+	if err := dirWriteNames(ctx, tx, p.names); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?)`,
+		dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount, strconv.Itoa(len(order))); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, dirIndexes); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return p.names, nil
+}
+
+// dirRanked is a row of a bulk build with its rank key.
+type dirRanked struct {
+	i    int
+	base int64
+	rk   int64
+	key  string
+}
+
+// rankOrder sorts the rows by rank key and gives each its key: full name order inside each group of the
+// same base, then identity.
+func (bk *dirBulk) rankOrder() ([]dirRanked, error) {
+	order := make([]dirRanked, len(bk.rows))
 	for i := range bk.rows {
-		key, folded := dirNameKey(bk.rows[i].b.Name)
-		order[i] = ranked{i: i, base: dirRankBase(folded), key: key}
+		folded := model.FoldText(bk.rows[i].b.Name)
+		order[i] = dirRanked{i: i, base: dirRankBase(folded), key: folded}
 	}
-	slices.SortFunc(order, func(a, b ranked) int {
+	slices.SortFunc(order, func(a, b dirRanked) int {
 		if c := cmp.Compare(a.base, b.base); c != 0 {
 			return c
 		}
@@ -265,76 +377,17 @@ func (bk *dirBulk) write(ctx context.Context, path string) error {
 		ka, kb := bk.rows[a.i].key, bk.rows[b.i].key
 		return cmp.Or(strings.Compare(ka.chave, kb.chave), strings.Compare(ka.card, kb.card))
 	})
-
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	bens := newDirMultiInsert(tx, `beneficiaries(rk, name_key, chave_unica, card, cpf, name, birth_date, rg,
-		id_matricula, mother_name, phone, phone_local, email, situation)`, 14, 64)
-	cons := newDirMultiInsert(tx, `contracts(rk, number, number_key, description)`, 4, 200)
-	postings := map[string][]int64{}
 	var rk, lastBase int64 = 0, -1
-	for _, o := range order {
+	for j := range order {
+		o := &order[j]
 		if o.base != lastBase {
 			rk, lastBase = o.base, o.base
 		} else if rk++; rk > o.base+dirRankCounterMax {
-			return ErrRankFull
+			return nil, ErrRankFull
 		}
-		b := bk.rows[o.i].b
-		_, local := dirPhone(b.Phone)
-		if err := bens.add(ctx, rk, o.key, b.ChaveUnica, b.Card, b.CPF, b.Name, b.BirthDate, b.RG, b.IDMatricula,
-			b.MotherName, b.Phone, local, b.Email, b.Situation); err != nil {
-			return err
-		}
-		cs := slices.SortedFunc(slices.Values(b.Contracts), func(x, y model.ContractRef) int {
-			return strings.Compare(x.Number, y.Number)
-		})
-		for _, c := range cs {
-			if err := cons.add(ctx, rk, c.Number, dirContractKey(c.Number), c.Description); err != nil {
-				return err
-			}
-		}
-		for _, w := range dirNameWords(b.Name) {
-			postings[w] = append(postings[w], rk)
-		}
+		o.rk = rk
 	}
-	if err := errors.Join(bens.flush(ctx), cons.flush(ctx)); err != nil {
-		return err
-	}
-	bk.rows, bk.at = nil, nil // let the rows go before the postings are written
-
-	words := slices.Sorted(func(yield func(string) bool) {
-		for w := range postings {
-			if !yield(w) {
-				return
-			}
-		}
-	})
-	posts := newDirMultiInsert(tx, `name_post(word, rk)`, 2, 400)
-	vocab := newDirMultiInsert(tx, `name_vocab(word, n)`, 2, 400)
-	for _, w := range words {
-		for _, r := range postings[w] {
-			if err := posts.add(ctx, w, r); err != nil {
-				return err
-			}
-		}
-		if err := vocab.add(ctx, w, len(postings[w])); err != nil {
-			return err
-		}
-	}
-	if err := errors.Join(posts.flush(ctx), vocab.flush(ctx)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?)`,
-		dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount, strconv.Itoa(len(order))); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, dirIndexes); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return order, nil
 }
 
 // dirMultiInsert batches rows into multi-row INSERT statements.
@@ -370,6 +423,23 @@ func (m *dirMultiInsert) add(ctx context.Context, vals ...any) error {
 	}
 	_, err := m.full.ExecContext(ctx, m.args...)
 	m.args = m.args[:0]
+	return err
+}
+
+// exec inserts rows whose values are args: through the prepared full statement when there are perStmt.
+func (m *dirMultiInsert) exec(ctx context.Context, args []any, rows int) error {
+	if rows != m.perStmt {
+		_, err := m.tx.ExecContext(ctx, m.sql(rows), args...)
+		return err
+	}
+	if m.full == nil {
+		st, err := m.tx.PrepareContext(ctx, m.sql(m.perStmt))
+		if err != nil {
+			return err
+		}
+		m.full = st
+	}
+	_, err := m.full.ExecContext(ctx, args...)
 	return err
 }
 

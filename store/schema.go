@@ -15,55 +15,43 @@ import (
 )
 
 // DirectorySchemaVersion is the version of the directory's tables; files of another version are rebuilt by import.
-const DirectorySchemaVersion = 1
+const DirectorySchemaVersion = 2
 
 // ErrDirectoryVersion means the file was written by a newer (or unknown) version of balcão.
 var ErrDirectoryVersion = errors.New("directory: unsupported schema version")
 
 // dirTables creates the directory's tables. A beneficiary's INTEGER PRIMARY KEY is its rank key (rk, see
-// dirRankBase): scanning the table, or a word's postings, in rk order visits names shortest-first and
-// alphabetically, which is the search's ranking after the whole-word tier. So the best N matches of a
-// common name are the first N rows of a stream, and a search never has to visit every match.
+// dirRankBase): rk order visits names shortest-first and alphabetically, which is the search's ranking
+// after the whole-word tier. Names are searched in memory (see dirNames); name_index is that index's
+// snapshot, in parts, of the generation in directory_meta.
 const dirTables = `
 CREATE TABLE IF NOT EXISTS directory_meta(
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS beneficiaries(
-	rk           INTEGER PRIMARY KEY,
-	name_key     TEXT NOT NULL, -- ' joao pedro ': folded name words between single spaces
-	chave_unica  TEXT NOT NULL,
-	card         TEXT NOT NULL,
-	cpf          TEXT NOT NULL,
-	name         TEXT NOT NULL,
-	birth_date   TEXT NOT NULL, -- YYYY-MM-DD or ''
-	rg           TEXT NOT NULL,
-	id_matricula TEXT NOT NULL,
-	mother_name  TEXT NOT NULL,
-	phone        TEXT NOT NULL, -- DDD+number digits
-	phone_local  TEXT NOT NULL, -- number without DDD
-	email        TEXT NOT NULL,
-	situation    TEXT NOT NULL
+	rk          INTEGER PRIMARY KEY,
+	chave_unica TEXT NOT NULL,
+	card        TEXT NOT NULL,
+	cpf         TEXT NOT NULL,
+	birth_date  TEXT NOT NULL, -- YYYY-MM-DD or ''
+	phone       TEXT NOT NULL, -- DDD+number digits
+	phone_local TEXT NOT NULL, -- number without DDD
+	rec         BLOB NOT NULL  -- name, RG, matrícula, mother, e-mail, situation, contracts (see dirAppendRec)
 );
-CREATE TABLE IF NOT EXISTS contracts(
-	rk          INTEGER NOT NULL,
-	number      TEXT NOT NULL,
-	number_key  TEXT NOT NULL, -- digits-only numbers without leading zeros, others as written
-	description TEXT NOT NULL,
-	PRIMARY KEY(rk, number)
+CREATE TABLE IF NOT EXISTS contracts( -- the contract numbers each beneficiary holds (the record has them all)
+	number_key TEXT NOT NULL, -- digits-only numbers without leading zeros, others as written
+	rk         INTEGER NOT NULL,
+	PRIMARY KEY(number_key, rk)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS name_post(
-	word TEXT NOT NULL,
-	rk   INTEGER NOT NULL,
-	PRIMARY KEY(word, rk)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS name_vocab(
-	word TEXT PRIMARY KEY,
-	n    INTEGER NOT NULL
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS name_index(
+	part INTEGER PRIMARY KEY,
+	data BLOB NOT NULL
+);
 `
 
-// dirIndexes are the exact-identifier indexes; a bulk build creates them after loading the rows. The
+// dirIndexes are the exact-identifier indexes; a bulk build creates them after loading the rows (contract
+// numbers are a table of their own, written in key order). The
 // chaveUnica is the CPF for nearly everyone, so CPFs are found through the identity index and only the
 // others are indexed; phones are indexed by their number without DDD (the DDD is checked on the row).
 const dirIndexes = `
@@ -72,13 +60,20 @@ CREATE INDEX IF NOT EXISTS beneficiaries_cpf ON beneficiaries(cpf) WHERE cpf <> 
 CREATE INDEX IF NOT EXISTS beneficiaries_card ON beneficiaries(card);
 CREATE INDEX IF NOT EXISTS beneficiaries_phone ON beneficiaries(phone_local);
 CREATE INDEX IF NOT EXISTS beneficiaries_birth ON beneficiaries(birth_date);
-CREATE INDEX IF NOT EXISTS contracts_number ON contracts(number_key);
 `
 
 // Meta keys.
 const (
-	dirMetaVersion = "schema_version"
-	dirMetaCount   = "beneficiaries"
+	dirMetaVersion    = "schema_version"
+	dirMetaCount      = "beneficiaries"
+	dirMetaGeneration = "generation" // changes with every write; tags the name index snapshot
+)
+
+// Reader connections keep small page caches and map no file pages: a pooled connection's cache and a
+// mapped file both count in the process's resident memory, and the OS page cache serves re-reads anyway.
+const (
+	dirReaderCacheKiB = 2048
+	dirWriterCacheKiB = 16384
 )
 
 // dirDSN builds the modernc.org/sqlite DSN of a directory file for readers (readOnly) or the writer.
@@ -87,18 +82,19 @@ func dirDSN(path string, readOnly bool) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "mmap_size(1073741824)")
-	q.Add("_pragma", "cache_size(-32768)")
+	q.Add("_pragma", "mmap_size(0)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
+		q.Add("_pragma", "cache_size(-"+strconv.Itoa(dirReaderCacheKiB)+")")
 		q.Add("_pragma", "query_only(1)")
 	} else {
+		q.Add("_pragma", "cache_size(-"+strconv.Itoa(dirWriterCacheKiB)+")")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
 
-// openSQLite opens a directory file pool: the writer has one connection, readers one per core and more.
+// openSQLite opens a directory file pool: the writer has one connection, readers two per core (at least 4).
 func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", dirDSN(path, readOnly))
 	if err != nil {
@@ -116,25 +112,105 @@ func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 	return db, nil
 }
 
-// dirMigrate creates the schema on a new file and checks the version of an existing one.
-func dirMigrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, dirTables+dirIndexes); err != nil {
+// dirMigrate creates the schema on a new file, upgrades a version 1 file and checks the version of others.
+func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
+	var has int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'directory_meta'`).Scan(&has); err != nil {
 		return fmt.Errorf("directory schema: %w", err)
+	}
+	if has == 0 {
+		return dirCreate(ctx, db)
 	}
 	var v string
 	err := db.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaVersion).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = db.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, '0')
-			ON CONFLICT(key) DO NOTHING`, dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount)
-		if err != nil {
-			return fmt.Errorf("directory schema version: %w", err)
-		}
-		return nil
+		return dirCreate(ctx, db)
 	case err != nil:
 		return fmt.Errorf("directory schema version: %w", err)
+	case v == "1":
+		return dirUpgradeV1(ctx, db, path)
 	case v != strconv.Itoa(DirectorySchemaVersion):
 		return fmt.Errorf("%w: file has %q, this build reads %d", ErrDirectoryVersion, v, DirectorySchemaVersion)
+	}
+	return nil
+}
+
+// dirCreate makes the tables, indexes and meta rows of an empty directory.
+func dirCreate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("directory schema: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, dirTables+dirIndexes); err != nil {
+		return fmt.Errorf("directory schema: %w", err)
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, '0')
+		ON CONFLICT(key) DO NOTHING`, dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount); err != nil {
+		return fmt.Errorf("directory schema version: %w", err)
+	}
+	var gen sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaGeneration).Scan(&gen); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("directory schema: %w", err)
+	}
+	if !gen.Valid { // another process may have created it meanwhile
+		if err := dirWriteNames(ctx, tx, newDirNamesBuilder(0).finish(dirNewGeneration())); err != nil {
+			return fmt.Errorf("directory schema: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("directory schema: %w", err)
+	}
+	return nil
+}
+
+// dirUpgradeV1 rebuilds a version 1 file (other columns, names in word-posting tables) in the current
+// layout: its beneficiaries are read, written into a new file by the bulk path and restored over it.
+func dirUpgradeV1(ctx context.Context, db *sql.DB, path string) error {
+	bk := newDirBulk()
+	rows, err := db.QueryContext(ctx, `SELECT b.chave_unica, b.card, b.cpf, b.name, b.birth_date, b.rg,
+		b.id_matricula, b.mother_name, b.phone, b.email, b.situation, c.number, c.description
+		FROM beneficiaries b LEFT JOIN contracts c ON c.rk = b.rk ORDER BY b.rk, c.number`)
+	if err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	var cur model.Beneficiary
+	started := false
+	for rows.Next() {
+		var (
+			b        model.Beneficiary
+			num, dsc sql.NullString
+		)
+		if err := rows.Scan(&b.ChaveUnica, &b.Card, &b.CPF, &b.Name, &b.BirthDate, &b.RG, &b.IDMatricula,
+			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &num, &dsc); err != nil {
+			rows.Close()
+			return fmt.Errorf("directory upgrade: %w", err)
+		}
+		if !started || b.ChaveUnica != cur.ChaveUnica || b.Card != cur.Card {
+			if started {
+				bk.add(cur)
+			}
+			cur, started = b, true
+		}
+		if num.Valid {
+			cur.Contracts = append(cur.Contracts, model.ContractRef{Number: num.String, Description: dsc.String})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	if started {
+		bk.add(cur)
+	}
+	tmp, _, err := dirBuildTemp(ctx, path, bk)
+	if err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	defer dirRemoveTemp(tmp)
+	if err := dirRestore(ctx, db, path, tmp); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,517 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// The name index lives in Go memory: every beneficiary's name words as word ids, and each word's
+// beneficiaries (postings), all in rank-key order. The vocabulary is sorted, so the words a prefix stands
+// for are one range of ids, and "has a word starting with w" is a range check on a row's few ids. The file
+// keeps it as one binary snapshot (name_index) rewritten by every write and tagged with the directory's
+// generation; a reader reloads it when the generation changes, whoever wrote.
+
+// dirNames is the name index of one directory generation. Rows are numbered by ordinal, in rank-key order.
+type dirNames struct {
+	gen      string
+	vocab    []string // distinct words, sorted
+	rks      []int64  // rank key of each ordinal, ascending
+	rowOff   []uint32 // rowWords[rowOff[o]:rowOff[o+1]] are ordinal o's word ids
+	rowWords []uint32
+	postOff  []uint32 // posts[postOff[w]:postOff[w+1]] are the ordinals holding word w, ascending
+	posts    []uint32
+}
+
+// dirNamesMagic starts a snapshot; bump it when the encoding changes.
+const dirNamesMagic = "BNI1"
+
+// dirNamesPart is the size of the blobs a snapshot is stored in.
+const dirNamesPart = 4 << 20
+
+// dirNamesBuilder gathers rows in rank-key order and turns them into an index and its snapshot.
+type dirNamesBuilder struct {
+	ids   map[string]uint32 // word → provisional id (first-seen order)
+	words []string          // provisional id → word
+	rks   []int64
+	off   []uint32
+	row   []uint32 // provisional ids
+}
+
+func newDirNamesBuilder(rows int) *dirNamesBuilder {
+	return &dirNamesBuilder{
+		ids: map[string]uint32{}, rks: make([]int64, 0, rows), off: append(make([]uint32, 0, rows+1), 0),
+		row: make([]uint32, 0, 4*rows),
+	}
+}
+
+// add appends a row; rows must come in ascending rank-key order; words are distinct folded words.
+func (nb *dirNamesBuilder) add(rk int64, words []string) {
+	for _, w := range words {
+		id, ok := nb.ids[w]
+		if !ok {
+			id = uint32(len(nb.words))
+			nb.ids[w] = id
+			nb.words = append(nb.words, w)
+		}
+		nb.row = append(nb.row, id)
+	}
+	nb.rks = append(nb.rks, rk)
+	nb.off = append(nb.off, uint32(len(nb.row)))
+}
+
+// addIDs appends a row whose words are ids of vocab (an older index's vocabulary).
+func (nb *dirNamesBuilder) addIDs(rk int64, vocab []string, ids []uint32) {
+	for _, old := range ids {
+		w := vocab[old]
+		id, ok := nb.ids[w]
+		if !ok {
+			id = uint32(len(nb.words))
+			nb.ids[w] = id
+			nb.words = append(nb.words, w)
+		}
+		nb.row = append(nb.row, id)
+	}
+	nb.rks = append(nb.rks, rk)
+	nb.off = append(nb.off, uint32(len(nb.row)))
+}
+
+// finish sorts the vocabulary, renumbers the rows' words and computes the postings.
+func (nb *dirNamesBuilder) finish(gen string) *dirNames {
+	order := make([]uint32, len(nb.words))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		switch x, y := nb.words[a], nb.words[b]; {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	remap := make([]uint32, len(nb.words))
+	vocab := make([]string, len(nb.words))
+	for to, from := range order {
+		remap[from] = uint32(to)
+		vocab[to] = nb.words[from]
+	}
+	for i, id := range nb.row {
+		nb.row[i] = remap[id]
+	}
+	n := &dirNames{gen: gen, vocab: vocab, rks: nb.rks, rowOff: nb.off, rowWords: nb.row}
+	n.index()
+	*nb = dirNamesBuilder{}
+	return n
+}
+
+// index computes the postings from the rows.
+func (n *dirNames) index() {
+	n.postOff = make([]uint32, len(n.vocab)+1)
+	for _, id := range n.rowWords {
+		n.postOff[id+1]++
+	}
+	for i := 1; i < len(n.postOff); i++ {
+		n.postOff[i] += n.postOff[i-1]
+	}
+	n.posts = make([]uint32, len(n.rowWords))
+	next := slices.Clone(n.postOff[:len(n.vocab)])
+	for o := 0; o < len(n.rks); o++ {
+		for _, id := range n.rowWords[n.rowOff[o]:n.rowOff[o+1]] {
+			n.posts[next[id]] = uint32(o)
+			next[id]++
+		}
+	}
+}
+
+// words returns ordinal o's word ids.
+func (n *dirNames) words(o int) []uint32 { return n.rowWords[n.rowOff[o]:n.rowOff[o+1]] }
+
+// encode writes the snapshot: magic, vocabulary (length-prefixed words), rows (rank-key delta, word count,
+// word ids), all as unsigned varints.
+func (n *dirNames) encode() []byte {
+	size := len(dirNamesMagic) + 20 + 6*len(n.rks) + 3*len(n.rowWords)
+	for _, w := range n.vocab {
+		size += len(w) + 1
+	}
+	b := make([]byte, 0, size)
+	b = append(b, dirNamesMagic...)
+	b = binary.AppendUvarint(b, uint64(len(n.vocab)))
+	for _, w := range n.vocab {
+		b = binary.AppendUvarint(b, uint64(len(w)))
+		b = append(b, w...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.rks)))
+	var prev int64
+	for o, rk := range n.rks {
+		b = binary.AppendUvarint(b, uint64(rk-prev))
+		prev = rk
+		ws := n.words(o)
+		b = binary.AppendUvarint(b, uint64(len(ws)))
+		for _, id := range ws {
+			b = binary.AppendUvarint(b, uint64(id))
+		}
+	}
+	return b
+}
+
+// errDirNamesCorrupt is a snapshot that cannot be decoded.
+var errDirNamesCorrupt = errors.New("directory: corrupt name index")
+
+// decodeDirNames reads a snapshot (see encode).
+func decodeDirNames(b []byte, gen string) (*dirNames, error) {
+	if len(b) < len(dirNamesMagic) || string(b[:len(dirNamesMagic)]) != dirNamesMagic {
+		return nil, errDirNamesCorrupt
+	}
+	b = b[len(dirNamesMagic):]
+	bad := false
+	uv := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			bad = true
+			b = nil
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	nv := uv()
+	if bad || nv > uint64(len(b)) {
+		return nil, errDirNamesCorrupt
+	}
+	n := &dirNames{gen: gen, vocab: make([]string, nv)}
+	for i := range n.vocab {
+		l := uv()
+		if bad || l > uint64(len(b)) {
+			return nil, errDirNamesCorrupt
+		}
+		n.vocab[i] = string(b[:l])
+		b = b[l:]
+	}
+	nr := uv()
+	if bad || nr > uint64(len(b)) {
+		return nil, errDirNamesCorrupt
+	}
+	n.rks = make([]int64, 0, nr)
+	n.rowOff = append(make([]uint32, 0, nr+1), 0)
+	n.rowWords = make([]uint32, 0, 4*nr)
+	var prev int64
+	for range nr {
+		prev += int64(uv())
+		k := uv()
+		if k > uint64(len(b)) {
+			return nil, errDirNamesCorrupt
+		}
+		for range k {
+			id := uv()
+			if id >= nv {
+				return nil, errDirNamesCorrupt
+			}
+			n.rowWords = append(n.rowWords, uint32(id))
+		}
+		if bad {
+			return nil, errDirNamesCorrupt
+		}
+		n.rks = append(n.rks, prev)
+		n.rowOff = append(n.rowOff, uint32(len(n.rowWords)))
+	}
+	n.index()
+	return n, nil
+}
+
+// dirNewGeneration tags a new state of the directory.
+func dirNewGeneration() string { return strconv.FormatUint(rand.Uint64(), 36) }
+
+// dirExecer is what writes a snapshot: a transaction or a connection.
+type dirExecer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// dirWriteNames replaces the stored snapshot with n's and sets the directory's generation to n.gen.
+func dirWriteNames(ctx context.Context, ex dirExecer, n *dirNames) error {
+	b := n.encode()
+	if _, err := ex.ExecContext(ctx, `DELETE FROM name_index`); err != nil {
+		return fmt.Errorf("name index: %w", err)
+	}
+	for part := 0; len(b) > 0 || part == 0; part++ {
+		k := min(len(b), dirNamesPart)
+		if _, err := ex.ExecContext(ctx, `INSERT INTO name_index(part, data) VALUES (?, ?)`, part, b[:k]); err != nil {
+			return fmt.Errorf("name index: %w", err)
+		}
+		b = b[k:]
+	}
+	if _, err := ex.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, dirMetaGeneration, n.gen); err != nil {
+		return fmt.Errorf("name index generation: %w", err)
+	}
+	return nil
+}
+
+// dirQuerier is what reads a snapshot: a transaction or a connection.
+type dirQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// dirReadNames loads the stored snapshot and its generation; call it inside a transaction so both agree.
+func dirReadNames(ctx context.Context, q dirQuerier) (*dirNames, error) {
+	var gen string
+	if err := q.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaGeneration).Scan(&gen); err != nil {
+		return nil, fmt.Errorf("name index generation: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT data FROM name_index ORDER BY part`)
+	if err != nil {
+		return nil, fmt.Errorf("name index: %w", err)
+	}
+	defer rows.Close()
+	var b []byte
+	for rows.Next() {
+		var part sql.RawBytes
+		if err := rows.Scan(&part); err != nil {
+			return nil, fmt.Errorf("name index: %w", err)
+		}
+		b = append(b, part...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("name index: %w", err)
+	}
+	n, err := decodeDirNames(b, gen)
+	if err != nil {
+		return nil, fmt.Errorf("name index (generation %s): %w", gen, err)
+	}
+	return n, nil
+}
+
+// dirNameChange replaces a row of the index: the row at old (when hasOld) goes, words at rk (when hasNew) come.
+type dirNameChange struct {
+	old, rk        int64
+	hasOld, hasNew bool
+	words          []string
+}
+
+// apply returns a new index: n with the changes applied in order.
+func (n *dirNames) apply(changes []dirNameChange, gen string) *dirNames {
+	state := make(map[int64][]string, len(changes)) // nil: removed
+	for _, c := range changes {
+		if c.hasOld {
+			state[c.old] = nil
+		}
+		if c.hasNew {
+			state[c.rk] = append([]string{}, c.words...)
+		}
+	}
+	type row struct {
+		rk    int64
+		words []string
+	}
+	var add []row
+	for rk, ws := range state {
+		if ws != nil {
+			add = append(add, row{rk, ws})
+		}
+	}
+	slices.SortFunc(add, func(a, b row) int {
+		switch {
+		case a.rk < b.rk:
+			return -1
+		case a.rk > b.rk:
+			return 1
+		}
+		return 0
+	})
+	nb := newDirNamesBuilder(len(n.rks) + len(add))
+	j := 0
+	for o, rk := range n.rks {
+		for j < len(add) && add[j].rk < rk {
+			nb.add(add[j].rk, add[j].words)
+			j++
+		}
+		if _, changed := state[rk]; changed {
+			continue
+		}
+		nb.addIDs(rk, n.vocab, n.words(o))
+	}
+	for ; j < len(add); j++ {
+		nb.add(add[j].rk, add[j].words)
+	}
+	return nb.finish(gen)
+}
+
+// dirNameRange is a query word's vocabulary range and, when it is a whole word, its id.
+type dirNameRange struct {
+	lo, hi uint32
+	exact  int64 // -1 when the word is no whole word
+}
+
+// ranges returns the vocabulary range of each query word; false when a word starts no word at all.
+func (n *dirNames) ranges(words []string) ([]dirNameRange, bool) {
+	rs := make([]dirNameRange, len(words))
+	for i, w := range words {
+		lo := sort.SearchStrings(n.vocab, w)
+		hi := sort.SearchStrings(n.vocab, w+"\xff")
+		if lo == hi {
+			return nil, false
+		}
+		rs[i] = dirNameRange{lo: uint32(lo), hi: uint32(hi), exact: -1}
+		if n.vocab[lo] == w {
+			rs[i].exact = int64(lo)
+		}
+	}
+	return rs, true
+}
+
+// ordinal finds the row of a rank key.
+func (n *dirNames) ordinal(rk int64) (int, bool) {
+	o, ok := slices.BinarySearch(n.rks, rk)
+	return o, ok
+}
+
+// match reports whether row o has, for every range, a word in it, and how many of them whole (the tier).
+func (n *dirNames) match(o int, rs []dirNameRange) (tier int, ok bool) {
+	ws := n.words(o)
+	for i := range rs {
+		r := &rs[i]
+		in := false
+		for _, id := range ws {
+			if id >= r.lo && id < r.hi {
+				in = true
+				if int64(id) == r.exact {
+					tier++
+					break
+				}
+			}
+		}
+		if !in {
+			return 0, false
+		}
+	}
+	return tier, true
+}
+
+// search returns the best `limit` rows whose names have, for every word, a word starting with it: more
+// whole-word matches first, then rank-key order. It reads rows in rank-key order from the postings of the
+// word with the fewest, and stops as soon as `limit` rows match every word that can match whole.
+func (n *dirNames) search(words []string, limit int) []dirCand {
+	k := len(words)
+	if k == 0 || limit <= 0 {
+		return nil
+	}
+	rs, ok := n.ranges(words)
+	if !ok {
+		return nil
+	}
+	top, driver := 0, 0
+	for i, r := range rs {
+		if r.exact >= 0 {
+			top++
+		}
+		if n.rangeSize(r) < n.rangeSize(rs[driver]) {
+			driver = i
+		}
+	}
+	buckets := make([][]uint32, k+1)
+	n.scan(rs[driver], func(o uint32) bool {
+		tier, ok := n.match(int(o), rs)
+		if !ok {
+			return true
+		}
+		if len(buckets[tier]) < limit {
+			buckets[tier] = append(buckets[tier], o)
+		}
+		return tier != top || len(buckets[tier]) < limit
+	})
+	out := make([]dirCand, 0, limit)
+	for t := k; t >= 0 && len(out) < limit; t-- {
+		for _, o := range buckets[t] {
+			if len(out) == limit {
+				break
+			}
+			out = append(out, dirCand{rk: n.rks[o], tier: t})
+		}
+	}
+	return out
+}
+
+// rangeSize is how many postings a vocabulary range holds.
+func (n *dirNames) rangeSize(r dirNameRange) uint32 { return n.postOff[r.hi] - n.postOff[r.lo] }
+
+// scan calls visit, in ascending order and once each, with the ordinals holding a word of range r, until
+// visit returns false.
+func (n *dirNames) scan(r dirNameRange, visit func(uint32) bool) {
+	size := n.rangeSize(r)
+	switch {
+	case r.hi-r.lo == 1:
+		for _, o := range n.posts[n.postOff[r.lo]:n.postOff[r.hi]] {
+			if !visit(o) {
+				return
+			}
+		}
+	case int(size) > len(n.rks)/4 || r.hi-r.lo > 4096:
+		// most rows hold such a word: reading every row in order is cheaper than merging the lists
+		for o := range uint32(len(n.rks)) {
+			for _, id := range n.words(int(o)) {
+				if id >= r.lo && id < r.hi {
+					if !visit(o) {
+						return
+					}
+					break
+				}
+			}
+		}
+	default:
+		n.merge(r, visit)
+	}
+}
+
+// merge visits the union of a range's postings in ascending order, through a min-heap of list heads.
+func (n *dirNames) merge(r dirNameRange, visit func(uint32) bool) {
+	type head struct{ at, end uint32 }
+	h := make([]head, 0, r.hi-r.lo)
+	for w := r.lo; w < r.hi; w++ {
+		if a, e := n.postOff[w], n.postOff[w+1]; a < e {
+			h = append(h, head{a, e})
+		}
+	}
+	less := func(i, j int) bool { return n.posts[h[i].at] < n.posts[h[j].at] }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			if r := l + 1; r < len(h) && less(r, l) {
+				l = r
+			}
+			if !less(l, i) {
+				return
+			}
+			h[i], h[l] = h[l], h[i]
+			i = l
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	last := int64(-1)
+	for len(h) > 0 {
+		o := n.posts[h[0].at]
+		if int64(o) != last {
+			if !visit(o) {
+				return
+			}
+			last = int64(o)
+		}
+		if h[0].at++; h[0].at == h[0].end {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+}

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/balcao/balcao/model"
+)
+
+// A beneficiary's fields that are shown but never searched in SQL — name, RG, matrícula, mother's name,
+// e-mail, situation and the contracts — are stored together in one column (rec), so a search reads one row
+// per match, decodes it in Go, and an import binds a few values per row instead of a dozen.
+
+// errDirRecCorrupt is a stored record that cannot be decoded.
+var errDirRecCorrupt = errors.New("directory: corrupt beneficiary record")
+
+// dirRecFields are the record's strings in order.
+func dirRecFields(b *model.Beneficiary) [6]*string {
+	return [6]*string{&b.Name, &b.RG, &b.IDMatricula, &b.MotherName, &b.Email, &b.Situation}
+}
+
+// dirAppendRec appends b's record (contracts in number order) to dst: length-prefixed strings, the contract
+// count, then number and description of each.
+func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
+	for _, f := range dirRecFields(b) {
+		dst = binary.AppendUvarint(dst, uint64(len(*f)))
+		dst = append(dst, *f...)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(b.Contracts)))
+	cs := b.Contracts
+	if !slices.IsSortedFunc(cs, dirContractOrder) {
+		cs = slices.SortedFunc(slices.Values(cs), dirContractOrder)
+	}
+	for _, c := range cs {
+		dst = binary.AppendUvarint(dst, uint64(len(c.Number)))
+		dst = append(dst, c.Number...)
+		dst = binary.AppendUvarint(dst, uint64(len(c.Description)))
+		dst = append(dst, c.Description...)
+	}
+	return dst
+}
+
+func dirContractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
+
+// dirDecodeRec fills b's record fields and contracts from rec.
+func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
+	str := func() (string, bool) {
+		l, k := binary.Uvarint(rec)
+		if k <= 0 || l > uint64(len(rec)-k) {
+			return "", false
+		}
+		s := string(rec[k : k+int(l)])
+		rec = rec[k+int(l):]
+		return s, true
+	}
+	for _, f := range dirRecFields(b) {
+		s, ok := str()
+		if !ok {
+			return errDirRecCorrupt
+		}
+		*f = s
+	}
+	n, k := binary.Uvarint(rec)
+	if k <= 0 || n > uint64(len(rec)) {
+		return errDirRecCorrupt
+	}
+	rec = rec[k:]
+	b.Contracts = nil
+	if n > 0 {
+		b.Contracts = make([]model.ContractRef, n)
+	}
+	for i := range b.Contracts {
+		num, ok1 := str()
+		desc, ok2 := str()
+		if !ok1 || !ok2 {
+			return errDirRecCorrupt
+		}
+		b.Contracts[i] = model.ContractRef{Number: num, Description: desc}
+	}
+	return nil
+}
