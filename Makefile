@@ -22,7 +22,7 @@ build:
 
 ## bench: speed and memory figures (builds and caches a 1,000,000-beneficiary directory the first time)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./server/ ./ui/... ./model/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./store/ ./server/ ./ui/... ./model/ ./cmd/balcao/ | tee bench.out
 	@echo; echo "== figures =="; grep -E '^Benchmark' bench.out
 
 ## lint: formatting and vet

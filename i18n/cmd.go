@@ -173,9 +173,11 @@ const (
 	// ConsoleNeedsTerminal wraps a terminal failure of the console.
 	ConsoleNeedsTerminal = "o console precisa de um terminal interativo: %w"
 	// ConsoleServerDisabled is the status when the busca server is off.
-	ConsoleServerDisabled = "busca: desligada"
+	ConsoleServerDisabled = "desligada"
+	// ConsoleServerRefused is the status when the busca server may not listen there without a secret.
+	ConsoleServerRefused = "%s exige segredo (BALCAO_SERVER_SECRET)"
 	// ConsolePortTaken is the status when the busca server's port is taken.
-	ConsolePortTaken = "busca: porta %s ocupada"
+	ConsolePortTaken = "porta %s ocupada"
 )
 
 // Texts of balcao serve.

@@ -98,7 +98,8 @@ func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime,
 		secret = cfg.Server.AuthPassword
 	}
 	if err := server.CheckListenAddr(cfg.Server.Addr, secret); err != nil {
-		st.fail(err.Error())
+		st.fail(fmt.Sprintf(i18n.ConsoleServerRefused, cfg.Server.Addr)) // the status bar is short; the log has it all
+		rt.log.Warn("busca server not started", "addr", cfg.Server.Addr, "err", err)
 		return st
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
