@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -132,6 +133,11 @@ func benchBodies(b *testing.B, ds *sandbox.Dataset, n int) [][]byte {
 // set to a file, the server process writes its CPU profile there.
 const benchServeEnv = "BALCAO_SERVER_BENCH_SERVE"
 
+// benchBodiesEnv names a file BenchmarkServiceLoad writes its request bodies to, one per line, so an external
+// load generator (wrk with server/testdata/wrk_bodies.lua) can replay the same mix against a server process
+// started with $BALCAO_SERVER_BENCH_SERVE.
+const benchBodiesEnv = "BALCAO_SERVER_BENCH_BODIES"
+
 // benchRequests is how many requests one iteration of BenchmarkServiceLoad sends; percentiles are over all.
 const benchRequests = 20_000
 
@@ -197,6 +203,9 @@ func benchServer(b *testing.B, path, secret string) (string, int) {
 func BenchmarkServiceLoad(b *testing.B) {
 	path, ds := benchDirectoryPath(b)
 	bodies := benchBodies(b, ds, 1000)
+	if f := os.Getenv(benchBodiesEnv); f != "" { // for an external load generator such as wrk
+		require.NoError(b, os.WriteFile(f, append(bytes.Join(bodies, []byte("\n")), '\n'), 0o600))
+	}
 	const secret = "bench-secret"
 	addr, pid := benchServer(b, path, secret)
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -16,6 +17,34 @@ type metrics struct {
 	results  prometheus.Histogram     // rows per successful search
 	errors   *prometheus.CounterVec   // by kind
 	handler  http.Handler             // serves /metrics
+
+	byEndpoint map[string]*endpointMetrics // the series of each endpoint, resolved once
+}
+
+// endpointMetrics are one endpoint's series, looked up once instead of per request.
+type endpointMetrics struct {
+	latency prometheus.Observer
+	byCode  map[int]prometheus.Counter // the usual codes; others are looked up per request
+}
+
+// metricEndpoints and metricCodes are the label values whose series are resolved up front.
+var (
+	metricEndpoints = []string{"buscaBeneficiarios", "autorizacao", "healthz", "metrics", "other"}
+	metricCodes     = []int{200, 400, 401, 404, 405, 413, 500, 503}
+)
+
+// observe counts one answered request of endpoint with its status code and duration in seconds.
+func (m *metrics) observe(endpoint string, code int, seconds float64) {
+	if e, ok := m.byEndpoint[endpoint]; ok {
+		e.latency.Observe(seconds)
+		if c, ok := e.byCode[code]; ok {
+			c.Inc()
+			return
+		}
+	} else {
+		m.latency.WithLabelValues(endpoint).Observe(seconds)
+	}
+	m.requests.WithLabelValues(endpoint, strconv.Itoa(code)).Inc()
 }
 
 // Error kinds counted in balcao_busca_errors_total.
@@ -62,6 +91,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"kind"})),
 	}
 	m.handler = promhttp.HandlerFor(gather, promhttp.HandlerOpts{})
+	m.byEndpoint = make(map[string]*endpointMetrics, len(metricEndpoints))
+	for _, ep := range metricEndpoints {
+		e := &endpointMetrics{latency: m.latency.WithLabelValues(ep), byCode: make(map[int]prometheus.Counter, len(metricCodes))}
+		for _, c := range metricCodes {
+			e.byCode[c] = m.requests.WithLabelValues(ep, strconv.Itoa(c))
+		}
+		m.byEndpoint[ep] = e
+	}
 	return m
 }
 

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -221,8 +220,7 @@ func (s *Server) finish(r *http.Request, rec *recorder, in *info, d time.Duratio
 	if code == 0 {
 		code = http.StatusOK
 	}
-	s.m.requests.WithLabelValues(in.endpoint, strconv.Itoa(code)).Inc()
-	s.m.latency.WithLabelValues(in.endpoint).Observe(d.Seconds())
+	s.m.observe(in.endpoint, code, d.Seconds())
 	if in.errKind != "" {
 		s.m.errors.WithLabelValues(in.errKind).Inc()
 	}

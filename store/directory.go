@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -26,6 +27,11 @@ type Directory struct {
 	rdb  *sql.DB // readers (query_only), a pool
 	wdb  *sql.DB // the one writer connection
 	wmu  sync.Mutex
+
+	// searching admits one search per core (at least 2), first come first served: the reader pool itself
+	// hands a freed connection to a random waiter, which under load makes a few searches wait for many
+	// turns (the latency tail), and more searches at once than cores only add contention and garbage.
+	searching chan struct{}
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared reader statements by SQL text
@@ -50,7 +56,8 @@ func OpenDirectory(path string) (*Directory, error) {
 		_ = wdb.Close()
 		return nil, err
 	}
-	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: map[string]*sql.Stmt{}}, nil
+	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: map[string]*sql.Stmt{},
+		searching: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
 // Path is the directory's file.

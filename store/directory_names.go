@@ -114,6 +114,9 @@ func (nb *dirNamesBuilder) finish(gen string) *dirNames {
 
 // index computes the postings from the rows.
 func (n *dirNames) index() {
+	if cap(n.rowWords)-len(n.rowWords) > len(n.rowWords)/16 { // the index lives long: drop the guessed capacity
+		n.rowWords = slices.Clone(n.rowWords)
+	}
 	n.postOff = make([]uint32, len(n.vocab)+1)
 	for _, id := range n.rowWords {
 		n.postOff[id+1]++

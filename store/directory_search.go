@@ -22,19 +22,19 @@ const dirMaxWords = 8
 type dirCand struct {
 	b    *model.Beneficiary // already read, or nil
 	rk   int64
-	kp   int // identifier priority: 3 CPF/card/chaveUnica, 2 contract, 1 phone, 0 none
+	kp   int // identifier priority: 3 CPF/card/chaveUnica/matrícula, 2 contract, 1 phone, 0 none
 	tier int // query words matching a whole name word
 }
 
 // dirIdent is a query identifier normalised for each kind it may be.
 type dirIdent struct {
-	cpf, chave, card, phone, phoneLocal, contract string
-	hasContract                                   bool
+	cpf, chave, card, phone, phoneLocal, contract, matricula string
+	hasContract                                              bool
 }
 
 // Search finds beneficiaries matching every part of q (identifiers, name words as prefixes in any order,
 // birth date) and returns one match per (beneficiary, contract), at most limit (DefaultSearchLimit when
-// limit <= 0). Order: identifier matches first (CPF, card and chaveUnica before contract before phone), then
+// limit <= 0). Order: identifier matches first (CPF, card, chaveUnica and matrícula before contract before phone), then
 // the names with more whole-word matches, then shorter names, then name order. A contract-number match lists
 // only the matching contract. An empty query finds nothing.
 func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error) {
@@ -58,6 +58,12 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 			return nil, nil
 		}
 		date = t.Format("2006-01-02")
+	}
+	select { // see Directory.searching
+	case d.searching <- struct{}{}:
+		defer func() { <-d.searching }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("directory search: %w", ctx.Err())
 	}
 	var (
 		cands []dirCand
@@ -120,6 +126,10 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 			if c := dirContractKey(id.Value); c != "" {
 				di.contract, di.hasContract, ok = c, true, true
 			}
+		case model.IDMatricula:
+			if c := dirMatriculaKey(id.Value); c != "" {
+				di.matricula, ok = c, true
+			}
 		}
 	}
 	return di, ok
@@ -145,6 +155,11 @@ func (di dirIdent) identSQL() (member string, memberArgs []any, prio string, pri
 			strong = append(strong, `b.`+c.col+` = ?`)
 			prioArgs = append(prioArgs, c.v)
 		}
+	}
+	if di.matricula != "" {
+		add(`SELECT rk FROM matriculas WHERE key = ?`, di.matricula)
+		strong = append(strong, `EXISTS (SELECT 1 FROM matriculas m WHERE m.key = ? AND m.rk = b.rk)`)
+		prioArgs = append(prioArgs, di.matricula)
 	}
 	var cases []string
 	if len(strong) > 0 {
@@ -176,7 +191,8 @@ func (di dirIdent) matchesOther(b model.Beneficiary) bool {
 	full, local := dirPhone(b.Phone)
 	return (di.cpf != "" && b.CPF == di.cpf) || (di.chave != "" && b.ChaveUnica == di.chave) ||
 		(di.card != "" && b.Card == di.card) || (di.phone != "" && full == di.phone) ||
-		(di.phoneLocal != "" && local == di.phoneLocal)
+		(di.phoneLocal != "" && local == di.phoneLocal) ||
+		(di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula)
 }
 
 // searchFiltered serves queries with identifiers or a birth date: few candidates, found through the exact

@@ -456,6 +456,7 @@ INSERT INTO name_vocab VALUES ('joao', 1), ('pedro', 1), ('maria', 1), ('silva',
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Maria Silva|EMP-7"}, rows(byContract))
 	assert.Equal(t, []string{"João Pedro|0000002"}, rows(search(t, d, "0000002")))
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(search(t, d, "123-123-321")), "by matrícula")
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: "00011008000028010", Name: "Maria Souza"}}))
 	assert.Equal(t, []string{"Maria Souza|EMP-7"}, rows(search(t, d, "maria s")))
 }

@@ -138,6 +138,7 @@ func (d *Directory) installNames(n *dirNames) {
 // dirWriter holds the statements of one write transaction.
 type dirWriter struct {
 	sel, maxRank, ins, upd, addContract, dropContract *sql.Stmt
+	addMatricula, dropMatricula                       *sql.Stmt
 	changes                                           []dirNameChange // to the name index, in order
 	rec                                               []byte
 }
@@ -156,6 +157,8 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 			WHERE rk = ?`},
 		{&w.addContract, `INSERT OR IGNORE INTO contracts(number_key, rk) VALUES (?, ?)`},
 		{&w.dropContract, `DELETE FROM contracts WHERE number_key = ? AND rk = ?`},
+		{&w.addMatricula, `INSERT OR IGNORE INTO matriculas(key, rk) VALUES (?, ?)`},
+		{&w.dropMatricula, `DELETE FROM matriculas WHERE key = ? AND rk = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
@@ -168,7 +171,7 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 }
 
 func (w *dirWriter) close() {
-	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addContract, w.dropContract} {
+	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addContract, w.dropContract, w.addMatricula, w.dropMatricula} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -243,6 +246,18 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 			return true, err
 		}
 	}
+	if oldKey, newKey := dirMatriculaKey(cur.IDMatricula), dirMatriculaKey(merged.IDMatricula); oldKey != newKey || newRK != rk {
+		if oldKey != "" {
+			if _, err := w.dropMatricula.ExecContext(ctx, oldKey, rk); err != nil {
+				return true, err
+			}
+		}
+		if newKey != "" {
+			if _, err := w.addMatricula.ExecContext(ctx, newKey, newRK); err != nil {
+				return true, err
+			}
+		}
+	}
 	if nameChanged || newRK != rk {
 		w.changes = append(w.changes, dirNameChange{old: rk, hasOld: true, rk: newRK, hasNew: true,
 			words: dirNameWords(merged.Name)})
@@ -262,6 +277,11 @@ func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
 	}
 	for _, c := range b.Contracts {
 		if _, err := w.addContract.ExecContext(ctx, dirContractKey(c.Number), rk); err != nil {
+			return err
+		}
+	}
+	if k := dirMatriculaKey(b.IDMatricula); k != "" {
+		if _, err := w.addMatricula.ExecContext(ctx, k, rk); err != nil {
 			return err
 		}
 	}

@@ -258,12 +258,14 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	type prepared struct {
 		names *dirNames
 		cons  []dirConPair
+		mats  []dirConPair
 	}
 	done := make(chan prepared, 1)
 	go func() {
 		defer close(chunks)
 		names := newDirNamesBuilder(len(order))
 		cons := make([]dirConPair, 0, len(order)+len(order)/8)
+		var mats []dirConPair
 		cols := 8
 		c := dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
 		var arena []byte // the records of a chunk, one allocation for many
@@ -287,6 +289,9 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			for _, ct := range b.Contracts {
 				cons = append(cons, dirConPair{dirContractKey(ct.Number), o.rk})
 			}
+			if k := dirMatriculaKey(b.IDMatricula); k != "" {
+				mats = append(mats, dirConPair{k, o.rk})
+			}
 			names.add(o.rk, dirNameWords(b.Name))
 		}
 		if c.rows > 0 {
@@ -296,11 +301,7 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 				return
 			}
 		}
-		slices.SortFunc(cons, func(x, y dirConPair) int {
-			return cmp.Or(strings.Compare(x.key, y.key), cmp.Compare(x.rk, y.rk))
-		})
-		cons = slices.Compact(cons)
-		done <- prepared{names.finish(dirNewGeneration()), cons}
+		done <- prepared{names.finish(dirNewGeneration()), dirSortPairs(cons), dirSortPairs(mats)}
 	}()
 	defer close(stop)
 
@@ -335,6 +336,15 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	if err := cons.flush(ctx); err != nil {
 		return nil, err
 	}
+	mats := newDirMultiInsert(tx, `matriculas(key, rk)`, 2, dirBulkConRows)
+	for _, c := range p.mats {
+		if err := mats.add(ctx, c.key, c.rk); err != nil {
+			return nil, err
+		}
+	}
+	if err := mats.flush(ctx); err != nil {
+		return nil, err
+	}
 	if err := dirWriteNames(ctx, tx, p.names); err != nil {
 		return nil, err
 	}
@@ -349,6 +359,14 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 		return nil, err
 	}
 	return p.names, nil
+}
+
+// dirSortPairs sorts key pairs into index order and drops duplicates.
+func dirSortPairs(ps []dirConPair) []dirConPair {
+	slices.SortFunc(ps, func(x, y dirConPair) int {
+		return cmp.Or(strings.Compare(x.key, y.key), cmp.Compare(x.rk, y.rk))
+	})
+	return slices.Compact(ps)
 }
 
 // dirRanked is a row of a bulk build with its rank key.

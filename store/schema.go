@@ -15,7 +15,7 @@ import (
 )
 
 // DirectorySchemaVersion is the version of the directory's tables; files of another version are rebuilt by import.
-const DirectorySchemaVersion = 2
+const DirectorySchemaVersion = 3
 
 // ErrDirectoryVersion means the file was written by a newer (or unknown) version of balcão.
 var ErrDirectoryVersion = errors.New("directory: unsupported schema version")
@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS contracts( -- the contract numbers each beneficiary h
 	number_key TEXT NOT NULL, -- digits-only numbers without leading zeros, others as written
 	rk         INTEGER NOT NULL,
 	PRIMARY KEY(number_key, rk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS matriculas( -- the operator's registration ids (id_matricula), see dirMatriculaKey
+	key TEXT NOT NULL,
+	rk  INTEGER NOT NULL,
+	PRIMARY KEY(key, rk)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS name_index(
 	part INTEGER PRIMARY KEY,
@@ -94,6 +99,9 @@ func dirDSN(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// dirReaderConns is the size of the reader pool: two per core, at least 4.
+func dirReaderConns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
+
 // openSQLite opens a directory file pool: the writer has one connection, readers two per core (at least 4).
 func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", dirDSN(path, readOnly))
@@ -101,7 +109,7 @@ func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("directory open %s: %w", path, err)
 	}
 	if readOnly {
-		n := max(4, 2*runtime.GOMAXPROCS(0))
+		n := dirReaderConns()
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 	} else {
@@ -112,7 +120,7 @@ func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 	return db, nil
 }
 
-// dirMigrate creates the schema on a new file, upgrades a version 1 file and checks the version of others.
+// dirMigrate creates the schema on a new file, upgrades version 1 and 2 files and checks the version of others.
 func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
 	var has int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'directory_meta'`).Scan(&has); err != nil {
@@ -130,6 +138,8 @@ func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
 		return fmt.Errorf("directory schema version: %w", err)
 	case v == "1":
 		return dirUpgradeV1(ctx, db, path)
+	case v == "2":
+		return dirUpgradeV2(ctx, db)
 	case v != strconv.Itoa(DirectorySchemaVersion):
 		return fmt.Errorf("%w: file has %q, this build reads %d", ErrDirectoryVersion, v, DirectorySchemaVersion)
 	}
@@ -215,6 +225,69 @@ func dirUpgradeV1(ctx context.Context, db *sql.DB, path string) error {
 	return nil
 }
 
+// dirUpgradeV2 adds the matrícula index to a version 2 file in place: the keys are read from the records.
+func dirUpgradeV2(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var v string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaVersion).Scan(&v); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	if v != "2" { // another process upgraded it meanwhile
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, dirTables); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	var pairs []dirConPair
+	rows, err := tx.QueryContext(ctx, `SELECT rk, rec FROM beneficiaries`)
+	if err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	for rows.Next() {
+		var (
+			rk  int64
+			rec sql.RawBytes
+			b   model.Beneficiary
+		)
+		if err := rows.Scan(&rk, &rec); err != nil {
+			rows.Close()
+			return fmt.Errorf("directory upgrade: %w", err)
+		}
+		if err := dirDecodeRec(rec, &b); err != nil {
+			rows.Close()
+			return fmt.Errorf("directory upgrade: beneficiary %d: %w", rk, err)
+		}
+		if k := dirMatriculaKey(b.IDMatricula); k != "" {
+			pairs = append(pairs, dirConPair{k, rk})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	ins := newDirMultiInsert(tx, `matriculas(key, rk)`, 2, dirBulkConRows)
+	for _, p := range dirSortPairs(pairs) {
+		if err := ins.add(ctx, p.key, p.rk); err != nil {
+			return fmt.Errorf("directory upgrade: %w", err)
+		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE directory_meta SET value = ? WHERE key = ?`,
+		strconv.Itoa(DirectorySchemaVersion), dirMetaVersion); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("directory upgrade: %w", err)
+	}
+	return nil
+}
+
 // Rank key layout (63 bits): name length (6) | first 7 name characters, 5 bits each (35) | tie counter (22).
 const (
 	dirRankChars       = 7
@@ -286,6 +359,19 @@ func dirContractKey(number string) string {
 		return t
 	}
 	return "0"
+}
+
+// dirMatriculaKey is the indexed form of an id_matricula: its letters (folded, lower-case) and digits only,
+// so "123-123-321" and "123.123.321" are the same key.
+func dirMatriculaKey(s string) string {
+	f := model.FoldText(s)
+	b := make([]byte, 0, len(f))
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // dirChaveKey normalises a chaveUnica: a number written with separators keeps its digits, an e-mail is
