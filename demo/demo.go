@@ -15,13 +15,14 @@ import (
 	"github.com/balcao/balcao/store"
 )
 
-// Version changes whenever the directory schema changes, so stale caches are rebuilt.
-const Version = "1"
+// Version changes whenever the way the demo directory is built changes; the store's schema version is part of the
+// cached file's name too, so a schema change rebuilds the cache instead of upgrading it at start-up.
+const Version = "2"
 
 // Path is where the cached demo directory for a dataset lives under cacheDir. The name carries a fingerprint of
 // a sample of the dataset, so a change of the generator rebuilds the cache by itself.
 func Path(cacheDir string, ds *sandbox.Dataset) string {
-	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s-s%d-n%d-%s.db", Version, ds.Seed(), ds.Len(), fingerprint(ds)))
+	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s.%d-s%d-n%d-%s.db", Version, store.DirectorySchemaVersion, ds.Seed(), ds.Len(), fingerprint(ds)))
 }
 
 func fingerprint(ds *sandbox.Dataset) string {
