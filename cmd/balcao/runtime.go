@@ -89,6 +89,13 @@ func (rt *runtime) open(ctx context.Context) error {
 	}
 	rt.dir = dir
 	rt.closers = append(rt.closers, dir.Close)
+	rt.wg.Add(1)
+	go func() { // the first name search would otherwise load the name index while the attendant waits
+		defer rt.wg.Done()
+		if err := dir.Warm(ctx); err != nil && ctx.Err() == nil {
+			rt.log.Warn("directory warm-up", "err", err)
+		}
+	}()
 
 	rt.totvs = client.NewTOTVS(totvsOpts)
 	rt.mosia = client.NewMosia(mosiaOpts)

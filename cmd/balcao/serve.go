@@ -70,6 +70,9 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
 	defer dir.Close()
+	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
+		return fmt.Errorf("diretório %s: %w", dbPath, err)
+	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf(i18n.ServeCannotListen, cfg.Server.Addr, err)
