@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"modernc.org/sqlite"
 
@@ -231,7 +232,7 @@ type dirConPair struct {
 }
 
 // write creates the directory in the empty file at path and returns its name index: rows in rank-key
-// order, contract numbers in key order, exact indexes last. One goroutine prepares the rows' values (and
+// order, exact indexes, contract numbers in key order. One goroutine prepares the rows' values (and
 // the name index) while this one hands them to SQLite.
 func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	db, err := sql.Open("sqlite", dirBulkDSN(path))
@@ -323,6 +324,10 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	if err := bens.flush(ctx); err != nil {
 		return nil, err
 	}
+	// the exact indexes are built while the producer sorts the key pairs
+	if _, err := tx.ExecContext(ctx, dirIndexes); err != nil {
+		return nil, err
+	}
 	var p prepared
 	select {
 	case p = <-done:
@@ -355,9 +360,6 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 		dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount, strconv.Itoa(len(order))); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, dirIndexes); err != nil {
-		return nil, err
-	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -384,11 +386,7 @@ type dirRanked struct {
 // same base, then identity.
 func (bk *dirBulk) rankOrder() ([]dirRanked, error) {
 	order := make([]dirRanked, len(bk.rows))
-	for i := range bk.rows {
-		folded := model.FoldText(bk.rows[i].b.Name)
-		order[i] = dirRanked{i: i, base: dirRankBase(folded), key: folded}
-	}
-	slices.SortFunc(order, func(a, b dirRanked) int {
+	cmpRanked := func(a, b dirRanked) int {
 		if c := cmp.Compare(a.base, b.base); c != 0 {
 			return c
 		}
@@ -397,7 +395,35 @@ func (bk *dirBulk) rankOrder() ([]dirRanked, error) {
 		}
 		ka, kb := bk.rows[a.i].key, bk.rows[b.i].key
 		return cmp.Or(strings.Compare(ka.chave, kb.chave), strings.Compare(ka.card, kb.card))
-	})
+	}
+	// two halves folded and sorted side by side, then merged (identities are unique: the order is total)
+	half := len(order) / 2
+	if len(order) < 4096 {
+		half = 0
+	}
+	var wg sync.WaitGroup
+	for _, part := range [][2]int{{0, half}, {half, len(order)}} {
+		wg.Go(func() {
+			for i := part[0]; i < part[1]; i++ {
+				folded := model.FoldText(bk.rows[i].b.Name)
+				order[i] = dirRanked{i: i, base: dirRankBase(folded), key: folded}
+			}
+			slices.SortFunc(order[part[0]:part[1]], cmpRanked)
+		})
+	}
+	wg.Wait()
+	if half > 0 {
+		merged := make([]dirRanked, 0, len(order))
+		a, b := order[:half], order[half:]
+		for len(a) > 0 && len(b) > 0 {
+			if cmpRanked(a[0], b[0]) <= 0 {
+				merged, a = append(merged, a[0]), a[1:]
+			} else {
+				merged, b = append(merged, b[0]), b[1:]
+			}
+		}
+		order = append(append(merged, a...), b...)
+	}
 	var rk, lastBase int64 = 0, -1
 	for j := range order {
 		o := &order[j]
