@@ -43,9 +43,6 @@ var (
 	middleMale = newWeighted("Pedro", 10, "Carlos", 8, "Paulo", 8, "Henrique", 8, "Eduardo", 6,
 		"Gabriel", 6, "Vitor", 5, "Miguel", 5, "Luiz", 5, "Antônio", 5, "Augusto", 4, "Roberto", 4)
 
-	// ddds are Brazilian area codes, weighted roughly by population.
-	ddds = newWeighted("11", 30, "21", 14, "31", 8, "41", 6, "51", 6, "61", 5, "71", 5, "81", 5, "85", 5,
-		"27", 4, "48", 3, "62", 4, "91", 3, "92", 3, "19", 4, "13", 3, "47", 3, "84", 2, "98", 2, "65", 2)
 	emailDomains = newWeighted("gmail.com", 55, "hotmail.com", 18, "outlook.com", 8, "yahoo.com.br", 7,
 		"uol.com.br", 4, "bol.com.br", 3, "terra.com.br", 2, "icloud.com", 3)
 

@@ -96,22 +96,21 @@ type Sandbox struct {
 	srv     *http.Server
 	closing chan struct{}
 
-	mu        sync.Mutex // guards everything below
-	faults    Faults
-	shape     CreateShape
-	rnd       *rng
-	ln        net.Listener
-	addr      string
-	started   bool
-	closed    bool
-	conns     map[net.Conn]struct{}
-	tokens    map[string]time.Time // access token → expiry
-	refresh   map[string]bool
-	created   []CreatedOccurrence
-	history   map[string][]model.Protocol // created protocols per chaveUnica, oldest first
-	seq       int
-	requests  map[string]int64 // per path
-	serveErrs chan error
+	mu       sync.Mutex // guards everything below
+	faults   Faults
+	shape    CreateShape
+	rnd      *rng
+	ln       net.Listener
+	addr     string
+	started  bool
+	closed   bool
+	conns    map[net.Conn]struct{}
+	tokens   map[string]time.Time // access token → expiry
+	refresh  map[string]bool
+	created  []CreatedOccurrence
+	history  map[string][]model.Protocol // created protocols per chaveUnica, oldest first
+	seq      int
+	requests map[string]int64 // per path
 }
 
 // New builds a sandbox; it serves nothing until Start (or use Handler with your own server).

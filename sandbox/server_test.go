@@ -254,6 +254,7 @@ func TestMosiaUltimosProtocolosSeedAndBounds(t *testing.T) {
 	}
 	var bad model.Envelope
 	st, _ = call(t, http.DefaultClient, http.MethodGet, u, mosiaHdr(s, SeedPatrick, "11"), nil, &bad)
+	assert.Equal(t, http.StatusBadRequest, st)
 	assert.False(t, bad.Status)
 	assert.Contains(t, bad.Message, "totalProtocolos")
 

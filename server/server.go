@@ -166,7 +166,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // info is what one request leaves for its log line and metrics.
 type info struct {
 	endpoint string
-	status   int
 	results  int
 	criteria []string
 	unknown  []string

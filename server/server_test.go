@@ -91,11 +91,6 @@ type okBody struct {
 	Beneficiarios []map[string]string `json:"beneficiarios"`
 }
 
-type failBody struct {
-	Status   string `json:"status"`
-	Mensagem string `json:"mensagem"`
-}
-
 func decodeOK(t testing.TB, b []byte) okBody {
 	t.Helper()
 	var ok okBody

@@ -409,16 +409,6 @@ func (c *goClient) wait() error {
 	}
 }
 
-// goAuth loads a private key written by keygen.
-func goAuth(t *testing.T, path string) gossh.AuthMethod {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	signer, err := gossh.ParsePrivateKey(b)
-	require.NoError(t, err)
-	return gossh.PublicKeys(signer)
-}
-
 // goKey makes an ed25519 key in memory: its auth method and its authorized_keys line.
 func goKey(t testing.TB) (gossh.AuthMethod, []byte) {
 	t.Helper()

@@ -338,12 +338,6 @@ func dirNameWords(name string) []string {
 	return out
 }
 
-// dirNameKey is the searchable form of a name: ' joao pedro ' (folded words between single spaces).
-func dirNameKey(name string) (key, folded string) {
-	folded = model.FoldText(name)
-	return " " + folded + " ", folded
-}
-
 // dirContractKey is the indexed form of a contract number: digits-only numbers lose their leading zeros.
 func dirContractKey(number string) string {
 	n := strings.TrimSpace(number)

@@ -131,9 +131,7 @@ func (r *Root) fullHelpView() string {
 func (r *Root) tooSmallView() string {
 	st := r.ctx.Styles
 	lines := []string{st.Error.Render(i18n.UITooSmallTitle)}
-	for _, l := range common.WrapWords(i18n.UITooSmall(r.width, r.height, common.MinWidth, common.MinHeight), max(1, r.width-2)) {
-		lines = append(lines, l)
-	}
+	lines = append(lines, common.WrapWords(i18n.UITooSmall(r.width, r.height, common.MinWidth, common.MinHeight), max(1, r.width-2))...)
 	top := max(0, (r.height-len(lines))/2)
 	out := make([]string, 0, r.height)
 	for i := 0; i < top; i++ {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -26,7 +27,7 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(dirOf(cfg.DB), 0o700); err != nil {
+			if err := os.MkdirAll(filepath.Dir(cfg.DB), 0o700); err != nil {
 				return fmt.Errorf("%s: %w", cfg.DB, err)
 			}
 			st, err := os.Stat(args[0])

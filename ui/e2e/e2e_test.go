@@ -132,10 +132,10 @@ func TestConsoleEndToEnd(t *testing.T) {
 	term.WaitFor(protocol, wait)
 
 	term.SendKeys("Escape")
-	s = term.WaitFor("Buscar: joao pedro", wait)
+	term.WaitFor("Buscar: joao pedro", wait)
 	term.SendKeys("q")
-	s = term.WaitFor("Buscar: joao pedroq", wait) // the field is focused: q types
-	term.SendKeys("Escape")                       // leave the field (sent alone: Esc followed at once by q reads as alt+q)
+	term.WaitFor("Buscar: joao pedroq", wait) // the field is focused: q types
+	term.SendKeys("Escape")                   // leave the field (sent alone: Esc followed at once by q reads as alt+q)
 	term.WaitFor("/ buscar", wait)
 	term.SendKeys("q")
 	term.WaitFor("[programa terminou: status 0]", wait)

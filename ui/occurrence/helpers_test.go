@@ -160,16 +160,15 @@ func (e *env) open(t testing.TB) *Model {
 
 // keys.
 var (
-	keyTab      = tea.KeyMsg{Type: tea.KeyTab}
-	keyShiftTab = tea.KeyMsg{Type: tea.KeyShiftTab}
-	keyDown     = tea.KeyMsg{Type: tea.KeyDown}
-	keyUp       = tea.KeyMsg{Type: tea.KeyUp}
-	keyRight    = tea.KeyMsg{Type: tea.KeyRight}
-	keyLeft     = tea.KeyMsg{Type: tea.KeyLeft}
-	keySpace    = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	keyEnter    = tea.KeyMsg{Type: tea.KeyEnter}
-	keyEsc      = tea.KeyMsg{Type: tea.KeyEsc}
-	keyCtrlS    = tea.KeyMsg{Type: tea.KeyCtrlS}
+	keyTab   = tea.KeyMsg{Type: tea.KeyTab}
+	keyDown  = tea.KeyMsg{Type: tea.KeyDown}
+	keyUp    = tea.KeyMsg{Type: tea.KeyUp}
+	keyRight = tea.KeyMsg{Type: tea.KeyRight}
+	keyLeft  = tea.KeyMsg{Type: tea.KeyLeft}
+	keySpace = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	keyEnter = tea.KeyMsg{Type: tea.KeyEnter}
+	keyEsc   = tea.KeyMsg{Type: tea.KeyEsc}
+	keyCtrlS = tea.KeyMsg{Type: tea.KeyCtrlS}
 )
 
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
