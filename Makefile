@@ -27,10 +27,11 @@ bench:
 	$(GO) test -run '^$$' -bench . ./model/ | tee -a bench.out
 	@echo; echo "== figures =="; grep -E '^Benchmark' bench.out
 
-## lint: formatting and vet
+## lint: formatting, vet and staticcheck
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 ## fuzz: each fuzz target for $(FUZZTIME)
 fuzz:
