@@ -285,7 +285,7 @@ func fallbackKeys(req model.OccurrenceRequest) []string {
 func newestSince(ps []model.Protocol, since time.Time) (string, bool) {
 	best, bestAt := "", time.Time{}
 	for _, p := range ps {
-		at, ok := registeredAt(p.DataRegistro.String())
+		at, ok := model.ParseTimestamp(p.DataRegistro.String())
 		if p.Protocolo == "" || !ok {
 			continue
 		}
@@ -297,18 +297,6 @@ func newestSince(ps []model.Protocol, since time.Time) (string, bool) {
 		return "", false
 	}
 	return best, true
-}
-
-// registeredAt reads an epoch-milliseconds string (the list) or an RFC 3339 time (the detail endpoint).
-func registeredAt(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms), true
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // maskKey hides a chaveUnica for logs (a CPF by default, sometimes an e-mail).

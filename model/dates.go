@@ -137,6 +137,15 @@ func ParseEpochMillis(s string) (time.Time, bool) {
 	}
 }
 
+// ParseTimestamp reads a Mosia registration time: epoch milliseconds as a string (ultimosProtocolos' data_registro)
+// or an ISO 8601 time (the occurrence detail's dataRegistro).
+func ParseTimestamp(s string) (time.Time, bool) {
+	if t, ok := ParseEpochMillis(s); ok {
+		return t, true
+	}
+	return ParseDate(s)
+}
+
 // FormatDateBR renders DD/MM/AAAA; the zero time renders "".
 //
 // The date is the one in t's own location: date-only values from ParseDate (midnight UTC) print as written.

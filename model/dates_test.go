@@ -105,3 +105,24 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"1720625728313", time.UnixMilli(1720625728313).UTC(), true}, // seed 001's data_registro
+		{" 1720625728313 ", time.UnixMilli(1720625728313).UTC(), true},
+		{"2022-11-29T16:44:19.533Z", time.Date(2022, 11, 29, 16, 44, 19, 533e6, time.UTC), true}, // detail endpoint
+		{"", time.Time{}, false},
+		{"ontem", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseTimestamp(tt.in)
+		assert.Equal(t, tt.ok, ok, tt.in)
+		if tt.ok {
+			assert.True(t, tt.want.Equal(got), "%q: got %s want %s", tt.in, got, tt.want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +97,7 @@ func (s *Sender) candidates(it store.OutboxItem, ps []model.Protocol) []string {
 			k != strings.TrimSpace(req.Solicitante.ChaveUnica) {
 			continue
 		}
-		at, ok := registeredAt(p.DataRegistro.String())
+		at, ok := model.ParseTimestamp(p.DataRegistro.String())
 		if !ok || it.FirstAttemptAt.IsZero() || at.Before(since) {
 			continue
 		}
@@ -116,16 +115,4 @@ func (s *Sender) candidates(it store.OutboxItem, ps []model.Protocol) []string {
 func sameText(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	return strings.EqualFold(a, b) || strings.EqualFold(model.FoldText(a), model.FoldText(b))
-}
-
-// registeredAt reads data_registro: epoch milliseconds (the list) or RFC 3339 (the detail endpoint).
-func registeredAt(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms), true
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }

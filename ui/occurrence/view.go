@@ -7,6 +7,7 @@ import (
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/common"
 )
 
 const (
@@ -43,7 +44,7 @@ func (m *Model) View() string {
 	default:
 		body = m.formView(m.height - len(header))
 	}
-	return fit(append(header, body...), m.width, m.height)
+	return common.Fit(strings.Join(append(header, body...), "\n"), m.width, m.height)
 }
 
 // header is the title and the beneficiary line, then a blank line.
@@ -346,27 +347,4 @@ func wrapLines(s string, width int) []string {
 		width = 1
 	}
 	return strings.Split(ansi.Wrap(s, width, ""), "\n")
-}
-
-// fit cuts or pads lines to exactly height, each truncated to width with "…".
-func fit(lines []string, width, height int) string {
-	flat := lines[:0:0]
-	for _, l := range lines {
-		flat = append(flat, strings.Split(l, "\n")...)
-	}
-	lines = flat
-	var b strings.Builder
-	for i := 0; i < height; i++ {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if i < len(lines) {
-			l := lines[i]
-			if ansi.StringWidth(l) > width {
-				l = ansi.Truncate(l, width, "…")
-			}
-			b.WriteString(l)
-		}
-	}
-	return b.String()
 }

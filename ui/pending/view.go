@@ -46,10 +46,10 @@ func (m *Model) View() string {
 		for _, l := range wrap(m.err, m.width) {
 			lines = append(lines, st.Error.Render(l))
 		}
-		return fit(lines, m.width, m.height)
+		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
 	case !m.loaded:
 		lines = append(lines, "", "", st.Dim.Render(i18n.PendLoading))
-		return fit(lines, m.width, m.height)
+		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
 	case len(m.items) == 0:
 		lines = append(lines, "", "", "")
 		for _, l := range wrap(i18n.PendEmpty, m.width) {
@@ -58,7 +58,7 @@ func (m *Model) View() string {
 		if m.err != "" {
 			lines = append(lines, "", st.Error.Render(m.err))
 		}
-		return fit(lines, m.width, m.height)
+		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
 	}
 	lines = append(lines, st.Subtitle.Render(i18n.PendCount(len(m.items))), "")
 
@@ -82,7 +82,7 @@ func (m *Model) View() string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, m.footer()...)
-	return fit(lines, m.width, m.height)
+	return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 // columns lays out one line of the table.
@@ -243,22 +243,4 @@ func wrapStyled(s string, width, n int, render func(...string) string) []string 
 		lines[i] = render(l)
 	}
 	return lines
-}
-
-// fit cuts or pads lines to exactly height, each truncated to width with "…".
-func fit(lines []string, width, height int) string {
-	var b strings.Builder
-	for i := 0; i < height; i++ {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if i < len(lines) {
-			l := lines[i]
-			if ansi.StringWidth(l) > width {
-				l = ansi.Truncate(l, width, "…")
-			}
-			b.WriteString(l)
-		}
-	}
-	return b.String()
 }
