@@ -54,30 +54,32 @@ func newDirNamesBuilder(rows int) *dirNamesBuilder {
 // add appends a row; rows must come in ascending rank-key order; words are distinct folded words.
 func (nb *dirNamesBuilder) add(rk int64, words []string) {
 	for _, w := range words {
-		id, ok := nb.ids[w]
-		if !ok {
-			id = uint32(len(nb.words))
-			nb.ids[w] = id
-			nb.words = append(nb.words, w)
-		}
-		nb.row = append(nb.row, id)
+		nb.row = append(nb.row, nb.intern(w))
 	}
-	nb.rks = append(nb.rks, rk)
-	nb.off = append(nb.off, uint32(len(nb.row)))
+	nb.endRow(rk)
 }
 
 // addIDs appends a row whose words are ids of vocab (an older index's vocabulary).
 func (nb *dirNamesBuilder) addIDs(rk int64, vocab []string, ids []uint32) {
 	for _, old := range ids {
-		w := vocab[old]
-		id, ok := nb.ids[w]
-		if !ok {
-			id = uint32(len(nb.words))
-			nb.ids[w] = id
-			nb.words = append(nb.words, w)
-		}
-		nb.row = append(nb.row, id)
+		nb.row = append(nb.row, nb.intern(vocab[old]))
 	}
+	nb.endRow(rk)
+}
+
+// intern returns the id of word w in the vocabulary being built, adding it if new.
+func (nb *dirNamesBuilder) intern(w string) uint32 {
+	id, ok := nb.ids[w]
+	if !ok {
+		id = uint32(len(nb.words))
+		nb.ids[w] = id
+		nb.words = append(nb.words, w)
+	}
+	return id
+}
+
+// endRow closes the row of rank key rk, whose word ids were just appended.
+func (nb *dirNamesBuilder) endRow(rk int64) {
 	nb.rks = append(nb.rks, rk)
 	nb.off = append(nb.off, uint32(len(nb.row)))
 }
