@@ -204,7 +204,7 @@ func (d *Directory) query(ctx context.Context, query string, args ...any) (*sql.
 }
 
 // dirColumns are the beneficiary columns dirScan reads, in order.
-const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.birth_date, b.phone, b.rec`
+const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.rec`
 
 // dirScan reads a row of dirColumns.
 func dirScan(rows *sql.Rows) (int64, model.Beneficiary, error) {
@@ -219,7 +219,7 @@ func dirScanInto(rows *sql.Rows, rk *int64, more ...any) (model.Beneficiary, err
 		b   model.Beneficiary
 		rec sql.RawBytes
 	)
-	if err := rows.Scan(append([]any{rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.BirthDate, &b.Phone, &rec}, more...)...); err != nil {
+	if err := rows.Scan(append([]any{rk, &b.ChaveUnica, &b.Card, &b.CPF, &rec}, more...)...); err != nil {
 		return b, err
 	}
 	if err := dirDecodeRec(rec, &b); err != nil {
@@ -234,17 +234,8 @@ func (d *Directory) load(ctx context.Context, rks []int64) (map[int64]model.Bene
 	if len(rks) == 0 {
 		return out, nil
 	}
-	js := make([]byte, 0, 20*len(rks)+2)
-	js = append(js, '[')
-	for i, rk := range rks {
-		if i > 0 {
-			js = append(js, ',')
-		}
-		js = strconv.AppendInt(js, rk, 10)
-	}
-	js = append(js, ']')
 	rows, err := d.query(ctx, `SELECT `+dirColumns+` FROM beneficiaries b
-		WHERE b.rk IN (SELECT value FROM json_each(?))`, string(js))
+		WHERE b.rk IN (SELECT value FROM json_each(?))`, dirJSONList(rks))
 	if err != nil {
 		return nil, fmt.Errorf("load beneficiaries: %w", err)
 	}
@@ -260,6 +251,19 @@ func (d *Directory) load(ctx context.Context, rks []int64) (map[int64]model.Bene
 		return nil, fmt.Errorf("load beneficiaries: %w", err)
 	}
 	return out, nil
+}
+
+// dirJSONList is rank keys as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+func dirJSONList(rks []int64) string {
+	js := make([]byte, 0, 20*len(rks)+2)
+	js = append(js, '[')
+	for i, rk := range rks {
+		if i > 0 {
+			js = append(js, ',')
+		}
+		js = strconv.AppendInt(js, rk, 10)
+	}
+	return string(append(js, ']'))
 }
 
 // dirKey is a beneficiary's identity: chaveUnica (the CPF by default) and card.

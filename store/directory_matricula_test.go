@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,27 +61,4 @@ func TestImportMatricula(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, nilIfEmpty(rows(search(t, d, "123-123-321"))))
 	}
-}
-
-// TestUpgradeFromVersion2 opens a version 2 file (no matrícula index): the index is built from the records.
-func TestUpgradeFromVersion2(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v2.db")
-	require.NoError(t, store.BuildDemo(ctx, path, len(testPeople()), func(i int) model.Beneficiary { return testPeople()[i] }))
-	db, err := sql.Open("sqlite", "file:"+path)
-	require.NoError(t, err)
-	_, err = db.ExecContext(ctx, `DROP TABLE matriculas; UPDATE directory_meta SET value = '2' WHERE key = 'schema_version'`)
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
-
-	d, err := store.OpenDirectory(path)
-	require.NoError(t, err)
-	defer d.Close()
-	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, matricula(t, d, "123-123-321"))
-	assert.Len(t, search(t, d, "maria silva"), 4)
-	require.NoError(t, d.Close())
-	d2, err := store.OpenDirectory(path) // opened again: already current
-	require.NoError(t, err)
-	defer d2.Close()
-	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, matricula(t, d2, "123123321"))
 }

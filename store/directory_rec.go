@@ -10,8 +10,10 @@ import (
 )
 
 // A beneficiary's fields that are shown but never searched in SQL — name, RG, matrícula, mother's name,
-// e-mail, situation and the contracts — are stored together in one column (rec), so a search reads one row
-// per match, decodes it in Go, and an import binds a few values per row instead of a dozen.
+// e-mail, situation, the contracts, birth date and phone — are stored together in one column (rec), so a
+// search reads one row per match, decodes it in Go, and an import binds a few values per row instead of a
+// dozen. Birth date and phone come last: records of files before version 4 end before them (the file's
+// columns held them).
 
 // errDirRecCorrupt is a stored record that cannot be decoded.
 var errDirRecCorrupt = errors.New("directory: corrupt beneficiary record")
@@ -22,7 +24,7 @@ func dirRecFields(b *model.Beneficiary) [6]*string {
 }
 
 // dirAppendRec appends b's record (contracts in number order) to dst: length-prefixed strings, the contract
-// count, then number and description of each.
+// count, number and description of each, then birth date and phone.
 func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 	for _, f := range dirRecFields(b) {
 		dst = binary.AppendUvarint(dst, uint64(len(*f)))
@@ -39,12 +41,17 @@ func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(c.Description)))
 		dst = append(dst, c.Description...)
 	}
+	for _, f := range []string{b.BirthDate, b.Phone} {
+		dst = binary.AppendUvarint(dst, uint64(len(f)))
+		dst = append(dst, f...)
+	}
 	return dst
 }
 
 func dirContractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
 
-// dirDecodeRec fills b's record fields and contracts from rec.
+// dirDecodeRec fills b's record fields and contracts from rec; birth date and phone too unless the record
+// ends before them.
 func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 	str := func() (string, bool) {
 		l, k := binary.Uvarint(rec)
@@ -78,6 +85,19 @@ func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 			return errDirRecCorrupt
 		}
 		b.Contracts[i] = model.ContractRef{Number: num, Description: desc}
+	}
+	if len(rec) == 0 { // written before version 4
+		return nil
+	}
+	for _, f := range []*string{&b.BirthDate, &b.Phone} {
+		s, ok := str()
+		if !ok {
+			return errDirRecCorrupt
+		}
+		*f = s
+	}
+	if len(rec) != 0 {
+		return errDirRecCorrupt
 	}
 	return nil
 }

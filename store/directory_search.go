@@ -135,8 +135,9 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 	return di, ok
 }
 
-// identSQL returns the membership condition and the priority expression of an identifier, with their args.
-func (di dirIdent) identSQL() (member string, memberArgs []any, prio string, prioArgs []any) {
+// identSQL returns the membership condition and the priority expression of an identifier, with their args;
+// phones are looked up in the name index n.
+func (di dirIdent) identSQL(n *dirNames) (member string, memberArgs []any, prio string, prioArgs []any) {
 	var subs, strong []string
 	add := func(sub string, v string) {
 		subs = append(subs, sub)
@@ -170,20 +171,33 @@ func (di dirIdent) identSQL() (member string, memberArgs []any, prio string, pri
 		cases = append(cases, `WHEN EXISTS (SELECT 1 FROM contracts c WHERE c.rk = b.rk AND c.number_key = ?) THEN 2`)
 		prioArgs = append(prioArgs, di.contract)
 	}
-	if di.phone != "" {
-		subs = append(subs, `SELECT rk FROM beneficiaries WHERE phone_local = ? AND phone = ?`)
-		memberArgs = append(memberArgs, di.phone[2:], di.phone)
-		cases = append(cases, `WHEN b.phone = ? THEN 1`)
-		prioArgs = append(prioArgs, di.phone)
-	}
-	if di.phoneLocal != "" {
-		add(`SELECT rk FROM beneficiaries WHERE phone_local = ?`, di.phoneLocal)
-		cases = append(cases, `WHEN b.phone_local = ? THEN 1`)
-		prioArgs = append(prioArgs, di.phoneLocal)
+	// phones: the name index's candidates (see dirPhoneHash), checked on the rows by holds
+	if local := di.phoneKey(); local != "" {
+		rks := dirJSONList(n.phoneRKs(local))
+		add(`SELECT value FROM json_each(?)`, rks)
+		cases = append(cases, `WHEN b.rk IN (SELECT value FROM json_each(?)) THEN 1`)
+		prioArgs = append(prioArgs, rks)
 	}
 	member = `b.rk IN (` + strings.Join(subs, ` UNION `) + `)`
 	prio = `(CASE ` + strings.Join(cases, ` `) + ` ELSE 0 END)`
 	return member, memberArgs, prio, prioArgs
+}
+
+// phoneKey is the number without DDD the identifier's phone is searched by, or "".
+func (di dirIdent) phoneKey() string {
+	switch {
+	case di.phone != "":
+		return di.phone[2:]
+	default:
+		return di.phoneLocal
+	}
+}
+
+// holds reports whether b matches the identifier by any of its kinds.
+func (di dirIdent) holds(b *model.Beneficiary) bool {
+	return di.matchesOther(*b) || di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
+		return dirContractKey(c.Number) == di.contract
+	})
 }
 
 // matchesOther reports whether b matches the identifier by a kind other than the contract number.
@@ -195,52 +209,43 @@ func (di dirIdent) matchesOther(b model.Beneficiary) bool {
 		(di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula)
 }
 
-// searchFiltered serves queries with identifiers or a birth date: few candidates, found through the exact
-// indexes, ranked in SQL by identifier priority and rank key; name words are checked in the name index.
+// searchFiltered serves queries with identifiers or a birth date. Identifiers have few candidates, found
+// through the exact indexes (phones through the name index), ranked in SQL by identifier priority and rank
+// key; name words and the birth date are checked on them. A birth date alone is searched in the name index.
 func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date string, words []string, limit int) ([]dirCand, error) {
-	var (
-		conds, prios   []string
-		args, prioArgs []any
-	)
-	for _, di := range ids {
-		m, ma, p, pa := di.identSQL()
-		conds = append(conds, m)
-		args = append(args, ma...)
-		prios = append(prios, p)
-		prioArgs = append(prioArgs, pa...)
+	names, err := d.namesFor(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if date != "" {
-		conds = append(conds, `b.birth_date = ?`)
-		args = append(args, date)
-	}
-	prio := "0"
-	if len(prios) > 0 {
-		prio = strings.Join(prios, ` + `)
-	}
-	var (
-		names *dirNames
-		rs    []dirNameRange
-	)
+	var rs []dirNameRange
 	if len(words) > 0 {
-		var err error
-		if names, err = d.namesFor(ctx); err != nil {
-			return nil, err
-		}
 		var ok bool
 		if rs, ok = names.ranges(words); !ok {
 			return nil, nil
 		}
 	}
-	// with identifiers the rows are read anyway (for their priority): take them whole; a birth date alone is
-	// answered by its index, and only the rows that also match the name words are read, later
-	cols := `b.rk`
-	if len(ids) > 0 {
-		cols = dirColumns
+	if len(ids) == 0 {
+		return names.searchBirth(dirBirthKey(date), rs, limit), nil
 	}
-	query := `SELECT ` + cols + `, ` + prio + ` AS kp FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) +
+	var (
+		conds, prios   []string
+		args, prioArgs []any
+	)
+	for _, di := range ids {
+		m, ma, p, pa := di.identSQL(names)
+		conds = append(conds, m)
+		args = append(args, ma...)
+		prios = append(prios, p)
+		prioArgs = append(prioArgs, pa...)
+	}
+	// phone candidates and the birth date are checked on the rows: then SQL cannot stop at the limit
+	check := date != "" || slices.ContainsFunc(ids, func(di dirIdent) bool { return di.phoneKey() != "" })
+	prio := strings.Join(prios, ` + `)
+	// the rows are read anyway (for their priority): take them whole
+	query := `SELECT ` + dirColumns + `, ` + prio + ` AS kp FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) +
 		` ORDER BY kp DESC, b.rk`
 	all := append(append([]any{}, prioArgs...), args...)
-	if names == nil {
+	if len(rs) == 0 && !check {
 		query += ` LIMIT ?`
 		all = append(all, limit)
 	}
@@ -252,16 +257,16 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	var out []dirCand
 	for rows.Next() {
 		var c dirCand
-		if len(ids) > 0 {
-			b, err := dirScanInto(rows, &c.rk, &c.kp)
-			if err != nil {
-				return nil, err
-			}
-			c.b = &b
-		} else if err := rows.Scan(&c.rk, &c.kp); err != nil {
+		b, err := dirScanInto(rows, &c.rk, &c.kp)
+		if err != nil {
 			return nil, err
 		}
-		if names != nil {
+		c.b = &b
+		if check && (date != "" && b.BirthDate != date ||
+			slices.ContainsFunc(ids, func(di dirIdent) bool { return !di.holds(&b) })) {
+			continue
+		}
+		if len(rs) > 0 {
 			o, ok := names.ordinal(c.rk)
 			if !ok {
 				continue // written after the index was read

@@ -358,7 +358,44 @@ func TestUpsert(t *testing.T) {
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(600), Name: "Joana Lins"}}))
 	assert.Equal(t, []string{"Rosa Lins|"}, rows(search(t, d, "rosa")))
 
+	// a new phone and birth date are found by them, the old ones no longer
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: testCard(1), Phone: "(21) 2222-3333",
+		BirthDate: "21/01/1970"}}))
+	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "(21) 2222-3333")))
+	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "2222-3333")))
+	assert.Empty(t, search(t, d, "(11) 3456-7890"))
+	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "21/01/1970")))
+	assert.Empty(t, search(t, d, "20/01/1970"))
+	assert.Empty(t, search(t, d, "(11) 2222-3333"), "same number, other DDD")
+
 	require.ErrorIs(t, d.Upsert(ctx, []model.Beneficiary{{Name: "Sem Chave"}}), store.ErrNoKey)
+}
+
+// TestSearchBirthDate finds people by birth date alone, and with name words ranked by whole-word matches.
+func TestSearchBirthDate(t *testing.T) {
+	d := openTest(t, testPeople())
+	cases := []struct {
+		term string
+		want []string
+	}{
+		{"12/03/1980", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"1980-03-12", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"silveira 12/03/1980", []string{"Maria Silveira|0000014"}},
+		{"silv 12/03/1980", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"silva 12/03/1980", []string{"Maria Silva|0000011", "Maria Aparecida da Silva|0000012"}},
+		{"maria silv 12/03/1980", []string{"Maria Silva|0000011", "Maria Silveira|0000014", "Maria Aparecida da Silva|0000012"}},
+		{"05/08/1994", []string{"João Pedro|0000001", "João Pedro|0000002"}},
+		{"13/03/1980", nil},
+		{"pedro 12/03/1980", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.term, func(t *testing.T) {
+			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+		})
+	}
+	ms, err := d.Search(context.Background(), model.Query{BirthDate: "12/03/1980"}, 2)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Maria Silva|0000011", "Maria Silveira|0000014"}, rows(ms), "capped in rank order")
 }
 
 // TestConcurrentSearchWhileImporting runs searches from many goroutines while batches are upserted.

@@ -151,10 +151,8 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 	}{
 		{&w.sel, `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE b.chave_unica = ? AND b.card = ?`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
-		{&w.ins, `INSERT INTO beneficiaries(rk, chave_unica, card, cpf, birth_date, phone, phone_local, rec)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&w.upd, `UPDATE beneficiaries SET rk = ?, cpf = ?, birth_date = ?, phone = ?, phone_local = ?, rec = ?
-			WHERE rk = ?`},
+		{&w.ins, `INSERT INTO beneficiaries(rk, chave_unica, card, cpf, rec) VALUES (?, ?, ?, ?, ?)`},
+		{&w.upd, `UPDATE beneficiaries SET rk = ?, cpf = ?, rec = ? WHERE rk = ?`},
 		{&w.addContract, `INSERT OR IGNORE INTO contracts(number_key, rk) VALUES (?, ?)`},
 		{&w.dropContract, `DELETE FROM contracts WHERE number_key = ? AND rk = ?`},
 		{&w.addMatricula, `INSERT OR IGNORE INTO matriculas(key, rk) VALUES (?, ?)`},
@@ -229,9 +227,8 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 	if dirSameFields(merged, cur) && slices.Equal(merged.Contracts, cur.Contracts) && newRK == rk {
 		return true, nil
 	}
-	_, local := dirPhone(merged.Phone)
 	w.rec = dirAppendRec(w.rec[:0], &merged)
-	if _, err := w.upd.ExecContext(ctx, newRK, merged.CPF, merged.BirthDate, merged.Phone, local, w.rec, rk); err != nil {
+	if _, err := w.upd.ExecContext(ctx, newRK, merged.CPF, w.rec, rk); err != nil {
 		return true, err
 	}
 	if newRK != rk {
@@ -258,9 +255,9 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 			}
 		}
 	}
-	if nameChanged || newRK != rk {
+	if x := dirRowExtraOf(&merged); nameChanged || newRK != rk || x != dirRowExtraOf(&cur) {
 		w.changes = append(w.changes, dirNameChange{old: rk, hasOld: true, rk: newRK, hasNew: true,
-			words: dirNameWords(merged.Name)})
+			words: dirNameWords(merged.Name), extra: x})
 	}
 	return true, nil
 }
@@ -270,9 +267,8 @@ func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
 	if err != nil {
 		return err
 	}
-	_, local := dirPhone(b.Phone)
 	w.rec = dirAppendRec(w.rec[:0], &b)
-	if _, err := w.ins.ExecContext(ctx, rk, b.ChaveUnica, b.Card, b.CPF, b.BirthDate, b.Phone, local, w.rec); err != nil {
+	if _, err := w.ins.ExecContext(ctx, rk, b.ChaveUnica, b.Card, b.CPF, w.rec); err != nil {
 		return err
 	}
 	for _, c := range b.Contracts {
@@ -285,7 +281,8 @@ func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
 			return err
 		}
 	}
-	w.changes = append(w.changes, dirNameChange{rk: rk, hasNew: true, words: dirNameWords(b.Name)})
+	w.changes = append(w.changes, dirNameChange{rk: rk, hasNew: true, words: dirNameWords(b.Name),
+		extra: dirRowExtraOf(&b)})
 	return nil
 }
 

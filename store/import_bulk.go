@@ -118,7 +118,12 @@ func (d *Directory) installLocked(ctx context.Context, bk *dirBulk) error {
 
 // loadAllInto adds every stored beneficiary to bk.
 func (d *Directory) loadAllInto(ctx context.Context, bk *dirBulk) error {
-	rows, err := d.rdb.QueryContext(ctx, `SELECT `+dirColumns+` FROM beneficiaries b ORDER BY b.rk`)
+	return dirLoadAll(ctx, d.rdb, bk)
+}
+
+// dirLoadAll adds every beneficiary stored in q's file to bk.
+func dirLoadAll(ctx context.Context, q dirQuerier, bk *dirBulk) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+dirColumns+` FROM beneficiaries b ORDER BY b.rk`)
 	if err != nil {
 		return err
 	}
@@ -270,18 +275,17 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 		names := newDirNamesBuilder(len(order))
 		cons := make([]dirConPair, 0, len(order)+len(order)/8)
 		var mats []dirConPair
-		cols := 8
+		cols := 5
 		c := dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
 		var arena []byte // the records of a chunk, one allocation for many
 		for _, o := range order {
 			b := &bk.rows[o.i].b
-			_, local := dirPhone(b.Phone)
 			if cap(arena)-len(arena) < 1024 {
 				arena = make([]byte, 0, 64<<10)
 			}
 			at := len(arena)
 			arena = dirAppendRec(arena, b)
-			c.args = append(c.args, o.rk, b.ChaveUnica, b.Card, b.CPF, b.BirthDate, b.Phone, local, arena[at:len(arena):len(arena)])
+			c.args = append(c.args, o.rk, b.ChaveUnica, b.Card, b.CPF, arena[at:len(arena):len(arena)])
 			if c.rows++; c.rows == dirBulkBenRows {
 				select {
 				case chunks <- c:
@@ -296,7 +300,7 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			if k := dirMatriculaKey(b.IDMatricula); k != "" {
 				mats = append(mats, dirConPair{k, o.rk})
 			}
-			names.add(o.rk, dirNameWords(b.Name))
+			names.add(o.rk, dirNameWords(b.Name), dirRowExtraOf(b))
 		}
 		if c.rows > 0 {
 			select {
@@ -314,7 +318,7 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	bens := newDirMultiInsert(tx, `beneficiaries(rk, chave_unica, card, cpf, birth_date, phone, phone_local, rec)`, 8,
+	bens := newDirMultiInsert(tx, `beneficiaries(rk, chave_unica, card, cpf, rec)`, 5,
 		dirBulkBenRows)
 	for c := range chunks {
 		if err := bens.exec(ctx, c.args, c.rows); err != nil {

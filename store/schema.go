@@ -15,7 +15,7 @@ import (
 )
 
 // DirectorySchemaVersion is the version of the directory's tables; files of another version are rebuilt by import.
-const DirectorySchemaVersion = 3
+const DirectorySchemaVersion = 4
 
 // ErrDirectoryVersion means the file was written by a newer (or unknown) version of balcão.
 var ErrDirectoryVersion = errors.New("directory: unsupported schema version")
@@ -34,10 +34,8 @@ CREATE TABLE IF NOT EXISTS beneficiaries(
 	chave_unica TEXT NOT NULL,
 	card        TEXT NOT NULL,
 	cpf         TEXT NOT NULL,
-	birth_date  TEXT NOT NULL, -- YYYY-MM-DD or ''
-	phone       TEXT NOT NULL, -- DDD+number digits
-	phone_local TEXT NOT NULL, -- number without DDD
-	rec         BLOB NOT NULL  -- name, RG, matrícula, mother, e-mail, situation, contracts (see dirAppendRec)
+	rec         BLOB NOT NULL  -- name, RG, matrícula, mother, e-mail, situation, contracts, birth date, phone
+	                           -- (see dirAppendRec)
 );
 CREATE TABLE IF NOT EXISTS contracts( -- the contract numbers each beneficiary holds (the record has them all)
 	number_key TEXT NOT NULL, -- digits-only numbers without leading zeros, others as written
@@ -56,15 +54,13 @@ CREATE TABLE IF NOT EXISTS name_index(
 `
 
 // dirIndexes are the exact-identifier indexes; a bulk build creates them after loading the rows (contract
-// numbers are a table of their own, written in key order). The
-// chaveUnica is the CPF for nearly everyone, so CPFs are found through the identity index and only the
-// others are indexed; phones are indexed by their number without DDD (the DDD is checked on the row).
+// numbers and matrículas are tables of their own, written in key order; phones and birth dates are kept in
+// the in-memory name index, see dirNames). The chaveUnica is the CPF for nearly everyone, so CPFs are found
+// through the identity index and only the others are indexed.
 const dirIndexes = `
 CREATE UNIQUE INDEX IF NOT EXISTS beneficiaries_identity ON beneficiaries(chave_unica, card);
 CREATE INDEX IF NOT EXISTS beneficiaries_cpf ON beneficiaries(cpf) WHERE cpf <> chave_unica;
 CREATE INDEX IF NOT EXISTS beneficiaries_card ON beneficiaries(card);
-CREATE INDEX IF NOT EXISTS beneficiaries_phone ON beneficiaries(phone_local);
-CREATE INDEX IF NOT EXISTS beneficiaries_birth ON beneficiaries(birth_date);
 `
 
 // Meta keys.
@@ -120,7 +116,7 @@ func openSQLite(path string, readOnly bool) (*sql.DB, error) {
 	return db, nil
 }
 
-// dirMigrate creates the schema on a new file, upgrades version 1 and 2 files and checks the version of others.
+// dirMigrate creates the schema on a new file, rebuilds files of versions 1 to 3 and checks the version of others.
 func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
 	var has int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'directory_meta'`).Scan(&has); err != nil {
@@ -138,8 +134,8 @@ func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
 		return fmt.Errorf("directory schema version: %w", err)
 	case v == "1":
 		return dirUpgradeV1(ctx, db, path)
-	case v == "2":
-		return dirUpgradeV2(ctx, db)
+	case v == "2" || v == "3":
+		return dirUpgradeRebuild(ctx, db, path)
 	case v != strconv.Itoa(DirectorySchemaVersion):
 		return fmt.Errorf("%w: file has %q, this build reads %d", ErrDirectoryVersion, v, DirectorySchemaVersion)
 	}
@@ -225,64 +221,39 @@ func dirUpgradeV1(ctx context.Context, db *sql.DB, path string) error {
 	return nil
 }
 
-// dirUpgradeV2 adds the matrícula index to a version 2 file in place: the keys are read from the records.
-func dirUpgradeV2(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
+// dirUpgradeRebuild rebuilds a version 2 file (no matrícula table) or 3 (phone and birth-date indexes in
+// SQLite, an older name index snapshot) in the current layout from its beneficiaries: same columns and records.
+func dirUpgradeRebuild(ctx context.Context, db *sql.DB, path string) error {
+	bk := newDirBulk()
+	rows, err := db.QueryContext(ctx, `SELECT rk, chave_unica, card, cpf, birth_date, phone, rec FROM beneficiaries`)
 	if err != nil {
 		return fmt.Errorf("directory upgrade: %w", err)
 	}
-	defer func() { _ = tx.Rollback() }()
-	var v string
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaVersion).Scan(&v); err != nil {
-		return fmt.Errorf("directory upgrade: %w", err)
-	}
-	if v != "2" { // another process upgraded it meanwhile
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, dirTables); err != nil {
-		return fmt.Errorf("directory upgrade: %w", err)
-	}
-	var pairs []dirConPair
-	rows, err := tx.QueryContext(ctx, `SELECT rk, rec FROM beneficiaries`)
-	if err != nil {
-		return fmt.Errorf("directory upgrade: %w", err)
-	}
+	defer rows.Close()
 	for rows.Next() {
 		var (
 			rk  int64
-			rec sql.RawBytes
 			b   model.Beneficiary
+			rec sql.RawBytes
 		)
-		if err := rows.Scan(&rk, &rec); err != nil {
-			rows.Close()
+		if err := rows.Scan(&rk, &b.ChaveUnica, &b.Card, &b.CPF, &b.BirthDate, &b.Phone, &rec); err != nil {
 			return fmt.Errorf("directory upgrade: %w", err)
 		}
 		if err := dirDecodeRec(rec, &b); err != nil {
-			rows.Close()
 			return fmt.Errorf("directory upgrade: beneficiary %d: %w", rk, err)
 		}
-		if k := dirMatriculaKey(b.IDMatricula); k != "" {
-			pairs = append(pairs, dirConPair{k, rk})
-		}
+		bk.add(b)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("directory upgrade: %w", err)
 	}
-	ins := newDirMultiInsert(tx, `matriculas(key, rk)`, 2, dirBulkConRows)
-	for _, p := range dirSortPairs(pairs) {
-		if err := ins.add(ctx, p.key, p.rk); err != nil {
-			return fmt.Errorf("directory upgrade: %w", err)
-		}
-	}
-	if err := ins.flush(ctx); err != nil {
+	rows.Close()
+	tmp, _, err := dirBuildTemp(ctx, path, bk)
+	if err != nil {
 		return fmt.Errorf("directory upgrade: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE directory_meta SET value = ? WHERE key = ?`,
-		strconv.Itoa(DirectorySchemaVersion), dirMetaVersion); err != nil {
-		return fmt.Errorf("directory upgrade: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	defer dirRemoveTemp(tmp)
+	if err := dirRestore(ctx, db, path, tmp); err != nil {
 		return fmt.Errorf("directory upgrade: %w", err)
 	}
 	return nil
