@@ -102,7 +102,7 @@ func (d *Directory) ByCard(ctx context.Context, card string) (model.Beneficiary,
 		return model.Beneficiary{}, false, nil
 	}
 	var rk int64
-	err := d.queryRow(ctx, `SELECT rk FROM beneficiaries WHERE card = ? ORDER BY rk LIMIT 1`, c).Scan(&rk)
+	err := d.queryRow(ctx, `SELECT rk FROM keys WHERE key = ? ORDER BY rk LIMIT 1`, dirKeyOf(dirKeyCard, c)).Scan(&rk)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Beneficiary{}, false, nil
 	}
@@ -204,7 +204,7 @@ func (d *Directory) query(ctx context.Context, query string, args ...any) (*sql.
 }
 
 // dirColumns are the beneficiary columns dirScan reads, in order.
-const dirColumns = `b.rk, b.chave_unica, b.card, b.cpf, b.rec`
+const dirColumns = `b.rk, b.rec`
 
 // dirScan reads a row of dirColumns.
 func dirScan(rows *sql.Rows) (int64, model.Beneficiary, error) {
@@ -219,7 +219,7 @@ func dirScanInto(rows *sql.Rows, rk *int64, more ...any) (model.Beneficiary, err
 		b   model.Beneficiary
 		rec sql.RawBytes
 	)
-	if err := rows.Scan(append([]any{rk, &b.ChaveUnica, &b.Card, &b.CPF, &rec}, more...)...); err != nil {
+	if err := rows.Scan(append([]any{rk, &rec}, more...)...); err != nil {
 		return b, err
 	}
 	if err := dirDecodeRec(rec, &b); err != nil {

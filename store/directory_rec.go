@@ -9,11 +9,9 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// A beneficiary's fields that are shown but never searched in SQL — name, RG, matrícula, mother's name,
-// e-mail, situation, the contracts, birth date and phone — are stored together in one column (rec), so a
-// search reads one row per match, decodes it in Go, and an import binds a few values per row instead of a
-// dozen. Birth date and phone come last: records of files before version 4 end before them (the file's
-// columns held them).
+// A beneficiary's fields are stored together in one column (rec), so a search reads one row per match and
+// decodes it in Go, and an import binds two values per row instead of a dozen. Birth date, phone, chaveUnica,
+// card and CPF come last: records of files before version 4 end before them (the file's columns held them).
 
 // errDirRecCorrupt is a stored record that cannot be decoded.
 var errDirRecCorrupt = errors.New("directory: corrupt beneficiary record")
@@ -24,7 +22,7 @@ func dirRecFields(b *model.Beneficiary) [6]*string {
 }
 
 // dirAppendRec appends b's record (contracts in number order) to dst: length-prefixed strings, the contract
-// count, number and description of each, then birth date and phone.
+// count, number and description of each, then birth date, phone, chaveUnica, card and CPF.
 func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 	for _, f := range dirRecFields(b) {
 		dst = binary.AppendUvarint(dst, uint64(len(*f)))
@@ -41,7 +39,7 @@ func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(c.Description)))
 		dst = append(dst, c.Description...)
 	}
-	for _, f := range []string{b.BirthDate, b.Phone} {
+	for _, f := range [...]string{b.BirthDate, b.Phone, b.ChaveUnica, b.Card, b.CPF} {
 		dst = binary.AppendUvarint(dst, uint64(len(f)))
 		dst = append(dst, f...)
 	}
@@ -50,8 +48,8 @@ func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 
 func dirContractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
 
-// dirDecodeRec fills b's record fields and contracts from rec; birth date and phone too unless the record
-// ends before them.
+// dirDecodeRec fills b's fields and contracts from rec; a record of a file before version 4 ends before
+// birth date, phone, chaveUnica, card and CPF, which are then left as they are.
 func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 	str := func() (string, bool) {
 		l, k := binary.Uvarint(rec)
@@ -89,7 +87,7 @@ func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 	if len(rec) == 0 { // written before version 4
 		return nil
 	}
-	for _, f := range []*string{&b.BirthDate, &b.Phone} {
+	for _, f := range [...]*string{&b.BirthDate, &b.Phone, &b.ChaveUnica, &b.Card, &b.CPF} {
 		s, ok := str()
 		if !ok {
 			return errDirRecCorrupt

@@ -135,46 +135,50 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 	return di, ok
 }
 
-// identSQL returns the membership condition and the priority expression of an identifier, with their args;
-// phones are looked up in the name index n.
+// identSQL returns the membership condition and the priority expression of an identifier, with their
+// args: its keys (see dirKeysOf) and phone candidates from the name index n. A CPF is looked up as a
+// chaveUnica too (most are both): such candidates, and phones, are checked on the rows by holds.
 func (di dirIdent) identSQL(n *dirNames) (member string, memberArgs []any, prio string, prioArgs []any) {
-	var subs, strong []string
-	add := func(sub string, v string) {
-		subs = append(subs, sub)
-		memberArgs = append(memberArgs, v)
+	var (
+		keys, strong []any
+		cases        []string
+	)
+	in := func(ks []any) string {
+		return `b.rk IN (SELECT rk FROM keys WHERE key IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ks)), ",") + `))`
 	}
-	if di.cpf != "" { // see dirIndexes: most CPFs are found as chaveUnica
-		subs = append(subs, `SELECT rk FROM beneficiaries WHERE chave_unica = ? AND cpf = ?`,
-			`SELECT rk FROM beneficiaries WHERE cpf = ? AND cpf <> chave_unica`)
-		memberArgs = append(memberArgs, di.cpf, di.cpf, di.cpf)
-		strong = append(strong, `b.cpf = ?`)
-		prioArgs = append(prioArgs, di.cpf)
+	if di.cpf != "" {
+		strong = append(strong, dirKeyOf(dirKeyChave, di.cpf), dirKeyOf(dirKeyCPF, di.cpf))
 	}
-	for _, c := range []struct{ col, v string }{{"chave_unica", di.chave}, {"card", di.card}} {
-		if c.v != "" {
-			add(`SELECT rk FROM beneficiaries WHERE `+c.col+` = ?`, c.v)
-			strong = append(strong, `b.`+c.col+` = ?`)
-			prioArgs = append(prioArgs, c.v)
-		}
+	if di.chave != "" {
+		strong = append(strong, dirKeyOf(dirKeyChave, di.chave))
+	}
+	if di.card != "" {
+		strong = append(strong, dirKeyOf(dirKeyCard, di.card))
 	}
 	if di.matricula != "" {
-		add(`SELECT rk FROM matriculas WHERE key = ?`, di.matricula)
-		strong = append(strong, `EXISTS (SELECT 1 FROM matriculas m WHERE m.key = ? AND m.rk = b.rk)`)
-		prioArgs = append(prioArgs, di.matricula)
+		strong = append(strong, dirKeyOf(dirKeyMatricula, di.matricula))
 	}
-	var cases []string
 	if len(strong) > 0 {
-		cases = append(cases, `WHEN `+strings.Join(strong, ` OR `)+` THEN 3`)
+		keys = append(keys, strong...)
+		cases = append(cases, `WHEN `+in(strong)+` THEN 3`)
+		prioArgs = append(prioArgs, strong...)
 	}
 	if di.contract != "" {
-		add(`SELECT rk FROM contracts WHERE number_key = ?`, di.contract)
-		cases = append(cases, `WHEN EXISTS (SELECT 1 FROM contracts c WHERE c.rk = b.rk AND c.number_key = ?) THEN 2`)
-		prioArgs = append(prioArgs, di.contract)
+		k := dirKeyOf(dirKeyContract, di.contract)
+		keys = append(keys, k)
+		cases = append(cases, `WHEN `+in([]any{k})+` THEN 2`)
+		prioArgs = append(prioArgs, k)
 	}
-	// phones: the name index's candidates (see dirPhoneHash), checked on the rows by holds
+	var subs []string // one IN of a UNION: SQLite then reads the candidates by rank key, never the whole table
+	if len(keys) > 0 {
+		subs = append(subs, `SELECT rk FROM keys WHERE key IN (`+strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")+`)`)
+		memberArgs = append(memberArgs, keys...)
+	}
+	// phones: the name index's candidates (see dirPhoneHash)
 	if local := di.phoneKey(); local != "" {
 		rks := dirJSONList(n.phoneRKs(local))
-		add(`SELECT value FROM json_each(?)`, rks)
+		subs = append(subs, `SELECT value FROM json_each(?)`)
+		memberArgs = append(memberArgs, rks)
 		cases = append(cases, `WHEN b.rk IN (SELECT value FROM json_each(?)) THEN 1`)
 		prioArgs = append(prioArgs, rks)
 	}
@@ -182,6 +186,9 @@ func (di dirIdent) identSQL(n *dirNames) (member string, memberArgs []any, prio 
 	prio = `(CASE ` + strings.Join(cases, ` `) + ` ELSE 0 END)`
 	return member, memberArgs, prio, prioArgs
 }
+
+// checked reports whether the identifier's SQL candidates must be checked on the rows (see identSQL).
+func (di dirIdent) checked() bool { return di.cpf != "" || di.phoneKey() != "" }
 
 // phoneKey is the number without DDD the identifier's phone is searched by, or "".
 func (di dirIdent) phoneKey() string {
@@ -238,8 +245,8 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		prios = append(prios, p)
 		prioArgs = append(prioArgs, pa...)
 	}
-	// phone candidates and the birth date are checked on the rows: then SQL cannot stop at the limit
-	check := date != "" || slices.ContainsFunc(ids, func(di dirIdent) bool { return di.phoneKey() != "" })
+	// some candidates and the birth date are checked on the rows: then SQL cannot stop at the limit
+	check := date != "" || slices.ContainsFunc(ids, dirIdent.checked)
 	prio := strings.Join(prios, ` + `)
 	// the rows are read anyway (for their priority): take them whole
 	query := `SELECT ` + dirColumns + `, ` + prio + ` AS kp FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) +

@@ -137,10 +137,9 @@ func (d *Directory) installNames(n *dirNames) {
 
 // dirWriter holds the statements of one write transaction.
 type dirWriter struct {
-	sel, maxRank, ins, upd, addContract, dropContract *sql.Stmt
-	addMatricula, dropMatricula                       *sql.Stmt
-	changes                                           []dirNameChange // to the name index, in order
-	rec                                               []byte
+	sel, maxRank, ins, upd, addKey, dropKey *sql.Stmt
+	changes                                 []dirNameChange // to the name index, in order
+	rec                                     []byte
 }
 
 func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
@@ -149,14 +148,12 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 		dst *(*sql.Stmt)
 		sql string
 	}{
-		{&w.sel, `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE b.chave_unica = ? AND b.card = ?`},
+		{&w.sel, `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE b.rk IN (SELECT rk FROM keys WHERE key = ?)`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
-		{&w.ins, `INSERT INTO beneficiaries(rk, chave_unica, card, cpf, rec) VALUES (?, ?, ?, ?, ?)`},
-		{&w.upd, `UPDATE beneficiaries SET rk = ?, cpf = ?, rec = ? WHERE rk = ?`},
-		{&w.addContract, `INSERT OR IGNORE INTO contracts(number_key, rk) VALUES (?, ?)`},
-		{&w.dropContract, `DELETE FROM contracts WHERE number_key = ? AND rk = ?`},
-		{&w.addMatricula, `INSERT OR IGNORE INTO matriculas(key, rk) VALUES (?, ?)`},
-		{&w.dropMatricula, `DELETE FROM matriculas WHERE key = ? AND rk = ?`},
+		{&w.ins, `INSERT INTO beneficiaries(rk, rec) VALUES (?, ?)`},
+		{&w.upd, `UPDATE beneficiaries SET rk = ?, rec = ? WHERE rk = ?`},
+		{&w.addKey, `INSERT OR IGNORE INTO keys(key, rk) VALUES (?, ?)`},
+		{&w.dropKey, `DELETE FROM keys WHERE key = ? AND rk = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
@@ -169,7 +166,7 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 }
 
 func (w *dirWriter) close() {
-	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addContract, w.dropContract, w.addMatricula, w.dropMatricula} {
+	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addKey, w.dropKey} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -192,18 +189,28 @@ func (w *dirWriter) allocRank(ctx context.Context, folded string) (int64, error)
 	return last.Int64 + 1, nil
 }
 
-// find reads the stored beneficiary of an identity.
+// find reads the stored beneficiary of an identity: among the holders of its card (or, without a card,
+// of its chaveUnica), the one with both.
 func (w *dirWriter) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
-	rows, err := w.sel.QueryContext(ctx, chave, card)
+	key := dirKeyOf(dirKeyCard, card)
+	if card == "" {
+		key = dirKeyOf(dirKeyChave, chave)
+	}
+	rows, err := w.sel.QueryContext(ctx, key)
 	if err != nil {
 		return 0, model.Beneficiary{}, false, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		return 0, model.Beneficiary{}, false, rows.Err()
+	for rows.Next() {
+		rk, b, err := dirScan(rows)
+		if err != nil {
+			return 0, model.Beneficiary{}, false, err
+		}
+		if b.ChaveUnica == chave && b.Card == card {
+			return rk, b, true, nil
+		}
 	}
-	rk, b, err := dirScan(rows)
-	return rk, b, err == nil, err
+	return 0, model.Beneficiary{}, false, rows.Err()
 }
 
 // upsert writes one normalised beneficiary and reports whether its identity existed.
@@ -228,29 +235,20 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 		return true, nil
 	}
 	w.rec = dirAppendRec(w.rec[:0], &merged)
-	if _, err := w.upd.ExecContext(ctx, newRK, merged.CPF, w.rec, rk); err != nil {
+	if _, err := w.upd.ExecContext(ctx, newRK, w.rec, rk); err != nil {
 		return true, err
 	}
-	if newRK != rk {
-		for _, c := range cur.Contracts {
-			if _, err := w.dropContract.ExecContext(ctx, dirContractKey(c.Number), rk); err != nil {
+	oldKeys, newKeys := dirKeysOf(&cur), dirKeysOf(&merged)
+	for _, k := range oldKeys {
+		if newRK != rk || !slices.Contains(newKeys, k) {
+			if _, err := w.dropKey.ExecContext(ctx, k, rk); err != nil {
 				return true, err
 			}
 		}
 	}
-	for _, c := range merged.Contracts {
-		if _, err := w.addContract.ExecContext(ctx, dirContractKey(c.Number), newRK); err != nil {
-			return true, err
-		}
-	}
-	if oldKey, newKey := dirMatriculaKey(cur.IDMatricula), dirMatriculaKey(merged.IDMatricula); oldKey != newKey || newRK != rk {
-		if oldKey != "" {
-			if _, err := w.dropMatricula.ExecContext(ctx, oldKey, rk); err != nil {
-				return true, err
-			}
-		}
-		if newKey != "" {
-			if _, err := w.addMatricula.ExecContext(ctx, newKey, newRK); err != nil {
+	for _, k := range newKeys {
+		if newRK != rk || !slices.Contains(oldKeys, k) {
+			if _, err := w.addKey.ExecContext(ctx, k, newRK); err != nil {
 				return true, err
 			}
 		}
@@ -268,16 +266,11 @@ func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
 		return err
 	}
 	w.rec = dirAppendRec(w.rec[:0], &b)
-	if _, err := w.ins.ExecContext(ctx, rk, b.ChaveUnica, b.Card, b.CPF, w.rec); err != nil {
+	if _, err := w.ins.ExecContext(ctx, rk, w.rec); err != nil {
 		return err
 	}
-	for _, c := range b.Contracts {
-		if _, err := w.addContract.ExecContext(ctx, dirContractKey(c.Number), rk); err != nil {
-			return err
-		}
-	}
-	if k := dirMatriculaKey(b.IDMatricula); k != "" {
-		if _, err := w.addMatricula.ExecContext(ctx, k, rk); err != nil {
+	for _, k := range dirKeysOf(&b) {
+		if _, err := w.addKey.ExecContext(ctx, k, rk); err != nil {
 			return err
 		}
 	}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -220,25 +222,30 @@ func dirBulkDSN(path string) string {
 
 // Bulk build batching: rows per multi-row INSERT statement.
 const (
-	dirBulkBenRows = 128
-	dirBulkConRows = 512
+	dirBulkBenRows = 256
+	dirBulkKeyRows = 512
 )
 
-// dirBulkChunk is the arguments of one multi-row INSERT of beneficiaries.
+// dirBulkChunk is dirBulkBenRows beneficiaries (fewer at the end): rank keys and records, the records
+// slices of arena.
 type dirBulkChunk struct {
-	args []any
-	rows int
+	rks   []int64
+	recs  [][]byte
+	arena []byte
 }
 
-// dirConPair is one contract number a beneficiary holds.
+// dirConPair is one key a beneficiary holds.
 type dirConPair struct {
 	key string
 	rk  int64
 }
 
+// dirKeyKinds are the key kinds in key order: a bulk build writes each kind's sorted keys in turn.
+var dirKeyKinds = [...]byte{dirKeyCard, dirKeyCPF, dirKeyContract, dirKeyMatricula, dirKeyChave}
+
 // write creates the directory in the empty file at path and returns its name index: rows in rank-key
-// order, exact indexes, contract numbers in key order. One goroutine prepares the rows' values (and
-// the name index) while this one hands them to SQLite.
+// order, then the keys in key order. One goroutine prepares the rows' records, the name index and the
+// sorted keys while this one hands the rows to SQLite.
 func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	db, err := sql.Open("sqlite", dirBulkDSN(path))
 	if err != nil {
@@ -261,113 +268,144 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	if err != nil {
 		return nil, err
 	}
+	var names *dirNames
 
-	chunks := make(chan dirBulkChunk, 8)
+	// chunks go to SQLite and come back to be filled again: the records are copied when bound
+	chunks, free := make(chan *dirBulkChunk, 8), make(chan *dirBulkChunk, 10)
 	stop := make(chan struct{})
 	type prepared struct {
 		names *dirNames
-		cons  []dirConPair
-		mats  []dirConPair
+		keys  [len(dirKeyKinds)][]dirConPair
 	}
 	done := make(chan prepared, 1)
 	go func() {
 		defer close(chunks)
 		names := newDirNamesBuilder(len(order))
-		cons := make([]dirConPair, 0, len(order)+len(order)/8)
-		var mats []dirConPair
-		cols := 5
-		c := dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
-		var arena []byte // the records of a chunk, one allocation for many
+		var keys [len(dirKeyKinds)][]dirConPair
+		for i, kind := range dirKeyKinds {
+			switch kind {
+			case dirKeyCard, dirKeyChave, dirKeyMatricula:
+				keys[i] = make([]dirConPair, 0, len(order))
+			case dirKeyContract:
+				keys[i] = make([]dirConPair, 0, len(order)+len(order)/4)
+			}
+		}
+		slot := func(kind byte) int { return bytes.IndexByte(dirKeyKinds[:], kind) }
+		next := func() *dirBulkChunk {
+			select {
+			case c := <-free:
+				c.rks, c.recs, c.arena = c.rks[:0], c.recs[:0], c.arena[:0]
+				return c
+			default:
+				return &dirBulkChunk{rks: make([]int64, 0, dirBulkBenRows), recs: make([][]byte, 0, dirBulkBenRows),
+					arena: make([]byte, 0, 128<<10)}
+			}
+		}
+		c := next()
+		var ks []string
 		for _, o := range order {
 			b := &bk.rows[o.i].b
-			if cap(arena)-len(arena) < 1024 {
-				arena = make([]byte, 0, 64<<10)
-			}
-			at := len(arena)
-			arena = dirAppendRec(arena, b)
-			c.args = append(c.args, o.rk, b.ChaveUnica, b.Card, b.CPF, arena[at:len(arena):len(arena)])
-			if c.rows++; c.rows == dirBulkBenRows {
+			at := len(c.arena)
+			c.arena = dirAppendRec(c.arena, b)
+			c.rks = append(c.rks, o.rk)
+			c.recs = append(c.recs, c.arena[at:len(c.arena):len(c.arena)])
+			if len(c.rks) == dirBulkBenRows {
 				select {
 				case chunks <- c:
 				case <-stop:
 					return
 				}
-				c = dirBulkChunk{args: make([]any, 0, cols*dirBulkBenRows)}
+				c = next()
 			}
-			for _, ct := range b.Contracts {
-				cons = append(cons, dirConPair{dirContractKey(ct.Number), o.rk})
-			}
-			if k := dirMatriculaKey(b.IDMatricula); k != "" {
-				mats = append(mats, dirConPair{k, o.rk})
+			ks = dirAppendKeys(ks[:0], b)
+			for _, k := range ks {
+				i := slot(k[0])
+				keys[i] = append(keys[i], dirConPair{k, o.rk})
 			}
 			names.add(o.rk, dirNameWords(b.Name), dirRowExtraOf(b))
 		}
-		if c.rows > 0 {
+		if len(c.rks) > 0 {
 			select {
 			case chunks <- c:
 			case <-stop:
 				return
 			}
 		}
-		done <- prepared{names.finish(dirNewGeneration()), dirSortPairs(cons), dirSortPairs(mats)}
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() { keys[i] = dirSortPairs(keys[i]) })
+		}
+		p := prepared{names: names.finish(dirNewGeneration())}
+		wg.Wait()
+		p.keys = keys
+		done <- p
 	}()
 	defer close(stop)
 
-	tx, err := conn.BeginTx(ctx, nil)
+	err = conn.Raw(func(dc any) error {
+		rc, ok := dc.(dirRawConn)
+		if !ok {
+			return fmt.Errorf("driver %T cannot bulk insert", dc)
+		}
+		if _, err := rc.ExecContext(ctx, `BEGIN`, nil); err != nil {
+			return err
+		}
+		bens := newDirMultiInsert(rc, `beneficiaries(rk, rec)`, 2, dirBulkBenRows)
+		for c := range chunks {
+			for i, rk := range c.rks {
+				if err := bens.add(ctx, rk, c.recs[i]); err != nil {
+					_, _ = rc.ExecContext(ctx, `ROLLBACK`, nil)
+					return err
+				}
+			}
+			if len(bens.args) == 0 { // inserted: the chunk may be filled again
+				select {
+				case free <- c:
+				default:
+				}
+			}
+		}
+		var p prepared
+		select {
+		case p = <-done:
+		case <-ctx.Done():
+			_, _ = rc.ExecContext(ctx, `ROLLBACK`, nil)
+			return ctx.Err()
+		}
+		bk.rows, bk.at = nil, nil // let the rows go before the rest is written
+		keys := newDirMultiInsert(rc, `keys(key, rk)`, 2, dirBulkKeyRows)
+		err := bens.flush(ctx)
+		for _, kind := range p.keys {
+			for _, k := range kind {
+				if err == nil {
+					err = keys.add(ctx, k.key, k.rk)
+				}
+			}
+		}
+		if err == nil {
+			err = keys.flush(ctx)
+		}
+		if err == nil {
+			err = dirWriteNames(ctx, dirRawExec{rc}, p.names)
+		}
+		if err == nil {
+			_, err = dirRawExec{rc}.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?)`,
+				dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount, strconv.Itoa(len(order)))
+		}
+		if err == nil {
+			_, err = rc.ExecContext(ctx, `COMMIT`, nil)
+		}
+		if err != nil {
+			_, _ = rc.ExecContext(ctx, `ROLLBACK`, nil)
+			return err
+		}
+		names = p.names
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = tx.Rollback() }()
-	bens := newDirMultiInsert(tx, `beneficiaries(rk, chave_unica, card, cpf, rec)`, 5,
-		dirBulkBenRows)
-	for c := range chunks {
-		if err := bens.exec(ctx, c.args, c.rows); err != nil {
-			return nil, err
-		}
-	}
-	if err := bens.flush(ctx); err != nil {
-		return nil, err
-	}
-	// the exact indexes are built while the producer sorts the key pairs
-	if _, err := tx.ExecContext(ctx, dirIndexes); err != nil {
-		return nil, err
-	}
-	var p prepared
-	select {
-	case p = <-done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	bk.rows, bk.at = nil, nil // let the rows go before the rest is written
-	cons := newDirMultiInsert(tx, `contracts(number_key, rk)`, 2, dirBulkConRows)
-	for _, c := range p.cons {
-		if err := cons.add(ctx, c.key, c.rk); err != nil {
-			return nil, err
-		}
-	}
-	if err := cons.flush(ctx); err != nil {
-		return nil, err
-	}
-	mats := newDirMultiInsert(tx, `matriculas(key, rk)`, 2, dirBulkConRows)
-	for _, c := range p.mats {
-		if err := mats.add(ctx, c.key, c.rk); err != nil {
-			return nil, err
-		}
-	}
-	if err := mats.flush(ctx); err != nil {
-		return nil, err
-	}
-	if err := dirWriteNames(ctx, tx, p.names); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?)`,
-		dirMetaVersion, strconv.Itoa(DirectorySchemaVersion), dirMetaCount, strconv.Itoa(len(order))); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return p.names, nil
+	return names, nil
 }
 
 // dirSortPairs sorts key pairs into index order and drops duplicates.
@@ -441,18 +479,40 @@ func (bk *dirBulk) rankOrder() ([]dirRanked, error) {
 	return order, nil
 }
 
-// dirMultiInsert batches rows into multi-row INSERT statements.
+// dirRawConn is the driver connection a bulk build writes through: a build binds millions of values, and
+// database/sql's conversions of every call's arguments would cost a third of that.
+type dirRawConn interface {
+	driver.ExecerContext
+	driver.ConnPrepareContext
+}
+
+// dirRawExec runs statements on a driver connection (see dirExecer).
+type dirRawExec struct{ c dirRawConn }
+
+func (e dirRawExec) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		if n, ok := a.(int); ok {
+			a = int64(n)
+		}
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return e.c.ExecContext(ctx, query, nv)
+}
+
+// dirMultiInsert batches rows into multi-row INSERT statements on a driver connection; values are int64,
+// string or []byte.
 type dirMultiInsert struct {
-	tx      *sql.Tx
+	c       dirRawConn
 	table   string
 	cols    int
 	perStmt int
-	full    *sql.Stmt
-	args    []any
+	full    driver.Stmt
+	args    []driver.NamedValue
 }
 
-func newDirMultiInsert(tx *sql.Tx, table string, cols, perStmt int) *dirMultiInsert {
-	return &dirMultiInsert{tx: tx, table: table, cols: cols, perStmt: perStmt, args: make([]any, 0, cols*perStmt)}
+func newDirMultiInsert(c dirRawConn, table string, cols, perStmt int) *dirMultiInsert {
+	return &dirMultiInsert{c: c, table: table, cols: cols, perStmt: perStmt, args: make([]driver.NamedValue, 0, cols*perStmt)}
 }
 
 func (m *dirMultiInsert) sql(rows int) string {
@@ -460,40 +520,27 @@ func (m *dirMultiInsert) sql(rows int) string {
 	return "INSERT INTO " + m.table + " VALUES " + strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
 }
 
-func (m *dirMultiInsert) add(ctx context.Context, vals ...any) error {
-	m.args = append(m.args, vals...)
+// add queues one row's values, inserting perStmt rows at a time.
+func (m *dirMultiInsert) add(ctx context.Context, vals ...driver.Value) error {
+	for _, v := range vals {
+		m.args = append(m.args, driver.NamedValue{Ordinal: len(m.args) + 1, Value: v})
+	}
 	if len(m.args) < m.cols*m.perStmt {
 		return nil
 	}
 	if m.full == nil {
-		st, err := m.tx.PrepareContext(ctx, m.sql(m.perStmt))
+		st, err := m.c.PrepareContext(ctx, m.sql(m.perStmt))
 		if err != nil {
 			return err
 		}
 		m.full = st
 	}
-	_, err := m.full.ExecContext(ctx, m.args...)
+	_, err := m.full.(driver.StmtExecContext).ExecContext(ctx, m.args)
 	m.args = m.args[:0]
 	return err
 }
 
-// exec inserts rows whose values are args: through the prepared full statement when there are perStmt.
-func (m *dirMultiInsert) exec(ctx context.Context, args []any, rows int) error {
-	if rows != m.perStmt {
-		_, err := m.tx.ExecContext(ctx, m.sql(rows), args...)
-		return err
-	}
-	if m.full == nil {
-		st, err := m.tx.PrepareContext(ctx, m.sql(m.perStmt))
-		if err != nil {
-			return err
-		}
-		m.full = st
-	}
-	_, err := m.full.ExecContext(ctx, args...)
-	return err
-}
-
+// flush inserts the queued rows and closes the statement.
 func (m *dirMultiInsert) flush(ctx context.Context) error {
 	defer func() {
 		if m.full != nil {
@@ -504,7 +551,7 @@ func (m *dirMultiInsert) flush(ctx context.Context) error {
 	if len(m.args) == 0 {
 		return nil
 	}
-	_, err := m.tx.ExecContext(ctx, m.sql(len(m.args)/m.cols), m.args...)
+	_, err := m.c.ExecContext(ctx, m.sql(len(m.args)/m.cols), m.args)
 	m.args = m.args[:0]
 	return err
 }

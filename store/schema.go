@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,27 +23,20 @@ var ErrDirectoryVersion = errors.New("directory: unsupported schema version")
 
 // dirTables creates the directory's tables. A beneficiary's INTEGER PRIMARY KEY is its rank key (rk, see
 // dirRankBase): rk order visits names shortest-first and alphabetically, which is the search's ranking
-// after the whole-word tier. Names are searched in memory (see dirNames); name_index is that index's
-// snapshot, in parts, of the generation in directory_meta.
+// after the whole-word tier. Its fields are one record (see dirAppendRec). Its exact identifiers are rows of
+// keys (see dirKeysOf), phones and birth dates are in the name index (see dirNames): a bulk build writes
+// sorted key rows instead of building SQLite indexes, about half the cost. Names are searched in memory;
+// name_index is that index's snapshot, in parts, of the generation in directory_meta.
 const dirTables = `
 CREATE TABLE IF NOT EXISTS directory_meta(
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS beneficiaries(
-	rk          INTEGER PRIMARY KEY,
-	chave_unica TEXT NOT NULL,
-	card        TEXT NOT NULL,
-	cpf         TEXT NOT NULL,
-	rec         BLOB NOT NULL  -- name, RG, matrícula, mother, e-mail, situation, contracts, birth date, phone
-	                           -- (see dirAppendRec)
+	rk  INTEGER PRIMARY KEY,
+	rec BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS contracts( -- the contract numbers each beneficiary holds (the record has them all)
-	number_key TEXT NOT NULL, -- digits-only numbers without leading zeros, others as written
-	rk         INTEGER NOT NULL,
-	PRIMARY KEY(number_key, rk)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS matriculas( -- the operator's registration ids (id_matricula), see dirMatriculaKey
+CREATE TABLE IF NOT EXISTS keys( -- a kind letter and an identifier (see dirKeysOf), and who holds it
 	key TEXT NOT NULL,
 	rk  INTEGER NOT NULL,
 	PRIMARY KEY(key, rk)
@@ -53,15 +47,43 @@ CREATE TABLE IF NOT EXISTS name_index(
 );
 `
 
-// dirIndexes are the exact-identifier indexes; a bulk build creates them after loading the rows (contract
-// numbers and matrículas are tables of their own, written in key order; phones and birth dates are kept in
-// the in-memory name index, see dirNames). The chaveUnica is the CPF for nearly everyone, so CPFs are found
-// through the identity index and only the others are indexed.
-const dirIndexes = `
-CREATE UNIQUE INDEX IF NOT EXISTS beneficiaries_identity ON beneficiaries(chave_unica, card);
-CREATE INDEX IF NOT EXISTS beneficiaries_cpf ON beneficiaries(cpf) WHERE cpf <> chave_unica;
-CREATE INDEX IF NOT EXISTS beneficiaries_card ON beneficiaries(card);
-`
+// Key kinds: the first byte of a keys row, before the identifier in its stored form.
+const (
+	dirKeyCard      = 'c' // card digits
+	dirKeyCPF       = 'f' // CPF digits, only when the chaveUnica is something else
+	dirKeyContract  = 'k' // see dirContractKey
+	dirKeyMatricula = 'm' // see dirMatriculaKey
+	dirKeyChave     = 'u' // chaveUnica (the CPF for nearly everyone)
+)
+
+// dirKey of kind for value v, as stored in keys.
+func dirKeyOf(kind byte, v string) string { return string(kind) + v }
+
+// dirKeysOf returns the keys of a normalised beneficiary, without duplicates.
+func dirKeysOf(b *model.Beneficiary) []string { return dirAppendKeys(nil, b) }
+
+// dirAppendKeys appends the keys of a normalised beneficiary to ks, without duplicates.
+func dirAppendKeys(ks []string, b *model.Beneficiary) []string {
+	start := len(ks)
+	add := func(kind byte, v string) {
+		if v == "" {
+			return
+		}
+		if k := dirKeyOf(kind, v); !slices.Contains(ks[start:], k) {
+			ks = append(ks, k)
+		}
+	}
+	add(dirKeyChave, b.ChaveUnica)
+	add(dirKeyCard, b.Card)
+	if b.CPF != b.ChaveUnica {
+		add(dirKeyCPF, b.CPF)
+	}
+	for _, c := range b.Contracts {
+		add(dirKeyContract, dirContractKey(c.Number))
+	}
+	add(dirKeyMatricula, dirMatriculaKey(b.IDMatricula))
+	return ks
+}
 
 // Meta keys.
 const (
@@ -149,7 +171,7 @@ func dirCreate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("directory schema: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, dirTables+dirIndexes); err != nil {
+	if _, err := tx.ExecContext(ctx, dirTables); err != nil {
 		return fmt.Errorf("directory schema: %w", err)
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, '0')

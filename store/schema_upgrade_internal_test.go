@@ -48,8 +48,8 @@ func writeOldDirectory(t *testing.T, path string, version int, people []model.Be
 		require.NoError(t, err)
 		rk := dirRankBase(model.FoldText(b.Name)) + int64(i)
 		rec := dirAppendRec(nil, &b)
-		trailer := 0 // what version 4 appends: birth date and phone
-		for _, f := range []string{b.BirthDate, b.Phone} {
+		trailer := 0 // what version 4 appends: the fields that were columns
+		for _, f := range []string{b.BirthDate, b.Phone, b.ChaveUnica, b.Card, b.CPF} {
 			trailer += len(binary.AppendUvarint(nil, uint64(len(f)))) + len(f)
 		}
 		full, local := dirPhone(b.Phone)
