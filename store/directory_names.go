@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/balcao/balcao/model"
 )
@@ -19,7 +20,7 @@ import (
 // The name index lives in Go memory: every beneficiary's name words as word ids, and each word's
 // beneficiaries (postings), all in rank-key order; with them each beneficiary's birth date and phone, the
 // two identifiers searched here rather than through SQLite indexes (a bulk build then sorts two columns
-// fewer, and a birth date or phone costs 8 bytes a beneficiary in memory). The vocabulary is sorted, so the words a prefix stands
+// fewer, and a birth date or phone costs 6 and 8 bytes a beneficiary in memory). The vocabulary is sorted, so the words a prefix stands
 // for are one range of ids, and "has a word starting with w" is a range check on a row's few ids. The file
 // keeps it as one binary snapshot (name_index) rewritten by every write and tagged with the directory's
 // generation; a reader reloads it when the generation changes, whoever wrote.
@@ -33,14 +34,16 @@ type dirNames struct {
 	rowWords []uint32
 	postOff  []uint32 // posts[postOff[w]:postOff[w+1]] are the ordinals holding word w, ascending
 	posts    []uint32
-	birth    []uint32 // each ordinal's birth date as YYYYMMDD, 0 when unknown
+	birth    []uint16 // each ordinal's dirBirthKey, 0 when unknown
+	byBirth  []uint32 // the ordinals with a birth date, by (date, ordinal)
 	phone    []uint32 // each ordinal's dirPhoneHash, 0 when none
 	byPhone  []uint32 // the ordinals with a phone, by (hash, ordinal)
 }
 
 // dirRowExtra is what the index keeps of a row besides its name words.
 type dirRowExtra struct {
-	birth, phone uint32
+	birth uint16
+	phone uint32
 }
 
 // dirRowExtraOf is the index's data of a normalised beneficiary.
@@ -49,24 +52,21 @@ func dirRowExtraOf(b *model.Beneficiary) dirRowExtra {
 	return dirRowExtra{birth: dirBirthKey(b.BirthDate), phone: dirPhoneHash(local)}
 }
 
-// dirBirthKey is a stored birth date (YYYY-MM-DD) as YYYYMMDD; 0 for any other text.
-func dirBirthKey(date string) uint32 {
-	if len(date) != 10 || date[4] != '-' || date[7] != '-' {
+// dirBirthKey is a stored birth date (YYYY-MM-DD) as days since 1899-12-31 (1900-01-01 to 2079-06-06);
+// 0 for any other text or date.
+func dirBirthKey(date string) uint16 {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
 		return 0
 	}
-	var v uint32
-	for i := 0; i < 10; i++ {
-		if i == 4 || i == 7 {
-			continue
-		}
-		c := date[i]
-		if c < '0' || c > '9' {
-			return 0
-		}
-		v = v*10 + uint32(c-'0')
+	d := t.Sub(dirBirthEpoch) / (24 * time.Hour)
+	if d < 1 || d > math.MaxUint16 {
+		return 0
 	}
-	return v
+	return uint16(d)
 }
+
+var dirBirthEpoch = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // dirPhoneHash is the index key of a phone number without DDD (FNV-1a, never 0 for a phone; 0 for none).
 // Searches check the phone on the row, so two numbers sharing a hash cost a row read, never a wrong match.
@@ -164,7 +164,7 @@ func (nb *dirNamesBuilder) finish(gen string) *dirNames {
 		nb.row[i] = remap[id]
 	}
 	n := &dirNames{gen: gen, vocab: vocab, rks: nb.rks, rowOff: nb.off, rowWords: nb.row}
-	n.birth = make([]uint32, len(nb.extra))
+	n.birth = make([]uint16, len(nb.extra))
 	n.phone = make([]uint32, len(nb.extra))
 	for o, x := range nb.extra {
 		n.birth[o], n.phone[o] = x.birth, x.phone
@@ -202,6 +202,15 @@ func (n *dirNames) index() {
 	}
 	slices.SortFunc(n.byPhone, func(a, b uint32) int {
 		return cmp.Or(cmp.Compare(n.phone[a], n.phone[b]), cmp.Compare(a, b))
+	})
+	n.byBirth = n.byBirth[:0]
+	for o, d := range n.birth {
+		if d != 0 {
+			n.byBirth = append(n.byBirth, uint32(o))
+		}
+	}
+	slices.SortFunc(n.byBirth, func(a, b uint32) int {
+		return cmp.Or(cmp.Compare(n.birth[a], n.birth[b]), cmp.Compare(a, b))
 	})
 }
 
@@ -296,7 +305,7 @@ func decodeDirNames(b []byte, gen string) (*dirNames, error) {
 	n.rks = make([]int64, 0, nr)
 	n.rowOff = append(make([]uint32, 0, nr+1), 0)
 	n.rowWords = make([]uint32, 0, 4*nr)
-	n.birth = make([]uint32, 0, nr)
+	n.birth = make([]uint16, 0, nr)
 	n.phone = make([]uint32, 0, nr)
 	var prev int64
 	for range nr {
@@ -313,12 +322,12 @@ func decodeDirNames(b []byte, gen string) (*dirNames, error) {
 			n.rowWords = append(n.rowWords, uint32(id))
 		}
 		birth, phone := uv(), uv()
-		if bad || birth > math.MaxUint32 || phone > math.MaxUint32 {
+		if bad || birth > math.MaxUint16 || phone > math.MaxUint32 {
 			return nil, errDirNamesCorrupt
 		}
 		n.rks = append(n.rks, prev)
 		n.rowOff = append(n.rowOff, uint32(len(n.rowWords)))
-		n.birth = append(n.birth, uint32(birth))
+		n.birth = append(n.birth, uint16(birth))
 		n.phone = append(n.phone, uint32(phone))
 	}
 	n.index()
@@ -501,14 +510,20 @@ func (n *dirNames) match(o int, rs []dirNameRange) (tier int, ok bool) {
 // whole-word matches first, then rank-key order. It reads rows in rank-key order from the postings of the
 // word with the fewest, and stops as soon as `limit` rows match every word that can match whole.
 func (n *dirNames) search(words []string, limit int) []dirCand {
-	k := len(words)
-	if k == 0 || limit <= 0 {
+	if len(words) == 0 || limit <= 0 {
 		return nil
 	}
 	rs, ok := n.ranges(words)
 	if !ok {
 		return nil
 	}
+	return n.searchRanges(rs, limit, nil)
+}
+
+// searchRanges is search for the vocabulary ranges rs (at least one) of the query words, keeping only the
+// rows keep accepts (all when keep is nil).
+func (n *dirNames) searchRanges(rs []dirNameRange, limit int, keep func(o uint32) bool) []dirCand {
+	k := len(rs)
 	top, driver := 0, 0
 	for i, r := range rs {
 		if r.exact >= 0 {
@@ -520,6 +535,9 @@ func (n *dirNames) search(words []string, limit int) []dirCand {
 	}
 	buckets := make([][]uint32, k+1)
 	n.scan(rs[driver], func(o uint32) bool {
+		if keep != nil && !keep(o) {
+			return true
+		}
 		tier, ok := n.match(int(o), rs)
 		if !ok {
 			return true
@@ -546,10 +564,9 @@ func (n *dirNames) best(buckets [][]uint32, limit int) []dirCand {
 	return out
 }
 
-// searchBirth returns the best `limit` rows born on birth (YYYYMMDD) whose names have a word in each of
-// rs (any name when rs is empty): more whole-word matches first, then rank-key order. It reads every row's
-// date, a few hundred microseconds for a million rows.
-func (n *dirNames) searchBirth(birth uint32, rs []dirNameRange, limit int) []dirCand {
+// searchBirth returns the best `limit` rows born on day birth (see dirBirthKey) whose names have a word in
+// each of rs (any name when rs is empty): more whole-word matches first, then rank-key order.
+func (n *dirNames) searchBirth(birth uint16, rs []dirNameRange, limit int) []dirCand {
 	if birth == 0 || limit <= 0 {
 		return nil
 	}
@@ -560,19 +577,18 @@ func (n *dirNames) searchBirth(birth uint32, rs []dirNameRange, limit int) []dir
 		}
 	}
 	buckets := make([][]uint32, len(rs)+1)
-	for o, b := range n.birth {
-		if b != birth {
-			continue
-		}
+	i, _ := slices.BinarySearchFunc(n.byBirth, birth, func(o uint32, d uint16) int { return cmp.Compare(n.birth[o], d) })
+	for ; i < len(n.byBirth) && n.birth[n.byBirth[i]] == birth; i++ {
+		o := n.byBirth[i]
 		tier := 0
 		if len(rs) > 0 {
 			var ok bool
-			if tier, ok = n.match(o, rs); !ok {
+			if tier, ok = n.match(int(o), rs); !ok {
 				continue
 			}
 		}
 		if len(buckets[tier]) < limit {
-			buckets[tier] = append(buckets[tier], uint32(o))
+			buckets[tier] = append(buckets[tier], o)
 		} else if tier == top {
 			break
 		}
