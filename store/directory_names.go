@@ -19,9 +19,10 @@ import (
 
 // The name index lives in Go memory: every beneficiary's name words as word ids, and each word's
 // beneficiaries (postings), all in rank-key order; with them each beneficiary's birth date and phone, the
-// two identifiers searched here rather than through SQLite indexes (a bulk build then sorts two columns
-// fewer, and a birth date or phone costs 6 and 8 bytes a beneficiary in memory). The vocabulary is sorted, so the words a prefix stands
-// for are one range of ids, and "has a word starting with w" is a range check on a row's few ids. The file
+// two identifiers searched here rather than in SQLite (a bulk build then writes two keys fewer a row, and
+// a birth date or phone costs 6 and 8 bytes a beneficiary in memory). The vocabulary is sorted, so the
+// words a prefix stands for are one range of ids, and "has a word starting with w" is a range check on a
+// row's few ids. The file
 // keeps it as one binary snapshot (name_index) rewritten by every write and tagged with the directory's
 // generation; a reader reloads it when the generation changes, whoever wrote.
 
@@ -517,13 +518,6 @@ func (n *dirNames) search(words []string, limit int) []dirCand {
 	if !ok {
 		return nil
 	}
-	return n.searchRanges(rs, limit, nil)
-}
-
-// searchRanges is search for the vocabulary ranges rs (at least one) of the query words, keeping only the
-// rows keep accepts (all when keep is nil).
-func (n *dirNames) searchRanges(rs []dirNameRange, limit int, keep func(o uint32) bool) []dirCand {
-	k := len(rs)
 	top, driver := 0, 0
 	for i, r := range rs {
 		if r.exact >= 0 {
@@ -533,11 +527,8 @@ func (n *dirNames) searchRanges(rs []dirNameRange, limit int, keep func(o uint32
 			driver = i
 		}
 	}
-	buckets := make([][]uint32, k+1)
+	buckets := make([][]uint32, len(rs)+1)
 	n.scan(rs[driver], func(o uint32) bool {
-		if keep != nil && !keep(o) {
-			return true
-		}
 		tier, ok := n.match(int(o), rs)
 		if !ok {
 			return true

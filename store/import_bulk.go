@@ -120,12 +120,7 @@ func (d *Directory) installLocked(ctx context.Context, bk *dirBulk) error {
 
 // loadAllInto adds every stored beneficiary to bk.
 func (d *Directory) loadAllInto(ctx context.Context, bk *dirBulk) error {
-	return dirLoadAll(ctx, d.rdb, bk)
-}
-
-// dirLoadAll adds every beneficiary stored in q's file to bk.
-func dirLoadAll(ctx context.Context, q dirQuerier, bk *dirBulk) error {
-	rows, err := q.QueryContext(ctx, `SELECT `+dirColumns+` FROM beneficiaries b ORDER BY b.rk`)
+	rows, err := d.rdb.QueryContext(ctx, `SELECT `+dirColumns+` FROM beneficiaries b ORDER BY b.rk`)
 	if err != nil {
 		return err
 	}

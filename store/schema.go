@@ -56,7 +56,7 @@ const (
 	dirKeyChave     = 'u' // chaveUnica (the CPF for nearly everyone)
 )
 
-// dirKey of kind for value v, as stored in keys.
+// dirKeyOf is the key of kind for the identifier v, as stored in keys.
 func dirKeyOf(kind byte, v string) string { return string(kind) + v }
 
 // dirKeysOf returns the keys of a normalised beneficiary, without duplicates.
