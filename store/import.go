@@ -10,14 +10,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
@@ -157,13 +155,14 @@ func (c *importCounter) Read(p []byte) (int, error) {
 
 // importReader reads beneficiaries from a CSV file: encoding, delimiter and columns detected from the start.
 type importReader struct {
-	cr       *csv.Reader
-	counter  *importCounter
-	cols     [][]int // per field, the columns feeding it (the first non-empty wins)
-	ncols    int
-	encoding string
-	delim    string
-	lenient  bool // a UTF-8 file: fields that are not valid UTF-8 are read as Windows-1252
+	src       *bufio.Reader // the file after the header
+	counter   *importCounter
+	firstLine int     // line of the first record after the header
+	cols      [][]int // per field, the columns feeding it (the first non-empty wins)
+	ncols     int
+	encoding  string
+	delim     string
+	lenient   bool // a UTF-8 file: fields that are not valid UTF-8 are read as Windows-1252
 }
 
 // newImportReader sniffs the file and reads its header.
@@ -174,7 +173,7 @@ func newImportReader(r io.Reader) (*importReader, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("import: read: %w", err)
 	}
-	ir := &importReader{counter: counter, encoding: EncodingUTF8}
+	ir := &importReader{src: br, counter: counter, encoding: EncodingUTF8}
 	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 		head = head[3:]
@@ -185,23 +184,26 @@ func newImportReader(r io.Reader) (*importReader, error) {
 		return nil, ErrImportEmpty
 	}
 	ir.delim = importDelimiter(head)
-	var src io.Reader = br
-	if ir.encoding == Encoding1252 {
-		src = transform.NewReader(br, charmap.Windows1252.NewDecoder())
-	} else {
-		ir.lenient = true
+	ir.lenient = ir.encoding == EncodingUTF8
+	// the header: the first record, read alone so the rest can be split into runs of records (see importRun)
+	n := len(head)
+	if end := importRecordEnd(head, ir.delim[0]); end > 0 {
+		n = end
 	}
-	ir.cr = csv.NewReader(src)
-	ir.cr.Comma = rune(ir.delim[0])
-	ir.cr.FieldsPerRecord = -1
-	ir.cr.LazyQuotes = true
-	ir.cr.ReuseRecord = true
-	header, err := ir.cr.Read()
+	cr := csv.NewReader(bytes.NewReader(ir.decode(head[:n])))
+	cr.Comma = rune(ir.delim[0])
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, ErrImportEmpty
 		}
 		return nil, fmt.Errorf("import: header: %w", err)
+	}
+	ir.firstLine = 1 + bytes.Count(head[:n], []byte{'\n'})
+	if _, err := br.Discard(n); err != nil {
+		return nil, fmt.Errorf("import: read: %w", err)
 	}
 	ir.ncols = len(header)
 	ir.cols = make([][]int, fieldCount)
@@ -221,6 +223,89 @@ func newImportReader(r io.Reader) (*importReader, error) {
 		return nil, &ImportHeaderError{Missing: missing}
 	}
 	return ir, nil
+}
+
+// decode returns raw bytes of the file as UTF-8 (a Windows-1252 file is converted; the delimiters, quotes
+// and line ends are the same bytes in both).
+func (ir *importReader) decode(raw []byte) []byte {
+	if ir.encoding != Encoding1252 {
+		return raw
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	if err != nil { // every byte is a Windows-1252 character: this cannot happen
+		return raw
+	}
+	return out
+}
+
+// importRecordsEnd returns where the last whole record of b ends (just past its line end), b starting at a
+// record; 0 when b holds no whole record. Records are split as encoding/csv splits them with LazyQuotes:
+// a field starting with a quote runs to the next quote followed by the delimiter or the line end ("" is a
+// quote inside it), and may span lines; any other quote is a character.
+func importRecordsEnd(b []byte, comma byte) int {
+	q := bytes.IndexByte(b, '"')
+	if q < 0 {
+		return bytes.LastIndexByte(b, '\n') + 1
+	}
+	end := bytes.LastIndexByte(b[:q], '\n') + 1 // the lines before the first quote are whole records
+	for end < len(b) {
+		n := importRecordEnd(b[end:], comma)
+		if n < 0 {
+			break
+		}
+		end += n
+	}
+	return end
+}
+
+// importRecordEnd returns the length of the record b starts with, its line end included; -1 when b ends
+// before the record does.
+func importRecordEnd(b []byte, comma byte) int {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		return -1
+	}
+	if bytes.IndexByte(b[:nl], '"') < 0 {
+		return nl + 1
+	}
+	i := 0 // the start of a field
+	for {
+		if i < len(b) && b[i] == '"' {
+			i++
+		quoted:
+			for {
+				q := bytes.IndexByte(b[i:], '"')
+				if q < 0 {
+					return -1
+				}
+				i += q + 1
+				switch {
+				case i >= len(b), b[i] == '\r' && i+1 >= len(b):
+					return -1 // what follows the quote decides
+				case b[i] == '"':
+					i++
+				case b[i] == comma:
+					i++
+					break quoted
+				case b[i] == '\n':
+					return i + 1
+				case b[i] == '\r' && b[i+1] == '\n':
+					return i + 2
+				}
+			}
+			continue
+		}
+		for i < len(b) && b[i] != comma && b[i] != '\n' {
+			i++
+		}
+		switch {
+		case i >= len(b):
+			return -1
+		case b[i] == '\n':
+			return i + 1
+		}
+		i++
+	}
 }
 
 // importValidUTF8 reports whether b is UTF-8, ignoring a rune cut at the end of a partial read.
@@ -293,20 +378,6 @@ type importRec struct {
 	reason string
 }
 
-// read reads one row (io.EOF at the end of the file).
-func (ir *importReader) read() (importRec, error) {
-	rec, err := ir.cr.Read()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return importRec{line: pe.StartLine, reason: i18n.ImportMalformed(pe.Err.Error())}, nil
-		}
-		return importRec{}, err
-	}
-	line, _ := ir.cr.FieldPos(0)
-	return importRec{fields: slices.Clone(rec), line: line}, nil
-}
-
 // convert turns a row into a normalised beneficiary with at most one contract, or the reason (pt-BR) it is
 // bad. It only reads ir, so rows may be converted concurrently.
 func (ir *importReader) convert(r importRec) (b model.Beneficiary, reason string) {
@@ -377,19 +448,61 @@ func importOnlyEmptyExtra(rec []string, n int) bool {
 	return true
 }
 
-// importBatchRows is how many rows a stage of importRun's pipeline hands to the next at once.
-const importBatchRows = 1024
+// importChunkSize is how much of the file a converter of importRun's pipeline takes at once.
+const importChunkSize = 256 << 10
 
-// importBatch is a run of rows: read by the reader, converted by a converter, kept by importRun in order.
+// importBatch is a run of whole records of the file: cut by the reader, split and converted by a
+// converter, kept by importRun in order.
 type importBatch struct {
-	recs    []importRec
+	raw     []byte // the records as in the file
+	line    int    // the line raw starts on
+	nlines  int    // how many lines raw has
+	lines   []int
 	bens    []model.Beneficiary
 	reasons []string
 	done    chan struct{} // closed once converted
 }
 
+// convertAll splits the batch's records and converts them.
+func (ir *importReader) convertAll(bt *importBatch) {
+	cr := csv.NewReader(bytes.NewReader(ir.decode(bt.raw)))
+	cr.Comma = rune(ir.delim[0])
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	bt.lines = make([]int, 0, bt.nlines+1)
+	bt.bens = make([]model.Beneficiary, 0, bt.nlines+1)
+	bt.reasons = make([]string, 0, bt.nlines+1)
+	for {
+		var r importRec
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			r = importRec{line: pe.StartLine, reason: i18n.ImportMalformed(pe.Err.Error())}
+		case err != nil: // reading memory: only a parse error can happen
+			bt.lines = append(bt.lines, bt.line)
+			bt.bens = append(bt.bens, model.Beneficiary{})
+			bt.reasons = append(bt.reasons, i18n.ImportMalformed(err.Error()))
+			return
+		default:
+			r.fields = rec
+			r.line, _ = cr.FieldPos(0)
+		}
+		r.line += bt.line - 1
+		b, reason := ir.convert(r)
+		bt.lines = append(bt.lines, r.line)
+		bt.bens = append(bt.bens, b)
+		bt.reasons = append(bt.reasons, reason)
+	}
+}
+
 // importRun reads every row, handing good ones to keep in file order and recording bad ones. One
-// goroutine reads and splits the CSV, two convert rows (the costly part), and this one keeps them.
+// goroutine cuts the file into runs of whole records, two split and convert them (the costly part), and
+// this one keeps them.
 func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *ImportReport,
 	keep func(b model.Beneficiary) error) error {
 	ir, err := newImportReader(r)
@@ -405,30 +518,36 @@ func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *Import
 	go func() { // reader
 		defer close(ordered)
 		defer close(work)
+		var rest []byte // the start of a record the last read cut
+		line := ir.firstLine
 		for {
-			bt := &importBatch{recs: make([]importRec, 0, importBatchRows), done: make(chan struct{})}
-			for len(bt.recs) < importBatchRows {
-				rec, err := ir.read()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					readErr = err
-					break
-				}
-				bt.recs = append(bt.recs, rec)
-			}
-			if len(bt.recs) == 0 {
+			buf := make([]byte, max(importChunkSize, 2*len(rest)))
+			k := copy(buf, rest)
+			n, err := io.ReadFull(ir.src, buf[k:])
+			buf = buf[:k+n]
+			eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+			if err != nil && !eof {
+				readErr = err
 				return
 			}
-			for _, ch := range []chan *importBatch{work, ordered} {
-				select {
-				case ch <- bt:
-				case <-stop:
-					return
+			cut := len(buf)
+			if !eof {
+				cut = importRecordsEnd(buf, ir.delim[0])
+			}
+			rest = buf[cut:]
+			if cut > 0 {
+				bt := &importBatch{raw: buf[:cut:cut], line: line, done: make(chan struct{})}
+				bt.nlines = bytes.Count(bt.raw, []byte{'\n'})
+				line += bt.nlines
+				for _, ch := range []chan *importBatch{work, ordered} {
+					select {
+					case ch <- bt:
+					case <-stop:
+						return
+					}
 				}
 			}
-			if len(bt.recs) < importBatchRows {
+			if eof {
 				return
 			}
 		}
@@ -436,23 +555,20 @@ func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *Import
 	for range 2 { // converters
 		go func() {
 			for bt := range work {
-				bt.bens = make([]model.Beneficiary, len(bt.recs))
-				bt.reasons = make([]string, len(bt.recs))
-				for i, rec := range bt.recs {
-					bt.bens[i], bt.reasons[i] = ir.convert(rec)
-				}
+				ir.convertAll(bt)
+				bt.raw = nil
 				close(bt.done)
 			}
 		}()
 	}
 	for bt := range ordered {
 		<-bt.done
-		for i, rec := range bt.recs {
+		for i, line := range bt.lines {
 			rep.Rows++
 			if reason := bt.reasons[i]; reason != "" {
 				rep.BadTotal++
 				if len(rep.Bad) < MaxBadRows {
-					rep.Bad = append(rep.Bad, BadRow{Line: rec.line, Reason: reason})
+					rep.Bad = append(rep.Bad, BadRow{Line: line, Reason: reason})
 				}
 			} else if err := keep(bt.bens[i]); err != nil {
 				return err

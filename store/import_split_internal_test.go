@@ -1,0 +1,84 @@
+package store
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// csvRecords reads every record of b as importRun's converters do.
+func csvRecords(t testing.TB, b []byte, comma byte) [][]string {
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = rune(comma)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var out [][]string
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		out = append(out, rec)
+	}
+}
+
+// checkSplit cuts b where importRecordsEnd says its whole records end and checks that reading the two
+// parts apart gives the records encoding/csv reads from the whole, and that the cut is at a line end.
+func checkSplit(t testing.TB, b []byte, comma byte) int {
+	cut := importRecordsEnd(b, comma)
+	require.True(t, cut >= 0 && cut <= len(b), "cut %d of %d", cut, len(b))
+	if cut > 0 {
+		require.Equal(t, byte('\n'), b[cut-1], "cut %d of %q", cut, b)
+	}
+	whole := csvRecords(t, b, comma)
+	apart := append(csvRecords(t, b[:cut], comma), csvRecords(t, b[cut:], comma)...)
+	require.Equal(t, whole, apart, "cut %d of %q", cut, b)
+	return cut
+}
+
+func TestImportRecordsEnd(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int // where the whole records end
+	}{
+		{"", 0},
+		{"a;b", 0},
+		{"a;b\n", 4},
+		{"a;b\nc;d", 4},
+		{"a;b\r\nc;d\r\n", 10},
+		{"\"a\nb\";c\nd", 8},         // a quoted field spans lines
+		{"\"a\nb\";c", 0},            // the record goes on
+		{"x;\"a\"\"\nb\"\nz", 10},    // "" is a quote inside a quoted field
+		{"x;a\"b\nz;\"q\"r\"\n", 14}, // quotes inside fields are characters (LazyQuotes)
+		{"\"a\"b\nc\"\n", 8},         // a bare quote in a quoted field is a character: the field ends at c"
+		{"\"a\"", 0},                 // what follows the closing quote decides
+		{"\"a\"\r", 0},
+		{"\"a\"\r\nb", 5},
+		{"\n\nx\n", 4},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			assert.Equal(t, c.want, checkSplit(t, []byte(c.in), ';'))
+		})
+	}
+}
+
+// FuzzImportRecordsEnd checks the record splitter of imports against encoding/csv on any input.
+func FuzzImportRecordsEnd(f *testing.F) {
+	for _, s := range []string{"a;b\nc;d\n", "\"a\nb\";c\nd", "x;\"a\"\"\nb\"\nz", "\"a\"b\nc\"\n\"", "a,\"b\r\n\",c\r\n"} {
+		f.Add([]byte(s), false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, comma bool) {
+		sep := byte(';')
+		if comma {
+			sep = ','
+		}
+		checkSplit(t, b, sep)
+	})
+}
