@@ -146,6 +146,14 @@ func BenchmarkDirectorySearch(b *testing.B) {
 			return model.Query{IDs: []model.Identifier{{Value: x.ChaveUnica, Kinds: []model.IDKind{model.IDChaveUnica}}}}
 		}), true)
 	})
+	b.Run("contract", func(b *testing.B) { // digits only: also tried as chaveUnica and matrícula
+		benchSearch(b, d, sample(func(x model.Beneficiary) model.Query {
+			if len(x.Contracts) == 0 {
+				return model.Classify(x.ChaveUnica)
+			}
+			return model.Classify(x.Contracts[0].Number)
+		}), false)
+	})
 	names := []string{"maria silva", "jose santos", "maria", "ana oliveira", "joao souza", "antonio pereira",
 		"francisco lima", "maria aparecida", "jose", "ana", "carlos ferreira", "maria santos", "jose silva",
 		"paulo costa", "pedro alves", "ana silva"}

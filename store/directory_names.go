@@ -18,9 +18,11 @@ import (
 )
 
 // The name index lives in Go memory: every beneficiary's name words as word ids, and each word's
-// beneficiaries (postings), all in rank-key order; with them each beneficiary's birth date and phone, the
-// two identifiers searched here rather than in SQLite (a bulk build then writes two keys fewer a row, and
-// a birth date or phone costs 6 and 8 bytes a beneficiary in memory). The vocabulary is sorted, so the
+// beneficiaries (postings), all in rank-key order; with them each beneficiary's birth date, phone,
+// matrícula and contract numbers, the identifiers searched here rather than in SQLite (a bulk build then
+// writes two key rows a beneficiary instead of six; each costs 6 to 16 bytes a beneficiary in memory).
+// Phones, matrículas and contracts are kept as 32-bit hashes: a search checks them on the rows, so two
+// values sharing a hash cost a row read, never a wrong match. The vocabulary is sorted, so the
 // words a prefix stands for are one range of ids, and "has a word starting with w" is a range check on a
 // row's few ids. The file
 // keeps it as one binary snapshot (name_index) rewritten by every write and tagged with the directory's
@@ -37,20 +39,42 @@ type dirNames struct {
 	posts    []uint32
 	birth    []uint16 // each ordinal's dirBirthKey, 0 when unknown
 	byBirth  []uint32 // the ordinals with a birth date, by (date, ordinal)
-	phone    []uint32 // each ordinal's dirPhoneHash, 0 when none
+	phone    []uint32 // each ordinal's phone hash (dirKeyHash of the number without DDD), 0 when none
 	byPhone  []uint32 // the ordinals with a phone, by (hash, ordinal)
+	matric   []uint32 // each ordinal's dirKeyHash of its dirMatriculaKey, 0 when none
+	byMatric []uint32 // the ordinals with a matrícula, by (hash, ordinal)
+	conOff   []uint32 // conHash[conOff[o]:conOff[o+1]] are ordinal o's contracts' hashes (of dirContractKey)
+	conHash  []uint32
+	byCon    []uint32 // the positions of conHash, by (hash, position)
 }
 
 // dirRowExtra is what the index keeps of a row besides its name words.
 type dirRowExtra struct {
-	birth uint16
-	phone uint32
+	birth     uint16
+	phone     uint32
+	matric    uint32
+	contracts []uint32 // distinct, ascending
 }
 
 // dirRowExtraOf is the index's data of a normalised beneficiary.
 func dirRowExtraOf(b *model.Beneficiary) dirRowExtra {
 	_, local := dirPhone(b.Phone)
-	return dirRowExtra{birth: dirBirthKey(b.BirthDate), phone: dirPhoneHash(local)}
+	x := dirRowExtra{birth: dirBirthKey(b.BirthDate), phone: dirKeyHash(local), matric: dirKeyHash(dirMatriculaKey(b.IDMatricula))}
+	for _, c := range b.Contracts {
+		if h := dirKeyHash(dirContractKey(c.Number)); h != 0 {
+			x.contracts = append(x.contracts, h)
+		}
+	}
+	if len(x.contracts) > 1 {
+		slices.Sort(x.contracts)
+		x.contracts = slices.Compact(x.contracts)
+	}
+	return x
+}
+
+// equal reports whether two rows' extras are the same.
+func (x dirRowExtra) equal(y dirRowExtra) bool {
+	return x.birth == y.birth && x.phone == y.phone && x.matric == y.matric && slices.Equal(x.contracts, y.contracts)
 }
 
 // dirBirthKey is a stored birth date (YYYY-MM-DD) as days since 1899-12-31 (1900-01-01 to 2079-06-06);
@@ -69,9 +93,9 @@ func dirBirthKey(date string) uint16 {
 
 var dirBirthEpoch = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
 
-// dirPhoneHash is the index key of a phone number without DDD (FNV-1a, never 0 for a phone; 0 for none).
-// Searches check the phone on the row, so two numbers sharing a hash cost a row read, never a wrong match.
-func dirPhoneHash(local string) uint32 {
+// dirKeyHash is the index key of an identifier in its stored form (FNV-1a, never 0; 0 for none). Searches
+// check the identifier on the row, so two values sharing a hash cost a row read, never a wrong match.
+func dirKeyHash(local string) uint32 {
 	if local == "" {
 		return 0
 	}
@@ -84,25 +108,31 @@ func dirPhoneHash(local string) uint32 {
 }
 
 // dirNamesMagic starts a snapshot; bump it when the encoding changes.
-const dirNamesMagic = "BNI2"
+const dirNamesMagic = "BNI3"
 
 // dirNamesPart is the size of the blobs a snapshot is stored in.
 const dirNamesPart = 4 << 20
 
 // dirNamesBuilder gathers rows in rank-key order and turns them into an index and its snapshot.
 type dirNamesBuilder struct {
-	ids   map[string]uint32 // word → provisional id (first-seen order)
-	words []string          // provisional id → word
-	rks   []int64
-	off   []uint32
-	row   []uint32 // provisional ids
-	extra []dirRowExtra
+	ids     map[string]uint32 // word → provisional id (first-seen order)
+	words   []string          // provisional id → word
+	rks     []int64
+	off     []uint32
+	row     []uint32 // provisional ids
+	birth   []uint16
+	phone   []uint32
+	matric  []uint32
+	conOff  []uint32
+	conHash []uint32
 }
 
 func newDirNamesBuilder(rows int) *dirNamesBuilder {
 	return &dirNamesBuilder{
 		ids: map[string]uint32{}, rks: make([]int64, 0, rows), off: append(make([]uint32, 0, rows+1), 0),
-		row: make([]uint32, 0, 4*rows), extra: make([]dirRowExtra, 0, rows),
+		row: make([]uint32, 0, 4*rows), birth: make([]uint16, 0, rows), phone: make([]uint32, 0, rows),
+		matric: make([]uint32, 0, rows), conOff: append(make([]uint32, 0, rows+1), 0),
+		conHash: make([]uint32, 0, rows+rows/8),
 	}
 }
 
@@ -137,7 +167,11 @@ func (nb *dirNamesBuilder) intern(w string) uint32 {
 func (nb *dirNamesBuilder) endRow(rk int64, x dirRowExtra) {
 	nb.rks = append(nb.rks, rk)
 	nb.off = append(nb.off, uint32(len(nb.row)))
-	nb.extra = append(nb.extra, x)
+	nb.birth = append(nb.birth, x.birth)
+	nb.phone = append(nb.phone, x.phone)
+	nb.matric = append(nb.matric, x.matric)
+	nb.conHash = append(nb.conHash, x.contracts...)
+	nb.conOff = append(nb.conOff, uint32(len(nb.conHash)))
 }
 
 // finish sorts the vocabulary, renumbers the rows' words and computes the postings.
@@ -164,12 +198,8 @@ func (nb *dirNamesBuilder) finish(gen string) *dirNames {
 	for i, id := range nb.row {
 		nb.row[i] = remap[id]
 	}
-	n := &dirNames{gen: gen, vocab: vocab, rks: nb.rks, rowOff: nb.off, rowWords: nb.row}
-	n.birth = make([]uint16, len(nb.extra))
-	n.phone = make([]uint32, len(nb.extra))
-	for o, x := range nb.extra {
-		n.birth[o], n.phone[o] = x.birth, x.phone
-	}
+	n := &dirNames{gen: gen, vocab: vocab, rks: nb.rks, rowOff: nb.off, rowWords: nb.row, birth: nb.birth,
+		phone: nb.phone, matric: nb.matric, conOff: nb.conOff, conHash: nb.conHash}
 	n.index()
 	*nb = dirNamesBuilder{}
 	return n
@@ -195,15 +225,12 @@ func (n *dirNames) index() {
 			next[id]++
 		}
 	}
-	n.byPhone = n.byPhone[:0]
-	for o, h := range n.phone {
-		if h != 0 {
-			n.byPhone = append(n.byPhone, uint32(o))
-		}
+	n.byPhone = dirByHash(n.phone)
+	n.byMatric = dirByHash(n.matric)
+	if cap(n.conHash)-len(n.conHash) > len(n.conHash)/16 {
+		n.conHash = slices.Clone(n.conHash)
 	}
-	slices.SortFunc(n.byPhone, func(a, b uint32) int {
-		return cmp.Or(cmp.Compare(n.phone[a], n.phone[b]), cmp.Compare(a, b))
-	})
+	n.byCon = dirByHash(n.conHash)
 	n.byBirth = n.byBirth[:0]
 	for o, d := range n.birth {
 		if d != 0 {
@@ -215,31 +242,74 @@ func (n *dirNames) index() {
 	})
 }
 
+// dirByHash returns the ordinals whose hash is not 0, by (hash, ordinal).
+func dirByHash(hash []uint32) []uint32 {
+	by := make([]uint32, 0, len(hash))
+	for o, h := range hash {
+		if h != 0 {
+			by = append(by, uint32(o))
+		}
+	}
+	slices.SortFunc(by, func(a, b uint32) int { return cmp.Or(cmp.Compare(hash[a], hash[b]), cmp.Compare(a, b)) })
+	return by
+}
+
 // words returns ordinal o's word ids.
 func (n *dirNames) words(o int) []uint32 { return n.rowWords[n.rowOff[o]:n.rowOff[o+1]] }
 
-// extra returns what the index keeps of ordinal o besides its words.
-func (n *dirNames) extra(o int) dirRowExtra { return dirRowExtra{birth: n.birth[o], phone: n.phone[o]} }
+// extra returns what the index keeps of ordinal o besides its words (its contracts are n's: read only).
+func (n *dirNames) extra(o int) dirRowExtra {
+	return dirRowExtra{birth: n.birth[o], phone: n.phone[o], matric: n.matric[o],
+		contracts: n.conHash[n.conOff[o]:n.conOff[o+1]:n.conOff[o+1]]}
+}
 
-// phoneRKs returns, in rank-key order, the rank keys of the rows whose phone without DDD may be local
-// (same hash): the caller checks the number on the row.
-func (n *dirNames) phoneRKs(local string) []int64 {
-	h := dirPhoneHash(local)
+// hashRKs returns, in rank-key order, the rank keys of the ordinals of by (sorted by hash, see
+// dirByHash) whose hash is dirKeyHash(key).
+func (n *dirNames) hashRKs(hash, by []uint32, key string) []int64 {
+	var out []int64
+	for _, o := range dirHashRun(hash, by, key) {
+		out = append(out, n.rks[o])
+	}
+	return out
+}
+
+// dirHashRun returns the run of by (positions of hash, sorted by hash) whose hash is dirKeyHash(key).
+func dirHashRun(hash, by []uint32, key string) []uint32 {
+	h := dirKeyHash(key)
 	if h == 0 {
 		return nil
 	}
-	i, _ := slices.BinarySearchFunc(n.byPhone, h, func(o, h uint32) int { return cmp.Compare(n.phone[o], h) })
+	i, _ := slices.BinarySearchFunc(by, h, func(p, h uint32) int { return cmp.Compare(hash[p], h) })
+	j := i
+	for j < len(by) && hash[by[j]] == h {
+		j++
+	}
+	return by[i:j]
+}
+
+// phoneRKs returns, in rank-key order, the rank keys of the rows whose phone without DDD may be local
+// (same hash): the caller checks the number on the row.
+func (n *dirNames) phoneRKs(local string) []int64 { return n.hashRKs(n.phone, n.byPhone, local) }
+
+// matriculaRKs returns, in rank-key order, the rank keys of the rows whose matrícula may be key (a
+// dirMatriculaKey; same hash): the caller checks it on the row.
+func (n *dirNames) matriculaRKs(key string) []int64 { return n.hashRKs(n.matric, n.byMatric, key) }
+
+// contractRKs returns, in rank-key order, the rank keys of the rows that may hold contract key (a
+// dirContractKey; same hash): the caller checks it on the row.
+func (n *dirNames) contractRKs(key string) []int64 {
 	var out []int64
-	for ; i < len(n.byPhone) && n.phone[n.byPhone[i]] == h; i++ {
-		out = append(out, n.rks[n.byPhone[i]])
+	for _, p := range dirHashRun(n.conHash, n.byCon, key) { // positions ascend, so do their rows
+		k, _ := slices.BinarySearch(n.conOff, p+1) // the first row starting after p: p is its predecessor's
+		out = append(out, n.rks[k-1])
 	}
 	return out
 }
 
 // encode writes the snapshot: magic, vocabulary (length-prefixed words), rows (rank-key delta, word count,
-// word ids, birth date, phone hash), all as unsigned varints.
+// word ids, birth date, phone hash, matrícula hash, contract count and hashes), all as unsigned varints.
 func (n *dirNames) encode() []byte {
-	size := len(dirNamesMagic) + 20 + 6*len(n.rks) + 3*len(n.rowWords)
+	size := len(dirNamesMagic) + 20 + 12*len(n.rks) + 3*len(n.rowWords) + 5*len(n.conHash)
 	for _, w := range n.vocab {
 		size += len(w) + 1
 	}
@@ -262,6 +332,12 @@ func (n *dirNames) encode() []byte {
 		}
 		b = binary.AppendUvarint(b, uint64(n.birth[o]))
 		b = binary.AppendUvarint(b, uint64(n.phone[o]))
+		b = binary.AppendUvarint(b, uint64(n.matric[o]))
+		cs := n.conHash[n.conOff[o]:n.conOff[o+1]]
+		b = binary.AppendUvarint(b, uint64(len(cs)))
+		for _, h := range cs {
+			b = binary.AppendUvarint(b, uint64(h))
+		}
 	}
 	return b
 }
@@ -308,6 +384,9 @@ func decodeDirNames(b []byte, gen string) (*dirNames, error) {
 	n.rowWords = make([]uint32, 0, 4*nr)
 	n.birth = make([]uint16, 0, nr)
 	n.phone = make([]uint32, 0, nr)
+	n.matric = make([]uint32, 0, nr)
+	n.conOff = append(make([]uint32, 0, nr+1), 0)
+	n.conHash = make([]uint32, 0, nr)
 	var prev int64
 	for range nr {
 		prev += int64(uv())
@@ -322,14 +401,26 @@ func decodeDirNames(b []byte, gen string) (*dirNames, error) {
 			}
 			n.rowWords = append(n.rowWords, uint32(id))
 		}
-		birth, phone := uv(), uv()
-		if bad || birth > math.MaxUint16 || phone > math.MaxUint32 {
+		birth, phone, matric, nc := uv(), uv(), uv(), uv()
+		if bad || birth > math.MaxUint16 || phone > math.MaxUint32 || matric > math.MaxUint32 || nc > uint64(len(b)) {
+			return nil, errDirNamesCorrupt
+		}
+		for range nc {
+			h := uv()
+			if h > math.MaxUint32 {
+				return nil, errDirNamesCorrupt
+			}
+			n.conHash = append(n.conHash, uint32(h))
+		}
+		if bad {
 			return nil, errDirNamesCorrupt
 		}
 		n.rks = append(n.rks, prev)
 		n.rowOff = append(n.rowOff, uint32(len(n.rowWords)))
 		n.birth = append(n.birth, uint16(birth))
 		n.phone = append(n.phone, uint32(phone))
+		n.matric = append(n.matric, uint32(matric))
+		n.conOff = append(n.conOff, uint32(len(n.conHash)))
 	}
 	n.index()
 	return n, nil
@@ -375,12 +466,16 @@ func dirReadNames(ctx context.Context, q dirQuerier) (*dirNames, error) {
 	if err := q.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaGeneration).Scan(&gen); err != nil {
 		return nil, fmt.Errorf("name index generation: %w", err)
 	}
+	var size int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(sum(length(data)), 0) FROM name_index`).Scan(&size); err != nil {
+		return nil, fmt.Errorf("name index: %w", err)
+	}
 	rows, err := q.QueryContext(ctx, `SELECT data FROM name_index ORDER BY part`)
 	if err != nil {
 		return nil, fmt.Errorf("name index: %w", err)
 	}
 	defer rows.Close()
-	var b []byte
+	b := make([]byte, 0, size) // the snapshot is as big as a tenth of the index: no growing copies
 	for rows.Next() {
 		var part sql.RawBytes
 		if err := rows.Scan(&part); err != nil {

@@ -135,60 +135,50 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 	return di, ok
 }
 
-// identSQL returns the membership condition and the priority expression of an identifier, with their
-// args: its keys (see dirKeysOf) and phone candidates from the name index n. A CPF is looked up as a
-// chaveUnica too (most are both): such candidates, and phones, are checked on the rows by holds.
-func (di dirIdent) identSQL(n *dirNames) (member string, memberArgs []any, prio string, prioArgs []any) {
-	var (
-		keys, strong []any
-		cases        []string
-	)
-	in := func(ks []any) string {
-		return `b.rk IN (SELECT rk FROM keys WHERE key IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ks)), ",") + `))`
-	}
+// identSQL returns the membership condition of an identifier and its args: its keys (see dirKeysOf), and
+// the name index n's candidates for its phone, matrícula and contract number. A CPF is looked up as a
+// chaveUnica too (most are both): such candidates, and the name index's, are checked on the rows (see
+// checked).
+func (di dirIdent) identSQL(n *dirNames) (string, []any) {
+	var keys, args []any
 	if di.cpf != "" {
-		strong = append(strong, dirKeyOf(dirKeyChave, di.cpf), dirKeyOf(dirKeyCPF, di.cpf))
+		keys = append(keys, dirKeyOf(dirKeyChave, di.cpf), dirKeyOf(dirKeyCPF, di.cpf))
 	}
 	if di.chave != "" {
-		strong = append(strong, dirKeyOf(dirKeyChave, di.chave))
+		keys = append(keys, dirKeyOf(dirKeyChave, di.chave))
 	}
 	if di.card != "" {
-		strong = append(strong, dirKeyOf(dirKeyCard, di.card))
-	}
-	if di.matricula != "" {
-		strong = append(strong, dirKeyOf(dirKeyMatricula, di.matricula))
-	}
-	if len(strong) > 0 {
-		keys = append(keys, strong...)
-		cases = append(cases, `WHEN `+in(strong)+` THEN 3`)
-		prioArgs = append(prioArgs, strong...)
-	}
-	if di.contract != "" {
-		k := dirKeyOf(dirKeyContract, di.contract)
-		keys = append(keys, k)
-		cases = append(cases, `WHEN `+in([]any{k})+` THEN 2`)
-		prioArgs = append(prioArgs, k)
+		keys = append(keys, dirKeyOf(dirKeyCard, di.card))
 	}
 	var subs []string // one IN of a UNION: SQLite then reads the candidates by rank key, never the whole table
 	if len(keys) > 0 {
 		subs = append(subs, `SELECT rk FROM keys WHERE key IN (`+strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")+`)`)
-		memberArgs = append(memberArgs, keys...)
+		args = append(args, keys...)
 	}
-	// phones: the name index's candidates (see dirPhoneHash)
+	var rks []int64
 	if local := di.phoneKey(); local != "" {
-		rks := dirJSONList(n.phoneRKs(local))
-		subs = append(subs, `SELECT value FROM json_each(?)`)
-		memberArgs = append(memberArgs, rks)
-		cases = append(cases, `WHEN b.rk IN (SELECT value FROM json_each(?)) THEN 1`)
-		prioArgs = append(prioArgs, rks)
+		rks = append(rks, n.phoneRKs(local)...)
 	}
-	member = `b.rk IN (` + strings.Join(subs, ` UNION `) + `)`
-	prio = `(CASE ` + strings.Join(cases, ` `) + ` ELSE 0 END)`
-	return member, memberArgs, prio, prioArgs
+	if di.matricula != "" {
+		rks = append(rks, n.matriculaRKs(di.matricula)...)
+	}
+	if di.hasContract {
+		rks = append(rks, n.contractRKs(di.contract)...)
+	}
+	if len(rks) > 0 {
+		subs = append(subs, `SELECT value FROM json_each(?)`)
+		args = append(args, dirJSONList(rks))
+	}
+	if len(subs) == 0 {
+		return `0`, nil
+	}
+	return `b.rk IN (` + strings.Join(subs, ` UNION `) + `)`, args
 }
 
-// checked reports whether the identifier's SQL candidates must be checked on the rows (see identSQL).
-func (di dirIdent) checked() bool { return di.cpf != "" || di.phoneKey() != "" }
+// checked reports whether the identifier's candidates must be checked on the rows (see identSQL).
+func (di dirIdent) checked() bool {
+	return di.cpf != "" || di.phoneKey() != "" || di.matricula != "" || di.hasContract
+}
 
 // phoneKey is the number without DDD the identifier's phone is searched by, or "".
 func (di dirIdent) phoneKey() string {
@@ -200,11 +190,23 @@ func (di dirIdent) phoneKey() string {
 	}
 }
 
-// holds reports whether b matches the identifier by any of its kinds.
-func (di dirIdent) holds(b *model.Beneficiary) bool {
-	return di.matchesOther(*b) || di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
+// prio is how b matches the identifier: 3 by CPF, chaveUnica, card or matrícula, 2 by contract number, 1 by
+// phone, 0 not at all.
+func (di dirIdent) prio(b *model.Beneficiary) int {
+	switch {
+	case di.cpf != "" && b.CPF == di.cpf, di.chave != "" && b.ChaveUnica == di.chave, di.card != "" && b.Card == di.card,
+		di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula:
+		return 3
+	case di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
 		return dirContractKey(c.Number) == di.contract
-	})
+	}):
+		return 2
+	}
+	full, local := dirPhone(b.Phone)
+	if di.phone != "" && full == di.phone || di.phoneLocal != "" && local == di.phoneLocal {
+		return 1
+	}
+	return 0
 }
 
 // matchesOther reports whether b matches the identifier by a kind other than the contract number.
@@ -217,8 +219,9 @@ func (di dirIdent) matchesOther(b model.Beneficiary) bool {
 }
 
 // searchFiltered serves queries with identifiers or a birth date. Identifiers have few candidates, found
-// through the exact indexes (phones through the name index), ranked in SQL by identifier priority and rank
-// key; name words and the birth date are checked on them. A birth date alone is searched in the name index.
+// through the keys (phones, matrículas and contracts through the name index) and read in rank-key order;
+// each is ranked by how it matches (see prio), and name words and the birth date are checked on it. A
+// birth date alone is searched in the name index.
 func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date string, words []string, limit int) ([]dirCand, error) {
 	names, err := d.namesFor(ctx)
 	if err != nil {
@@ -235,28 +238,22 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		return names.searchBirth(dirBirthKey(date), rs, limit), nil
 	}
 	var (
-		conds, prios   []string
-		args, prioArgs []any
+		conds []string
+		args  []any
 	)
 	for _, di := range ids {
-		m, ma, p, pa := di.identSQL(names)
+		m, ma := di.identSQL(names)
 		conds = append(conds, m)
 		args = append(args, ma...)
-		prios = append(prios, p)
-		prioArgs = append(prioArgs, pa...)
 	}
-	// some candidates and the birth date are checked on the rows: then SQL cannot stop at the limit
+	// candidates of the name index and the birth date are checked on the rows: then SQL cannot stop at the limit
 	check := date != "" || slices.ContainsFunc(ids, dirIdent.checked)
-	prio := strings.Join(prios, ` + `)
-	// the rows are read anyway (for their priority): take them whole
-	query := `SELECT ` + dirColumns + `, ` + prio + ` AS kp FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) +
-		` ORDER BY kp DESC, b.rk`
-	all := append(append([]any{}, prioArgs...), args...)
+	query := `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) + ` ORDER BY b.rk`
 	if len(rs) == 0 && !check {
 		query += ` LIMIT ?`
-		all = append(all, limit)
+		args = append(args, limit)
 	}
-	rows, err := d.query(ctx, query, all...)
+	rows, err := d.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -264,13 +261,21 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	var out []dirCand
 	for rows.Next() {
 		var c dirCand
-		b, err := dirScanInto(rows, &c.rk, &c.kp)
+		b, err := dirScanInto(rows, &c.rk)
 		if err != nil {
 			return nil, err
 		}
 		c.b = &b
-		if check && (date != "" && b.BirthDate != date ||
-			slices.ContainsFunc(ids, func(di dirIdent) bool { return !di.holds(&b) })) {
+		if date != "" && b.BirthDate != date {
+			continue
+		}
+		held := true
+		for _, di := range ids {
+			p := di.prio(&b)
+			held = held && p > 0
+			c.kp += p
+		}
+		if !held {
 			continue
 		}
 		if len(rs) > 0 {
@@ -287,7 +292,7 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(out, func(a, b dirCand) int { // rows come by kp and rk: only the tier reorders
+	slices.SortStableFunc(out, func(a, b dirCand) int { // rows come by rank key
 		if a.kp != b.kp {
 			return b.kp - a.kp
 		}

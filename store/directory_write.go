@@ -253,7 +253,7 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 			}
 		}
 	}
-	if x := dirRowExtraOf(&merged); nameChanged || newRK != rk || x != dirRowExtraOf(&cur) {
+	if x := dirRowExtraOf(&merged); nameChanged || newRK != rk || !x.equal(dirRowExtraOf(&cur)) {
 		w.changes = append(w.changes, dirNameChange{old: rk, hasOld: true, rk: newRK, hasNew: true,
 			words: dirNameWords(merged.Name), extra: x})
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -229,14 +230,23 @@ type dirBulkChunk struct {
 	arena []byte
 }
 
-// dirConPair is one key a beneficiary holds.
+// dirConPair is one key a beneficiary holds, with the key's bytes after the kind letter as a big-endian
+// number (the first 8, zero-padded): key order is (pre, key) order, mostly decided by one comparison.
 type dirConPair struct {
+	pre uint64
 	key string
 	rk  int64
 }
 
+// dirConPairOf is the pair of key k held by rk.
+func dirConPairOf(k string, rk int64) dirConPair {
+	var b [8]byte
+	copy(b[:], k[min(1, len(k)):])
+	return dirConPair{binary.BigEndian.Uint64(b[:]), k, rk}
+}
+
 // dirKeyKinds are the key kinds in key order: a bulk build writes each kind's sorted keys in turn.
-var dirKeyKinds = [...]byte{dirKeyCard, dirKeyCPF, dirKeyContract, dirKeyMatricula, dirKeyChave}
+var dirKeyKinds = [...]byte{dirKeyCard, dirKeyCPF, dirKeyChave}
 
 // write creates the directory in the empty file at path and returns its name index: rows in rank-key
 // order, then the keys in key order. One goroutine prepares the rows' records, the name index and the
@@ -278,11 +288,8 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 		names := newDirNamesBuilder(len(order))
 		var keys [len(dirKeyKinds)][]dirConPair
 		for i, kind := range dirKeyKinds {
-			switch kind {
-			case dirKeyCard, dirKeyChave, dirKeyMatricula:
+			if kind != dirKeyCPF { // nearly everyone has one
 				keys[i] = make([]dirConPair, 0, len(order))
-			case dirKeyContract:
-				keys[i] = make([]dirConPair, 0, len(order)+len(order)/4)
 			}
 		}
 		slot := func(kind byte) int { return bytes.IndexByte(dirKeyKinds[:], kind) }
@@ -315,7 +322,7 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			ks = dirAppendKeys(ks[:0], b)
 			for _, k := range ks {
 				i := slot(k[0])
-				keys[i] = append(keys[i], dirConPair{k, o.rk})
+				keys[i] = append(keys[i], dirConPairOf(k, o.rk))
 			}
 			names.add(o.rk, dirNameWords(b.Name), dirRowExtraOf(b))
 		}
@@ -406,9 +413,9 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 // dirSortPairs sorts key pairs into index order and drops duplicates.
 func dirSortPairs(ps []dirConPair) []dirConPair {
 	slices.SortFunc(ps, func(x, y dirConPair) int {
-		return cmp.Or(strings.Compare(x.key, y.key), cmp.Compare(x.rk, y.rk))
+		return cmp.Or(cmp.Compare(x.pre, y.pre), strings.Compare(x.key, y.key), cmp.Compare(x.rk, y.rk))
 	})
-	return slices.Compact(ps)
+	return slices.CompactFunc(ps, func(x, y dirConPair) bool { return x.key == y.key && x.rk == y.rk })
 }
 
 // dirRanked is a row of a bulk build with its rank key.

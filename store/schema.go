@@ -16,16 +16,17 @@ import (
 )
 
 // DirectorySchemaVersion is the version of the directory's tables; files of another version are rebuilt by import.
-const DirectorySchemaVersion = 4
+const DirectorySchemaVersion = 5
 
 // ErrDirectoryVersion means the file was written by a newer (or unknown) version of balcão.
 var ErrDirectoryVersion = errors.New("directory: unsupported schema version")
 
 // dirTables creates the directory's tables. A beneficiary's INTEGER PRIMARY KEY is its rank key (rk, see
 // dirRankBase): rk order visits names shortest-first and alphabetically, which is the search's ranking
-// after the whole-word tier. Its fields are one record (see dirAppendRec). Its exact identifiers are rows of
-// keys (see dirKeysOf), phones and birth dates are in the name index (see dirNames): a bulk build writes
-// sorted key rows instead of building SQLite indexes, about half the cost. Names are searched in memory;
+// after the whole-word tier. Its fields are one record (see dirAppendRec). Its chaveUnica, card and CPF are
+// rows of keys (see dirKeysOf); phones, birth dates, matrículas and contract numbers are in the name index
+// (see dirNames): a bulk build writes sorted key rows instead of building SQLite indexes, about half the
+// cost, and the fewer rows the better. Names are searched in memory;
 // name_index is that index's snapshot, in parts, of the generation in directory_meta.
 const dirTables = `
 CREATE TABLE IF NOT EXISTS directory_meta(
@@ -49,11 +50,9 @@ CREATE TABLE IF NOT EXISTS name_index(
 
 // Key kinds: the first byte of a keys row, before the identifier in its stored form.
 const (
-	dirKeyCard      = 'c' // card digits
-	dirKeyCPF       = 'f' // CPF digits, only when the chaveUnica is something else
-	dirKeyContract  = 'k' // see dirContractKey
-	dirKeyMatricula = 'm' // see dirMatriculaKey
-	dirKeyChave     = 'u' // chaveUnica (the CPF for nearly everyone)
+	dirKeyCard  = 'c' // card digits
+	dirKeyCPF   = 'f' // CPF digits, only when the chaveUnica is something else
+	dirKeyChave = 'u' // chaveUnica (the CPF for nearly everyone)
 )
 
 // dirKeyOf is the key of kind for the identifier v, as stored in keys.
@@ -78,10 +77,6 @@ func dirAppendKeys(ks []string, b *model.Beneficiary) []string {
 	if b.CPF != b.ChaveUnica {
 		add(dirKeyCPF, b.CPF)
 	}
-	for _, c := range b.Contracts {
-		add(dirKeyContract, dirContractKey(c.Number))
-	}
-	add(dirKeyMatricula, dirMatriculaKey(b.IDMatricula))
 	return ks
 }
 
@@ -157,7 +152,9 @@ func dirMigrate(ctx context.Context, db *sql.DB, path string) error {
 	case v == "1":
 		return dirUpgradeV1(ctx, db, path)
 	case v == "2" || v == "3":
-		return dirUpgradeRebuild(ctx, db, path)
+		return dirUpgradeRebuild(ctx, db, path, `SELECT rk, chave_unica, card, cpf, birth_date, phone, rec FROM beneficiaries`)
+	case v == "4": // the same tables, but contracts and matrículas were key rows: records hold every field
+		return dirUpgradeRebuild(ctx, db, path, `SELECT rk, '', '', '', '', '', rec FROM beneficiaries`)
 	case v != strconv.Itoa(DirectorySchemaVersion):
 		return fmt.Errorf("%w: file has %q, this build reads %d", ErrDirectoryVersion, v, DirectorySchemaVersion)
 	}
@@ -243,11 +240,13 @@ func dirUpgradeV1(ctx context.Context, db *sql.DB, path string) error {
 	return nil
 }
 
-// dirUpgradeRebuild rebuilds a version 2 file (no matrícula table) or 3 (phone and birth-date indexes in
-// SQLite, an older name index snapshot) in the current layout from its beneficiaries: same columns and records.
-func dirUpgradeRebuild(ctx context.Context, db *sql.DB, path string) error {
+// dirUpgradeRebuild rebuilds a file of version 2 (no matrícula table), 3 (phone and birth-date indexes in
+// SQLite, an older name index snapshot) or 4 (contracts and matrículas as key rows) in the current layout
+// from its beneficiaries, which query reads: rank key, chaveUnica, card, CPF, birth date, phone (the
+// columns of versions 2 and 3) and record.
+func dirUpgradeRebuild(ctx context.Context, db *sql.DB, path, query string) error {
 	bk := newDirBulk()
-	rows, err := db.QueryContext(ctx, `SELECT rk, chave_unica, card, cpf, birth_date, phone, rec FROM beneficiaries`)
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return fmt.Errorf("directory upgrade: %w", err)
 	}

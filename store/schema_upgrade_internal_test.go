@@ -30,9 +30,13 @@ CREATE INDEX beneficiaries_birth ON beneficiaries(birth_date);
 `
 
 // writeOldDirectory writes people as a version 2 or 3 file would hold them: records without birth date and
-// phone (those were columns), an older name index snapshot.
+// phone (those were columns), an older name index snapshot. Version 4 is written by writeV4Directory.
 func writeOldDirectory(t *testing.T, path string, version int, people []model.Beneficiary) {
 	t.Helper()
+	if version == 4 {
+		writeV4Directory(t, path, people)
+		return
+	}
 	ctx := context.Background()
 	db, err := sql.Open("sqlite", "file:"+path)
 	require.NoError(t, err)
@@ -71,9 +75,44 @@ func writeOldDirectory(t *testing.T, path string, version int, people []model.Be
 	require.NoError(t, err)
 }
 
-// TestUpgradeFromVersions2And3 opens files of versions 2 (no matrícula table) and 3 (phones and birth dates
-// in SQLite indexes): each is rebuilt once, and then every identifier, names and writes work.
-func TestUpgradeFromVersions2And3(t *testing.T) {
+// writeV4Directory writes people as a version 4 file would hold them: the current tables, with contract
+// numbers ('k') and matrículas ('m') as key rows, and the name index snapshot of that version.
+func writeV4Directory(t *testing.T, path string, people []model.Beneficiary) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.ExecContext(ctx, dirTables)
+	require.NoError(t, err)
+	for i, p := range people {
+		b, err := dirNormalize(p)
+		require.NoError(t, err)
+		rk := dirRankBase(model.FoldText(b.Name)) + int64(i)
+		_, err = db.ExecContext(ctx, `INSERT INTO beneficiaries VALUES (?, ?)`, rk, dirAppendRec(nil, &b))
+		require.NoError(t, err)
+		keys := dirKeysOf(&b)
+		for _, c := range b.Contracts {
+			keys = append(keys, dirKeyOf('k', dirContractKey(c.Number)))
+		}
+		if k := dirMatriculaKey(b.IDMatricula); k != "" {
+			keys = append(keys, dirKeyOf('m', k))
+		}
+		for _, k := range keys {
+			_, err = db.ExecContext(ctx, `INSERT INTO keys VALUES (?, ?)`, k, rk)
+			require.NoError(t, err)
+		}
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO name_index VALUES (0, CAST('BNI2' AS BLOB));
+		INSERT INTO directory_meta VALUES ('generation', 'old'), ('beneficiaries', ?), ('schema_version', '4')`,
+		strconv.Itoa(len(people)))
+	require.NoError(t, err)
+}
+
+// TestUpgradeFromVersions2To4 opens files of versions 2 (no matrícula table), 3 (phones and birth dates in
+// SQLite indexes) and 4 (contracts and matrículas as key rows): each is rebuilt once, and then every
+// identifier, names and writes work.
+func TestUpgradeFromVersions2To4(t *testing.T) {
 	people := []model.Beneficiary{
 		{ChaveUnica: "15846772777", Card: "00011008000027010", Name: "João Pedro", BirthDate: "1994-08-05",
 			IDMatricula: "123-123-321", Phone: "(27) 99876-5432",
@@ -91,7 +130,7 @@ func TestUpgradeFromVersions2And3(t *testing.T) {
 		}
 		return out
 	}
-	for _, version := range []int{2, 3} {
+	for _, version := range []int{2, 3, 4} {
 		t.Run(strconv.Itoa(version), func(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "old.db")
@@ -101,6 +140,7 @@ func TestUpgradeFromVersions2And3(t *testing.T) {
 				require.NoError(t, err)
 				joao := []string{"João Pedro|0000001", "João Pedro|0000002"}
 				assert.Equal(t, joao, search(t, d, "123-123-321"), "matrícula")
+				assert.Equal(t, []string{"João Pedro|0000002"}, search(t, d, "0000002"), "contract")
 				assert.Equal(t, joao, search(t, d, "(27) 99876-5432"), "phone")
 				assert.Equal(t, joao, search(t, d, "05/08/1994"), "birth date")
 				assert.Equal(t, joao, search(t, d, "0001.1008.000027.01-0"), "card")
@@ -123,12 +163,14 @@ func TestUpgradeFromVersions2And3(t *testing.T) {
 			require.NoError(t, err)
 			defer db.Close()
 			var v string
-			var old int
+			var old, oldKeys int
 			require.NoError(t, db.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = 'schema_version'`).Scan(&v))
 			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name IN
 				('beneficiaries_phone', 'beneficiaries_birth')`).Scan(&old))
+			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM keys WHERE substr(key, 1, 1) IN ('k', 'm')`).Scan(&oldKeys))
 			assert.Equal(t, strconv.Itoa(DirectorySchemaVersion), v)
 			assert.Zero(t, old, "the SQLite indexes of version 3 are gone")
+			assert.Zero(t, oldKeys, "the contract and matrícula keys of version 4 are gone")
 		})
 	}
 }
