@@ -156,6 +156,11 @@ func benchServe(spec string) int {
 		return 1
 	}
 	defer d.Close()
+	TightenGC() // as balcao serve does
+	if err := d.Warm(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // production logging cost, without the disk
 	s := New(d, Options{Secret: secret, Logger: logger})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -70,6 +70,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
 	defer dir.Close()
+	server.TightenGC()
 	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
