@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -56,8 +57,8 @@ func TestHashedIdentifiersAreCheckedOnTheRows(t *testing.T) {
 		require.NoError(t, err)
 		n, err := d.namesFor(ctx)
 		require.NoError(t, err)
-		require.Len(t, n.contractRKs(x), 2, "every holder of either number is a candidate")
-		require.Len(t, n.matriculaRKs(x), 2-round)
+		require.Len(t, n.contractRKs(x, 0), 2, "every holder of either number is a candidate")
+		require.Len(t, n.matriculaRKs(x, 0), 2-round)
 		if round == 0 {
 			assert.Equal(t, []string{"Ana Souza"}, find(d, model.IDContract, x))
 			assert.Equal(t, []string{"Bruno Lima"}, find(d, model.IDContract, y))
@@ -88,13 +89,64 @@ func TestContractRKsFindsOwners(t *testing.T) {
 		nb.add(int64(100+i), []string{"x"}, dirRowExtraOf(&b))
 	}
 	n := nb.finish("g")
-	assert.Equal(t, []int64{101, 104}, n.contractRKs("10"))
-	assert.Equal(t, []int64{104, 106}, n.contractRKs("20"))
-	assert.Equal(t, []int64{107}, n.contractRKs("30"))
-	assert.Empty(t, n.contractRKs("40"))
+	assert.Equal(t, []int64{101, 104}, n.contractRKs("10", 0))
+	assert.Equal(t, []int64{104, 106}, n.contractRKs("20", 0))
+	assert.Equal(t, []int64{107}, n.contractRKs("30", 0))
+	assert.Empty(t, n.contractRKs("40", 0))
 	back, err := decodeDirNames(n.encode(), "g")
 	require.NoError(t, err)
 	assert.Equal(t, n.conOff, back.conOff)
 	assert.Equal(t, n.conHash, back.conHash)
-	assert.Equal(t, []int64{104, 106}, back.contractRKs("20"))
+	assert.Equal(t, []int64{104, 106}, back.contractRKs("20", 0))
+}
+
+// TestBigContractCandidatesAreCut searches contract numbers with hundreds of holders: the candidate list is
+// cut for a number alone, and the results are those of the whole list, also when the cut part holds only
+// hash twins of the number or when a holder matches more strongly by another identifier.
+func TestBigContractCandidatesAreCut(t *testing.T) {
+	x, y := hashTwins(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.db")
+	var people []model.Beneficiary
+	for i := range 200 { // first in rank order: holders of the twin y
+		people = append(people, model.Beneficiary{Card: fmt.Sprintf("%017d", i+1), Name: fmt.Sprintf("Aa %03d", i),
+			Contracts: []model.ContractRef{{Number: y}}})
+	}
+	for i := range 120 { // then holders of x; the last one's chaveUnica is x too
+		b := model.Beneficiary{Card: fmt.Sprintf("%017d", 1000+i), Name: fmt.Sprintf("Zz %03d", i),
+			Contracts: []model.ContractRef{{Number: x}}}
+		if i == 119 {
+			b.ChaveUnica = x
+		}
+		people = append(people, b)
+	}
+	require.NoError(t, BuildDemo(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	d, err := OpenDirectory(path)
+	require.NoError(t, err)
+	defer d.Close()
+	names, err := d.namesFor(ctx)
+	require.NoError(t, err)
+	ids := func(v string) []dirIdent {
+		di, ok := dirIdentOf(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDContract, model.IDChaveUnica}})
+		require.True(t, ok)
+		return []dirIdent{di}
+	}
+	for _, v := range []string{x, y} {
+		for _, limit := range []int{1, 10, 50} {
+			whole, _, err := d.searchIdents(ctx, names, ids(v), "", nil, limit, 0)
+			require.NoError(t, err)
+			got, err := d.searchFiltered(ctx, ids(v), "", nil, limit)
+			require.NoError(t, err)
+			require.Len(t, got, limit)
+			assert.Equal(t, whole, got, "%s limit %d", v, limit)
+		}
+	}
+	got, err := d.searchFiltered(ctx, ids(x), "", nil, 3)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Zz 119", "Zz 000", "Zz 001"}, []string{got[0].b.Name, got[1].b.Name, got[2].b.Name},
+		"the chaveUnica match first, then the contract's holders in name order")
+	_, capped, err := d.searchIdents(ctx, names, ids(y), "", nil, 10, 52)
+	require.NoError(t, err)
+	require.Len(t, capped, 1, "the list of a big contract is cut")
+	assert.Len(t, capped[0].rks, 52)
 }

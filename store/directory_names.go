@@ -264,10 +264,10 @@ func (n *dirNames) extra(o int) dirRowExtra {
 }
 
 // hashRKs returns, in rank-key order, the rank keys of the ordinals of by (sorted by hash, see
-// dirByHash) whose hash is dirKeyHash(key).
-func (n *dirNames) hashRKs(hash, by []uint32, key string) []int64 {
+// dirByHash) whose hash is dirKeyHash(key): the first `first` of them (all when first <= 0).
+func (n *dirNames) hashRKs(hash, by []uint32, key string, first int) []int64 {
 	var out []int64
-	for _, o := range dirHashRun(hash, by, key) {
+	for _, o := range dirFirst(dirHashRun(hash, by, key), first) {
 		out = append(out, n.rks[o])
 	}
 	return out
@@ -287,19 +287,31 @@ func dirHashRun(hash, by []uint32, key string) []uint32 {
 	return by[i:j]
 }
 
+// dirFirst returns the first elements of s (all when first <= 0).
+func dirFirst(s []uint32, first int) []uint32 {
+	if first > 0 && len(s) > first {
+		return s[:first]
+	}
+	return s
+}
+
 // phoneRKs returns, in rank-key order, the rank keys of the rows whose phone without DDD may be local
-// (same hash): the caller checks the number on the row.
-func (n *dirNames) phoneRKs(local string) []int64 { return n.hashRKs(n.phone, n.byPhone, local) }
+// (same hash), the first `first` of them (all when first <= 0): the caller checks the number on the row.
+func (n *dirNames) phoneRKs(local string, first int) []int64 {
+	return n.hashRKs(n.phone, n.byPhone, local, first)
+}
 
 // matriculaRKs returns, in rank-key order, the rank keys of the rows whose matrícula may be key (a
-// dirMatriculaKey; same hash): the caller checks it on the row.
-func (n *dirNames) matriculaRKs(key string) []int64 { return n.hashRKs(n.matric, n.byMatric, key) }
+// dirMatriculaKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
+func (n *dirNames) matriculaRKs(key string, first int) []int64 {
+	return n.hashRKs(n.matric, n.byMatric, key, first)
+}
 
 // contractRKs returns, in rank-key order, the rank keys of the rows that may hold contract key (a
-// dirContractKey; same hash): the caller checks it on the row.
-func (n *dirNames) contractRKs(key string) []int64 {
+// dirContractKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
+func (n *dirNames) contractRKs(key string, first int) []int64 {
 	var out []int64
-	for _, p := range dirHashRun(n.conHash, n.byCon, key) { // positions ascend, so do their rows
+	for _, p := range dirFirst(dirHashRun(n.conHash, n.byCon, key), first) { // positions ascend, so do their rows
 		k, _ := slices.BinarySearch(n.conOff, p+1) // the first row starting after p: p is its predecessor's
 		out = append(out, n.rks[k-1])
 	}

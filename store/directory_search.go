@@ -135,11 +135,19 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 	return di, ok
 }
 
+// dirCapped is a name index's candidate list cut to its first rows (see identSQL): the rank keys kept, and
+// the priority of the kind they were candidates of.
+type dirCapped struct {
+	rks  []int64
+	prio int
+}
+
 // identSQL returns the membership condition of an identifier and its args: its keys (see dirKeysOf), and
 // the name index n's candidates for its phone, matrícula and contract number. A CPF is looked up as a
 // chaveUnica too (most are both): such candidates, and the name index's, are checked on the rows (see
-// checked).
-func (di dirIdent) identSQL(n *dirNames) (string, []any) {
+// checked). With capAt > 0 each of the name index's lists is cut to its first capAt rows, and the cut
+// lists are returned: a company's contract may have thousands of holders.
+func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped) {
 	var keys, args []any
 	if di.cpf != "" {
 		keys = append(keys, dirKeyOf(dirKeyChave, di.cpf), dirKeyOf(dirKeyCPF, di.cpf))
@@ -155,24 +163,38 @@ func (di dirIdent) identSQL(n *dirNames) (string, []any) {
 		subs = append(subs, `SELECT rk FROM keys WHERE key IN (`+strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")+`)`)
 		args = append(args, keys...)
 	}
-	var rks []int64
+	var (
+		rks    []int64
+		capped []dirCapped
+	)
+	take := 0 // one more than kept tells a cut list
+	if capAt > 0 {
+		take = capAt + 1
+	}
+	memo := func(prio int, list []int64) {
+		if capAt > 0 && len(list) > capAt {
+			list = list[:capAt]
+			capped = append(capped, dirCapped{rks: list, prio: prio})
+		}
+		rks = append(rks, list...)
+	}
 	if local := di.phoneKey(); local != "" {
-		rks = append(rks, n.phoneRKs(local)...)
+		memo(1, n.phoneRKs(local, take))
 	}
 	if di.matricula != "" {
-		rks = append(rks, n.matriculaRKs(di.matricula)...)
+		memo(3, n.matriculaRKs(di.matricula, take))
 	}
 	if di.hasContract {
-		rks = append(rks, n.contractRKs(di.contract)...)
+		memo(2, n.contractRKs(di.contract, take))
 	}
 	if len(rks) > 0 {
 		subs = append(subs, `SELECT value FROM json_each(?)`)
 		args = append(args, dirJSONList(rks))
 	}
 	if len(subs) == 0 {
-		return `0`, nil
+		return `0`, nil, nil
 	}
-	return `b.rk IN (` + strings.Join(subs, ` UNION `) + `)`, args
+	return `b.rk IN (` + strings.Join(subs, ` UNION `) + `)`, args, capped
 }
 
 // checked reports whether the identifier's candidates must be checked on the rows (see identSQL).
@@ -237,14 +259,50 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	if len(ids) == 0 {
 		return names.searchBirth(dirBirthKey(date), rs, limit), nil
 	}
+	// one identifier alone: its best rows are among the first of each candidate list
+	capAt := 0
+	if len(ids) == 1 && len(rs) == 0 && date == "" {
+		capAt = 2*limit + 32
+	}
+	out, capped, err := d.searchIdents(ctx, names, ids, date, rs, limit, capAt)
+	if err != nil || !dirCapsHeld(out, capped, limit) {
+		out, _, err = d.searchIdents(ctx, names, ids, date, rs, limit, 0)
+	}
+	return out, err
+}
+
+// dirCapsHeld reports whether out, the best rows of a search with cut candidate lists, are those of the
+// whole lists. A row left out of a cut list comes after all the list's rows, so it cannot be among the best
+// when limit rows of out rank before any such row: a stronger match, or as strong and earlier.
+func dirCapsHeld(out []dirCand, capped []dirCapped, limit int) bool {
+	for _, c := range capped {
+		last, n := c.rks[len(c.rks)-1], 0
+		for _, o := range out {
+			if o.kp > c.prio || o.kp == c.prio && o.rk <= last {
+				n++
+			}
+		}
+		if n < limit {
+			return false
+		}
+	}
+	return true
+}
+
+// searchIdents reads the rows of the identifiers' candidates (name index lists cut at capAt, see identSQL)
+// and ranks the ones matching; it returns them and the cut lists.
+func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dirIdent, date string,
+	rs []dirNameRange, limit, capAt int) ([]dirCand, []dirCapped, error) {
 	var (
-		conds []string
-		args  []any
+		conds  []string
+		args   []any
+		capped []dirCapped
 	)
 	for _, di := range ids {
-		m, ma := di.identSQL(names)
+		m, ma, c := di.identSQL(names, capAt)
 		conds = append(conds, m)
 		args = append(args, ma...)
+		capped = append(capped, c...)
 	}
 	// candidates of the name index and the birth date are checked on the rows: then SQL cannot stop at the limit
 	check := date != "" || slices.ContainsFunc(ids, dirIdent.checked)
@@ -255,7 +313,7 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 	}
 	rows, err := d.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	var out []dirCand
@@ -263,7 +321,7 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		var c dirCand
 		b, err := dirScanInto(rows, &c.rk)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c.b = &b
 		if date != "" && b.BirthDate != date {
@@ -290,7 +348,7 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortStableFunc(out, func(a, b dirCand) int { // rows come by rank key
 		if a.kp != b.kp {
@@ -298,7 +356,7 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		}
 		return b.tier - a.tier
 	})
-	return out[:min(len(out), limit)], nil
+	return out[:min(len(out), limit)], capped, nil
 }
 
 // searchNames finds the best names for words in the in-memory name index (see dirNames.search).
