@@ -6,6 +6,9 @@ import (
 
 // Digits returns only the ASCII digits of s.
 func Digits(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+		return s // already digits only: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {

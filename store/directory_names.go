@@ -231,26 +231,22 @@ func (n *dirNames) index() {
 		n.conHash = slices.Clone(n.conHash)
 	}
 	n.byCon = dirByHash(n.conHash)
-	n.byBirth = n.byBirth[:0]
-	for o, d := range n.birth {
-		if d != 0 {
-			n.byBirth = append(n.byBirth, uint32(o))
-		}
-	}
-	slices.SortFunc(n.byBirth, func(a, b uint32) int {
-		return cmp.Or(cmp.Compare(n.birth[a], n.birth[b]), cmp.Compare(a, b))
-	})
+	n.byBirth = dirByHash(n.birth)
 }
 
-// dirByHash returns the ordinals whose hash is not 0, by (hash, ordinal).
-func dirByHash(hash []uint32) []uint32 {
-	by := make([]uint32, 0, len(hash))
+// dirByHash returns the positions of hash (a hash or a birth day each) that are not 0, by (value, position).
+func dirByHash[K uint16 | uint32](hash []K) []uint32 {
+	pairs := make([]uint64, 0, len(hash)) // hash and ordinal in one number: a plain sort, no comparison calls
 	for o, h := range hash {
 		if h != 0 {
-			by = append(by, uint32(o))
+			pairs = append(pairs, uint64(h)<<32|uint64(o))
 		}
 	}
-	slices.SortFunc(by, func(a, b uint32) int { return cmp.Or(cmp.Compare(hash[a], hash[b]), cmp.Compare(a, b)) })
+	slices.Sort(pairs)
+	by := make([]uint32, len(pairs))
+	for i, p := range pairs {
+		by[i] = uint32(p)
+	}
 	return by
 }
 

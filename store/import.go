@@ -592,6 +592,13 @@ func importRun(ctx context.Context, r io.Reader, opts ImportOptions, rep *Import
 	return nil
 }
 
+// A new directory's rows are counted in advance from the file's size: about importRowBytes a row (a
+// Protheus export has 200 to 250), never more than importMaxHint.
+const (
+	importRowBytes = 200
+	importMaxHint  = 10_000_000
+)
+
 // dirRebuildMin is the smallest import that may rebuild the directory instead of upserting row by row.
 const dirRebuildMin = 10_000
 
@@ -681,6 +688,9 @@ func ImportFile(ctx context.Context, dbPath, csvPath string, opts ImportOptions)
 		start := time.Now()
 		var rep ImportReport
 		bk := newDirBulk()
+		if st, err := f.Stat(); err == nil {
+			bk = newDirBulkSized(int(min(st.Size()/importRowBytes, importMaxHint)))
+		}
 		err := importRun(ctx, f, opts, &rep, func(b model.Beneficiary) error {
 			if bk.add(b) {
 				rep.Updated++

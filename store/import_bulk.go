@@ -51,9 +51,18 @@ func BuildDemo(ctx context.Context, path string, n int, each func(i int) model.B
 type dirBulk struct {
 	rows []*dirPending
 	at   map[dirKey]int
+	slab []dirPending // where new rows are kept: one allocation for many
 }
 
-func newDirBulk() *dirBulk { return &dirBulk{at: map[dirKey]int{}} }
+// dirBulkSlab is how many rows a dirBulk allocates at once.
+const dirBulkSlab = 4096
+
+func newDirBulk() *dirBulk { return newDirBulkSized(0) }
+
+// newDirBulkSized is a dirBulk with room for about rows beneficiaries.
+func newDirBulkSized(rows int) *dirBulk {
+	return &dirBulk{at: make(map[dirKey]int, rows), rows: make([]*dirPending, 0, rows)}
+}
 
 // add merges b (normalised) into the build and reports whether its identity was already there.
 func (bk *dirBulk) add(b model.Beneficiary) bool {
@@ -68,7 +77,11 @@ func (bk *dirBulk) addPending(p dirPending) bool {
 		return true
 	}
 	bk.at[p.key] = len(bk.rows)
-	bk.rows = append(bk.rows, &p)
+	if len(bk.slab) == cap(bk.slab) {
+		bk.slab = make([]dirPending, 0, dirBulkSlab)
+	}
+	bk.slab = append(bk.slab, p)
+	bk.rows = append(bk.rows, &bk.slab[len(bk.slab)-1])
 	return false
 }
 
@@ -278,21 +291,11 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	// chunks go to SQLite and come back to be filled again: the records are copied when bound
 	chunks, free := make(chan *dirBulkChunk, 8), make(chan *dirBulkChunk, 10)
 	stop := make(chan struct{})
-	type prepared struct {
-		names *dirNames
-		keys  [len(dirKeyKinds)][]dirConPair
-	}
-	done := make(chan prepared, 1)
-	go func() {
+	// the keys are written while the name index is finished
+	sorted := make(chan [len(dirKeyKinds)][]dirConPair, 1)
+	indexed := make(chan *dirNames, 1)
+	go func() { // the records, in chunks
 		defer close(chunks)
-		names := newDirNamesBuilder(len(order))
-		var keys [len(dirKeyKinds)][]dirConPair
-		for i, kind := range dirKeyKinds {
-			if kind != dirKeyCPF { // nearly everyone has one
-				keys[i] = make([]dirConPair, 0, len(order))
-			}
-		}
-		slot := func(kind byte) int { return bytes.IndexByte(dirKeyKinds[:], kind) }
 		next := func() *dirBulkChunk {
 			select {
 			case c := <-free:
@@ -304,11 +307,9 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			}
 		}
 		c := next()
-		var ks []string
 		for _, o := range order {
-			b := &bk.rows[o.i].b
 			at := len(c.arena)
-			c.arena = dirAppendRec(c.arena, b)
+			c.arena = dirAppendRec(c.arena, &bk.rows[o.i].b)
 			c.rks = append(c.rks, o.rk)
 			c.recs = append(c.recs, c.arena[at:len(c.arena):len(c.arena)])
 			if len(c.rks) == dirBulkBenRows {
@@ -319,6 +320,33 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 				}
 				c = next()
 			}
+		}
+		if len(c.rks) > 0 {
+			select {
+			case chunks <- c:
+			case <-stop:
+			}
+		}
+	}()
+	go func() { // the keys and the name index, side by side with the records
+		names := newDirNamesBuilder(len(order))
+		var keys [len(dirKeyKinds)][]dirConPair
+		for i, kind := range dirKeyKinds {
+			if kind != dirKeyCPF { // nearly everyone has one
+				keys[i] = make([]dirConPair, 0, len(order))
+			}
+		}
+		slot := func(kind byte) int { return bytes.IndexByte(dirKeyKinds[:], kind) }
+		var ks []string
+		for j, o := range order {
+			if j%4096 == 0 {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+			}
+			b := &bk.rows[o.i].b
 			ks = dirAppendKeys(ks[:0], b)
 			for _, k := range ks {
 				i := slot(k[0])
@@ -326,21 +354,15 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			}
 			names.add(o.rk, dirNameWords(b.Name), dirRowExtraOf(b))
 		}
-		if len(c.rks) > 0 {
-			select {
-			case chunks <- c:
-			case <-stop:
-				return
-			}
-		}
 		var wg sync.WaitGroup
 		for i := range keys {
 			wg.Go(func() { keys[i] = dirSortPairs(keys[i]) })
 		}
-		p := prepared{names: names.finish(dirNewGeneration())}
-		wg.Wait()
-		p.keys = keys
-		done <- p
+		go func() {
+			wg.Wait()
+			sorted <- keys
+		}()
+		indexed <- names.finish(dirNewGeneration())
 	}()
 	defer close(stop)
 
@@ -367,17 +389,17 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 				}
 			}
 		}
-		var p prepared
+		var sortedKeys [len(dirKeyKinds)][]dirConPair
 		select {
-		case p = <-done:
+		case sortedKeys = <-sorted:
 		case <-ctx.Done():
 			_, _ = rc.ExecContext(ctx, `ROLLBACK`, nil)
 			return ctx.Err()
 		}
-		bk.rows, bk.at = nil, nil // let the rows go before the rest is written
+		bk.rows, bk.at, bk.slab = nil, nil, nil // let the rows go before the rest is written
 		keys := newDirMultiInsert(rc, `keys(key, rk)`, 2, dirBulkKeyRows)
 		err := bens.flush(ctx)
-		for _, kind := range p.keys {
+		for _, kind := range sortedKeys {
 			for _, k := range kind {
 				if err == nil {
 					err = keys.add(ctx, k.key, k.rk)
@@ -388,7 +410,12 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			err = keys.flush(ctx)
 		}
 		if err == nil {
-			err = dirWriteNames(ctx, dirRawExec{rc}, p.names)
+			select {
+			case names = <-indexed:
+				err = dirWriteNames(ctx, dirRawExec{rc}, names)
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
 		}
 		if err == nil {
 			_, err = dirRawExec{rc}.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?)`,
@@ -401,7 +428,6 @@ func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 			_, _ = rc.ExecContext(ctx, `ROLLBACK`, nil)
 			return err
 		}
-		names = p.names
 		return nil
 	})
 	if err != nil {
