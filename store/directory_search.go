@@ -22,9 +22,16 @@ const dirMaxWords = 8
 type dirCand struct {
 	b    *model.Beneficiary // already read, or nil
 	rk   int64
-	kp   int // identifier priority: 3 CPF/card/chaveUnica/matrícula, 2 contract, 1 phone, 0 none
+	kp   int // identifier priority, summed over the query's identifiers (see dirIdent.prio)
 	tier int // query words matching a whole name word
 }
+
+// Identifier priorities: how strongly a row matches an identifier.
+const (
+	dirPrioPhone    = 1
+	dirPrioContract = 2
+	dirPrioStrong   = 3 // CPF, chaveUnica, card or matrícula
+)
 
 // dirIdent is a query identifier normalised for each kind it may be.
 type dirIdent struct {
@@ -179,13 +186,13 @@ func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped)
 		rks = append(rks, list...)
 	}
 	if local := di.phoneKey(); local != "" {
-		memo(1, n.phoneRKs(local, take))
+		memo(dirPrioPhone, n.phoneRKs(local, take))
 	}
 	if di.matricula != "" {
-		memo(3, n.matriculaRKs(di.matricula, take))
+		memo(dirPrioStrong, n.matriculaRKs(di.matricula, take))
 	}
 	if di.hasContract {
-		memo(2, n.contractRKs(di.contract, take))
+		memo(dirPrioContract, n.contractRKs(di.contract, take))
 	}
 	if len(rks) > 0 {
 		subs = append(subs, `SELECT value FROM json_each(?)`)
@@ -212,32 +219,36 @@ func (di dirIdent) phoneKey() string {
 	}
 }
 
-// prio is how b matches the identifier: 3 by CPF, chaveUnica, card or matrícula, 2 by contract number, 1 by
-// phone, 0 not at all.
+// prio is how strongly b matches the identifier (see dirPrioStrong), 0 when it does not.
 func (di dirIdent) prio(b *model.Beneficiary) int {
 	switch {
-	case di.cpf != "" && b.CPF == di.cpf, di.chave != "" && b.ChaveUnica == di.chave, di.card != "" && b.Card == di.card,
-		di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula:
-		return 3
+	case di.matchesStrong(b):
+		return dirPrioStrong
 	case di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
 		return dirContractKey(c.Number) == di.contract
 	}):
-		return 2
-	}
-	full, local := dirPhone(b.Phone)
-	if di.phone != "" && full == di.phone || di.phoneLocal != "" && local == di.phoneLocal {
-		return 1
+		return dirPrioContract
+	case di.matchesPhone(b):
+		return dirPrioPhone
 	}
 	return 0
 }
 
-// matchesOther reports whether b matches the identifier by a kind other than the contract number.
-func (di dirIdent) matchesOther(b model.Beneficiary) bool {
+// matchesStrong reports whether b matches the identifier by CPF, chaveUnica, card or matrícula.
+func (di dirIdent) matchesStrong(b *model.Beneficiary) bool {
+	return di.cpf != "" && b.CPF == di.cpf || di.chave != "" && b.ChaveUnica == di.chave ||
+		di.card != "" && b.Card == di.card || di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula
+}
+
+// matchesPhone reports whether b matches the identifier by phone.
+func (di dirIdent) matchesPhone(b *model.Beneficiary) bool {
 	full, local := dirPhone(b.Phone)
-	return (di.cpf != "" && b.CPF == di.cpf) || (di.chave != "" && b.ChaveUnica == di.chave) ||
-		(di.card != "" && b.Card == di.card) || (di.phone != "" && full == di.phone) ||
-		(di.phoneLocal != "" && local == di.phoneLocal) ||
-		(di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula)
+	return di.phone != "" && full == di.phone || di.phoneLocal != "" && local == di.phoneLocal
+}
+
+// matchesOther reports whether b matches the identifier by a kind other than the contract number.
+func (di dirIdent) matchesOther(b *model.Beneficiary) bool {
+	return di.matchesStrong(b) || di.matchesPhone(b)
 }
 
 // searchFiltered serves queries with identifiers or a birth date. Identifiers have few candidates, found
@@ -397,7 +408,7 @@ func (d *Directory) matches(ctx context.Context, cands []dirCand, ids []dirIdent
 		score := float64(c.kp)*1000 + float64(c.tier)*10 + 1 - float64(i)/float64(len(cands))
 		contracts := b.Contracts
 		for _, di := range ids {
-			if di.hasContract && !di.matchesOther(b) {
+			if di.hasContract && !di.matchesOther(&b) {
 				contracts = slices.DeleteFunc(slices.Clone(contracts), func(cr model.ContractRef) bool {
 					return dirContractKey(cr.Number) != di.contract
 				})

@@ -190,11 +190,7 @@ func newImportReader(r io.Reader) (*importReader, error) {
 	if end := importRecordEnd(head, ir.delim[0]); end > 0 {
 		n = end
 	}
-	cr := csv.NewReader(bytes.NewReader(ir.decode(head[:n])))
-	cr.Comma = rune(ir.delim[0])
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	header, err := cr.Read()
+	header, err := importCSV(ir.decode(head[:n]), ir.delim[0]).Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, ErrImportEmpty
@@ -223,6 +219,15 @@ func newImportReader(r io.Reader) (*importReader, error) {
 		return nil, &ImportHeaderError{Missing: missing}
 	}
 	return ir, nil
+}
+
+// importCSV reads the records of b as an import does: any number of fields, quotes read leniently.
+func importCSV(b []byte, comma byte) *csv.Reader {
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = rune(comma)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return cr
 }
 
 // decode returns raw bytes of the file as UTF-8 (a Windows-1252 file is converted; the delimiters, quotes
@@ -465,10 +470,7 @@ type importBatch struct {
 
 // convertAll splits the batch's records and converts them.
 func (ir *importReader) convertAll(bt *importBatch) {
-	cr := csv.NewReader(bytes.NewReader(ir.decode(bt.raw)))
-	cr.Comma = rune(ir.delim[0])
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr := importCSV(ir.decode(bt.raw), ir.delim[0])
 	cr.ReuseRecord = true
 	bt.lines = make([]int, 0, bt.nlines+1)
 	bt.bens = make([]model.Beneficiary, 0, bt.nlines+1)
@@ -687,10 +689,11 @@ func ImportFile(ctx context.Context, dbPath, csvPath string, opts ImportOptions)
 	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 		start := time.Now()
 		var rep ImportReport
-		bk := newDirBulk()
+		hint := 0
 		if st, err := f.Stat(); err == nil {
-			bk = newDirBulkSized(int(min(st.Size()/importRowBytes, importMaxHint)))
+			hint = int(min(st.Size()/importRowBytes, importMaxHint))
 		}
+		bk := newDirBulkSized(hint)
 		err := importRun(ctx, f, opts, &rep, func(b model.Beneficiary) error {
 			if bk.add(b) {
 				rep.Updated++

@@ -262,8 +262,8 @@ func dirConPairOf(k string, rk int64) dirConPair {
 var dirKeyKinds = [...]byte{dirKeyCard, dirKeyCPF, dirKeyChave}
 
 // write creates the directory in the empty file at path and returns its name index: rows in rank-key
-// order, then the keys in key order. One goroutine prepares the rows' records, the name index and the
-// sorted keys while this one hands the rows to SQLite.
+// order, then the keys in key order. One goroutine prepares the rows' records and another the sorted keys
+// and the name index, while this one hands them to SQLite.
 func (bk *dirBulk) write(ctx context.Context, path string) (*dirNames, error) {
 	db, err := sql.Open("sqlite", dirBulkDSN(path))
 	if err != nil {

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"testing"
@@ -13,10 +11,7 @@ import (
 
 // csvRecords reads every record of b as importRun's converters do.
 func csvRecords(t testing.TB, b []byte, comma byte) [][]string {
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = rune(comma)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr := importCSV(b, comma)
 	var out [][]string
 	for {
 		rec, err := cr.Read()
