@@ -146,7 +146,7 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 		if isNum && len(d) < 11 { // a JSON number lost the CPF's leading zeros
 			d = strings.Repeat("0", 11-len(d)) + d
 		}
-		if len(d) != 11 || len(strings.TrimLeft(v, "0123456789.-/ ")) != 0 {
+		if _, plain := model.DocumentDigits(v); len(d) != 11 || !plain {
 			return i18n.ServerInvalidCPF
 		}
 		s.addID(model.Identifier{Value: d, Kinds: []model.IDKind{model.IDCPF, model.IDChaveUnica}})
@@ -155,10 +155,7 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 		}
 		s.Criteria = append(s.Criteria, "cpf="+model.MaskCPF(d))
 	case fieldChave:
-		key := v
-		if d := model.Digits(v); d != "" && len(strings.TrimLeft(v, "0123456789.-/ ")) == 0 {
-			key = d // a formatted CPF used as chaveUnica
-		}
+		key := model.NormalizeChave(v) // a formatted CPF used as chaveUnica keeps its digits
 		s.addID(model.Identifier{Value: key, Kinds: []model.IDKind{model.IDChaveUnica}})
 		s.Criteria = append(s.Criteria, "chaveUnica="+model.MaskTerm(key))
 	case fieldCard, fieldMatricula:

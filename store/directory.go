@@ -278,7 +278,7 @@ func dirNormalize(b model.Beneficiary) (model.Beneficiary, error) {
 	} else {
 		b.Card = strings.TrimSpace(b.Card)
 	}
-	b.ChaveUnica = dirChaveKey(b.ChaveUnica)
+	b.ChaveUnica = model.NormalizeChave(b.ChaveUnica)
 	if b.ChaveUnica == "" {
 		b.ChaveUnica = b.CPF
 	}
@@ -289,7 +289,7 @@ func dirNormalize(b model.Beneficiary) (model.Beneficiary, error) {
 	if t, ok := model.ParseDate(b.BirthDate); ok {
 		b.BirthDate = t.Format("2006-01-02")
 	}
-	b.Phone, _ = dirPhone(b.Phone)
+	b.Phone, _ = model.PhoneKeys(b.Phone)
 	b.Email = strings.TrimSpace(b.Email)
 	b.Contracts = dirMergeContracts(nil, b.Contracts)
 	return b, nil

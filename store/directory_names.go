@@ -41,9 +41,9 @@ type dirNames struct {
 	byBirth  []uint32 // the ordinals with a birth date, by (date, ordinal)
 	phone    []uint32 // each ordinal's phone hash (dirKeyHash of the number without DDD), 0 when none
 	byPhone  []uint32 // the ordinals with a phone, by (hash, ordinal)
-	matric   []uint32 // each ordinal's dirKeyHash of its dirMatriculaKey, 0 when none
+	matric   []uint32 // each ordinal's dirKeyHash of its model.MatriculaKey, 0 when none
 	byMatric []uint32 // the ordinals with a matrícula, by (hash, ordinal)
-	conOff   []uint32 // conHash[conOff[o]:conOff[o+1]] are ordinal o's contracts' hashes (of dirContractKey)
+	conOff   []uint32 // conHash[conOff[o]:conOff[o+1]] are ordinal o's contracts' hashes (of model.ContractKey)
 	conHash  []uint32
 	byCon    []uint32 // the positions of conHash, by (hash, position)
 }
@@ -58,10 +58,10 @@ type dirRowExtra struct {
 
 // dirRowExtraOf is the index's data of a normalised beneficiary.
 func dirRowExtraOf(b *model.Beneficiary) dirRowExtra {
-	_, local := dirPhone(b.Phone)
-	x := dirRowExtra{birth: dirBirthKey(b.BirthDate), phone: dirKeyHash(local), matric: dirKeyHash(dirMatriculaKey(b.IDMatricula))}
+	_, local := model.PhoneKeys(b.Phone)
+	x := dirRowExtra{birth: dirBirthKey(b.BirthDate), phone: dirKeyHash(local), matric: dirKeyHash(model.MatriculaKey(b.IDMatricula))}
 	for _, c := range b.Contracts {
-		if h := dirKeyHash(dirContractKey(c.Number)); h != 0 {
+		if h := dirKeyHash(model.ContractKey(c.Number)); h != 0 {
 			x.contracts = append(x.contracts, h)
 		}
 	}
@@ -298,13 +298,13 @@ func (n *dirNames) phoneRKs(local string, first int) []int64 {
 }
 
 // matriculaRKs returns, in rank-key order, the rank keys of the rows whose matrícula may be key (a
-// dirMatriculaKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
+// model.MatriculaKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
 func (n *dirNames) matriculaRKs(key string, first int) []int64 {
 	return n.hashRKs(n.matric, n.byMatric, key, first)
 }
 
 // contractRKs returns, in rank-key order, the rank keys of the rows that may hold contract key (a
-// dirContractKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
+// model.ContractKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
 func (n *dirNames) contractRKs(key string, first int) []int64 {
 	var out []int64
 	for _, p := range dirFirst(dirHashRun(n.conHash, n.byCon, key), first) { // positions ascend, so do their rows

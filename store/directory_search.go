@@ -114,7 +114,7 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 				di.cpf, ok = c, true
 			}
 		case model.IDChaveUnica:
-			if c := dirChaveKey(id.Value); c != "" {
+			if c := model.NormalizeChave(id.Value); c != "" {
 				di.chave, ok = c, true
 			}
 		case model.IDCard:
@@ -122,7 +122,7 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 				di.card, ok = c, true
 			}
 		case model.IDPhone:
-			full, _ := dirPhone(id.Value)
+			full, _ := model.PhoneKeys(id.Value)
 			switch {
 			case len(full) >= 10:
 				di.phone, ok = full, true
@@ -130,11 +130,11 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 				di.phoneLocal, ok = full, true
 			}
 		case model.IDContract:
-			if c := dirContractKey(id.Value); c != "" {
+			if c := model.ContractKey(id.Value); c != "" {
 				di.contract, di.hasContract, ok = c, true, true
 			}
 		case model.IDMatricula:
-			if c := dirMatriculaKey(id.Value); c != "" {
+			if c := model.MatriculaKey(id.Value); c != "" {
 				di.matricula, ok = c, true
 			}
 		}
@@ -225,7 +225,7 @@ func (di dirIdent) prio(b *model.Beneficiary) int {
 	case di.matchesStrong(b):
 		return dirPrioStrong
 	case di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
-		return dirContractKey(c.Number) == di.contract
+		return model.ContractKey(c.Number) == di.contract
 	}):
 		return dirPrioContract
 	case di.matchesPhone(b):
@@ -237,12 +237,12 @@ func (di dirIdent) prio(b *model.Beneficiary) int {
 // matchesStrong reports whether b matches the identifier by CPF, chaveUnica, card or matrícula.
 func (di dirIdent) matchesStrong(b *model.Beneficiary) bool {
 	return di.cpf != "" && b.CPF == di.cpf || di.chave != "" && b.ChaveUnica == di.chave ||
-		di.card != "" && b.Card == di.card || di.matricula != "" && dirMatriculaKey(b.IDMatricula) == di.matricula
+		di.card != "" && b.Card == di.card || di.matricula != "" && model.MatriculaKey(b.IDMatricula) == di.matricula
 }
 
 // matchesPhone reports whether b matches the identifier by phone.
 func (di dirIdent) matchesPhone(b *model.Beneficiary) bool {
-	full, local := dirPhone(b.Phone)
+	full, local := model.PhoneKeys(b.Phone)
 	return di.phone != "" && full == di.phone || di.phoneLocal != "" && local == di.phoneLocal
 }
 
@@ -410,7 +410,7 @@ func (d *Directory) matches(ctx context.Context, cands []dirCand, ids []dirIdent
 		for _, di := range ids {
 			if di.hasContract && !di.matchesOther(&b) {
 				contracts = slices.DeleteFunc(slices.Clone(contracts), func(cr model.ContractRef) bool {
-					return dirContractKey(cr.Number) != di.contract
+					return model.ContractKey(cr.Number) != di.contract
 				})
 			}
 		}

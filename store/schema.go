@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/balcao/balcao/model"
@@ -328,65 +327,4 @@ func dirNameWords(name string) []string {
 		}
 	}
 	return out
-}
-
-// dirContractKey is the indexed form of a contract number: digits-only numbers lose their leading zeros.
-func dirContractKey(number string) string {
-	n := strings.TrimSpace(number)
-	if n == "" {
-		return ""
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return n
-		}
-	}
-	if t := strings.TrimLeft(n, "0"); t != "" {
-		return t
-	}
-	return "0"
-}
-
-// dirMatriculaKey is the indexed form of an id_matricula: its letters (folded, lower-case) and digits only,
-// so "123-123-321" and "123.123.321" are the same key.
-func dirMatriculaKey(s string) string {
-	f := model.FoldText(s)
-	b := make([]byte, 0, len(f))
-	for i := 0; i < len(f); i++ {
-		if c := f[i]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
-			b = append(b, c)
-		}
-	}
-	return string(b)
-}
-
-// dirChaveKey normalises a chaveUnica: a number written with separators keeps its digits, an e-mail is
-// lower-cased, anything else is trimmed.
-func dirChaveKey(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if strings.Contains(s, "@") {
-		return strings.ToLower(s)
-	}
-	if strings.Trim(s, "0123456789.-/ ") == "" {
-		return model.Digits(s)
-	}
-	return s
-}
-
-// dirPhone normalises a phone into (DDD+number, number without DDD); unreadable phones keep their digits.
-func dirPhone(s string) (full, local string) {
-	if strings.TrimSpace(s) == "" {
-		return "", ""
-	}
-	p, ok := model.NormalizePhone(s)
-	if !ok {
-		p = model.Digits(s)
-	}
-	if len(p) >= 10 && len(p) <= 11 {
-		return p, p[2:]
-	}
-	return p, p
 }

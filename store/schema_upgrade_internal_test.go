@@ -56,15 +56,15 @@ func writeOldDirectory(t *testing.T, path string, version int, people []model.Be
 		for _, f := range []string{b.BirthDate, b.Phone, b.ChaveUnica, b.Card, b.CPF} {
 			trailer += len(binary.AppendUvarint(nil, uint64(len(f)))) + len(f)
 		}
-		full, local := dirPhone(b.Phone)
+		full, local := model.PhoneKeys(b.Phone)
 		_, err = db.ExecContext(ctx, `INSERT INTO beneficiaries VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			rk, b.ChaveUnica, b.Card, b.CPF, b.BirthDate, full, local, rec[:len(rec)-trailer])
 		require.NoError(t, err)
 		for _, c := range b.Contracts {
-			_, err = db.ExecContext(ctx, `INSERT INTO contracts VALUES (?, ?)`, dirContractKey(c.Number), rk)
+			_, err = db.ExecContext(ctx, `INSERT INTO contracts VALUES (?, ?)`, model.ContractKey(c.Number), rk)
 			require.NoError(t, err)
 		}
-		if k := dirMatriculaKey(b.IDMatricula); k != "" && version == 3 {
+		if k := model.MatriculaKey(b.IDMatricula); k != "" && version == 3 {
 			_, err = db.ExecContext(ctx, `INSERT INTO matriculas VALUES (?, ?)`, k, rk)
 			require.NoError(t, err)
 		}
@@ -93,9 +93,9 @@ func writeV4Directory(t *testing.T, path string, people []model.Beneficiary) {
 		require.NoError(t, err)
 		keys := dirKeysOf(&b)
 		for _, c := range b.Contracts {
-			keys = append(keys, dirKeyOf('k', dirContractKey(c.Number)))
+			keys = append(keys, dirKeyOf('k', model.ContractKey(c.Number)))
 		}
-		if k := dirMatriculaKey(b.IDMatricula); k != "" {
+		if k := model.MatriculaKey(b.IDMatricula); k != "" {
 			keys = append(keys, dirKeyOf('m', k))
 		}
 		for _, k := range keys {

@@ -149,8 +149,8 @@ func TestOtherKeyMayBeAnEmail(t *testing.T) {
 	assert.Equal(t, i18n.OccErrCPF, checkKey("529.982.247-2"))
 	assert.Equal(t, i18n.OccErrCPF, checkKey("11111111111"))
 	assert.Equal(t, i18n.OccErrRequired, checkKey("  "))
-	assert.Equal(t, "52998224725", normalizeKey(" 529.982.247-25 "))
-	assert.Equal(t, "everson@mobilesaude.com.br", normalizeKey("everson@mobilesaude.com.br"))
+	assert.Equal(t, "52998224725", model.NormalizeChave(" 529.982.247-25 "))
+	assert.Equal(t, "everson@mobilesaude.com.br", model.NormalizeChave("everson@mobilesaude.com.br"))
 }
 
 func TestEmailCheck(t *testing.T) {
@@ -161,7 +161,7 @@ func TestEmailCheck(t *testing.T) {
 		{"a@b.co", true}, {"maria.souza@example.com.br", true}, {"a@b", false}, {"@b.com", false},
 		{"a@@b.com", false}, {"a b@c.com", false}, {"a@b..com", false}, {"a@b.com.", false}, {"Ana <a@b.com>", false},
 	} {
-		assert.Equal(t, tt.ok, validEmail(tt.in), tt.in)
+		assert.Equal(t, tt.ok, model.ValidEmail(tt.in), tt.in)
 	}
 }
 

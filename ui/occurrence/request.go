@@ -103,7 +103,7 @@ func (m *Model) request() model.OccurrenceRequest {
 	case m.isOther():
 		req.Solicitante = model.Requester{
 			Nome:       strings.TrimSpace(m.other[otherName].Value()),
-			ChaveUnica: normalizeKey(m.other[otherKey].Value()),
+			ChaveUnica: model.NormalizeChave(m.other[otherKey].Value()),
 			Email:      strings.TrimSpace(m.other[otherEmail].Value()),
 			Telefone:   normalizePhone(m.other[otherPhone].Value()),
 		}

@@ -9,22 +9,6 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// validEmail is a deliberately simple check: one @, a local part, a dotted domain, no spaces.
-func validEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	if at <= 0 || at != strings.LastIndexByte(s, '@') || strings.ContainsAny(s, " \t<>,;") {
-		return false
-	}
-	domain := s[at+1:]
-	dot := strings.LastIndexByte(domain, '.')
-	return dot > 0 && dot < len(domain)-1 && !strings.Contains(domain, "..")
-}
-
-// cpfShaped reports whether s is written as a CPF: only digits and CPF punctuation, 11 digits.
-func cpfShaped(s string) bool {
-	return strings.Trim(s, "0123456789.- ") == "" && len(model.Digits(s)) == 11
-}
-
 // checkRequired returns the required-field message for an empty value.
 func checkRequired(v string, required bool) string {
 	if required && strings.TrimSpace(v) == "" {
@@ -39,7 +23,7 @@ func checkEmail(v string, required bool) string {
 	if v == "" {
 		return checkRequired(v, required)
 	}
-	if !validEmail(v) {
+	if !model.ValidEmail(v) {
 		return i18n.OccErrEmail
 	}
 	return ""
@@ -86,15 +70,6 @@ func checkKey(v string) string {
 	return ""
 }
 
-// normalizeKey sends a CPF-shaped key as digits only; anything else (an e-mail, a code) as typed, trimmed.
-func normalizeKey(v string) string {
-	v = strings.TrimSpace(v)
-	if cpfShaped(v) {
-		return model.Digits(v)
-	}
-	return v
-}
-
 // normalizePhone sends a valid phone as digits; an invalid one as typed (validation reports it).
 func normalizePhone(v string) string {
 	v = strings.TrimSpace(v)
@@ -115,7 +90,7 @@ func directoryPhone(v string) string {
 // directoryEmail is a directory e-mail usable in a request, or "" when it is malformed.
 func directoryEmail(v string) string {
 	v = strings.TrimSpace(v)
-	if validEmail(v) {
+	if model.ValidEmail(v) {
 		return v
 	}
 	return ""
@@ -165,7 +140,7 @@ func formValue(f config.FormField, v string) string {
 	case config.FieldPhone:
 		return normalizePhone(v)
 	case config.FieldCPF:
-		if cpfShaped(v) {
+		if model.CPFShaped(v) {
 			return model.Digits(v)
 		}
 	}

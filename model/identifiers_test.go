@@ -129,3 +129,45 @@ func FuzzValidCPF(f *testing.F) {
 		}
 	})
 }
+
+func TestNormalizeChave(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                      "",
+		"  ":                    "",
+		" 235.764.830-98 ":      "23576483098",
+		"23576483098":           "23576483098",
+		"123/456-7":             "1234567",
+		"Ana@Example.COM":       "ana@example.com",
+		" ABC-123 ":             "ABC-123",
+		"158.467.727-77":        "15846772777", // a CPF-shaped key whose check digits fail keeps its digits too
+		"everson@mobilesaude.x": "everson@mobilesaude.x",
+	} {
+		assert.Equal(t, want, NormalizeChave(in), "%q", in)
+	}
+}
+
+func TestIdentifierKeys(t *testing.T) {
+	full, local := PhoneKeys("(11) 98765-4321")
+	assert.Equal(t, [2]string{"11987654321", "987654321"}, [2]string{full, local})
+	full, local = PhoneKeys("98765-4321")
+	assert.Equal(t, [2]string{"987654321", "987654321"}, [2]string{full, local})
+	full, local = PhoneKeys("")
+	assert.Equal(t, [2]string{"", ""}, [2]string{full, local})
+	full, _ = PhoneKeys("ramal 12")
+	assert.Equal(t, "12", full, "an unreadable phone keeps its digits")
+
+	assert.Equal(t, "123123321", MatriculaKey("123-123-321"))
+	assert.Equal(t, "ab12", MatriculaKey(" Á.b-12 "))
+	assert.Equal(t, "1", ContractKey("0000001"))
+	assert.Equal(t, "0", ContractKey("000"))
+	assert.Equal(t, "A-01", ContractKey(" A-01 "))
+	assert.Equal(t, "", ContractKey("  "))
+
+	d, ok := DocumentDigits("529.982.247/25")
+	assert.True(t, ok)
+	assert.Equal(t, "52998224725", d)
+	_, ok = DocumentDigits("529x982")
+	assert.False(t, ok)
+	assert.True(t, CPFShaped("158.467.727-77"))
+	assert.False(t, CPFShaped("158.467.727"))
+}

@@ -4,6 +4,17 @@ import (
 	"strings"
 )
 
+// This file is the one place that knows how balcão's identifiers are written, normalised, validated and
+// classified: CPF, TOTVS card, Mosia chaveUnica, phone, the operator's matrícula and the contract number. The
+// import, the busca decoder, the forms and the directory's storage all call these functions, so a rule exists
+// once. Classify (classify.go) reads a free search term with them.
+
+// separators are the punctuation people write inside document numbers; a CPF is written with cpfSeparators.
+const (
+	separators    = ".-/ "
+	cpfSeparators = ".- "
+)
+
 // Digits returns only the ASCII digits of s.
 func Digits(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
@@ -22,7 +33,7 @@ func Digits(s string) string {
 // ValidCPF reports whether s (formatted or not) is a CPF with correct check digits and not all digits equal.
 func ValidCPF(s string) bool {
 	d := Digits(s)
-	if len(d) != 11 || len(strings.TrimLeft(s, "0123456789.- ")) != 0 {
+	if len(d) != 11 || len(strings.TrimLeft(s, "0123456789"+cpfSeparators)) != 0 {
 		return false
 	}
 	if strings.Count(d, d[:1]) == 11 {
@@ -62,10 +73,10 @@ type CardParts struct {
 
 // NormalizeCard returns the 17 digits of a card written with or without separators.
 func NormalizeCard(s string) (string, bool) {
-	if len(strings.TrimLeft(s, "0123456789.-/ ")) != 0 {
+	d, ok := DocumentDigits(s)
+	if !ok {
 		return "", false
 	}
-	d := Digits(s)
 	return d, len(d) == CardLen
 }
 
@@ -141,4 +152,90 @@ func FormatPhone(s string) string {
 		return d[:4] + "-" + d[4:]
 	}
 	return s
+}
+
+// DocumentDigits returns the digits of s and whether s is written with digits and document punctuation
+// (".", "-", "/", spaces) only, as people write a CPF, a card or a contract number.
+func DocumentDigits(s string) (string, bool) {
+	return Digits(s), strings.Trim(s, "0123456789"+separators) == ""
+}
+
+// NormalizeChave returns a chaveUnica in the form it is stored and sent: a key written with only digits and
+// document punctuation (a CPF, formatted or not) keeps its digits; an e-mail is lower-cased; anything else is
+// trimmed. "" stays "".
+func NormalizeChave(s string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return ""
+	case strings.Contains(s, "@"):
+		return strings.ToLower(s)
+	}
+	if d, ok := DocumentDigits(s); ok {
+		return d
+	}
+	return s
+}
+
+// CPFShaped reports whether s is written as a CPF: digits and CPF punctuation only, 11 digits (valid or not).
+func CPFShaped(s string) bool {
+	return strings.Trim(s, "0123456789"+cpfSeparators) == "" && len(Digits(s)) == 11
+}
+
+// PhoneKeys normalises a phone into (DDD+number, number without DDD), the forms a phone is searched by; a
+// phone NormalizePhone cannot read keeps its digits. "" for no phone.
+func PhoneKeys(s string) (full, local string) {
+	if strings.TrimSpace(s) == "" {
+		return "", ""
+	}
+	p, ok := NormalizePhone(s)
+	if !ok {
+		p = Digits(s)
+	}
+	if len(p) >= 10 && len(p) <= 11 {
+		return p, p[2:]
+	}
+	return p, p
+}
+
+// MatriculaKey is the searchable form of the operator's registration id (id_matricula): its letters (folded,
+// lower-case) and digits only, so "123-123-321" and "123.123.321" are the same key.
+func MatriculaKey(s string) string {
+	f := FoldText(s)
+	b := make([]byte, 0, len(f))
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// ContractKey is the searchable form of a contract number: a digits-only number loses its leading zeros
+// ("0000001" and "1" are one contract), anything else is trimmed.
+func ContractKey(number string) string {
+	n := strings.TrimSpace(number)
+	if n == "" {
+		return ""
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return n
+		}
+	}
+	if t := strings.TrimLeft(n, "0"); t != "" {
+		return t
+	}
+	return "0"
+}
+
+// ValidEmail is a deliberately simple e-mail check: one @, a local part, a dotted domain, no spaces.
+func ValidEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') || strings.ContainsAny(s, " \t<>,;") {
+		return false
+	}
+	domain := s[at+1:]
+	dot := strings.LastIndexByte(domain, '.')
+	return dot > 0 && dot < len(domain)-1 && !strings.Contains(domain, "..")
 }
