@@ -39,13 +39,14 @@ func (k ErrorKind) String() string {
 // ErrNotFound matches (errors.Is) every error of KindNotFound.
 var ErrNotFound = errors.New("not found")
 
-// sentness records whether a request may have reached the server.
-type sentness int8
+// Reach records whether a request may have reached the server.
+type Reach int8
 
+// Reach values.
 const (
-	sentUnknown sentness = iota // decide from the kind
-	sentYes
-	sentNo
+	ReachUnknown Reach = iota // decide from the kind
+	ReachMaybe                // the request may have reached the server
+	ReachNo                   // the request provably did not (refused before sending, or a 4xx)
 )
 
 // Error is a failed call to TOTVS or Mosia.
@@ -57,7 +58,8 @@ type Error struct {
 	Message string // vendor message, pt-BR as the vendor wrote it
 	Detail  string // vendor detailed message or a short excerpt of an unreadable body
 	Err     error  // underlying cause
-	sent    sentness
+	Reached Reach  // whether the request may have reached the server (see Sent)
+	Advice  string // pt-BR, set by a vendor client when its operation needs a message of its own; wins in UserMessage
 }
 
 // Error implements error.
@@ -92,10 +94,10 @@ func (e *Error) Is(target error) bool { return target == ErrNotFound && e.Kind =
 
 // Sent reports whether the request may have reached the server (so resending could duplicate it).
 func (e *Error) Sent() bool {
-	switch e.sent {
-	case sentYes:
+	switch e.Reached {
+	case ReachMaybe:
 		return true
-	case sentNo:
+	case ReachNo:
 		return false
 	}
 	switch e.Kind {
@@ -117,12 +119,15 @@ func (e *Error) service() string {
 	return i18n.ServiceUnknown
 }
 
+// Service names the upstream of the error in pt-BR, from the first word of Op.
+func (e *Error) Service() string { return e.service() }
+
 // UserMessage says in pt-BR what happened and what to do next.
 func (e *Error) UserMessage() string {
-	svc := e.service()
-	if strings.Contains(e.Op, opCreate) && e.Sent() && e.Kind != KindMalformed {
-		return i18n.ClientMaybeCreated(svc)
+	if e.Advice != "" {
+		return e.Advice
 	}
+	svc := e.service()
 	switch e.Kind {
 	case KindTimeout:
 		return i18n.ClientTimeout(svc)
@@ -137,9 +142,6 @@ func (e *Error) UserMessage() string {
 	case KindServer:
 		return i18n.ClientServer(svc, e.Status)
 	case KindMalformed:
-		if strings.Contains(e.Op, opCreate) && e.Status >= 200 && e.Status < 300 {
-			return i18n.ClientNoProtocol(svc)
-		}
 		return i18n.ClientMalformed(svc)
 	case KindCanceled:
 		return i18n.ClientCanceled(svc)

@@ -10,16 +10,18 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
+const card = "00011008000027010"
+
 var allKinds = []ErrorKind{KindOther, KindTimeout, KindRefused, KindAuth, KindNotFound, KindBadRequest,
 	KindServer, KindMalformed, KindCanceled}
 
 func TestUserMessageEveryKind(t *testing.T) {
 	services := map[string]string{"totvs contract " + card: "TOTVS", "mosia ultimosProtocolos": "Mosia",
-		opCreate: "Mosia", "": "serviço externo"}
+		"mosia criarOcorrencia": "Mosia", "": "serviço externo"}
 	seen := map[string]ErrorKind{}
 	for op, svc := range services {
 		for _, k := range allKinds {
-			e := &Error{Kind: k, Op: op, Status: 503, sent: sentNo}
+			e := &Error{Kind: k, Op: op, Status: 503, Reached: ReachNo}
 			msg := e.UserMessage()
 			assert.NotEmpty(t, msg, "%s %v", op, k)
 			assert.Contains(t, msg, svc, "%s %v names the service", op, k)
@@ -39,18 +41,18 @@ func TestUserMessageEveryKind(t *testing.T) {
 func TestUserMessageCarriesVendorText(t *testing.T) {
 	e := &Error{Kind: KindNotFound, Op: "totvs contract x", Message: "Beneficiário não encontrado."}
 	assert.Contains(t, e.UserMessage(), "“Beneficiário não encontrado”")
-	e = &Error{Kind: KindBadRequest, Op: "mosia criarOcorrencia", Message: "idAssunto inválido", sent: sentNo}
+	e = &Error{Kind: KindBadRequest, Op: "mosia criarOcorrencia", Message: "idAssunto inválido", Reached: ReachNo}
 	assert.Contains(t, e.UserMessage(), "idAssunto inválido")
-	e = &Error{Kind: KindServer, Op: "mosia criarOcorrencia", Status: 502}
-	assert.Contains(t, e.UserMessage(), "pode ter sido registrada", "a 5xx on a POST may have created it")
+	e = &Error{Kind: KindServer, Op: "mosia criarOcorrencia", Status: 502, Advice: "conselho próprio"}
+	assert.Equal(t, "conselho próprio", e.UserMessage(), "a vendor client's advice wins")
 }
 
 func TestSentDefaultsByKind(t *testing.T) {
 	for _, k := range allKinds {
 		want := k == KindTimeout || k == KindServer || k == KindMalformed
 		assert.Equal(t, want, (&Error{Kind: k}).Sent(), k.String())
-		assert.True(t, (&Error{Kind: k, sent: sentYes}).Sent())
-		assert.False(t, (&Error{Kind: k, sent: sentNo}).Sent())
+		assert.True(t, (&Error{Kind: k, Reached: ReachMaybe}).Sent())
+		assert.False(t, (&Error{Kind: k, Reached: ReachNo}).Sent())
 	}
 }
 

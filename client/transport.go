@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -29,37 +32,75 @@ const (
 	maxBodyBytes        = 8 << 20                // response bodies above this are refused as malformed
 )
 
-// caller runs HTTP attempts with resty and turns every failure into an *Error.
-type caller struct {
+// CallerOptions configure a Caller; zero values take the package defaults.
+type CallerOptions struct {
+	BaseURL      string
+	Timeout      time.Duration // per attempt
+	Retries      int           // extra attempts for retryable calls; 0 means none (see DefaultRetries)
+	RetryWait    time.Duration
+	RetryMaxWait time.Duration
+	Logger       *slog.Logger
+	Upstream     string                      // logged as "upstream" ("totvs", "mosia")
+	ErrBody      func(body []byte, e *Error) // fills Code/Message/Detail (and may change Kind) from an error body
+}
+
+// Caller runs HTTP attempts with resty and turns every failure into an *Error; it is the HTTP client the
+// vendor packages share. Safe for concurrent use.
+type Caller struct {
 	rc       *resty.Client
 	log      *slog.Logger
 	retries  int
 	wait     time.Duration
 	maxWait  time.Duration
-	errBody  func(body []byte, e *Error) // fills Code/Message/Detail (and may change Kind) from an error body
+	errBody  func(body []byte, e *Error)
 	sleepFor func(attempt int, resp *resty.Response) time.Duration
 }
 
-// callOpts configure one logical call.
-type callOpts struct {
-	op     string                 // Error.Op
-	method string                 // HTTP method
-	url    string                 // absolute or relative to the base URL
-	retry  bool                   // idempotent: retry transport errors, timeouts, 5xx and 429
-	probe  bool                   // a health probe: its failures are logged at debug, not as warnings
-	build  func(r *resty.Request) // headers, query, body
+// Call configures one logical call.
+type Call struct {
+	Op     string                 // Error.Op
+	Method string                 // HTTP method
+	URL    string                 // absolute or relative to the base URL
+	Retry  bool                   // idempotent: retry transport errors, timeouts, 5xx and 429
+	Probe  bool                   // a health probe: its failures are logged at debug, not as warnings
+	Build  func(r *resty.Request) // headers, query, body
 }
 
-func newResty(baseURL string, timeout time.Duration) *resty.Client {
-	return resty.New().
-		SetBaseURL(baseURL).
-		SetTimeout(timeout).
+// NewCaller builds a Caller with o's defaults filled in.
+func NewCaller(o CallerOptions) *Caller {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.Upstream != "" {
+		log = log.With(slog.String("upstream", o.Upstream))
+	}
+	rc := resty.New().
+		SetBaseURL(strings.TrimRight(o.BaseURL, "/")).
+		SetTimeout(orDuration(o.Timeout, DefaultTimeout)).
 		SetDisableWarn(true).
 		SetLogger(nopLogger{}).
 		SetResponseBodyLimit(maxBodyBytes).
 		SetRedirectPolicy(resty.FlexibleRedirectPolicy(5)).
 		SetHeader("Accept", "application/json")
+	return &Caller{rc: rc, log: log, retries: max(o.Retries, 0), wait: orDuration(o.RetryWait, DefaultRetryWait),
+		maxWait: orDuration(o.RetryMaxWait, DefaultRetryMaxWait), errBody: o.ErrBody}
 }
+
+// Resty is the underlying client, for settings every call shares (headers, auth).
+func (c *Caller) Resty() *resty.Client { return c.rc }
+
+// Logger is the caller's logger (tagged with the upstream).
+func (c *Caller) Logger() *slog.Logger { return c.log }
+
+// Close releases idle connections.
+func (c *Caller) Close() error {
+	c.rc.GetClient().CloseIdleConnections()
+	return nil
+}
+
+// SetSleep replaces the backoff between retries (tests).
+func (c *Caller) SetSleep(f func(attempt int, resp *resty.Response) time.Duration) { c.sleepFor = f }
 
 func orDuration(v, def time.Duration) time.Duration {
 	if v <= 0 {
@@ -68,17 +109,10 @@ func orDuration(v, def time.Duration) time.Duration {
 	return v
 }
 
-func orLogger(l *slog.Logger) *slog.Logger {
-	if l == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return l
-}
-
-// do runs the call, retrying when allowed; a nil error means a 2xx answer whose body is in the response.
-func (c *caller) do(ctx context.Context, o callOpts) (*resty.Response, *Error) {
+// Do runs the call, retrying when allowed; a nil error means a 2xx answer whose body is in the response.
+func (c *Caller) Do(ctx context.Context, o Call) (*resty.Response, *Error) {
 	retries := 0
-	if o.retry && c.retries > 0 {
+	if o.Retry && c.retries > 0 {
 		retries = c.retries
 	}
 	anySent := false
@@ -89,14 +123,14 @@ func (c *caller) do(ctx context.Context, o callOpts) (*resty.Response, *Error) {
 		}
 		anySent = anySent || e.Sent()
 		if anySent {
-			e.sent = sentYes
+			e.Reached = ReachMaybe
 		}
 		if attempt >= retries || !retryable(ctx, e) {
 			level := slog.LevelWarn
-			if o.probe {
+			if o.Probe {
 				level = slog.LevelDebug
 			}
-			c.log.LogAttrs(ctx, level, "upstream call failed", slog.String("op", o.op),
+			c.log.LogAttrs(ctx, level, "upstream call failed", slog.String("op", o.Op),
 				slog.String("kind", e.Kind.String()), slog.Int("status", e.Status),
 				slog.Int("attempts", attempt+1), slog.String("err", errText(e.Err)))
 			return resp, e
@@ -107,9 +141,9 @@ func (c *caller) do(ctx context.Context, o callOpts) (*resty.Response, *Error) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			ce := ctxError(ctx, o.op)
+			ce := ctxError(ctx, o.Op)
 			if anySent {
-				ce.sent = sentYes
+				ce.Reached = ReachMaybe
 			}
 			return nil, ce
 		}
@@ -136,7 +170,7 @@ func retryable(ctx context.Context, e *Error) bool {
 }
 
 // backoff is exponential with jitter (half fixed, half random), capped; Retry-After wins when given and smaller than the cap.
-func (c *caller) backoff(attempt int, resp *resty.Response) time.Duration {
+func (c *Caller) backoff(attempt int, resp *resty.Response) time.Duration {
 	if c.sleepFor != nil {
 		return c.sleepFor(attempt, resp)
 	}
@@ -154,49 +188,49 @@ func (c *caller) backoff(attempt int, resp *resty.Response) time.Duration {
 }
 
 // attempt sends once and classifies the outcome.
-func (c *caller) attempt(ctx context.Context, o callOpts, n int) (*resty.Response, *Error) {
+func (c *Caller) attempt(ctx context.Context, o Call, n int) (*resty.Response, *Error) {
 	var gotConn atomic.Bool
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}
 	r := c.rc.R().SetContext(httptrace.WithClientTrace(ctx, trace))
-	if o.build != nil {
-		o.build(r)
+	if o.Build != nil {
+		o.Build(r)
 	}
 	start := time.Now()
-	resp, err := r.Execute(o.method, o.url)
+	resp, err := r.Execute(o.Method, o.URL)
 	status := 0
 	if resp != nil && resp.RawResponse != nil {
 		status = resp.StatusCode()
 	}
-	c.log.LogAttrs(ctx, slog.LevelDebug, "upstream attempt", slog.String("op", o.op),
-		slog.String("method", o.method), slog.Int("attempt", n+1), slog.Int("status", status),
+	c.log.LogAttrs(ctx, slog.LevelDebug, "upstream attempt", slog.String("op", o.Op),
+		slog.String("method", o.Method), slog.Int("attempt", n+1), slog.Int("status", status),
 		slog.Duration("took", time.Since(start)))
 	if err != nil {
-		return resp, transportError(ctx, o.op, err, status, gotConn.Load())
+		return resp, transportError(ctx, o.Op, err, status, gotConn.Load())
 	}
 	if status >= 200 && status < 300 {
 		return resp, nil
 	}
-	return resp, c.statusError(o.op, status, resp.Body())
+	return resp, c.statusError(o.Op, status, resp.Body())
 }
 
 // statusError maps a non-2xx answer.
-func (c *caller) statusError(op string, status int, body []byte) *Error {
+func (c *Caller) statusError(op string, status int, body []byte) *Error {
 	e := &Error{Op: op, Status: status}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.Kind, e.sent = KindAuth, sentNo
+		e.Kind, e.Reached = KindAuth, ReachNo
 	case status == http.StatusNotFound:
-		e.Kind, e.sent = KindNotFound, sentNo
+		e.Kind, e.Reached = KindNotFound, ReachNo
 	case status == http.StatusRequestTimeout:
-		e.Kind, e.sent = KindTimeout, sentNo
+		e.Kind, e.Reached = KindTimeout, ReachNo
 	case status == http.StatusTooManyRequests:
-		e.Kind, e.sent = KindServer, sentNo
+		e.Kind, e.Reached = KindServer, ReachNo
 	case status >= 400 && status < 500:
-		e.Kind, e.sent = KindBadRequest, sentNo
+		e.Kind, e.Reached = KindBadRequest, ReachNo
 	case status >= 500:
-		e.Kind, e.sent = KindServer, sentYes
+		e.Kind, e.Reached = KindServer, ReachMaybe
 	default: // 1xx/3xx left unresolved
-		e.Kind, e.sent = KindOther, sentYes
+		e.Kind, e.Reached = KindOther, ReachMaybe
 	}
 	if c.errBody != nil {
 		c.errBody(body, e)
@@ -209,7 +243,7 @@ func transportError(ctx context.Context, op string, err error, status int, gotCo
 	if ctx.Err() != nil {
 		e := ctxError(ctx, op)
 		if gotConn {
-			e.sent = sentYes
+			e.Reached = ReachMaybe
 		}
 		return e
 	}
@@ -218,9 +252,9 @@ func transportError(ctx context.Context, op string, err error, status int, gotCo
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	e := &Error{Op: op, Status: status, Err: err, sent: sentNo}
+	e := &Error{Op: op, Status: status, Err: err, Reached: ReachNo}
 	if gotConn {
-		e.sent = sentYes
+		e.Reached = ReachMaybe
 	}
 	var ne net.Error
 	var oe *net.OpError
@@ -245,13 +279,16 @@ func transportError(ctx context.Context, op string, err error, status int, gotCo
 	return e
 }
 
+// ContextError maps the end of the caller's context into an *Error of op.
+func ContextError(ctx context.Context, op string) *Error { return ctxError(ctx, op) }
+
 // ctxError maps the caller's context ending.
 func ctxError(ctx context.Context, op string) *Error {
 	err := ctx.Err()
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Kind: KindTimeout, Op: op, Err: err, sent: sentNo}
+		return &Error{Kind: KindTimeout, Op: op, Err: err, Reached: ReachNo}
 	}
-	return &Error{Kind: KindCanceled, Op: op, Err: err, sent: sentNo}
+	return &Error{Kind: KindCanceled, Op: op, Err: err, Reached: ReachNo}
 }
 
 // nopLogger silences resty's own logger (it would print to stderr, over the console, and may echo URLs).
@@ -260,3 +297,33 @@ type nopLogger struct{}
 func (nopLogger) Errorf(string, ...any) {}
 func (nopLogger) Warnf(string, ...any)  {}
 func (nopLogger) Debugf(string, ...any) {}
+
+// DecodeJSON decodes one JSON value, keeping numbers in interfaces as json.Number.
+func DecodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errors.New("empty body")
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// Excerpt is a short, single-line piece of a non-JSON body for error details (proxy pages, stack traces).
+func Excerpt(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if s == "" || s[0] == '{' || s[0] == '[' {
+		return "" // JSON bodies may carry personal data; their fields are read elsewhere
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// Malformed is the error of a 2xx answer whose body cannot be read, logged without its content.
+func (c *Caller) Malformed(ctx context.Context, op string, resp *resty.Response, err error) *Error {
+	c.log.LogAttrs(ctx, slog.LevelWarn, "upstream answer unreadable", slog.String("op", op),
+		slog.Int("status", resp.StatusCode()), slog.Int("bytes", len(resp.Body())), slog.String("err", err.Error()))
+	return &Error{Kind: KindMalformed, Op: op, Status: resp.StatusCode(), Err: err, Detail: Excerpt(resp.Body()),
+		Reached: ReachMaybe}
+}

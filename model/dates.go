@@ -114,38 +114,6 @@ func atoiDigits(s string) int {
 	return n
 }
 
-// ParseEpochMillis reads an epoch-milliseconds string (Mosia's data_registro).
-//
-// Up to 11 digits are taken as seconds (a 10-digit value is a plausible epoch in seconds); 12 to 16 digits as
-// milliseconds. Empty, zero, signs or anything that is not digits → false.
-func ParseEpochMillis(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if !allDigits(s) || len(s) > 16 {
-		return time.Time{}, false
-	}
-	n := int64(0)
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int64(s[i]-'0')
-	}
-	switch {
-	case n == 0:
-		return time.Time{}, false
-	case len(s) <= 11:
-		return time.Unix(n, 0).UTC(), true
-	default:
-		return time.UnixMilli(n).UTC(), true
-	}
-}
-
-// ParseTimestamp reads a Mosia registration time: epoch milliseconds as a string (ultimosProtocolos' data_registro)
-// or an ISO 8601 time (the occurrence detail's dataRegistro).
-func ParseTimestamp(s string) (time.Time, bool) {
-	if t, ok := ParseEpochMillis(s); ok {
-		return t, true
-	}
-	return ParseDate(s)
-}
-
 // FormatDateBR renders DD/MM/AAAA; the zero time renders "".
 //
 // The date is the one in t's own location: date-only values from ParseDate (midnight UTC) print as written.

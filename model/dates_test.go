@@ -58,22 +58,6 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestParseEpochMillis(t *testing.T) {
-	got, ok := ParseEpochMillis("1720625728313")
-	require.True(t, ok)
-	assert.Equal(t, int64(1720625728313), got.UnixMilli())
-	assert.Equal(t, "10/07/2024 12:35", FormatDateTimeBR(got))
-
-	got, ok = ParseEpochMillis("1720625728") // seconds
-	require.True(t, ok)
-	assert.Equal(t, int64(1720625728), got.Unix())
-
-	for _, bad := range []string{"", "0", "-1720625728313", "1.7e12", "abc", "17206257283131234567"} {
-		_, ok := ParseEpochMillis(bad)
-		assert.False(t, ok, bad)
-	}
-}
-
 func TestFormatDates(t *testing.T) {
 	assert.Empty(t, FormatDateBR(time.Time{}))
 	assert.Empty(t, FormatDateTimeBR(time.Time{}))
@@ -104,25 +88,4 @@ func FuzzParseDate(f *testing.F) {
 			require.True(t, again.Equal(d), "%s → %s → %s", s, out, again)
 		}
 	})
-}
-
-func TestParseTimestamp(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"1720625728313", time.UnixMilli(1720625728313).UTC(), true}, // seed 001's data_registro
-		{" 1720625728313 ", time.UnixMilli(1720625728313).UTC(), true},
-		{"2022-11-29T16:44:19.533Z", time.Date(2022, 11, 29, 16, 44, 19, 533e6, time.UTC), true}, // detail endpoint
-		{"", time.Time{}, false},
-		{"ontem", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, ok := ParseTimestamp(tt.in)
-		assert.Equal(t, tt.ok, ok, tt.in)
-		if tt.ok {
-			assert.True(t, tt.want.Equal(got), "%q: got %s want %s", tt.in, got, tt.want)
-		}
-	}
 }

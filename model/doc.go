@@ -1,5 +1,5 @@
-// Package model holds balcão's domain types and pure logic: beneficiaries and
-// their contracts, the TOTVS Saúde Planos and Mosia Omnichannel payloads
-// (quirks included), CPF, card, phone and date handling, Protheus picture
-// rendering and the classification of a free search term. It does no I/O.
+// Package model holds balcão's domain and nothing else: beneficiaries and their contracts, family, grace
+// periods, protocols and occurrences; the identifiers (CPF, card, chaveUnica, phone, matrícula, contract number)
+// in one module; dates; the classification of a free search term; masks for logs. It does no I/O and knows no
+// vendor's wire format: the clients convert to and from these types.
 package model

@@ -14,7 +14,6 @@ import (
 
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // Environment of the helper process.
@@ -30,7 +29,7 @@ func TestHelperProcess(t *testing.T) {
 	if os.Getenv(helperEnv) != "1" {
 		t.Skip("helper process of the crash tests")
 	}
-	box, err := store.OpenOutbox(os.Getenv(helperDBEnv))
+	box, err := outbox.Open(os.Getenv(helperDBEnv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +106,7 @@ func TestCrashAtEveryPointLosesNothingAndDuplicatesNothing(t *testing.T) {
 
 			killed, err := r.box.Get(context.Background(), id)
 			require.NoError(t, err)
-			assert.NotEqual(t, store.OutboxSent, killed.State, "the child died before storing anything")
+			assert.NotEqual(t, outbox.Sent, killed.State, "the child died before storing anything")
 			already := 0
 			for _, c := range r.sb.Created() {
 				if c.ChaveUnica == killed.ChaveUnica() {

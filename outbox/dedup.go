@@ -11,12 +11,11 @@ import (
 	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 // dedup runs the duplicate check of an Uncertain item (see the package doc). It returns true when the item needs
 // no POST now: it was found in Mosia and marked sent, or the check failed and the item was put back to wait.
-func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it store.OutboxItem) bool {
+func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it Item) bool {
 	ps, err := s.mosia.LatestProtocols(ctx, it.ChaveUnica(), CheckProtocols)
 	if err != nil {
 		var ce *client.Error
@@ -46,10 +45,10 @@ func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it store.OutboxIte
 			continue
 		}
 		err = s.box.MarkSent(ctx, it.ID, p, s.now())
-		if errors.Is(err, store.ErrOutboxProtocolTaken) {
+		if errors.Is(err, ErrProtocolTaken) {
 			continue // another item took it a moment ago
 		}
-		if errors.Is(err, store.ErrOutboxAlreadySent) {
+		if errors.Is(err, ErrAlreadySent) {
 			log.Info("outbox item already recorded by another sender")
 			return true
 		}
@@ -67,13 +66,13 @@ func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it store.OutboxIte
 }
 
 // candidates returns the listed protocols that may be this item's, oldest first.
-func (s *Sender) candidates(it store.OutboxItem, ps []model.Protocol) []string {
-	req := it.Request
+func (s *Sender) candidates(it Item, ps []model.Protocol) []string {
+	occ := it.Occurrence
 	compareSubject := true
 	wantSubject := ""
-	if req.IDAssunto != 0 {
+	if occ.SubjectID != 0 {
 		if s.opt.SubjectName != nil {
-			wantSubject = s.opt.SubjectName(req.IDTipoOcorrencia, req.IDAssunto)
+			wantSubject = s.opt.SubjectName(occ.TypeID, occ.SubjectID)
 		}
 		compareSubject = wantSubject != ""
 	}
@@ -84,24 +83,21 @@ func (s *Sender) candidates(it store.OutboxItem, ps []model.Protocol) []string {
 	}
 	var out []cand
 	for _, p := range ps {
-		if p.Protocolo == "" {
+		if p.Number == "" || p.Type.ID == 0 || p.Type.ID != occ.TypeID {
 			continue
 		}
-		if id, ok := p.TipoOcorrencia.ID.Int(); !ok || id != req.IDTipoOcorrencia {
+		if compareSubject && !sameText(p.Subject, wantSubject) {
 			continue
 		}
-		if compareSubject && !sameText(p.Assunto.Descricao, wantSubject) {
+		if k := strings.TrimSpace(p.Requester.ChaveUnica); k != "" && occ.Requester.ChaveUnica != "" &&
+			k != strings.TrimSpace(occ.Requester.ChaveUnica) {
 			continue
 		}
-		if k := strings.TrimSpace(p.Solicitante.ChaveUnica); k != "" && req.Solicitante.ChaveUnica != "" &&
-			k != strings.TrimSpace(req.Solicitante.ChaveUnica) {
+		at := p.Registered
+		if at.IsZero() || it.FirstAttemptAt.IsZero() || at.Before(since) {
 			continue
 		}
-		at, ok := model.ParseTimestamp(p.DataRegistro.String())
-		if !ok || it.FirstAttemptAt.IsZero() || at.Before(since) {
-			continue
-		}
-		out = append(out, cand{p.Protocolo.String(), at})
+		out = append(out, cand{p.Number, at})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
 	protocols := make([]string, len(out))

@@ -1,71 +1,62 @@
 package outbox
 
 import (
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 func TestDuplicateCandidates(t *testing.T) {
 	first := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
-	ms := func(d time.Duration) model.FlexString {
-		return model.FlexString(strconv.FormatInt(first.Add(d).UnixMilli(), 10))
-	}
-	proto := func(n string, typ string, subject string, at model.FlexString) model.Protocol {
-		p := model.Protocol{Protocolo: model.FlexString(n), TipoOcorrencia: model.IDDesc{ID: model.FlexString(typ)},
-			DataRegistro: at, Solicitante: model.Person{ChaveUnica: "13331584754"}}
-		if subject != "" {
-			p.Assunto = model.Assunto{Descricao: subject, Present: true}
-		}
-		return p
+	ms := func(d time.Duration) time.Time { return first.Add(d) }
+	proto := func(n string, typ int, subject string, at time.Time) model.Protocol {
+		return model.Protocol{Number: n, Type: model.Ref{ID: typ}, Subject: subject, Registered: at,
+			Requester: model.Party{ChaveUnica: "13331584754"}}
 	}
 	names := map[[2]int]string{{128, 174}: "Segunda via de boleto"}
 	resolver := func(typ, subj int) string { return names[[2]int{typ, subj}] }
-	req := model.OccurrenceRequest{IDTipoOcorrencia: 128, IDAssunto: 174,
-		Solicitante: model.Requester{Nome: "Patrick", ChaveUnica: "13331584754"}}
+	req := model.Occurrence{TypeID: 128, SubjectID: 174, Requester: model.Party{Name: "Patrick", ChaveUnica: "13331584754"}}
 
 	tests := []struct {
 		name     string
-		req      func(r model.OccurrenceRequest) model.OccurrenceRequest
+		req      func(r model.Occurrence) model.Occurrence
 		resolver func(int, int) string
 		list     []model.Protocol
 		want     []string
 	}{
 		{"same type, subject and time", nil, resolver,
-			[]model.Protocol{proto("1", "128", "Segunda via de boleto", ms(time.Second))}, []string{"1"}},
+			[]model.Protocol{proto("1", 128, "Segunda via de boleto", ms(time.Second))}, []string{"1"}},
 		{"subject compared ignoring case and spaces", nil, resolver,
-			[]model.Protocol{proto("1", "128", "  segunda VIA de boleto ", ms(time.Second))}, []string{"1"}},
+			[]model.Protocol{proto("1", 128, "  segunda VIA de boleto ", ms(time.Second))}, []string{"1"}},
 		{"other type", nil, resolver,
-			[]model.Protocol{proto("1", "171", "Segunda via de boleto", ms(time.Second))}, nil},
+			[]model.Protocol{proto("1", 171, "Segunda via de boleto", ms(time.Second))}, nil},
 		{"other subject", nil, resolver,
-			[]model.Protocol{proto("1", "128", "Atualização cadastral", ms(time.Second))}, nil},
-		{"no subject on either side", func(r model.OccurrenceRequest) model.OccurrenceRequest { r.IDAssunto = 0; return r },
-			resolver, []model.Protocol{proto("1", "128", "", ms(time.Second))}, []string{"1"}},
+			[]model.Protocol{proto("1", 128, "Atualização cadastral", ms(time.Second))}, nil},
+		{"no subject on either side", func(r model.Occurrence) model.Occurrence { r.SubjectID = 0; return r },
+			resolver, []model.Protocol{proto("1", 128, "", ms(time.Second))}, []string{"1"}},
 		{"subject expected but listed without one", nil, resolver,
-			[]model.Protocol{proto("1", "128", "", ms(time.Second))}, nil},
+			[]model.Protocol{proto("1", 128, "", ms(time.Second))}, nil},
 		{"unnamed subject is not compared", nil, nil,
-			[]model.Protocol{proto("1", "128", "Qualquer", ms(time.Second))}, []string{"1"}},
+			[]model.Protocol{proto("1", 128, "Qualquer", ms(time.Second))}, []string{"1"}},
 		{"within the clock-skew allowance", nil, resolver,
-			[]model.Protocol{proto("1", "128", "Segunda via de boleto", ms(-119*time.Second))}, []string{"1"}},
+			[]model.Protocol{proto("1", 128, "Segunda via de boleto", ms(-119*time.Second))}, []string{"1"}},
 		{"registered before the first attempt", nil, resolver,
-			[]model.Protocol{proto("1", "128", "Segunda via de boleto", ms(-3*time.Minute))}, nil},
+			[]model.Protocol{proto("1", 128, "Segunda via de boleto", ms(-3*time.Minute))}, nil},
 		{"unreadable date is never taken", nil, resolver,
-			[]model.Protocol{proto("1", "128", "Segunda via de boleto", "ontem")}, nil},
+			[]model.Protocol{proto("1", 128, "Segunda via de boleto", time.Time{})}, nil},
 		{"another requester", nil, resolver, []model.Protocol{func() model.Protocol {
-			p := proto("1", "128", "Segunda via de boleto", ms(time.Second))
-			p.Solicitante.ChaveUnica = "52998224725"
+			p := proto("1", 128, "Segunda via de boleto", ms(time.Second))
+			p.Requester.ChaveUnica = "52998224725"
 			return p
 		}()}, nil},
 		{"oldest first, others filtered", nil, resolver, []model.Protocol{
-			proto("3", "128", "Segunda via de boleto", ms(3*time.Second)),
-			proto("x", "171", "Segunda via de boleto", ms(2*time.Second)),
-			proto("2", "128", "Segunda via de boleto", model.FlexString(first.Add(2*time.Second).Format(time.RFC3339Nano))),
-			proto("old", "128", "Segunda via de boleto", ms(-48*time.Hour)),
+			proto("3", 128, "Segunda via de boleto", ms(3*time.Second)),
+			proto("x", 171, "Segunda via de boleto", ms(2*time.Second)),
+			proto("2", 128, "Segunda via de boleto", first.Add(2*time.Second)),
+			proto("old", 128, "Segunda via de boleto", ms(-48*time.Hour)),
 		}, []string{"2", "3"}},
 	}
 	for _, tc := range tests {
@@ -75,15 +66,15 @@ func TestDuplicateCandidates(t *testing.T) {
 			if tc.req != nil {
 				r = tc.req(r)
 			}
-			it := store.OutboxItem{ID: "A", Request: r, FirstAttemptAt: first, Uncertain: true}
+			it := Item{ID: "A", Occurrence: r, FirstAttemptAt: first, Uncertain: true}
 			assert.Equal(t, tc.want, nilIfEmpty(s.candidates(it, tc.list)))
 		})
 	}
 
 	t.Run("never attempted", func(t *testing.T) {
 		s := &Sender{opt: Options{ClockSkew: DefaultClockSkew, SubjectName: resolver}}
-		it := store.OutboxItem{ID: "A", Request: req}
-		assert.Empty(t, s.candidates(it, []model.Protocol{proto("1", "128", "Segunda via de boleto", ms(0))}))
+		it := Item{ID: "A", Occurrence: req}
+		assert.Empty(t, s.candidates(it, []model.Protocol{proto("1", 128, "Segunda via de boleto", ms(0))}))
 	})
 }
 

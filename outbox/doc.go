@@ -1,9 +1,11 @@
-// Package outbox sends the occurrences stored in store.Outbox to Mosia, in the background, so that nothing an
-// attendant typed is lost and nothing is registered twice.
+// Package outbox is the durable queue of what attendants ask of Mosia (new occurrences) and its sender: nothing
+// an attendant typed is lost and nothing is registered twice. The queue's rules live in Queue; the items are kept
+// by a Store (SQLite by default, one file shared safely by processes); the Sender delivers them through the
+// Mosia interface.
 //
 // # Delivery
 //
-// The console commits an occurrence to the outbox file first (store.Outbox.Submit), then the Sender claims it under a
+// The console commits an occurrence to the queue first (Queue.Submit), then the Sender claims it under a
 // lease (one sender at a time per item, across every process sharing the file), records the attempt durably, and
 // POSTs it. A protocol in the answer marks it sent. A network error, a timeout, a 5xx or a 429 leaves it pending
 // with a pt-BR reason and an exponential backoff with full jitter (random between 0 and
@@ -25,9 +27,9 @@
 // (beneficiario.chaveUnica, else solicitante.chaveUnica; ultimosProtocolos with totalProtocolos=10) and takes as the
 // item's own the oldest protocol that
 //
-//   - has the same occurrence type (tipoOcorrencia.id == idTipoOcorrencia),
+//   - has the same occurrence type (tipoOcorrencia.id == the occurrence type),
 //   - has the same subject: the list gives the subject as a description only, so it is compared (ignoring case,
-//     accents and surrounding spaces) with Options.SubjectName(idTipoOcorrencia, idAssunto); both empty also
+//     accents and surrounding spaces) with Options.SubjectName(type, subject); both empty also
 //     matches; when SubjectName cannot name the subject, the subject is not compared,
 //   - has the same requester, when the list names one (solicitante.chaveUnica),
 //   - was registered (data_registro) at or after the item's FirstAttemptAt minus Options.ClockSkew (default 2 min:

@@ -15,12 +15,11 @@ import (
 	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
-// Mosia is what the sender needs from Mosia Omnichannel (client.Mosia implements it).
+// Mosia is what the sender needs from Mosia Omnichannel (*mosia.Client implements it).
 type Mosia interface {
-	CreateOccurrence(ctx context.Context, req model.OccurrenceRequest) (string, error)
+	CreateOccurrence(ctx context.Context, o model.Occurrence) (string, error)
 	LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error)
 }
 
@@ -98,7 +97,7 @@ const (
 
 // Sender delivers outbox items to Mosia; safe for concurrent use.
 type Sender struct {
-	box    *store.Outbox
+	box    *Queue
 	mosia  Mosia
 	opt    Options
 	log    *slog.Logger
@@ -112,8 +111,8 @@ type Sender struct {
 	pause    time.Time // Run claims nothing before this (upstream failing)
 }
 
-// NewSender builds a sender on the outbox o and the Mosia client m.
-func NewSender(o *store.Outbox, m Mosia, opts Options) *Sender {
+// NewSender builds a sender on the queue q and the Mosia client m.
+func NewSender(q *Queue, m Mosia, opts Options) *Sender {
 	if opts.Owner == "" {
 		host, _ := os.Hostname()
 		var b [3]byte
@@ -138,7 +137,7 @@ func NewSender(o *store.Outbox, m Mosia, opts Options) *Sender {
 		log.Warn("outbox: no subject catalogue; the duplicate check compares type, requester and time only")
 	}
 	return &Sender{
-		box: o, mosia: m, opt: opts, log: log,
+		box: q, mosia: m, opt: opts, log: log,
 		kick:   make(chan struct{}, opts.Workers),
 		events: make(chan Event, 256),
 		hook:   os.Getenv(TestHookEnv),
@@ -234,13 +233,13 @@ func (s *Sender) upstream(ok bool) {
 // SendNow claims the item id and tries it once now (the attendant's Ctrl+S), returning its state after the attempt.
 // If another sender is already on it, SendNow waits for that attempt's outcome instead. A sent or needs_correction
 // item is returned unchanged.
-func (s *Sender) SendNow(ctx context.Context, id string) (store.OutboxItem, error) {
+func (s *Sender) SendNow(ctx context.Context, id string) (Item, error) {
 	it, ok, err := s.box.ClaimID(ctx, id, s.opt.Owner, s.opt.Lease, s.now())
 	switch {
-	case errors.Is(err, store.ErrOutboxLeased):
+	case errors.Is(err, ErrLeased):
 		return s.awaitOther(ctx, id)
 	case err != nil:
-		return store.OutboxItem{}, fmt.Errorf("outbox send now %s: %w", id, err)
+		return Item{}, fmt.Errorf("outbox send now %s: %w", id, err)
 	case !ok:
 		return it, nil
 	}
@@ -249,20 +248,20 @@ func (s *Sender) SendNow(ctx context.Context, id string) (store.OutboxItem, erro
 }
 
 // awaitOther waits until the sender holding id finishes its attempt.
-func (s *Sender) awaitOther(ctx context.Context, id string) (store.OutboxItem, error) {
+func (s *Sender) awaitOther(ctx context.Context, id string) (Item, error) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return store.OutboxItem{}, fmt.Errorf("outbox send now %s: %w", id, ctx.Err())
+			return Item{}, fmt.Errorf("outbox send now %s: %w", id, ctx.Err())
 		case <-tick.C:
 		}
 		it, err := s.box.Get(ctx, id)
 		if err != nil {
-			return store.OutboxItem{}, fmt.Errorf("outbox send now %s: %w", id, err)
+			return Item{}, fmt.Errorf("outbox send now %s: %w", id, err)
 		}
-		if it.State != store.OutboxSending || it.LeaseUntil.Before(s.now()) {
+		if it.State != Sending || it.LeaseUntil.Before(s.now()) {
 			return it, nil
 		}
 	}
@@ -270,7 +269,7 @@ func (s *Sender) awaitOther(ctx context.Context, id string) (store.OutboxItem, e
 
 // process runs one attempt on a claimed item. It is not cut short by ctx: once claimed, the attempt and its
 // bookkeeping finish (each step bounded by the lease), so a shutdown never leaves a half-recorded send.
-func (s *Sender) process(parent context.Context, it store.OutboxItem) {
+func (s *Sender) process(parent context.Context, it Item) {
 	ctx := context.WithoutCancel(parent)
 	log := s.log.With(slog.String("item", it.ID))
 
@@ -292,9 +291,19 @@ func (s *Sender) process(parent context.Context, it store.OutboxItem) {
 	prevUncertain := it.Uncertain
 	it = it2
 
-	sctx, cancel := context.WithTimeout(ctx, s.opt.Lease/2)
+	// The send is cut at half the lease, counted from when the lease was renewed (not from now: waiting for the
+	// file may have eaten into it), so that a sender taking over an expired lease never races this POST.
+	deadline := it.LeaseUntil.Add(-s.opt.Lease / 2)
+	if !s.now().Before(deadline) {
+		log.Warn("outbox attempt recorded too late to send within its lease; releasing")
+		if e := s.box.Release(ctx, it.ID, s.opt.Owner, prevUncertain); e != nil {
+			log.Error("outbox release failed", slog.String("err", e.Error()))
+		}
+		return
+	}
+	sctx, cancel := context.WithDeadline(ctx, deadline)
 	sctx = s.hookSendTrace(sctx, it.ID)
-	protocol, err := s.mosia.CreateOccurrence(sctx, it.Request)
+	protocol, err := s.mosia.CreateOccurrence(sctx, it.Occurrence)
 	cancel()
 	s.hookAfterCall(it.ID)
 	if err == nil {
@@ -307,7 +316,7 @@ func (s *Sender) process(parent context.Context, it store.OutboxItem) {
 }
 
 // failed files the outcome of a failed POST.
-func (s *Sender) failed(ctx context.Context, log *slog.Logger, it store.OutboxItem, prevUncertain bool, err error) {
+func (s *Sender) failed(ctx context.Context, log *slog.Logger, it Item, prevUncertain bool, err error) {
 	var ce *client.Error
 	sent := true // an error we cannot read may have reached Mosia
 	status := 0
@@ -357,7 +366,7 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, it store.OutboxIt
 }
 
 // retry puts the item back to pending after delay and reports it.
-func (s *Sender) retry(ctx context.Context, log *slog.Logger, it store.OutboxItem, reason string, delay time.Duration, uncertain bool) {
+func (s *Sender) retry(ctx context.Context, log *slog.Logger, it Item, reason string, delay time.Duration, uncertain bool) {
 	stalled := it.Attempts >= s.opt.MaxAttempts
 	if stalled {
 		reason += i18n.OutboxStalled(it.Attempts)
@@ -377,20 +386,20 @@ func (s *Sender) retry(ctx context.Context, log *slog.Logger, it store.OutboxIte
 }
 
 // finishSent stores the protocol and reports it.
-func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it store.OutboxItem, protocol string, dedup bool) {
+func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, protocol string, dedup bool) {
 	err := s.box.MarkSent(ctx, it.ID, protocol, s.now())
 	switch {
 	case err == nil:
 		log.Info("outbox item sent", slog.String("protocol", protocol), slog.Int("attempts", it.Attempts),
 			slog.Bool("deduplicated", dedup))
 		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: protocol, Attempts: it.Attempts, Deduplicated: dedup})
-	case errors.Is(err, store.ErrOutboxProtocolTaken):
+	case errors.Is(err, ErrProtocolTaken):
 		// Mosia accepted it but the protocol we were given (the client's fallback when the answer had none) is
 		// another item's: keep it Uncertain so the next attempt looks it up instead of resending.
 		log.Warn("outbox protocol already held by another item; will look it up", slog.String("protocol", protocol))
 		s.retry(ctx, log, it, i18n.OutboxRetrying(i18n.OutboxCauseNoProtocol)+i18n.OutboxMaybeReached,
 			s.opt.MinBackoff, true)
-	case errors.Is(err, store.ErrOutboxAlreadySent):
+	case errors.Is(err, ErrAlreadySent):
 		// Our lease expired while we were storing the answer and another sender found the occurrence first.
 		cur, gerr := s.box.Get(ctx, it.ID)
 		if gerr == nil && cur.Protocol == protocol {

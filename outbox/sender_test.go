@@ -11,11 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // settle bounds how long a test waits for the outbox to drain: a liveness bound, not a speed assertion.
@@ -24,9 +23,9 @@ const settle = 90 * time.Second
 // rig is a real sandbox on loopback, a real Mosia client and an outbox file.
 type rig struct {
 	sb    *sandbox.Sandbox
-	mosia *client.Mosia
+	mosia *mosia.Client
 	path  string
-	box   *store.Outbox
+	box   *outbox.Queue
 	cat   sandbox.Catalogue
 }
 
@@ -42,14 +41,14 @@ func newRig(t *testing.T, f sandbox.Faults) *rig {
 	return r
 }
 
-func newMosia(url, token string) *client.Mosia {
-	return client.NewMosia(client.MosiaOptions{BaseURL: url, Token: token, Timeout: 2 * time.Second, Retries: 1,
+func newMosia(url, token string) *mosia.Client {
+	return mosia.New(mosia.Options{BaseURL: url, Token: token, Timeout: 2 * time.Second, Retries: 1,
 		RetryWait: 5 * time.Millisecond, RetryMaxWait: 20 * time.Millisecond})
 }
 
-func (r *rig) open(t *testing.T) *store.Outbox {
+func (r *rig) open(t *testing.T) *outbox.Queue {
 	t.Helper()
-	box, err := store.OpenOutbox(r.path)
+	box, err := outbox.Open(r.path)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = box.Close() })
 	return box
@@ -79,7 +78,7 @@ func (r *rig) testOptions(owner string) outbox.Options {
 		SubjectName: subjectName(r.cat)}
 }
 
-func (r *rig) sender(box *store.Outbox, opts outbox.Options) *outbox.Sender {
+func (r *rig) sender(box *outbox.Queue, opts outbox.Options) *outbox.Sender {
 	return outbox.NewSender(box, r.mosia, opts)
 }
 
@@ -93,21 +92,21 @@ func run(t *testing.T, s *outbox.Sender) {
 }
 
 // request builds a valid occurrence for the sandbox's i-th beneficiary.
-func (r *rig) request(i int) model.OccurrenceRequest {
+func (r *rig) request(i int) model.Occurrence {
 	b := r.sb.Dataset().Beneficiary(i)
-	who := model.Requester{Nome: b.Name, ChaveUnica: b.ChaveUnica}
+	who := model.Party{Name: b.Name, ChaveUnica: b.ChaveUnica}
 	ben := who
+	contract := ""
 	if len(b.Contracts) > 0 {
-		ben.NumeroContrato = b.Contracts[0].Number
+		contract = b.Contracts[0].Number
 	}
-	return model.OccurrenceRequest{IDFuncionalidade: r.cat.IDFuncionalidade, IDTipoOcorrencia: 128, IDAssunto: 174,
-		Solicitante: who, Beneficiario: &ben, NumeroContrato: ben.NumeroContrato,
-		Anotacao: fmt.Sprintf("ocorrência de teste %d", i)}
+	return model.Occurrence{Function: r.cat.IDFuncionalidade, TypeID: 128, SubjectID: 174,
+		Requester: who, Beneficiary: &ben, Contract: contract, Note: fmt.Sprintf("ocorrência de teste %d", i)}
 }
 
-func (r *rig) submit(t *testing.T, box *store.Outbox, from, n int) []store.OutboxItem {
+func (r *rig) submit(t *testing.T, box *outbox.Queue, from, n int) []outbox.Item {
 	t.Helper()
-	var items []store.OutboxItem
+	var items []outbox.Item
 	for i := from; i < from+n; i++ {
 		it, err := box.Submit(context.Background(), "ana", r.request(i))
 		require.NoError(t, err)
@@ -117,7 +116,7 @@ func (r *rig) submit(t *testing.T, box *store.Outbox, from, n int) []store.Outbo
 }
 
 // waitDone waits until no item is pending or being sent (a cheap indexed query: polling must not load the file).
-func waitDone(t *testing.T, box *store.Outbox) {
+func waitDone(t *testing.T, box *outbox.Queue) {
 	t.Helper()
 	deadline := time.Now().Add(settle)
 	for {
@@ -127,7 +126,7 @@ func waitDone(t *testing.T, box *store.Outbox) {
 			return
 		}
 		if time.Now().After(deadline) {
-			left, err := box.List(context.Background(), store.OutboxPending)
+			left, err := box.List(context.Background(), outbox.Pending)
 			require.NoError(t, err)
 			require.Failf(t, "outbox did not drain", "%d items left, first: %+v", len(left), left[0])
 		}
@@ -136,7 +135,7 @@ func waitDone(t *testing.T, box *store.Outbox) {
 }
 
 // assertExactlyOnce checks, on the SANDBOX's side, that every item was created exactly once, under its protocol.
-func assertExactlyOnce(t *testing.T, r *rig, box *store.Outbox, items []store.OutboxItem) {
+func assertExactlyOnce(t *testing.T, r *rig, box *outbox.Queue, items []outbox.Item) {
 	t.Helper()
 	byKey := map[string][]sandbox.CreatedOccurrence{}
 	for _, c := range r.sb.Created() {
@@ -147,7 +146,7 @@ func assertExactlyOnce(t *testing.T, r *rig, box *store.Outbox, items []store.Ou
 		require.NoError(t, err)
 		created := byKey[it.ChaveUnica()]
 		if assert.Len(t, created, 1, "item %s (%s) created %d times", it.ID, model.MaskCPF(it.ChaveUnica()), len(created)) {
-			assert.Equal(t, store.OutboxSent, got.State, it.ID)
+			assert.Equal(t, outbox.Sent, got.State, it.ID)
 			assert.Equal(t, created[0].Protocol, got.Protocol, it.ID)
 		}
 	}
@@ -202,7 +201,7 @@ func TestSendNowSendsAndReports(t *testing.T) {
 
 	got, err := s.SendNow(context.Background(), it.ID)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxSent, got.State)
+	assert.Equal(t, outbox.Sent, got.State)
 	assert.NotEmpty(t, got.Protocol)
 	assert.Equal(t, 1, got.Attempts)
 	assert.False(t, got.FirstAttemptAt.IsZero())
@@ -217,13 +216,13 @@ func TestSendNowSendsAndReports(t *testing.T) {
 	again, err := s.SendNow(context.Background(), it.ID)
 	require.NoError(t, err)
 	assert.Equal(t, got.Protocol, again.Protocol)
-	assertExactlyOnce(t, r, r.box, []store.OutboxItem{it})
+	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 
 	// Mosia lists it for the beneficiary.
 	ps, err := r.mosia.LatestProtocols(context.Background(), it.ChaveUnica(), 1)
 	require.NoError(t, err)
 	require.NotEmpty(t, ps)
-	assert.Equal(t, got.Protocol, ps[0].Protocolo.String())
+	assert.Equal(t, got.Protocol, ps[0].Number)
 }
 
 func TestMosiaDownThenUp(t *testing.T) {
@@ -235,7 +234,7 @@ func TestMosiaDownThenUp(t *testing.T) {
 
 	// Wait until every item failed at least twice while Mosia is down.
 	require.Eventually(t, func() bool {
-		left, err := r.box.List(context.Background(), store.OutboxPending)
+		left, err := r.box.List(context.Background(), outbox.Pending)
 		require.NoError(t, err)
 		failed := 0
 		for _, it := range left {
@@ -315,7 +314,7 @@ func TestAuthFailureKeepsPending(t *testing.T) {
 	it := r.submit(t, r.box, 0, 1)[0]
 	got, err := s.SendNow(context.Background(), it.ID)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxPending, got.State, "a credential problem is not the item's fault")
+	assert.Equal(t, outbox.Pending, got.State, "a credential problem is not the item's fault")
 	assert.Contains(t, got.LastError, "token")
 	assert.False(t, got.Uncertain)
 	assert.GreaterOrEqual(t, got.NextAttemptAt.Sub(got.LastAttemptAt), 40*time.Millisecond,
@@ -326,8 +325,8 @@ func TestAuthFailureKeepsPending(t *testing.T) {
 	good := r.sender(r.box, r.testOptions("w2"))
 	got, err = good.SendNow(context.Background(), it.ID)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxSent, got.State)
-	assertExactlyOnce(t, r, r.box, []store.OutboxItem{it})
+	assert.Equal(t, outbox.Sent, got.State)
+	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 }
 
 // Two senders on two handles of one file (two processes, in effect) never send the same item.
@@ -372,14 +371,14 @@ func TestRefusedNeedsCorrection(t *testing.T) {
 	s := r.sender(r.box, r.testOptions("w"))
 	run(t, s)
 	req := r.request(0)
-	req.IDTipoOcorrencia = 999 // not in Mosia's catalogue
+	req.TypeID = 999 // not in Mosia's catalogue
 	it, err := r.box.Submit(context.Background(), "ana", req)
 	require.NoError(t, err)
 	s.Kick()
 	require.Eventually(t, func() bool {
 		got, err := r.box.Get(context.Background(), it.ID)
 		require.NoError(t, err)
-		return got.State == store.OutboxNeedsCorrection
+		return got.State == outbox.NeedsCorrection
 	}, settle, 10*time.Millisecond)
 	got, err := r.box.Get(context.Background(), it.ID)
 	require.NoError(t, err)
@@ -403,7 +402,7 @@ func TestRefusedNeedsCorrection(t *testing.T) {
 	require.NoError(t, r.box.Resubmit(context.Background(), it.ID, r.request(0)))
 	s.Kick()
 	waitDone(t, r.box)
-	assertExactlyOnce(t, r, r.box, []store.OutboxItem{it})
+	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 }
 
 // Run returns when its context ends, but finishes the send in flight: the item is stored as sent, not left behind.
@@ -423,8 +422,8 @@ func TestShutdownFinishesTheSendInFlight(t *testing.T) {
 	require.NoError(t, <-done)
 	got, err := r.box.Get(context.Background(), it.ID)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxSent, got.State)
-	assertExactlyOnce(t, r, r.box, []store.OutboxItem{it})
+	assert.Equal(t, outbox.Sent, got.State)
+	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 }
 
 // Mosia's create answer may not carry the protocol (API.md §9.4): the client finds it and nothing is resent.
@@ -448,7 +447,7 @@ func TestLongOutageIsReportedNotAbandoned(t *testing.T) {
 	for stalled.ItemID == "" {
 		got, err := s.SendNow(context.Background(), it.ID)
 		require.NoError(t, err)
-		require.Equal(t, store.OutboxPending, got.State)
+		require.Equal(t, outbox.Pending, got.State)
 		e := <-s.Events()
 		require.Equal(t, outbox.EventRetrying, e.Kind)
 		if e.Stalled {
@@ -461,6 +460,6 @@ func TestLongOutageIsReportedNotAbandoned(t *testing.T) {
 	r.sb.SetFaults(sandbox.Faults{})
 	got, err := s.SendNow(context.Background(), it.ID)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxSent, got.State)
-	assertExactlyOnce(t, r, r.box, []store.OutboxItem{it})
+	assert.Equal(t, outbox.Sent, got.State)
+	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 }

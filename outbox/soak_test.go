@@ -12,7 +12,6 @@ import (
 
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // 1,000 occurrences from 20 concurrent submitters under 20% injected faults: every one reaches Mosia exactly once.
@@ -31,7 +30,7 @@ func TestSoakThousandUnderFaults(t *testing.T) {
 	run(t, s)
 
 	var mu sync.Mutex
-	var items []store.OutboxItem
+	var items []outbox.Item
 	var wg sync.WaitGroup
 	for w := range submitters {
 		box := r.box // 20 attendants of one process (balcao ssh) share its outbox handle
@@ -87,7 +86,7 @@ func BenchmarkSenderThroughput(b *testing.B) {
 	defer sb.Close()
 	m := newMosia(sb.MosiaURL(), sandbox.DefaultMosiaToken)
 	defer m.Close()
-	box, err := store.OpenOutbox(b.TempDir() + "/outbox.db")
+	box, err := outbox.Open(b.TempDir() + "/outbox.db")
 	require.NoError(b, err)
 	defer box.Close()
 	r := &rig{sb: sb, cat: sb.Catalogue()}

@@ -5,17 +5,17 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client/mosia"
 )
 
 // Mosia occurrence statuses the sandbox uses.
 var (
-	statusInProgress = model.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"}
-	statusDone       = model.IDDesc{ID: "310", Descricao: "Realizado"}
-	statusClosed     = model.IDDesc{ID: "249", Descricao: "Encerrado"}
-	statusOpen       = model.IDDesc{ID: "101", Descricao: "Aberto"}
-	statusWaiting    = model.IDDesc{ID: "102", Descricao: "Aguardando Beneficiário"}
-	statusDraft      = model.IDDesc{ID: "99", Descricao: "Rascunho"}
+	statusInProgress = mosia.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"}
+	statusDone       = mosia.IDDesc{ID: "310", Descricao: "Realizado"}
+	statusClosed     = mosia.IDDesc{ID: "249", Descricao: "Encerrado"}
+	statusOpen       = mosia.IDDesc{ID: "101", Descricao: "Aberto"}
+	statusWaiting    = mosia.IDDesc{ID: "102", Descricao: "Aguardando Beneficiário"}
+	statusDraft      = mosia.IDDesc{ID: "99", Descricao: "Rascunho"}
 )
 
 // RegANS is the operator registration the sandbox prefixes protocols with (RN-395 style: regANS+AAAAMMDD+seq).
@@ -34,9 +34,9 @@ func protocolNumber(t time.Time, seq int) string {
 
 // Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; seed 001 verbatim
 // for Patrick). Unknown keys have no history.
-func (d *Dataset) Protocols(chave string) []model.Protocol {
+func (d *Dataset) Protocols(chave string) []mosia.Protocol {
 	if ps, ok := seedHistory[chave]; ok {
-		return append([]model.Protocol(nil), ps...)
+		return append([]mosia.Protocol(nil), ps...)
 	}
 	i, ok := d.IndexOfChaveUnica(chave)
 	if !ok {
@@ -46,7 +46,7 @@ func (d *Dataset) Protocols(chave string) []model.Protocol {
 	r := newRNG(d.seed, saltProtocols, uint64(i))
 	n := []int{0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 6, 8}[r.intn(12)]
 	cat := historyCatalogue
-	out := make([]model.Protocol, 0, n)
+	out := make([]mosia.Protocol, 0, n)
 	daysAgo := 0
 	for k := 0; k < n; k++ {
 		daysAgo += r.between(1, 90)
@@ -54,14 +54,14 @@ func (d *Dataset) Protocols(chave string) []model.Protocol {
 			Add(time.Duration(r.intn(1000)) * time.Millisecond)
 		upd := reg.Add(time.Duration(r.intn(3*86400)) * time.Second)
 		t := cat.Types[r.intn(len(cat.Types))]
-		var assunto model.Assunto
+		var assunto mosia.Assunto
 		if len(t.Subjects) > 0 && r.chance(0.85) {
-			assunto = model.Assunto{Descricao: t.Subjects[r.intn(len(t.Subjects))].Name, Present: true}
+			assunto = mosia.Assunto{Descricao: t.Subjects[r.intn(len(t.Subjects))].Name, Present: true}
 		}
 		status := statusDone
 		switch {
 		case k == 0 && daysAgo < 20:
-			status = []model.IDDesc{statusInProgress, statusOpen, statusWaiting}[r.intn(3)]
+			status = []mosia.IDDesc{statusInProgress, statusOpen, statusWaiting}[r.intn(3)]
 		case r.chance(0.3):
 			status = statusClosed
 		}
@@ -69,12 +69,12 @@ func (d *Dataset) Protocols(chave string) []model.Protocol {
 		if r.chance(0.5) {
 			nome += " - " + p.chave // Mosia quirk: the name may carry " - <chaveUnica>"
 		}
-		who := model.Person{Nome: nome, ChaveUnica: p.chave}
-		out = append(out, model.Protocol{
-			Protocolo:       model.FlexString(protocolNumber(reg, (i*8+k)%500_000)),
-			TipoOcorrencia:  model.IDDesc{ID: model.FlexString(strconv.Itoa(t.ID)), Descricao: t.Name},
-			DataRegistro:    model.FlexString(strconv.FormatInt(reg.UnixMilli(), 10)),
-			DataAtualizacao: model.FlexString(strconv.FormatInt(upd.UnixMilli(), 10)),
+		who := mosia.Person{Nome: nome, ChaveUnica: p.chave}
+		out = append(out, mosia.Protocol{
+			Protocolo:       mosia.FlexString(protocolNumber(reg, (i*8+k)%500_000)),
+			TipoOcorrencia:  mosia.IDDesc{ID: mosia.FlexString(strconv.Itoa(t.ID)), Descricao: t.Name},
+			DataRegistro:    mosia.FlexString(strconv.FormatInt(reg.UnixMilli(), 10)),
+			DataAtualizacao: mosia.FlexString(strconv.FormatInt(upd.UnixMilli(), 10)),
 			Status:          status,
 			Assunto:         assunto,
 			Beneficiario:    who,

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"time"
 
+	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/model"
 )
 
@@ -85,22 +86,22 @@ func seedPeople() []person {
 }
 
 // seedProtocols are the protocols of seed 001 verbatim, keyed by chaveUnica (newest first).
-func seedProtocols() map[string][]model.Protocol {
+func seedProtocols() map[string][]mosia.Protocol {
 	pat := "Patrick Oliveira Cabral"
-	withKey := model.Person{Nome: pat + " - " + SeedPatrick, ChaveUnica: SeedPatrick}
-	plain := model.Person{Nome: pat, ChaveUnica: SeedPatrick}
-	return map[string][]model.Protocol{SeedPatrick: {
-		{Protocolo: "1111120240710000017", TipoOcorrencia: model.IDDesc{ID: "171", Descricao: "Atendimento Ativo"},
+	withKey := mosia.Person{Nome: pat + " - " + SeedPatrick, ChaveUnica: SeedPatrick}
+	plain := mosia.Person{Nome: pat, ChaveUnica: SeedPatrick}
+	return map[string][]mosia.Protocol{SeedPatrick: {
+		{Protocolo: "1111120240710000017", TipoOcorrencia: mosia.IDDesc{ID: "171", Descricao: "Atendimento Ativo"},
 			DataRegistro: "1720625728313", DataAtualizacao: "1720625728896",
-			Status:  model.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"},
-			Assunto: model.Assunto{Descricao: "Reembolso exame", Present: true}, Beneficiario: withKey, Solicitante: withKey},
-		{Protocolo: "1111120240710000015", TipoOcorrencia: model.IDDesc{ID: "171", Descricao: "Atendimento Ativo"},
+			Status:  mosia.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"},
+			Assunto: mosia.Assunto{Descricao: "Reembolso exame", Present: true}, Beneficiario: withKey, Solicitante: withKey},
+		{Protocolo: "1111120240710000015", TipoOcorrencia: mosia.IDDesc{ID: "171", Descricao: "Atendimento Ativo"},
 			DataRegistro: "1720621909235", DataAtualizacao: "1720621909743",
-			Status:  model.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"},
-			Assunto: model.Assunto{Descricao: "Reembolso exame", Present: true}, Beneficiario: withKey, Solicitante: withKey},
-		{Protocolo: "1111120240709000003", TipoOcorrencia: model.IDDesc{ID: "155", Descricao: "Auto-atendimento"},
+			Status:  mosia.IDDesc{ID: "386", Descricao: "Em Atendimento (externo)"},
+			Assunto: mosia.Assunto{Descricao: "Reembolso exame", Present: true}, Beneficiario: withKey, Solicitante: withKey},
+		{Protocolo: "1111120240709000003", TipoOcorrencia: mosia.IDDesc{ID: "155", Descricao: "Auto-atendimento"},
 			DataRegistro: "1720537243091", DataAtualizacao: "1720537243091",
-			Status:  model.IDDesc{ID: "310", Descricao: "Realizado"},
-			Assunto: model.Assunto{}, Beneficiario: plain, Solicitante: plain},
+			Status:  mosia.IDDesc{ID: "310", Descricao: "Realizado"},
+			Assunto: mosia.Assunto{}, Beneficiario: plain, Solicitante: plain},
 	}}
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/model"
 )
 
@@ -108,8 +110,8 @@ func TestDatasetSeedPeople(t *testing.T) {
 	assert.Equal(t, "Patrick Oliveira Cabral", pat.Name)
 	ps := d.Protocols("13331584754")
 	require.Len(t, ps, 3)
-	assert.Equal(t, []model.FlexString{"1111120240710000017", "1111120240710000015", "1111120240709000003"},
-		[]model.FlexString{ps[0].Protocolo, ps[1].Protocolo, ps[2].Protocolo})
+	assert.Equal(t, []mosia.FlexString{"1111120240710000017", "1111120240710000015", "1111120240709000003"},
+		[]mosia.FlexString{ps[0].Protocolo, ps[1].Protocolo, ps[2].Protocolo})
 	assert.False(t, ps[2].Assunto.Present)
 	assert.Equal(t, "Patrick Oliveira Cabral - 13331584754", ps[0].Beneficiario.Nome)
 
@@ -127,7 +129,7 @@ func TestDatasetSeedPeople(t *testing.T) {
 	}
 	fam, ok := d.Family("00011008000027028")
 	require.True(t, ok)
-	assert.Equal(t, model.Family{Beneficiaries: []model.FamilyMember{
+	assert.Equal(t, totvs.Family{Beneficiaries: []totvs.FamilyMember{
 		{Card: "00011008000027010", Name: "HERNANDES ALVES DA SILVA", Kinship: "BENEFICIARIO TITULAR", Situation: "Ativo"},
 		{Card: "00011008000027028", Name: "FABIANA SOPHIA MELO", Kinship: "CONJUGE/ COMPANHEIRO", Situation: "Ativo"},
 	}}, fam)
@@ -137,7 +139,7 @@ func TestDatasetContractStructure(t *testing.T) {
 	d := NewDatasetAt(3, 5_000, testNow)
 	c, ok := d.Contract(d.Beneficiary(123).Card)
 	require.True(t, ok)
-	byField := map[string]model.FieldStruct{}
+	byField := map[string]totvs.FieldStruct{}
 	folders := map[string]bool{}
 	for _, f := range c.Folders {
 		folders[f.ID] = true

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client/totvs"
 )
 
 // Grace statuses exactly as TOTVS writes them (no accents, seed 003).
@@ -16,7 +16,7 @@ const (
 
 // sx3 is one contract field: its SX3 structure and how to read its value from a person.
 type sx3 struct {
-	st    model.FieldStruct
+	st    totvs.FieldStruct
 	value func(p person) any
 }
 
@@ -27,11 +27,11 @@ func dateField(t time.Time) any {
 	return t.Format(time.DateOnly)
 }
 
-func cf(field, typ, title, desc, picture string, size, dec int, folder string, cbox model.CBox, value func(p person) any) sx3 {
+func cf(field, typ, title, desc, picture string, size, dec int, folder string, cbox totvs.CBox, value func(p person) any) sx3 {
 	if cbox == nil {
-		cbox = model.CBox{}
+		cbox = totvs.CBox{}
 	}
-	return sx3{st: model.FieldStruct{Field: field, Type: typ, Title: title, Description: desc, Picture: picture,
+	return sx3{st: totvs.FieldStruct{Field: field, Type: typ, Title: title, Description: desc, Picture: picture,
 		Size: size, Decimals: dec, CBox: cbox, Folder: folder}, value: value}
 }
 
@@ -49,7 +49,7 @@ var contractFields = func() []sx3 {
 		cf("BA1_CPFUSR", "C", "CPF", "CPF do Usuário", "@R 999.999.999-99", 11, 0, "1", nil, str(func(p person) string { return p.cpf })),
 		cf("BA1_DRGUSR", "C", "RG", "RG do Usuario", "@!", 11, 0, "1", nil, str(func(p person) string { return p.rg })),
 		cf("BA1_DATNAS", "D", "Dt. Nascto.", "Data de Nascimento", "@D", 8, 0, "1", nil, func(p person) any { return dateField(p.birth) }),
-		cf("BA1_SEXO", "C", "Sexo", "Sexo", "@!", 1, 0, "1", model.CBox{{Value: "1", Description: "Masculino"},
+		cf("BA1_SEXO", "C", "Sexo", "Sexo", "@!", 1, 0, "1", totvs.CBox{{Value: "1", Description: "Masculino"},
 			{Value: "2", Description: "Feminino"}, {Value: "x", Description: "Anonimizado"}},
 			str(func(p person) string {
 				if p.male {
@@ -57,7 +57,7 @@ var contractFields = func() []sx3 {
 				}
 				return "2"
 			})),
-		cf("BA1_ESTCIV", "C", "Estado Civil", "Estado Civil", "@!", 1, 0, "1", model.CBox{{Value: "S", Description: "Solteiro(a)"},
+		cf("BA1_ESTCIV", "C", "Estado Civil", "Estado Civil", "@!", 1, 0, "1", totvs.CBox{{Value: "S", Description: "Solteiro(a)"},
 			{Value: "C", Description: "Casado(a)"}, {Value: "D", Description: "Divorciado(a)"},
 			{Value: "V", Description: "Viúvo(a)"}, {Value: "M", Description: "União Estável"}},
 			str(func(p person) string { return p.civil })),
@@ -73,7 +73,7 @@ var contractFields = func() []sx3 {
 		cf("BA1_DDD", "C", "DDD", "DDD do Telefone", "@!", 3, 0, "1", nil, str(func(p person) string { return phonePart(p.phone, true) })),
 		cf("BA1_TELEFO", "C", "Telefone", "Telefone do Usuario", "@R 99999-9999", 9, 0, "1", nil, str(func(p person) string { return phonePart(p.phone, false) })),
 		cf("BA1_EMAIL", "C", "E-mail", "E-mail do Usuario", "", 60, 0, "1", nil, str(func(p person) string { return p.email })),
-		cf("BA1_TIPUSU", "C", "Tipo Usuário", "Tipo de Usuario", "@!", 1, 0, "1", model.CBox{{Value: "T", Description: "Titular"},
+		cf("BA1_TIPUSU", "C", "Tipo Usuário", "Tipo de Usuario", "@!", 1, 0, "1", totvs.CBox{{Value: "T", Description: "Titular"},
 			{Value: "D", Description: "Dependente"}, {Value: "A", Description: "Agregado"}}, str(func(p person) string { return p.tipusu })),
 		cf("BA1_GRAUPA", "C", "Grau Parent.", "Grau de Parentesco", "@!", 2, 0, "1", nil, str(func(p person) string { return p.graupa })),
 		cf("BA3_CODEMP", "C", "Grupo/Empr.", "Grupo/Empresa", "@!", 4, 0, "3", nil, str(func(p person) string { return p.card[4:8] })),
@@ -83,13 +83,13 @@ var contractFields = func() []sx3 {
 		cf("BA3_SUBCON", "C", "Subcontrato", "Numero do Subcontrato", "@!", 9, 0, "3", nil, str(func(p person) string { return p.subcon })),
 		cf("BA3_VERSUB", "C", "Versão Subcon.", "Versao do Subcontrato", "@!", 3, 0, "3", nil, str(func(p person) string { return ifSet(p.subcon, "001") })),
 		cf("BA3_DESSUB", "C", "Desc. Subcon.", "Descricao do Subcontrato", "@!", 60, 0, "3", nil, str(func(p person) string { return p.subconDesc })),
-		cf("BA3_TIPOUS", "C", "Tipo Contr.", "Tipo de Contrato", "@!", 1, 0, "3", model.CBox{{Value: "1", Description: "Pessoa Física"},
+		cf("BA3_TIPOUS", "C", "Tipo Contr.", "Tipo de Contrato", "@!", 1, 0, "3", totvs.CBox{{Value: "1", Description: "Pessoa Física"},
 			{Value: "2", Description: "Pessoa Jurídica"}}, str(func(p person) string { return ifElse(p.company == -1, "1", "2") })),
 		cf("BA1_CODPLA", "C", "Produto", "Codigo do Produto", "@!", 4, 0, "3", nil, str(func(p person) string { return p.planCode })),
 		cf("BI3_DESCRI", "C", "Desc. Produto", "Descricao do Produto", "@!", 60, 0, "3", nil, str(func(p person) string { return p.planName })),
 		cf("BA1_DATINC", "D", "Dt. Inclusão", "Data de Inclusao", "@D", 8, 0, "3", nil, func(p person) any { return dateField(p.inclusion) }),
 		cf("BA3_VENCTO", "N", "Dia Vencto.", "Dia de Vencimento", "99", 2, 0, "4", nil, func(p person) any { return 5 + (p.index%5)*5 }),
-		cf("BA3_FORPAG", "C", "Forma Pagto.", "Forma de Pagamento", "@!", 1, 0, "4", model.CBox{{Value: "1", Description: "Boleto bancário"},
+		cf("BA3_FORPAG", "C", "Forma Pagto.", "Forma de Pagamento", "@!", 1, 0, "4", totvs.CBox{{Value: "1", Description: "Boleto bancário"},
 			{Value: "2", Description: "Débito automático"}, {Value: "3", Description: "Desconto em folha"}},
 			str(func(p person) string { return ifElse(p.company == -1, fmt.Sprint(1+p.index%2), "3") })),
 		cf("BA3_VALMEN", "N", "Mensalidade", "Valor da Mensalidade", "@E 999,999.99", 9, 2, "4", nil, func(p person) any { return monthly(p) }),
@@ -106,7 +106,7 @@ var contractFields = func() []sx3 {
 }()
 
 // contractFolders are the SXA folders of seed 004, verbatim.
-var contractFolders = []model.Folder{{ID: "1", Title: "Dados Pessoais"}, {ID: "3", Title: "Relativos ao Plano"},
+var contractFolders = []totvs.Folder{{ID: "1", Title: "Dados Pessoais"}, {ID: "3", Title: "Relativos ao Plano"},
 	{ID: "4", Title: "Cobranca"}, {ID: "5", Title: "Ans"}, {ID: "6", Title: "Outros"}, {ID: "7", Title: "Regras de parcelamento"}}
 
 func ifSet(s, v string) string { return ifElse(s != "", v, "") }
@@ -138,13 +138,13 @@ func monthly(p person) float64 {
 }
 
 // Contract returns TOTVS beneficiaryPosition/{card}/contract for a card.
-func (d *Dataset) Contract(card string) (model.Contract, bool) {
+func (d *Dataset) Contract(card string) (totvs.Contract, bool) {
 	p, ok := d.personByCard(card)
 	if !ok {
-		return model.Contract{}, false
+		return totvs.Contract{}, false
 	}
-	c := model.Contract{Fields: make(map[string]any, len(contractFields)+2), Struct: make([]model.FieldStruct, 0, len(contractFields)),
-		Folders: append([]model.Folder(nil), contractFolders...)}
+	c := totvs.Contract{Fields: make(map[string]any, len(contractFields)+2), Struct: make([]totvs.FieldStruct, 0, len(contractFields)),
+		Folders: append([]totvs.Folder(nil), contractFolders...)}
 	for _, f := range contractFields {
 		c.Fields[lowerASCII(f.st.Field)] = f.value(p)
 		c.Struct = append(c.Struct, f.st)
@@ -168,10 +168,10 @@ func lowerASCII(s string) string {
 }
 
 // Family returns TOTVS beneficiaryPosition/{card}/familyBeneficiaries for a card.
-func (d *Dataset) Family(card string) (model.Family, bool) {
+func (d *Dataset) Family(card string) (totvs.Family, bool) {
 	p, ok := d.personByCard(card)
 	if !ok {
-		return model.Family{}, false
+		return totvs.Family{}, false
 	}
 	var members []person
 	if p.family < 0 {
@@ -188,9 +188,9 @@ func (d *Dataset) Family(card string) (model.Family, bool) {
 			}
 		}
 	}
-	fam := model.Family{Beneficiaries: make([]model.FamilyMember, 0, len(members))}
+	fam := totvs.Family{Beneficiaries: make([]totvs.FamilyMember, 0, len(members))}
 	for _, q := range members {
-		fam.Beneficiaries = append(fam.Beneficiaries, model.FamilyMember{Card: q.card, Name: upper(q.name),
+		fam.Beneficiaries = append(fam.Beneficiaries, totvs.FamilyMember{Card: q.card, Name: upper(q.name),
 			Kinship: q.kinship, Situation: q.situation})
 	}
 	return fam, true
@@ -248,18 +248,18 @@ func (d *Dataset) graceStatus(end time.Time) string {
 }
 
 // GraceClasses returns every grace-period class of a card (not paginated; the server pages it).
-func (d *Dataset) GraceClasses(card string) (model.GracePeriodClasses, bool) {
+func (d *Dataset) GraceClasses(card string) (totvs.GracePeriodClasses, bool) {
 	p, ok := d.personByCard(card)
 	if !ok {
-		return model.GracePeriodClasses{}, false
+		return totvs.GracePeriodClasses{}, false
 	}
 	r := newRNG(d.seed, saltGrace, uint64(p.index))
 	defs := pickDefs(r, graceClassDefs, 12, 30)
-	out := model.GracePeriodClasses{BeneficiaryTransfer: p.transfer, Items: make([]model.GraceClass, 0, len(defs))}
+	out := totvs.GracePeriodClasses{BeneficiaryTransfer: p.transfer, Items: make([]totvs.GraceClass, 0, len(defs))}
 	prevInclusion := p.inclusion.AddDate(0, 0, -r.between(400, 3000))
 	for _, g := range defs {
 		end := p.inclusion.AddDate(0, 0, g.days)
-		c := model.GraceClass{ClassCode: g.code, Description: g.description}
+		c := totvs.GraceClass{ClassCode: g.code, Description: g.description}
 		if !p.transfer {
 			c.FinalDate, c.Status = end.Format(time.DateOnly), d.graceStatus(end)
 		} else {
@@ -277,22 +277,22 @@ func (d *Dataset) GraceClasses(card string) (model.GracePeriodClasses, bool) {
 }
 
 // GraceGroups returns every grace-period group of a card (not paginated; the server pages it).
-func (d *Dataset) GraceGroups(card string) (model.GracePeriodGroups, bool) {
+func (d *Dataset) GraceGroups(card string) (totvs.GracePeriodGroups, bool) {
 	p, ok := d.personByCard(card)
 	if !ok {
-		return model.GracePeriodGroups{}, false
+		return totvs.GracePeriodGroups{}, false
 	}
 	r := newRNG(d.seed, saltGrace, ^uint64(p.index))
 	defs := pickDefs(r, graceGroupDefs, 4, len(graceGroupDefs))
 	unpadded := r.chance(0.2) // TOTVS quirk: dates like 2022-1-5 (API.md §3.3)
-	out := model.GracePeriodGroups{Items: make([]model.GraceGroup, 0, len(defs))}
+	out := totvs.GracePeriodGroups{Items: make([]totvs.GraceGroup, 0, len(defs))}
 	for _, g := range defs {
 		end := p.inclusion.AddDate(0, 0, g.days)
 		date := end.Format(time.DateOnly)
 		if unpadded {
 			date = fmt.Sprintf("%d-%d-%d", end.Year(), end.Month(), end.Day())
 		}
-		out.Items = append(out.Items, model.GraceGroup{GroupCode: g.code, Description: g.description,
+		out.Items = append(out.Items, totvs.GraceGroup{GroupCode: g.code, Description: g.description,
 			Date: date, Status: d.graceStatus(end)})
 	}
 	return out, true

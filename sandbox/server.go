@@ -12,7 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 )
 
 // Defaults of Options.
@@ -108,7 +109,7 @@ type Sandbox struct {
 	tokens   map[string]time.Time // access token → expiry
 	refresh  map[string]bool
 	created  []CreatedOccurrence
-	history  map[string][]model.Protocol // created protocols per chaveUnica, oldest first
+	history  map[string][]mosia.Protocol // created protocols per chaveUnica, oldest first
 	seq      int
 	requests map[string]int64 // per path
 }
@@ -144,7 +145,7 @@ func New(opts Options) *Sandbox {
 		opts: opts, data: opts.Dataset, cat: cat, clock: opts.Clock, log: opts.Logger,
 		closing: make(chan struct{}), faults: opts.Faults, shape: opts.CreateShape,
 		rnd: newRNG(opts.FaultSeed, saltFaults, 0), conns: map[net.Conn]struct{}{},
-		tokens: map[string]time.Time{}, refresh: map[string]bool{}, history: map[string][]model.Protocol{},
+		tokens: map[string]time.Time{}, refresh: map[string]bool{}, history: map[string][]mosia.Protocol{},
 		requests: map[string]int64{}, seq: 500_000,
 	}
 	s.handler = s.routes()
@@ -434,7 +435,7 @@ func (s *Sandbox) failWith(w http.ResponseWriter, r *http.Request, status int) {
 		s.mosiaError(w, status, msgMosiaUnavailable)
 		return
 	}
-	writeJSON(w, status, model.TOTVSError{Code: fmt.Sprint(status), Message: msgTOTVSUnavailable,
+	writeJSON(w, status, totvs.ErrorModel{Code: fmt.Sprint(status), Message: msgTOTVSUnavailable,
 		DetailedMessage: http.StatusText(status), Type: "error"})
 }
 
@@ -455,7 +456,7 @@ func (s *Sandbox) routes() http.Handler {
 			s.mosiaError(w, http.StatusNotFound, msgMosiaNotFound)
 			return
 		}
-		writeJSON(w, http.StatusNotFound, model.TOTVSError{Code: "404", Message: msgTOTVSNotFound,
+		writeJSON(w, http.StatusNotFound, totvs.ErrorModel{Code: "404", Message: msgTOTVSNotFound,
 			DetailedMessage: r.Method + " " + r.URL.Path})
 	})
 	return s.withFaults(mux)

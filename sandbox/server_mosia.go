@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/model"
 )
 
@@ -61,29 +62,29 @@ type wireProtocol struct {
 	DataRegistro    string        `json:"data_registro"`
 	DataAtualizacao string        `json:"data_atualizacao"`
 	Status          wireIDDesc    `json:"status"`
-	Assunto         model.Assunto `json:"assunto"`
-	Beneficiario    model.Person  `json:"beneficiario"`
-	Solicitante     model.Person  `json:"solicitante"`
+	Assunto         mosia.Assunto `json:"assunto"`
+	Beneficiario    mosia.Person  `json:"beneficiario"`
+	Solicitante     mosia.Person  `json:"solicitante"`
 }
 
-func wireID(d model.IDDesc) wireIDDesc {
+func wireID(d mosia.IDDesc) wireIDDesc {
 	if n, ok := d.ID.Int(); ok {
 		return wireIDDesc{ID: n, Descricao: d.Descricao}
 	}
 	return wireIDDesc{ID: string(d.ID), Descricao: d.Descricao}
 }
 
-func toWire(p model.Protocol) wireProtocol {
+func toWire(p mosia.Protocol) wireProtocol {
 	return wireProtocol{Protocolo: string(p.Protocolo), TipoOcorrencia: wireID(p.TipoOcorrencia),
 		DataRegistro: string(p.DataRegistro), DataAtualizacao: string(p.DataAtualizacao), Status: wireID(p.Status),
 		Assunto: p.Assunto, Beneficiario: p.Beneficiario, Solicitante: p.Solicitante}
 }
 
 // LatestProtocols is what ultimosProtocolos lists for a key: created ones (newest first), then the history.
-func (s *Sandbox) LatestProtocols(chave string, total int) []model.Protocol {
+func (s *Sandbox) LatestProtocols(chave string, total int) []mosia.Protocol {
 	s.mu.Lock()
 	created := s.history[chave]
-	out := make([]model.Protocol, 0, total)
+	out := make([]mosia.Protocol, 0, total)
 	for i := len(created) - 1; i >= 0 && len(out) < total; i-- {
 		out = append(out, created[i])
 	}
@@ -130,11 +131,11 @@ func (e createError) Error() string { return string(e) }
 
 // parsed is a validated create body.
 type parsed struct {
-	req          model.OccurrenceRequest
+	req          mosia.OccurrenceRequest
 	typ          OccurrenceType
 	subject      string
 	hasSubject   bool
-	beneficiario *model.Requester
+	beneficiario *mosia.Requester
 }
 
 func intField(m map[string]any, key string) (int, bool, error) {
@@ -159,7 +160,7 @@ func intField(m map[string]any, key string) (int, bool, error) {
 	return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
 }
 
-func personField(m map[string]any, key string, required bool) (*model.Requester, error) {
+func personField(m map[string]any, key string, required bool) (*mosia.Requester, error) {
 	v, ok := m[key]
 	if !ok || v == nil {
 		if required {
@@ -180,7 +181,7 @@ func personField(m map[string]any, key string, required bool) (*model.Requester,
 		}
 		return ""
 	}
-	p := &model.Requester{Nome: str("nome"), ChaveUnica: str("chaveUnica"), Email: str("email"),
+	p := &mosia.Requester{Nome: str("nome"), ChaveUnica: str("chaveUnica"), Email: str("email"),
 		Telefone: str("telefone"), NumeroContrato: str("numeroContrato")}
 	if p.Nome == "" {
 		return nil, createError(fmt.Sprintf(msgMosiaFieldRequired, key+".nome"))
@@ -278,7 +279,7 @@ func (s *Sandbox) parseCreate(body []byte) (parsed, error) {
 			if !isArr {
 				return p, createError(fmt.Sprintf(msgMosiaFieldArray, "formularios[].formData"))
 			}
-			form := model.Form{IDForm: idForm}
+			form := mosia.Form{IDForm: idForm}
 			for _, item := range data {
 				if obj, ok := item.(map[string]any); ok {
 					form.FormData = append(form.FormData, obj)
@@ -311,16 +312,16 @@ func (s *Sandbox) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if p.req.Rascunho {
 		status = statusDraft
 	}
-	proto := model.Protocol{
-		TipoOcorrencia: model.IDDesc{ID: model.FlexString(strconv.Itoa(p.typ.ID)), Descricao: p.typ.Name},
-		DataRegistro:   model.FlexString(ms), DataAtualizacao: model.FlexString(ms), Status: status,
-		Assunto:      model.Assunto{Descricao: p.subject, Present: p.hasSubject},
-		Beneficiario: model.Person{Nome: owner.Nome, ChaveUnica: owner.ChaveUnica},
-		Solicitante:  model.Person{Nome: p.req.Solicitante.Nome, ChaveUnica: p.req.Solicitante.ChaveUnica},
+	proto := mosia.Protocol{
+		TipoOcorrencia: mosia.IDDesc{ID: mosia.FlexString(strconv.Itoa(p.typ.ID)), Descricao: p.typ.Name},
+		DataRegistro:   mosia.FlexString(ms), DataAtualizacao: mosia.FlexString(ms), Status: status,
+		Assunto:      mosia.Assunto{Descricao: p.subject, Present: p.hasSubject},
+		Beneficiario: mosia.Person{Nome: owner.Nome, ChaveUnica: owner.ChaveUnica},
+		Solicitante:  mosia.Person{Nome: p.req.Solicitante.Nome, ChaveUnica: p.req.Solicitante.ChaveUnica},
 	}
 	s.mu.Lock()
 	s.seq++
-	proto.Protocolo = model.FlexString(protocolNumber(now, s.seq))
+	proto.Protocolo = mosia.FlexString(protocolNumber(now, s.seq))
 	s.history[owner.ChaveUnica] = append(s.history[owner.ChaveUnica], proto)
 	if sol := p.req.Solicitante.ChaveUnica; sol != owner.ChaveUnica {
 		s.history[sol] = append(s.history[sol], proto)

@@ -18,7 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 )
 
 // fakeClock is a movable clock for token expiry.
@@ -78,9 +79,9 @@ func call(t *testing.T, c *http.Client, method, u string, hdr map[string]string,
 	return resp.StatusCode, raw
 }
 
-func token(t *testing.T, s *Sandbox, user, pass string) (int, model.Token) {
+func token(t *testing.T, s *Sandbox, user, pass string) (int, totvs.Token) {
 	t.Helper()
-	var tok model.Token
+	var tok totvs.Token
 	q := url.Values{"grant_type": {"password"}, "username": {user}, "password": {pass}}
 	st, raw := call(t, http.DefaultClient, http.MethodPost, s.TOTVSURL()+"/api/oauth2/v1/token?"+q.Encode(), nil, nil, nil)
 	if st == http.StatusCreated {
@@ -107,20 +108,20 @@ func TestTOTVSOAuth2IssueExpireRefresh(t *testing.T) {
 	assert.NotEmpty(t, tok.RefreshToken)
 
 	bearer := map[string]string{"Authorization": "Bearer " + tok.AccessToken}
-	var c model.Contract
+	var c totvs.Contract
 	st, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "contract"), bearer, nil, &c)
 	require.Equal(t, http.StatusOK, st)
 	assert.Equal(t, "HERNANDES ALVES DA SILVA", c.Fields["ba1_nomusr"])
 
 	clk.Advance(time.Minute)
-	var e model.TOTVSError
+	var e totvs.ErrorModel
 	st, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "contract"), bearer, nil, &e)
 	require.Equal(t, http.StatusUnauthorized, st)
 	assert.Equal(t, "401", e.Code)
 	assert.NotEmpty(t, e.Message)
 
 	q := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}
-	var tok2 model.Token
+	var tok2 totvs.Token
 	st, _ = call(t, http.DefaultClient, http.MethodPost, s.TOTVSURL()+"/api/oauth2/v1/token?"+q.Encode(), nil, nil, &tok2)
 	require.Equal(t, http.StatusCreated, st)
 	st, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "contract"),
@@ -162,10 +163,10 @@ func TestTOTVSNotFoundE001(t *testing.T) {
 		{"00011008000027012", "gracePeriodClass", "Não foi encontrado nenhum Beneficiário com a matricula 00011008000027012"},
 		{"00011008000027012", "gracePeriodGroup", "Não foi encontrado nenhum Beneficiário com a matricula 00011008000027012"},
 	} {
-		var e model.TOTVSError
+		var e totvs.ErrorModel
 		st, _ := call(t, http.DefaultClient, http.MethodGet, bp(s, tc.card, tc.what), basic, nil, &e)
 		assert.Equal(t, http.StatusNotFound, st, tc.what)
-		assert.Equal(t, model.TOTVSError{Code: "E001", Message: "Beneficiário não encontrado.", DetailedMessage: tc.detail}, e)
+		assert.Equal(t, totvs.ErrorModel{Code: "E001", Message: "Beneficiário não encontrado.", DetailedMessage: tc.detail}, e)
 	}
 }
 
@@ -180,7 +181,7 @@ func TestTOTVSGracePagination(t *testing.T) {
 	basic := map[string]string{"Authorization": "Basic " + basicAuth("balcao", "balcao")}
 	d := s.Dataset()
 	card := ""
-	var all model.GracePeriodClasses
+	var all totvs.GracePeriodClasses
 	for i := d.SeedCount(); i < d.Len() && card == ""; i++ {
 		g, _ := d.GraceClasses(d.Beneficiary(i).Card)
 		if len(g.Items) > 2*DefaultPageSize {
@@ -189,9 +190,9 @@ func TestTOTVSGracePagination(t *testing.T) {
 	}
 	require.NotEmpty(t, card, "some beneficiary has more than two pages of classes")
 
-	var got []model.GraceClass
+	var got []totvs.GraceClass
 	for page := 1; ; page++ {
-		var g model.GracePeriodClasses
+		var g totvs.GracePeriodClasses
 		st, _ := call(t, http.DefaultClient, http.MethodGet, fmt.Sprintf("%s?page=%d", bp(s, card, "gracePeriodClass"), page), basic, nil, &g)
 		require.Equal(t, http.StatusOK, st)
 		got = append(got, g.Items...)
@@ -203,7 +204,7 @@ func TestTOTVSGracePagination(t *testing.T) {
 	}
 	assert.Equal(t, all.Items, got)
 
-	var g model.GracePeriodClasses
+	var g totvs.GracePeriodClasses
 	_, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, card, "gracePeriodClass")+"?page=2&pageSize=7", basic, nil, &g)
 	assert.Equal(t, all.Items[7:14], g.Items)
 	_, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, card, "gracePeriodClass")+"?page=99", basic, nil, &g)
@@ -212,7 +213,7 @@ func TestTOTVSGracePagination(t *testing.T) {
 	st, _ := call(t, http.DefaultClient, http.MethodGet, bp(s, card, "gracePeriodClass")+"?pageSize=0", basic, nil, nil)
 	assert.Equal(t, http.StatusBadRequest, st)
 
-	var gg model.GracePeriodGroups
+	var gg totvs.GracePeriodGroups
 	st, raw := call(t, http.DefaultClient, http.MethodGet, bp(s, card, "gracePeriodGroup")+"?pageSize=2", basic, nil, &gg)
 	require.Equal(t, http.StatusOK, st)
 	assert.Len(t, gg.Items, 2)
@@ -233,7 +234,7 @@ func TestMosiaUltimosProtocolosSeedAndBounds(t *testing.T) {
 	u := s.MosiaURL() + "/clientes/ocorrencias/ultimosProtocolos"
 	var env struct {
 		Status   bool             `json:"status"`
-		Data     []model.Protocol `json:"data"`
+		Data     []mosia.Protocol `json:"data"`
 		Message  string           `json:"message"`
 		Critical []any            `json:"critical"`
 	}
@@ -252,7 +253,7 @@ func TestMosiaUltimosProtocolosSeedAndBounds(t *testing.T) {
 		st, _ := call(t, http.DefaultClient, http.MethodGet, u, mosiaHdr(s, SeedPatrick, tc.total), nil, nil)
 		assert.Equal(t, tc.want, st, "totalProtocolos=%q", tc.total)
 	}
-	var bad model.Envelope
+	var bad mosia.Envelope
 	st, _ = call(t, http.DefaultClient, http.MethodGet, u, mosiaHdr(s, SeedPatrick, "11"), nil, &bad)
 	assert.Equal(t, http.StatusBadRequest, st)
 	assert.False(t, bad.Status)
@@ -304,7 +305,7 @@ func TestMosiaCreateThenList(t *testing.T) {
 	assert.NotEqual(t, env.Data.Protocolo, env2.Data.Protocolo)
 
 	var list struct {
-		Data []model.Protocol `json:"data"`
+		Data []mosia.Protocol `json:"data"`
 	}
 	_, _ = call(t, http.DefaultClient, http.MethodGet, s.MosiaURL()+"/clientes/ocorrencias/ultimosProtocolos",
 		mosiaHdr(s, SeedJoaoPedro, "10"), nil, &list)
@@ -352,7 +353,7 @@ func TestMosiaCreateValidation(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			body := occurrence(SeedPatrick, "Patrick")
 			mutate(body)
-			var env model.Envelope
+			var env mosia.Envelope
 			st, _ := call(t, http.DefaultClient, http.MethodPost, post, auth, body, &env)
 			assert.Equal(t, http.StatusBadRequest, st)
 			assert.False(t, env.Status)
@@ -405,7 +406,7 @@ func TestFaultFailRateObserved(t *testing.T) {
 		st, raw := call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "familyBeneficiaries"), basic, nil, nil)
 		if st >= 500 {
 			fails++
-			var e model.TOTVSError
+			var e totvs.ErrorModel
 			require.NoError(t, json.Unmarshal(raw, &e), "fault bodies are the vendor's error model")
 			assert.NotEmpty(t, e.Message)
 		}
@@ -470,7 +471,7 @@ func TestFaultDropAndDropAfterCreate(t *testing.T) {
 	require.Error(t, send(), "the answer is lost")
 	require.Equal(t, 1, s.CreatedCount(), "but the occurrence exists")
 	var list struct {
-		Data []model.Protocol `json:"data"`
+		Data []mosia.Protocol `json:"data"`
 	}
 	_, _ = call(t, fresh, http.MethodGet, s.MosiaURL()+"/clientes/ocorrencias/ultimosProtocolos", mosiaHdr(s, SeedPatrick, "1"), nil, &list)
 	require.Len(t, list.Data, 1)

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client/totvs"
 )
 
 const beneficiaryPosition = "/rest/totvsHealthPlans/v1/beneficiaryPosition/{card}/"
@@ -32,7 +32,7 @@ func newToken() string {
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 func (s *Sandbox) totvsError(w http.ResponseWriter, status int, code, msg, detail string) {
-	writeJSON(w, status, model.TOTVSError{Code: code, Message: msg, DetailedMessage: detail})
+	writeJSON(w, status, totvs.ErrorModel{Code: code, Message: msg, DetailedMessage: detail})
 }
 
 // handleToken is POST /rest/api/oauth2/v1/token (password and refresh_token grants; query or form).
@@ -66,7 +66,7 @@ func (s *Sandbox) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.totvsError(w, http.StatusBadRequest, "400", msgTOTVSBadGrant, "grant_type="+r.Form.Get("grant_type"))
 		return
 	}
-	tok := model.Token{AccessToken: newToken(), RefreshToken: newToken(), Scope: "default", TokenType: "Bearer",
+	tok := totvs.Token{AccessToken: newToken(), RefreshToken: newToken(), Scope: "default", TokenType: "Bearer",
 		ExpiresIn: int(math.Ceil(s.opts.TokenTTL.Seconds())), HasMFA: false}
 	s.mu.Lock()
 	s.tokens[tok.AccessToken] = s.clock().Add(s.opts.TokenTTL)
@@ -116,7 +116,7 @@ func (s *Sandbox) notFound(w http.ResponseWriter, card string, graceStyle bool) 
 	if graceStyle {
 		detail = "Não foi encontrado nenhum Beneficiário com a matricula " + card
 	}
-	s.totvsError(w, http.StatusNotFound, model.TOTVSNotFoundCode, "Beneficiário não encontrado.", detail)
+	s.totvsError(w, http.StatusNotFound, totvs.NotFoundCode, "Beneficiário não encontrado.", detail)
 }
 
 func (s *Sandbox) handleContract(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +150,7 @@ func (s *Sandbox) handleGraceClass(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, card, true)
 		return
 	}
-	var page model.Page
+	var page totvs.Page
 	g.Items, page = paginate(g.Items, lo, hi)
 	g.Page = page
 	writeJSON(w, http.StatusOK, g)
@@ -167,7 +167,7 @@ func (s *Sandbox) handleGraceGroup(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, card, true)
 		return
 	}
-	var page model.Page
+	var page totvs.Page
 	g.Items, page = paginate(g.Items, lo, hi)
 	g.Page = page
 	writeJSON(w, http.StatusOK, g)
@@ -199,10 +199,10 @@ func (s *Sandbox) pageBounds(w http.ResponseWriter, r *http.Request) (lo, hi int
 }
 
 // paginate cuts items to [lo, hi) and computes hasNext and remainingRecords.
-func paginate[T any](items []T, lo, hi int) ([]T, model.Page) {
+func paginate[T any](items []T, lo, hi int) ([]T, totvs.Page) {
 	n := len(items)
 	lo, hi = min(lo, n), min(hi, n)
 	out := make([]T, hi-lo)
 	copy(out, items[lo:hi])
-	return out, model.Page{HasNext: hi < n, RemainingRecords: n - hi}
+	return out, totvs.Page{HasNext: hi < n, RemainingRecords: n - hi}
 }

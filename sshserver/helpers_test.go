@@ -21,7 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
@@ -42,8 +43,8 @@ const (
 type fixture struct {
 	sb    *sandbox.Sandbox
 	dir   *store.Directory
-	totvs *client.TOTVS
-	mosia *client.Mosia
+	totvs *totvs.Client
+	mosia *mosia.Client
 }
 
 var (
@@ -94,9 +95,9 @@ func getFixture(t testing.TB) *fixture {
 		fix = &fixture{
 			sb:  sb,
 			dir: dir,
-			totvs: client.NewTOTVS(client.TOTVSOptions{BaseURL: sb.TOTVSURL(), User: o.TOTVSUser,
+			totvs: totvs.New(totvs.Options{BaseURL: sb.TOTVSURL(), User: o.TOTVSUser,
 				Password: o.TOTVSPassword, OAuth2: true}),
-			mosia: client.NewMosia(client.MosiaOptions{BaseURL: sb.MosiaURL(), Token: o.MosiaToken}),
+			mosia: mosia.New(mosia.Options{BaseURL: sb.MosiaURL(), Token: o.MosiaToken}),
 		}
 	})
 	require.NoError(t, fixErr, "fixture")
@@ -117,7 +118,7 @@ type fakeOutbox struct {
 	finished int
 }
 
-func (o *fakeOutbox) Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o *fakeOutbox) Submit(ctx context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
 	if o.entered != nil {
 		o.entered <- struct{}{}
 	}
@@ -127,7 +128,7 @@ func (o *fakeOutbox) Submit(ctx context.Context, attendant string, req model.Occ
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.finished++
-	return common.OutboxItem{ID: fmt.Sprint(o.finished), Attendant: attendant, Request: req,
+	return common.OutboxItem{ID: fmt.Sprint(o.finished), Attendant: attendant, Occurrence: req,
 		State: common.OutboxSent, Protocol: "2025031000000001"}, nil
 }
 
@@ -135,7 +136,7 @@ func (o *fakeOutbox) List(context.Context) ([]common.OutboxItem, error) { return
 func (o *fakeOutbox) RetryNow(context.Context, string) (common.OutboxItem, error) {
 	return common.OutboxItem{}, fmt.Errorf("fake outbox: no item")
 }
-func (o *fakeOutbox) Resubmit(context.Context, string, model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o *fakeOutbox) Resubmit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
 	return common.OutboxItem{}, fmt.Errorf("fake outbox: no item")
 }
 func (o *fakeOutbox) PendingCount(context.Context) (int, error) { return 0, nil }

@@ -13,10 +13,10 @@ type trackedOutbox struct {
 	flights *inflight
 }
 
-func (t *trackedOutbox) Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (t *trackedOutbox) Submit(ctx context.Context, attendant string, occ model.Occurrence) (common.OutboxItem, error) {
 	t.flights.begin()
 	defer t.flights.end()
-	return t.Outbox.Submit(ctx, attendant, req)
+	return t.Outbox.Submit(ctx, attendant, occ)
 }
 
 func (t *trackedOutbox) RetryNow(ctx context.Context, id string) (common.OutboxItem, error) {
@@ -25,8 +25,8 @@ func (t *trackedOutbox) RetryNow(ctx context.Context, id string) (common.OutboxI
 	return t.Outbox.RetryNow(ctx, id)
 }
 
-func (t *trackedOutbox) Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (t *trackedOutbox) Resubmit(ctx context.Context, id string, occ model.Occurrence) (common.OutboxItem, error) {
 	t.flights.begin()
 	defer t.flights.end()
-	return t.Outbox.Resubmit(ctx, id, req)
+	return t.Outbox.Resubmit(ctx, id, occ)
 }

@@ -293,7 +293,7 @@ func TestGracefulShutdown(t *testing.T) {
 
 	submitted := make(chan error, 1)
 	go func() { // a submission on its way, through the server's own services
-		_, err := srv.svc.Outbox.Submit(context.Background(), "atendente1", model.OccurrenceRequest{})
+		_, err := srv.svc.Outbox.Submit(context.Background(), "atendente1", model.Occurrence{})
 		submitted <- err
 	}()
 	<-ob.entered

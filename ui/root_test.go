@@ -239,7 +239,7 @@ func TestStatusBar(t *testing.T) {
 	assert.Contains(t, flat(h.view()), "Copiado.")
 
 	item := common.OutboxItem{State: common.OutboxSent, Protocol: "1111120250310000001",
-		Request: model.OccurrenceRequest{Solicitante: model.Requester{Nome: "Ana - 123", ChaveUnica: "123"}}}
+		Occurrence: model.Occurrence{Requester: model.Party{Name: "Ana - 123", ChaveUnica: "123"}}}
 	statusbar.NoticeFor = time.Millisecond
 	defer func() { statusbar.NoticeFor = 10 * time.Second }()
 	_, cmd := h.r.Update(common.OutboxEventMsg{Item: item})

@@ -42,12 +42,7 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // chaveOf is the chaveUnica an occurrence is about (the beneficiary's, else the requester's).
-func chaveOf(it common.OutboxItem) string {
-	if b := it.Request.Beneficiario; b != nil && b.ChaveUnica != "" {
-		return b.ChaveUnica
-	}
-	return it.Request.Solicitante.ChaveUnica
-}
+func chaveOf(it common.OutboxItem) string { return it.Occurrence.ChaveUnica() }
 
 func (r *Root) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, r.global.ForceQuit) {

@@ -6,27 +6,26 @@ import (
 
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/outbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 )
 
-// consoleOutbox adapts the store's outbox and the sender to what the console calls.
+// consoleOutbox adapts the outbox queue and its sender to what the console calls.
 type consoleOutbox struct {
-	box    *store.Outbox
+	box    *outbox.Queue
 	sender *outbox.Sender
 }
 
 var _ common.Outbox = (*consoleOutbox)(nil)
 
-func (o *consoleOutbox) Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
-	it, err := o.box.Submit(ctx, attendant, req)
+func (o *consoleOutbox) Submit(ctx context.Context, attendant string, occ model.Occurrence) (common.OutboxItem, error) {
+	it, err := o.box.Submit(ctx, attendant, occ)
 	if err != nil {
 		return common.OutboxItem{}, err
 	}
 	return o.sendNow(ctx, it)
 }
 
-func (o *consoleOutbox) sendNow(ctx context.Context, it store.OutboxItem) (common.OutboxItem, error) {
+func (o *consoleOutbox) sendNow(ctx context.Context, it outbox.Item) (common.OutboxItem, error) {
 	sent, err := o.sender.SendNow(ctx, it.ID)
 	if err != nil { // stored, not sent now: the background sender carries on
 		o.sender.Kick()
@@ -39,7 +38,7 @@ func (o *consoleOutbox) sendNow(ctx context.Context, it store.OutboxItem) (commo
 }
 
 func (o *consoleOutbox) List(ctx context.Context) ([]common.OutboxItem, error) {
-	items, err := o.box.List(ctx, store.OutboxPending, store.OutboxSending, store.OutboxNeedsCorrection)
+	items, err := o.box.List(ctx, outbox.Unsent...)
 	if err != nil {
 		return nil, err
 	}
@@ -61,8 +60,8 @@ func (o *consoleOutbox) RetryNow(ctx context.Context, id string) (common.OutboxI
 	return o.sendNow(ctx, it)
 }
 
-func (o *consoleOutbox) Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (common.OutboxItem, error) {
-	if err := o.box.Resubmit(ctx, id, req); err != nil {
+func (o *consoleOutbox) Resubmit(ctx context.Context, id string, occ model.Occurrence) (common.OutboxItem, error) {
+	if err := o.box.Resubmit(ctx, id, occ); err != nil {
 		return common.OutboxItem{}, err
 	}
 	it, err := o.box.Get(ctx, id)
@@ -76,8 +75,8 @@ func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
 	return o.box.PendingCount(ctx)
 }
 
-func toCommon(it store.OutboxItem) common.OutboxItem {
-	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Request: it.Request,
+func toCommon(it outbox.Item) common.OutboxItem {
+	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Occurrence: it.Occurrence,
 		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol,
 		NextTry: it.NextAttemptAt}
 }
@@ -137,7 +136,7 @@ func (c *consoleStatus) UpstreamHealthy() (bool, bool) {
 }
 
 // relayEvents forwards the sender's events to every open console until ctx is done.
-func relayEvents(ctx context.Context, sender *outbox.Sender, box *store.Outbox, broadcast func(any)) {
+func relayEvents(ctx context.Context, sender *outbox.Sender, box *outbox.Queue, broadcast func(any)) {
 	for {
 		select {
 		case <-ctx.Done():

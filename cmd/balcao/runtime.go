@@ -11,7 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/i18n"
@@ -29,9 +30,9 @@ type runtime struct {
 	demo    bool
 	sandbox *sandbox.Sandbox
 	dir     *store.Directory
-	totvs   *client.TOTVS
-	mosia   *client.Mosia
-	box     *store.Outbox
+	totvs   *totvs.Client
+	mosia   *mosia.Client
+	box     *outbox.Queue
 	sender  *outbox.Sender
 
 	healthTOTVS, healthMosia atomic.Bool
@@ -54,10 +55,10 @@ func startRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger) (*r
 
 func (rt *runtime) open(ctx context.Context) error {
 	cfg := rt.cfg
-	totvsOpts := client.TOTVSOptions{BaseURL: cfg.TOTVS.URL, User: cfg.TOTVS.User, Password: cfg.TOTVS.Password,
+	totvsOpts := totvs.Options{BaseURL: cfg.TOTVS.URL, User: cfg.TOTVS.User, Password: cfg.TOTVS.Password,
 		OAuth2: cfg.TOTVS.Auth == "oauth2", TenantID: cfg.TOTVS.TenantID, Timeout: cfg.TOTVS.Timeout.Duration,
 		Retries: cfg.TOTVS.Retries, PageSize: cfg.TOTVS.PageSize, MaxPages: cfg.TOTVS.MaxPages, Logger: rt.log}
-	mosiaOpts := client.MosiaOptions{BaseURL: cfg.Mosia.URL, Token: cfg.Mosia.Token, Timeout: cfg.Mosia.Timeout.Duration,
+	mosiaOpts := mosia.Options{BaseURL: cfg.Mosia.URL, Token: cfg.Mosia.Token, Timeout: cfg.Mosia.Timeout.Duration,
 		Retries: cfg.Mosia.Retries, Logger: rt.log}
 	dbPath := cfg.DB
 	outboxPath := cfg.OutboxPath()
@@ -97,14 +98,14 @@ func (rt *runtime) open(ctx context.Context) error {
 		}
 	}()
 
-	rt.totvs = client.NewTOTVS(totvsOpts)
-	rt.mosia = client.NewMosia(mosiaOpts)
+	rt.totvs = totvs.New(totvsOpts)
+	rt.mosia = mosia.New(mosiaOpts)
 	rt.closers = append(rt.closers, rt.totvs.Close, rt.mosia.Close)
 
 	if err := os.MkdirAll(filepath.Dir(outboxPath), 0o700); err != nil {
 		return fmt.Errorf("pendências %s: %w", outboxPath, err)
 	}
-	box, err := store.OpenOutbox(outboxPath)
+	box, err := outbox.Open(outboxPath)
 	if err != nil {
 		return fmt.Errorf("pendências %s: %w", outboxPath, err)
 	}

@@ -126,7 +126,7 @@ func TestTabsShowTheirData(t *testing.T) {
 	assert.Contains(t, v, "Últimos 5 protocolos")
 	ps := f.up.DS.Protocols(m.Beneficiary().ChaveUnica)
 	if len(ps) > 0 {
-		assert.Contains(t, v, ps[0].Protocolo.String())
+		assert.Contains(t, v, ps[0].Protocolo.String(), "the protocol as the dataset lists it")
 	} else {
 		assert.Contains(t, v, "Nenhum protocolo")
 	}
@@ -258,53 +258,25 @@ func TestNewOccurrenceCarriesFamily(t *testing.T) {
 func TestGraceRunningIsHighlightedWithText(t *testing.T) {
 	f := newFixture(t)
 	m := f.open(t, sandbox.SeedHernandesCard, 120, 30)
-	m.classes = &model.GracePeriodClasses{Items: []model.GraceClass{
-		{ClassCode: "001", Description: "CONSULTAS", FinalDate: "2025-02-01", Status: "Carência Cumprida"},
-		{ClassCode: "002", Description: "PARTO", FinalDate: "2025-09-30", Status: "Em Carência"},
+	m.classes = &model.GraceClasses{Items: []model.GraceClass{
+		{Code: "001", Description: "CONSULTAS", End: "2025-02-01", Status: "Carência Cumprida"},
+		{Code: "002", Description: "PARTO", End: "2025-09-30", Status: "Em Carência"},
 	}}
 	m.loads[kClasses].loaded = true
-	m.groups = &model.GracePeriodGroups{}
+	m.groups = &model.GraceGroups{}
 	m.loads[kGroups].loaded = true
 	m.setTab(TabGrace)
 	v := flat(m.View())
 	assert.Contains(t, v, "CONSULTAS 01/02/2025 Carência Cumprida")
 	assert.Contains(t, v, "PARTO 30/09/2025 EM CARÊNCIA até 30/09/2025")
 
-	m.classes.BeneficiaryTransfer = true
-	m.classes.Items = []model.GraceClass{{Description: "INTERNAÇÃO", FinalDatePrevious: "2024-01-01",
-		StatusPrevious: "Carência Cumprida", FinalDateCurrent: "2026-01-01", StatusCurrent: "Em Carência"}}
+	m.classes.Transfer = true
+	m.classes.Items = []model.GraceClass{{Description: "INTERNAÇÃO", PrevEnd: "2024-01-01",
+		PrevStatus: "Carência Cumprida", CurEnd: "2026-01-01", CurStatus: "Em Carência"}}
 	m.refresh(TabGrace)
 	v = flat(m.View())
 	assert.Contains(t, v, "Rede anterior")
 	assert.Contains(t, v, "INTERNAÇÃO 01/01/2024 · Carência Cumprida EM CARÊNCIA até 01/01/2026")
-}
-
-func TestContractSections(t *testing.T) {
-	c := &model.Contract{
-		Fields: map[string]any{"ba1_nomusr": "ANA", "ba1_sexo": "2", "ba3_codemp": "1008", "ba1_mae": "",
-			"situation": "Ativo", "ba9_x": "solto"},
-		Struct: []model.FieldStruct{
-			{Field: "BA1_SEXO", Title: "Sexo", Folder: "1", Order: "03",
-				CBox: model.CBox{{Value: "1", Description: "Masculino"}, {Value: "2", Description: "Feminino"}}},
-			{Field: "BA1_NOMUSR", Title: "Nome", Folder: "1", Order: "01", Picture: "@!"},
-			{Field: "BA1_MAE", Title: "Mãe", Folder: "1"},
-			{Field: "BA3_CODEMP", Title: "Grupo/Empr.", Folder: "3", Order: "04"},
-			{Field: "BA9_X", Title: "Solto", Folder: "99"},
-		},
-		Folders: []model.Folder{{ID: "3", Title: "Plano"}, {ID: "1", Title: "Pessoais"}},
-	}
-	got := ContractSections(c)
-	require.Len(t, got, 4)
-	assert.Equal(t, "Plano", got[0].Title, "folder order")
-	assert.Equal(t, []ContractField{{"Grupo/Empr.", "1008"}}, got[0].Fields)
-	assert.Equal(t, "Pessoais", got[1].Title)
-	assert.Equal(t, []ContractField{{"Nome", "ANA"}, {"Sexo", "Feminino"}, {"Mãe", ""}}, got[1].Fields,
-		"by struct.order, then struct order; cbox description; empty kept")
-	assert.Equal(t, "Outros", got[2].Title, "unknown folder")
-	assert.Equal(t, []ContractField{{"Solto", "solto"}}, got[2].Fields)
-	assert.Equal(t, "Outros campos", got[3].Title, "fields without struct last, by key")
-	assert.Equal(t, []ContractField{{"Situação", "Ativo"}}, got[3].Fields, "TOTVS's documented extra fields are labelled")
-	assert.Nil(t, ContractSections(nil))
 }
 
 func TestLayoutEveryTabEverySize(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/mosia"
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -41,8 +42,8 @@ func BenchmarkOpenAt200msLatency(b *testing.B) {
 	}
 	defer sb.Close()
 	o := sb.Options()
-	totvs := client.NewTOTVS(client.TOTVSOptions{BaseURL: sb.TOTVSURL(), User: o.TOTVSUser, Password: o.TOTVSPassword, OAuth2: true, PageSize: 50})
-	mosia := client.NewMosia(client.MosiaOptions{BaseURL: sb.MosiaURL(), Token: o.MosiaToken})
+	totvs := totvs.New(totvs.Options{BaseURL: sb.TOTVSURL(), User: o.TOTVSUser, Password: o.TOTVSPassword, OAuth2: true, PageSize: 50})
+	mosia := mosia.New(mosia.Options{BaseURL: sb.MosiaURL(), Token: o.MosiaToken})
 	defer totvs.Close()
 	defer mosia.Close()
 	ben, _ := sb.Dataset().ByCard(sandbox.SeedHernandesCard)
@@ -54,8 +55,8 @@ func BenchmarkOpenAt200msLatency(b *testing.B) {
 	calls := map[string]func() error{
 		"contract": func() error { _, err := totvs.Contract(ctx, ben.Card); return err },
 		"family":   func() error { _, err := totvs.Family(ctx, ben.Card); return err },
-		"classes":  func() error { _, err := totvs.GracePeriodClasses(ctx, ben.Card); return err },
-		"groups":   func() error { _, err := totvs.GracePeriodGroups(ctx, ben.Card); return err },
+		"classes":  func() error { _, err := totvs.GraceClasses(ctx, ben.Card); return err },
+		"groups":   func() error { _, err := totvs.GraceGroups(ctx, ben.Card); return err },
 		"protocols": func() error {
 			_, err := mosia.LatestProtocols(ctx, ben.ChaveUnica, DefaultProtocols)
 			return err

@@ -29,9 +29,9 @@ func (m *Model) start(k kind) tea.Cmd {
 		case kFamily:
 			return svc.TOTVS.Family(ctx, card)
 		case kClasses:
-			return svc.TOTVS.GracePeriodClasses(ctx, card)
+			return svc.TOTVS.GraceClasses(ctx, card)
 		case kGroups:
-			return svc.TOTVS.GracePeriodGroups(ctx, card)
+			return svc.TOTVS.GraceGroups(ctx, card)
 		default:
 			if chave == "" {
 				return nil, errNoChave
@@ -83,9 +83,9 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 	case *model.Family:
 		m.family = v
 		m.famSel = m.selfIndex()
-	case *model.GracePeriodClasses:
+	case *model.GraceClasses:
 		m.classes = v
-	case *model.GracePeriodGroups:
+	case *model.GraceGroups:
 		m.groups = v
 	case []model.Protocol:
 		m.protocols = v
@@ -101,18 +101,17 @@ func (m *Model) completeIdentity() tea.Cmd {
 	if m.data == nil {
 		return nil
 	}
-	str := func(k string) string { s, _ := m.data.Fields[k].(string); return s }
 	if m.ben.CPF == "" {
-		m.ben.CPF = model.Digits(str("ba1_cpfusr"))
+		m.ben.CPF = m.data.CPF
 	}
 	if m.ben.Name == "" {
-		m.ben.Name = str("ba1_nomusr")
+		m.ben.Name = m.data.Name
 	}
 	if m.ben.Situation == "" {
-		m.ben.Situation = str("situation")
+		m.ben.Situation = m.data.Situation
 	}
 	if m.ben.BirthDate == "" {
-		m.ben.BirthDate = str("ba1_datnas")
+		m.ben.BirthDate = m.data.BirthDate
 	}
 	if m.ben.ChaveUnica == "" && model.ValidCPF(m.ben.CPF) {
 		m.ben.ChaveUnica = m.ben.CPF // chaveUnica is the CPF by default
@@ -128,7 +127,7 @@ func (m *Model) selfIndex() int {
 	if m.family == nil {
 		return 0
 	}
-	for i, f := range m.family.Beneficiaries {
+	for i, f := range m.family.Members {
 		if model.Digits(f.Card) == model.Digits(m.ben.Card) {
 			return i
 		}

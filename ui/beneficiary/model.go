@@ -79,8 +79,8 @@ type Model struct {
 	loads     [numKinds]load
 	data      *model.Contract
 	family    *model.Family
-	classes   *model.GracePeriodClasses
-	groups    *model.GracePeriodGroups
+	classes   *model.GraceClasses
+	groups    *model.GraceGroups
 	protocols []model.Protocol
 	nProto    int
 
@@ -182,7 +182,7 @@ func newKeyMap(k *common.KeyMap) keyMap {
 
 // updateKeys enables only what works on the active tab.
 func (m *Model) updateKeys() {
-	m.keys.Open.SetEnabled(m.tab == TabFamily && m.family != nil && len(m.family.Beneficiaries) > 0)
+	m.keys.Open.SetEnabled(m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0)
 	m.keys.More.SetEnabled(m.tab == TabProtocols && m.nProto < MaxProtocols)
 	m.keys.Less.SetEnabled(m.tab == TabProtocols && m.nProto > MinProtocols)
 	if m.tab == TabFamily {

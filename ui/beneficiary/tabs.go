@@ -12,11 +12,11 @@ const familyTop = 2
 // familyLines renders the members; the selection is marked with ▸ and highlighted.
 func (m *Model) familyLines() []string {
 	st := m.ctx.Styles
-	if m.family == nil || len(m.family.Beneficiaries) == 0 {
+	if m.family == nil || len(m.family.Members) == 0 {
 		return []string{" " + st.Dim.Render(i18n.UIFamilyEmpty)}
 	}
 	kinW, badgeW := len([]rune(i18n.UIColKinship)), len([]rune(i18n.UIColSituation))
-	for _, f := range m.family.Beneficiaries {
+	for _, f := range m.family.Members {
 		kinW = max(kinW, len([]rune(f.Kinship)))
 		badgeW = max(badgeW, common.Width(common.Badge(st, f.Situation)))
 	}
@@ -25,7 +25,7 @@ func (m *Model) familyLines() []string {
 		" " + st.Dim.Render(i18n.UIFamilyHint),
 		st.Label.Render(row(w, i18n.UIColCard, i18n.UIColName, i18n.UIColKinship, i18n.UIColSituation)),
 	}
-	for i, f := range m.family.Beneficiaries {
+	for i, f := range m.family.Members {
 		name := f.Name
 		if model.Digits(f.Card) == model.Digits(m.ben.Card) {
 			name = i18n.UIFamilyThis + " " + name // first, so that truncation never hides it
@@ -77,22 +77,22 @@ func (m *Model) classLines() []string {
 	if m.classes == nil || len(m.classes.Items) == 0 {
 		return append(out, " "+st.Dim.Render(i18n.UIGraceNone))
 	}
-	if m.classes.BeneficiaryTransfer {
+	if m.classes.Transfer {
 		out = append(out, " "+st.Dim.Render(i18n.UIGraceTransfer))
 		half := max(20, (m.width-2-2*2-1)*3/8)
 		w := cols(m.width-2, []int{0, half, half}, 2)
 		out = append(out, st.Label.Render(row(w, i18n.UIColClass, i18n.UIColPrevious, i18n.UIColCurrent)))
 		for _, c := range m.classes.Items {
-			out = append(out, row(w, c.Description, m.netCell(c.StatusPrevious, c.FinalDatePrevious), m.netCell(c.StatusCurrent, c.FinalDateCurrent)))
+			out = append(out, row(w, c.Description, m.netCell(c.PrevStatus, c.PrevEnd), m.netCell(c.CurStatus, c.CurEnd)))
 		}
 	} else {
 		w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
 		out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColClass, i18n.UIColEnd, i18n.UIColStatus)))
 		for _, c := range m.classes.Items {
-			out = append(out, row(w, c.ClassCode, c.Description, common.DateBR(c.FinalDate), m.graceCell(c.Status, c.FinalDate)))
+			out = append(out, row(w, c.Code, c.Description, common.DateBR(c.End), m.graceCell(c.Status, c.End)))
 		}
 	}
-	if m.classes.HasNext {
+	if m.classes.More {
 		out = append(out, " "+st.Dim.Render(i18n.UIGraceMoreOnTOTVS))
 	}
 	return out
@@ -108,9 +108,9 @@ func (m *Model) groupLines() []string {
 	w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
 	out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColGroup, i18n.UIColDate, i18n.UIColStatus)))
 	for _, g := range m.groups.Items {
-		out = append(out, row(w, g.GroupCode, g.Description, common.DateBR(g.Date), m.graceCell(g.Status, g.Date)))
+		out = append(out, row(w, g.Code, g.Description, common.DateBR(g.Date), m.graceCell(g.Status, g.Date)))
 	}
-	if m.groups.HasNext {
+	if m.groups.More {
 		out = append(out, " "+st.Dim.Render(i18n.UIGraceMoreOnTOTVS))
 	}
 	return out
@@ -127,10 +127,10 @@ func (m *Model) protocolLines() []string {
 		return append(out, "", " "+st.Dim.Render(i18n.UIProtoNone))
 	}
 	subject := func(p model.Protocol) string {
-		if p.Assunto.Descricao == "" {
+		if p.Subject == "" {
 			return i18n.UIEmpty
 		}
-		return p.Assunto.Descricao
+		return p.Subject
 	}
 	if m.width >= protoTable {
 		w := cols(m.width-2, []int{21, 0, 0, 24, 16, 16}, 2)
@@ -138,17 +138,17 @@ func (m *Model) protocolLines() []string {
 		w[1], w[2] = flex, flex
 		out = append(out, st.Label.Render(row(w, i18n.UIColProtocol, i18n.UIColType, i18n.UIColSubject, i18n.UIColStatus, i18n.UIColRegister, i18n.UIColUpdated)))
 		for _, p := range m.protocols {
-			out = append(out, row(w, st.Bold.Render(p.Protocolo.String()), p.TipoOcorrencia.Descricao, subject(p), p.Status.Descricao,
-				common.DateTimeMillis(p.DataRegistro.String()), common.DateTimeMillis(p.DataAtualizacao.String())))
+			out = append(out, row(w, st.Bold.Render(p.Number), p.Type.Name, subject(p), p.Status.Name,
+				common.DateTime(p.Registered), common.DateTime(p.Updated)))
 		}
 		return out
 	}
 	for _, p := range m.protocols {
 		out = append(out, "",
-			" "+st.Bold.Render(p.Protocolo.String())+"  "+p.Status.Descricao,
-			"   "+p.TipoOcorrencia.Descricao+st.Dim.Render(" · ")+subject(p),
-			"   "+st.Label.Render(i18n.UIColRegister+" ")+common.DateTimeMillis(p.DataRegistro.String())+
-				st.Label.Render("  "+i18n.UIColUpdated+" ")+common.DateTimeMillis(p.DataAtualizacao.String()))
+			" "+st.Bold.Render(p.Number)+"  "+p.Status.Name,
+			"   "+p.Type.Name+st.Dim.Render(" · ")+subject(p),
+			"   "+st.Label.Render(i18n.UIColRegister+" ")+common.DateTime(p.Registered)+
+				st.Label.Render("  "+i18n.UIColUpdated+" ")+common.DateTime(p.Updated))
 	}
 	return out
 }

@@ -74,8 +74,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PageDown):
 		m.scroll(max(1, m.vps[m.tab].Height-1))
 	case key.Matches(msg, k.Open):
-		if m.tab == TabFamily && m.family != nil && m.famSel < len(m.family.Beneficiaries) && !m.opening {
-			f := m.family.Beneficiaries[m.famSel]
+		if m.tab == TabFamily && m.family != nil && m.famSel < len(m.family.Members) && !m.opening {
+			f := m.family.Members[m.famSel]
 			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
 				return nil // already on screen
 			}
@@ -84,7 +84,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.New):
 		var fam []model.FamilyMember
 		if m.family != nil {
-			fam = m.family.Beneficiaries
+			fam = m.family.Members
 		}
 		return common.Cmd(common.NewOccurrenceMsg{Beneficiary: m.ben, Contract: m.contract, Family: fam})
 	case key.Matches(msg, k.Refresh):
@@ -105,8 +105,8 @@ func (m *Model) setTab(t int) {
 // scroll moves the family selection on Família, and the viewport elsewhere.
 func (m *Model) scroll(delta int) {
 	vp := &m.vps[m.tab]
-	if m.tab == TabFamily && m.family != nil && len(m.family.Beneficiaries) > 0 {
-		m.famSel = min(max(m.famSel+delta, 0), len(m.family.Beneficiaries)-1)
+	if m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0 {
+		m.famSel = min(max(m.famSel+delta, 0), len(m.family.Members)-1)
 		m.refresh(TabFamily)
 		row := m.famSel + familyTop // content line of the selection
 		if row < vp.YOffset {

@@ -2,6 +2,7 @@ package common
 
 import (
 	"strings"
+	"time"
 
 	"github.com/balcao/balcao/model"
 )
@@ -31,10 +32,5 @@ func DateBR(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// DateTimeMillis renders a Mosia epoch-milliseconds string as DD/MM/AAAA HH:MM; an unreadable value is shown as it came.
-func DateTimeMillis(s string) string {
-	if t, ok := model.ParseEpochMillis(s); ok {
-		return model.FormatDateTimeBR(t)
-	}
-	return strings.TrimSpace(s)
-}
+// DateTime renders a time as DD/MM/AAAA HH:MM in São Paulo; an unknown (zero) time renders "".
+func DateTime(t time.Time) string { return model.FormatDateTimeBR(t) }

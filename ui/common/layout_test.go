@@ -3,6 +3,7 @@ package common
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stretchr/testify/assert"
@@ -56,5 +57,6 @@ func TestBadgeAlwaysCarriesText(t *testing.T) {
 	assert.Equal(t, "", Badge(st, "  "))
 	assert.Equal(t, "15/06/2001", DateBR("2001-06-15"))
 	assert.Equal(t, "??", DateBR("??"))
-	assert.Equal(t, "10/07/2024 12:35", DateTimeMillis("1720625728313"))
+	assert.Equal(t, "10/07/2024 12:35", DateTime(time.UnixMilli(1720625728313)))
+	assert.Equal(t, "", DateTime(time.Time{}))
 }

@@ -16,35 +16,35 @@ type Directory interface {
 	ByCard(ctx context.Context, card string) (model.Beneficiary, bool, error)
 }
 
-// TOTVS reads a beneficiary's contract, family and grace periods (satisfied by *client.TOTVS).
+// TOTVS reads a beneficiary's contract, family and grace periods (satisfied by *totvs.Client).
 type TOTVS interface {
 	Contract(ctx context.Context, card string) (*model.Contract, error)
 	Family(ctx context.Context, card string) (*model.Family, error)
-	GracePeriodClasses(ctx context.Context, card string) (*model.GracePeriodClasses, error)
-	GracePeriodGroups(ctx context.Context, card string) (*model.GracePeriodGroups, error)
+	GraceClasses(ctx context.Context, card string) (*model.GraceClasses, error)
+	GraceGroups(ctx context.Context, card string) (*model.GraceGroups, error)
 }
 
-// Mosia lists a beneficiary's latest protocols (satisfied by *client.Mosia).
+// Mosia lists a beneficiary's latest protocols (satisfied by *mosia.Client).
 type Mosia interface {
 	LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error)
 }
 
-// Outbox stores occurrences durably and sends them (satisfied by the console's adapter over store.Outbox and
+// Outbox stores occurrences durably and sends them (satisfied by the console's adapter over outbox.Queue and
 // outbox.Sender, wired in cmd).
 type Outbox interface {
 	// Submit commits the occurrence locally first, then tries to send it once now; the item's state says what happened.
 	// An error means nothing was stored.
-	Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (OutboxItem, error)
+	Submit(ctx context.Context, attendant string, occ model.Occurrence) (OutboxItem, error)
 	List(ctx context.Context) ([]OutboxItem, error) // items not yet sent (pending, sending, needs correction), newest first
 	RetryNow(ctx context.Context, id string) (OutboxItem, error)
-	Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (OutboxItem, error)
+	Resubmit(ctx context.Context, id string, occ model.Occurrence) (OutboxItem, error)
 	PendingCount(ctx context.Context) (int, error)
 }
 
 // OutboxState is where an occurrence is on its way to Mosia.
 type OutboxState string
 
-// Outbox states, as store.Outbox names them.
+// Outbox states, as the outbox names them.
 const (
 	OutboxPending         OutboxState = "pending"
 	OutboxSending         OutboxState = "sending"
@@ -54,15 +54,15 @@ const (
 
 // OutboxItem is an occurrence as the console shows it.
 type OutboxItem struct {
-	ID        string
-	Attendant string
-	CreatedAt time.Time
-	Request   model.OccurrenceRequest
-	State     OutboxState
-	Attempts  int
-	Reason    string // pt-BR: why it is not sent yet (Mosia's message for a correction)
-	Protocol  string
-	NextTry   time.Time
+	ID         string
+	Attendant  string
+	CreatedAt  time.Time
+	Occurrence model.Occurrence
+	State      OutboxState
+	Attempts   int
+	Reason     string // pt-BR: why it is not sent yet (Mosia's message for a correction)
+	Protocol   string
+	NextTry    time.Time
 }
 
 // OutboxEventMsg tells every open console that an item changed state in the background (sent, retrying, failed).

@@ -24,8 +24,8 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 // fakeOutbox records submissions and answers with a configured item state.
 type fakeOutbox struct {
 	mu        sync.Mutex
-	submits   []model.OccurrenceRequest
-	resubmits map[string][]model.OccurrenceRequest
+	submits   []model.Occurrence
+	resubmits map[string][]model.Occurrence
 	state     common.OutboxState
 	reason    string
 	protocol  string
@@ -33,14 +33,14 @@ type fakeOutbox struct {
 	n         int
 }
 
-func (f *fakeOutbox) answer(id string, req model.OccurrenceRequest) common.OutboxItem {
+func (f *fakeOutbox) answer(id string, req model.Occurrence) common.OutboxItem {
 	return common.OutboxItem{
-		ID: id, Attendant: "ana", CreatedAt: time.Date(2025, 3, 10, 14, 5, 0, 0, time.UTC), Request: req,
+		ID: id, Attendant: "ana", CreatedAt: time.Date(2025, 3, 10, 14, 5, 0, 0, time.UTC), Occurrence: req,
 		State: f.state, Attempts: 1, Reason: f.reason, Protocol: f.protocol,
 	}
 }
 
-func (f *fakeOutbox) Submit(_ context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (f *fakeOutbox) Submit(_ context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if attendant == "" {
@@ -60,14 +60,14 @@ func (f *fakeOutbox) RetryNow(context.Context, string) (common.OutboxItem, error
 	return common.OutboxItem{}, errors.New("not used")
 }
 
-func (f *fakeOutbox) Resubmit(_ context.Context, id string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (f *fakeOutbox) Resubmit(_ context.Context, id string, req model.Occurrence) (common.OutboxItem, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return common.OutboxItem{}, f.err
 	}
 	if f.resubmits == nil {
-		f.resubmits = map[string][]model.OccurrenceRequest{}
+		f.resubmits = map[string][]model.Occurrence{}
 	}
 	f.resubmits[id] = append(f.resubmits[id], req)
 	return f.answer(id, req), nil

@@ -4,10 +4,6 @@
 package occurrence
 
 import (
-	"encoding/json"
-	"slices"
-	"strings"
-
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -115,7 +111,7 @@ type Model struct {
 	correction string // Mosia's reason for a correction
 	result     common.OutboxItem
 	confirm    bool
-	initial    model.OccurrenceRequest
+	initial    model.Occurrence
 
 	noteKey   noteKey
 	noteCache string
@@ -150,44 +146,44 @@ func New(ctx *common.Context, msg common.NewOccurrenceMsg) common.Component {
 // NewFromItem opens the form on an outbox item that needs correction; Ctrl+S resubmits it.
 func NewFromItem(ctx *common.Context, item common.OutboxItem) common.Component {
 	m := newModel(ctx)
-	req := item.Request
+	occ := item.Occurrence
 	m.itemID = item.ID
 	if item.State == common.OutboxNeedsCorrection {
 		m.correction = item.Reason
 	}
-	if req.Beneficiario != nil {
+	if occ.Beneficiary != nil {
 		m.hasBen = true
-		m.ben = beneficiaryOf(*req.Beneficiario)
+		m.ben = beneficiaryOf(*occ.Beneficiary)
 	} else {
-		m.ben = beneficiaryOf(req.Solicitante)
+		m.ben = beneficiaryOf(occ.Requester)
 	}
-	m.selectType(req.IDTipoOcorrencia, req.IDAssunto)
-	if req.IDFuncionalidade != 0 {
-		m.idFunc = req.IDFuncionalidade
+	m.selectType(occ.TypeID, occ.SubjectID)
+	if occ.Function != 0 {
+		m.idFunc = occ.Function
 	}
-	if req.Solicitante.ChaveUnica != m.ben.ChaveUnica || req.Solicitante.Nome != m.ben.Name {
+	if r := occ.Requester; r.ChaveUnica != m.ben.ChaveUnica || r.Name != m.ben.Name {
 		m.reqIdx = m.otherIdx()
-		m.other[otherName].SetValue(req.Solicitante.Nome)
-		m.other[otherKey].SetValue(req.Solicitante.ChaveUnica)
-		m.other[otherEmail].SetValue(req.Solicitante.Email)
-		m.other[otherPhone].SetValue(req.Solicitante.Telefone)
+		m.other[otherName].SetValue(r.Name)
+		m.other[otherKey].SetValue(r.ChaveUnica)
+		m.other[otherEmail].SetValue(r.Email)
+		m.other[otherPhone].SetValue(r.Phone)
 	}
-	m.contract.SetValue(req.NumeroContrato)
-	m.draft = req.Rascunho
-	m.note.SetValue(req.Anotacao)
-	if len(req.Formularios) > 0 {
-		m.restoreForm(req.Formularios[0])
+	m.contract.SetValue(occ.Contract)
+	m.draft = occ.Draft
+	m.note.SetValue(occ.Note)
+	if len(occ.Forms) > 0 {
+		m.restoreForm(occ.Forms[0])
 	}
 	m.initial = m.request()
 	m.setFocus(0)
 	return m
 }
 
-// beneficiaryOf rebuilds the beneficiary a stored request was about.
-func beneficiaryOf(r model.Requester) model.Beneficiary {
-	b := model.Beneficiary{ChaveUnica: r.ChaveUnica, Name: r.Nome, Email: r.Email, Phone: r.Telefone}
-	if model.ValidCPF(r.ChaveUnica) {
-		b.CPF = model.Digits(r.ChaveUnica)
+// beneficiaryOf rebuilds the beneficiary a stored occurrence was about.
+func beneficiaryOf(p model.Party) model.Beneficiary {
+	b := model.Beneficiary{ChaveUnica: p.ChaveUnica, Name: p.Name, Email: p.Email, Phone: p.Phone}
+	if model.ValidCPF(p.ChaveUnica) {
+		b.CPF = model.Digits(p.ChaveUnica)
 	}
 	return b
 }
@@ -329,58 +325,52 @@ func (m *Model) selectType(typeID, subjectID int) {
 	m.subjectIdx = len(t.Subjects) - 1
 }
 
-// restoreForm chooses the stored form and fills its fields from the first formData object.
-func (m *Model) restoreForm(f model.Form) {
+// restoreForm chooses the stored form and fills its fields from the stored answers.
+func (m *Model) restoreForm(f model.FormAnswers) {
 	idx := -1
 	for i := range m.forms {
-		if m.forms[i].def.ID == f.IDForm {
+		if m.forms[i].def.ID == f.FormID {
 			idx = i
 			break
 		}
 	}
 	if idx < 0 {
-		// Unknown form: keep its data as text fields so nothing is lost.
-		def := config.FormDef{ID: f.IDForm, Name: i18n.OccUnknownForm(f.IDForm)}
-		if len(f.FormData) > 0 {
-			keys := make([]string, 0, len(f.FormData[0]))
-			for k := range f.FormData[0] {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				def.Fields = append(def.Fields, config.FormField{Key: k, Label: k, Kind: config.FieldText})
-			}
+		// Unknown form: keep its answers as text fields so nothing is lost.
+		def := config.FormDef{ID: f.FormID, Name: i18n.OccUnknownForm(f.FormID)}
+		for _, a := range f.Fields {
+			def.Fields = append(def.Fields, config.FormField{Key: a.Key, Label: a.Key, Kind: config.FieldText})
 		}
 		m.forms = append(m.forms, m.newFormState(def))
 		idx = len(m.forms) - 1
 	}
 	m.formIdx = idx + 1
-	if len(f.FormData) == 0 {
-		return
+	answers := make(map[string]model.FormAnswer, len(f.Fields))
+	for _, a := range f.Fields {
+		answers[a.Key] = a
 	}
-	data := f.FormData[0]
 	fs := &m.forms[idx]
 	for i, fld := range fs.def.Fields {
-		v, ok := data[fld.Key]
+		a, ok := answers[fld.Key]
 		if !ok {
 			continue
 		}
 		if fld.Kind == config.FieldSelect {
-			fs.sel[i] = matchOption(fs.opts[i], v)
+			fs.sel[i] = matchOption(fs.opts[i], a)
 			continue
 		}
-		fs.inputs[i].SetValue(stringOf(v))
+		text := a.Value
+		if a.Choice && a.Label != "" {
+			text = a.Label
+		}
+		fs.inputs[i].SetValue(text)
 	}
 }
 
-// matchOption finds a stored select value ({"label","value"} or a plain string) among the options.
-func matchOption(opts []option, v any) int {
-	var label, value string
-	switch x := v.(type) {
-	case map[string]any:
-		label, value = stringOf(x["label"]), stringOf(x["value"])
-	default:
-		label = stringOf(v)
+// matchOption finds a stored choice (or a text naming an option) among the options.
+func matchOption(opts []option, a model.FormAnswer) int {
+	label, value := a.Label, a.Value
+	if !a.Choice {
+		label, value = a.Value, ""
 	}
 	for i, o := range opts {
 		if (value != "" && o.Value == value) || (label != "" && o.Label == label) {
@@ -388,28 +378,6 @@ func matchOption(opts []option, v any) int {
 		}
 	}
 	return -1
-}
-
-// stringOf renders a stored JSON value as text.
-func stringOf(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []any:
-		parts := make([]string, 0, len(x))
-		for _, e := range x {
-			parts = append(parts, stringOf(e))
-		}
-		return strings.Join(parts, ", ")
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
 }
 
 func (m *Model) defaultSubject() int {

@@ -1,7 +1,6 @@
 package occurrence
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -24,26 +23,18 @@ func TestOpenThenSubmitSendsCatalogueDefaultsAndBeneficiary(t *testing.T) {
 
 	require.Len(t, e.ob.submits, 1)
 	got := e.ob.submits[0]
-	want := model.OccurrenceRequest{
-		IDFuncionalidade: 9298,
-		IDTipoOcorrencia: 128, // the type marked default, not the first
-		IDAssunto:        310, // its subject marked default
-		Rascunho:         false,
-		Solicitante: model.Requester{Nome: maria.Name, ChaveUnica: "52998224725",
-			Email: "maria.souza@example.com.br", Telefone: "11987654321"},
-		NumeroContrato: "00000000001", // the beneficiary's first contract
-		Beneficiario: &model.Requester{Nome: maria.Name, ChaveUnica: "52998224725",
-			Email: "maria.souza@example.com.br", Telefone: "11987654321", NumeroContrato: "00000000001"},
+	maria := model.Party{Name: "Maria da Conceição Souza", ChaveUnica: "52998224725",
+		Email: "maria.souza@example.com.br", Phone: "11987654321"}
+	want := model.Occurrence{
+		Function:    9298,
+		TypeID:      128, // the type marked default, not the first
+		SubjectID:   310, // its subject marked default
+		Draft:       false,
+		Requester:   maria,
+		Contract:    "00000000001", // the beneficiary's first contract
+		Beneficiary: &maria,
 	}
 	assert.Equal(t, want, got)
-
-	b, err := json.Marshal(got)
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"idFuncionalidade":9298,"idTipoOcorrencia":128,"idAssunto":310,"rascunho":false,
-		"solicitante":{"nome":"Maria da Conceição Souza","chaveUnica":"52998224725","email":"maria.souza@example.com.br","telefone":"11987654321"},
-		"numeroContrato":"00000000001",
-		"beneficiario":{"nome":"Maria da Conceição Souza","chaveUnica":"52998224725","email":"maria.souza@example.com.br","telefone":"11987654321","numeroContrato":"00000000001"}}`,
-		string(b))
 
 	assert.Equal(t, phaseSent, m.phase)
 	assert.Contains(t, msgs, tea.Msg(common.OccurrenceSentMsg{ChaveUnica: "52998224725", Protocol: "10101020250310000042"}))
@@ -53,8 +44,7 @@ func TestContractFromMessageWins(t *testing.T) {
 	e := newEnv(t, 80, 24)
 	c := New(e.ctx, common.NewOccurrenceMsg{Beneficiary: maria, Contract: model.ContractRef{Number: "00000000002"}})
 	m := c.(*Model)
-	assert.Equal(t, "00000000002", m.request().NumeroContrato)
-	assert.Equal(t, "00000000002", m.request().Beneficiario.NumeroContrato)
+	assert.Equal(t, "00000000002", m.request().Contract)
 }
 
 func TestDoubleSubmitSubmitsOnce(t *testing.T) {
@@ -120,9 +110,9 @@ func TestValidationMessagesAndFirstInvalidFocus(t *testing.T) {
 	typeText(m, "+55 (21) 99876-5432")
 	submitNow(t, m)
 	require.Len(t, e.ob.submits, 1, "errors: %v", m.errs)
-	assert.Equal(t, model.Requester{Nome: "Pedro Alves", ChaveUnica: "52998224725",
-		Email: "maria@exemplo.com.br", Telefone: "21998765432"}, e.ob.submits[0].Solicitante)
-	assert.Equal(t, maria.ChaveUnica, e.ob.submits[0].Beneficiario.ChaveUnica, "the beneficiary stays the beneficiary")
+	assert.Equal(t, model.Party{Name: "Pedro Alves", ChaveUnica: "52998224725",
+		Email: "maria@exemplo.com.br", Phone: "21998765432"}, e.ob.submits[0].Requester)
+	assert.Equal(t, maria.ChaveUnica, e.ob.submits[0].Beneficiary.ChaveUnica, "the beneficiary stays the beneficiary")
 }
 
 func TestValidationAsYouLeaveAField(t *testing.T) {
@@ -173,9 +163,9 @@ func TestRequesterFamilyMember(t *testing.T) {
 	assert.Contains(t, m.View(), "familiar: João Souza (Cônjuge)")
 	submitNow(t, m)
 	require.Len(t, e.ob.submits, 1)
-	assert.Equal(t, model.Requester{Nome: "João Souza", ChaveUnica: "23576483098", Email: "joao@example.com",
-		Telefone: "1134567890"}, e.ob.submits[0].Solicitante)
-	assert.Equal(t, maria.ChaveUnica, e.ob.submits[0].Beneficiario.ChaveUnica)
+	assert.Equal(t, model.Party{Name: "João Souza", ChaveUnica: "23576483098", Email: "joao@example.com",
+		Phone: "1134567890"}, e.ob.submits[0].Requester)
+	assert.Equal(t, maria.ChaveUnica, e.ob.submits[0].Beneficiary.ChaveUnica)
 }
 
 func TestRequesterFamilyMemberNotInDirectory(t *testing.T) {
@@ -216,10 +206,10 @@ func TestFormWithSelectField(t *testing.T) {
 	send(m, keyRight) // Elogio (value 2)
 	submitNow(t, m)
 	require.Len(t, e.ob.submits, 1, "errors: %v", m.errs)
-	b, err := json.Marshal(e.ob.submits[0].Formularios)
-	require.NoError(t, err)
-	assert.JSONEq(t, `[{"idForm":"64dcd2b1342146345191ee00","formData":[{"seu-nome":"Maria","email":"maria@x.com",
-		"telefone":"1123456789","cpf-titular":"52998224725","tipo":{"label":"Elogio","value":"2"}}]}]`, string(b))
+	assert.Equal(t, []model.FormAnswers{{FormID: "64dcd2b1342146345191ee00", Fields: []model.FormAnswer{
+		{Key: "seu-nome", Value: "Maria"}, {Key: "email", Value: "maria@x.com"}, {Key: "telefone", Value: "1123456789"},
+		{Key: "cpf-titular", Value: "52998224725"}, {Key: "tipo", Label: "Elogio", Value: "2", Choice: true},
+	}}}, e.ob.submits[0].Forms, "phones and CPFs as digits, the choice as its label and value")
 }
 
 func TestSelectCyclesThroughNothingChosen(t *testing.T) {
@@ -240,14 +230,14 @@ func TestTypeChangeResetsSubject(t *testing.T) {
 	m := e.open(t)
 	focusOn(t, m, fSubject, 0)
 	send(m, keyLeft)
-	assert.Equal(t, 173, m.request().IDAssunto)
+	assert.Equal(t, 173, m.request().SubjectID)
 	focusOn(t, m, fType, 0)
 	send(m, keyRight) // Reclamação
-	assert.Equal(t, 469, m.request().IDTipoOcorrencia)
-	assert.Equal(t, 320, m.request().IDAssunto, "the new type's default subject")
+	assert.Equal(t, 469, m.request().TypeID)
+	assert.Equal(t, 320, m.request().SubjectID, "the new type's default subject")
 	send(m, keyRight) // wraps to Atendimento Ativo
-	assert.Equal(t, 171, m.request().IDTipoOcorrencia)
-	assert.Equal(t, 309, m.request().IDAssunto, "no default marked: the first")
+	assert.Equal(t, 171, m.request().TypeID)
+	assert.Equal(t, 309, m.request().SubjectID, "no default marked: the first")
 }
 
 func TestDraftAndNote(t *testing.T) {
@@ -263,8 +253,8 @@ func TestDraftAndNote(t *testing.T) {
 	send(m, keyUp) // moves inside the note, not out of it
 	assert.Equal(t, slot{id: fNote}, m.focused())
 	req := m.request()
-	assert.True(t, req.Rascunho)
-	assert.Equal(t, "linha um\nlinha dois", req.Anotacao)
+	assert.True(t, req.Draft)
+	assert.Equal(t, "linha um\nlinha dois", req.Note)
 	assert.True(t, m.dirty())
 }
 
@@ -331,7 +321,7 @@ func TestNeedsCorrectionThenResubmit(t *testing.T) {
 	submitNow(t, m)
 	assert.Len(t, e.ob.submits, 1, "a correction is not a new submission")
 	require.Len(t, e.ob.resubmits["42"], 1)
-	assert.Equal(t, 173, e.ob.resubmits["42"][0].IDAssunto)
+	assert.Equal(t, 173, e.ob.resubmits["42"][0].SubjectID)
 	assert.Equal(t, phaseSent, m.phase)
 }
 
@@ -349,7 +339,7 @@ func TestSubmitErrorKeepsForm(t *testing.T) {
 	e.ob.err = nil
 	submitNow(t, m)
 	require.Len(t, e.ob.submits, 1)
-	assert.Equal(t, "importante", e.ob.submits[0].Anotacao)
+	assert.Equal(t, "importante", e.ob.submits[0].Note)
 }
 
 func TestEscConfirmsDiscard(t *testing.T) {
@@ -374,17 +364,18 @@ func TestEscConfirmsDiscard(t *testing.T) {
 
 func TestNewFromItemRestoresEverything(t *testing.T) {
 	e := newEnv(t, 100, 40)
-	req := model.OccurrenceRequest{
-		IDFuncionalidade: 9298, IDTipoOcorrencia: 469, IDAssunto: 321, Rascunho: true,
-		Solicitante:    model.Requester{Nome: "Pedro Alves", ChaveUnica: "52998224725", Email: "p@x.com"},
-		NumeroContrato: "00000000002",
-		Beneficiario:   &model.Requester{Nome: "João Souza", ChaveUnica: "23576483098", NumeroContrato: "00000000002"},
-		Anotacao:       "texto",
-		Formularios: []model.Form{{IDForm: "64dcd2b1342146345191ee00", FormData: []map[string]any{{
-			"seu-nome": "Pedro", "email": "", "telefone": "", "cpf-titular": "", "tipo": map[string]any{"label": "Elogio", "value": "2"},
-		}}}},
+	req := model.Occurrence{
+		Function: 9298, TypeID: 469, SubjectID: 321, Draft: true,
+		Requester:   model.Party{Name: "Pedro Alves", ChaveUnica: "52998224725", Email: "p@x.com"},
+		Contract:    "00000000002",
+		Beneficiary: &model.Party{Name: "João Souza", ChaveUnica: "23576483098"},
+		Note:        "texto",
+		Forms: []model.FormAnswers{{FormID: "64dcd2b1342146345191ee00", Fields: []model.FormAnswer{
+			{Key: "seu-nome", Value: "Pedro"}, {Key: "email"}, {Key: "telefone"}, {Key: "cpf-titular"},
+			{Key: "tipo", Label: "Elogio", Value: "2", Choice: true},
+		}}},
 	}
-	item := common.OutboxItem{ID: "9", State: common.OutboxNeedsCorrection, Request: req, Reason: "Mosia: contrato inválido"}
+	item := common.OutboxItem{ID: "9", State: common.OutboxNeedsCorrection, Occurrence: req, Reason: "Mosia: contrato inválido"}
 	m := NewFromItem(e.ctx, item).(*Model)
 	assert.Equal(t, req, m.request(), "opening and not touching rebuilds the same request")
 	assert.False(t, m.dirty())
@@ -394,18 +385,16 @@ func TestNewFromItemRestoresEverything(t *testing.T) {
 	typeText(m, "3")
 	submitNow(t, m)
 	require.Len(t, e.ob.resubmits["9"], 1)
-	assert.Equal(t, "00000000003", e.ob.resubmits["9"][0].NumeroContrato)
-	assert.Equal(t, "00000000003", e.ob.resubmits["9"][0].Beneficiario.NumeroContrato)
+	assert.Equal(t, "00000000003", e.ob.resubmits["9"][0].Contract)
 }
 
 func TestNewFromItemOutsideCatalogue(t *testing.T) {
 	e := newEnv(t, 80, 24)
-	req := model.OccurrenceRequest{IDTipoOcorrencia: 999, IDAssunto: 5,
-		Solicitante: model.Requester{Nome: "X", ChaveUnica: "k"},
-		Formularios: []model.Form{{IDForm: "abc", FormData: []map[string]any{{"b": "2", "a": "1"}}}}}
-	m := NewFromItem(e.ctx, common.OutboxItem{ID: "1", State: common.OutboxNeedsCorrection, Request: req}).(*Model)
+	req := model.Occurrence{TypeID: 999, SubjectID: 5, Requester: model.Party{Name: "X", ChaveUnica: "k"},
+		Forms: []model.FormAnswers{{FormID: "abc", Fields: []model.FormAnswer{{Key: "b", Value: "2"}, {Key: "a", Value: "1"}}}}}
+	m := NewFromItem(e.ctx, common.OutboxItem{ID: "1", State: common.OutboxNeedsCorrection, Occurrence: req}).(*Model)
 	got := m.request()
-	got.IDFuncionalidade = 0
+	got.Function = 0
 	assert.Equal(t, req, got, "unknown ids and forms are kept, nothing is lost")
 	assert.Contains(t, m.View(), "tipo 999 (fora do catálogo)")
 }

@@ -71,68 +71,76 @@ func lookedAll(cards []string) map[string]bool {
 	return out
 }
 
-// requesterOf is a directory row as a Mosia requester; a malformed directory e-mail or phone is left out rather than
-// blocking the occurrence.
-func requesterOf(b model.Beneficiary) model.Requester {
-	return model.Requester{
-		Nome:       strings.TrimSpace(b.Name),
+// partyOf is a directory row as the party of an occurrence; a malformed directory e-mail or phone is left out
+// rather than blocking the occurrence.
+func partyOf(b model.Beneficiary) model.Party {
+	return model.Party{
+		Name:       strings.TrimSpace(b.Name),
 		ChaveUnica: strings.TrimSpace(b.ChaveUnica),
 		Email:      directoryEmail(b.Email),
-		Telefone:   directoryPhone(b.Phone),
+		Phone:      directoryPhone(b.Phone),
 	}
 }
 
 // request builds the occurrence from what is on screen (valid or not: validation is separate).
-func (m *Model) request() model.OccurrenceRequest {
-	req := model.OccurrenceRequest{
-		IDFuncionalidade: m.idFunc,
-		Rascunho:         m.draft,
-		NumeroContrato:   strings.TrimSpace(m.contract.Value()),
-		Anotacao:         strings.TrimSpace(m.note.Value()),
+func (m *Model) request() model.Occurrence {
+	occ := model.Occurrence{
+		Function: m.idFunc,
+		Draft:    m.draft,
+		Contract: strings.TrimSpace(m.contract.Value()),
+		Note:     strings.TrimSpace(m.note.Value()),
 	}
 	if t, ok := m.typ(); ok {
-		req.IDTipoOcorrencia = t.ID
+		occ.TypeID = t.ID
 		if s, ok := m.subject(); ok {
-			req.IDAssunto = s.ID
+			occ.SubjectID = s.ID
 		}
 	}
-	ben := requesterOf(m.ben)
-	switch {
-	case m.reqIdx == 0:
-		req.Solicitante = ben
-	case m.isOther():
-		req.Solicitante = model.Requester{
-			Nome:       strings.TrimSpace(m.other[otherName].Value()),
-			ChaveUnica: model.NormalizeChave(m.other[otherKey].Value()),
-			Email:      strings.TrimSpace(m.other[otherEmail].Value()),
-			Telefone:   normalizePhone(m.other[otherPhone].Value()),
-		}
-	default:
-		f := m.family[m.reqIdx-1]
-		if f.found {
-			req.Solicitante = requesterOf(f.rec)
-		} else {
-			req.Solicitante = model.Requester{Nome: strings.TrimSpace(f.member.Name)}
-		}
-	}
+	ben := partyOf(m.ben)
+	occ.Requester = m.requester(ben)
 	if m.hasBen {
-		ben.NumeroContrato = req.NumeroContrato
-		req.Beneficiario = &ben
+		occ.Beneficiary = &ben
 	}
 	if fs := m.form(); fs != nil {
-		data := make(map[string]any, len(fs.def.Fields))
-		for i, f := range fs.def.Fields {
-			if f.Kind == config.FieldSelect {
-				if o := fs.sel[i]; o >= 0 && o < len(fs.opts[i]) {
-					data[f.Key] = map[string]any{"label": fs.opts[i][o].Label, "value": fs.opts[i][o].Value}
-				}
-				continue
-			}
-			data[f.Key] = formValue(f, fs.inputs[i].Value())
-		}
-		req.Formularios = []model.Form{{IDForm: fs.def.ID, FormData: []map[string]any{data}}}
+		occ.Forms = []model.FormAnswers{fs.answers()}
 	}
-	return req
+	return occ
+}
+
+// requester is who asked for the occurrence: the beneficiary, another person typed in, or a family member.
+func (m *Model) requester(ben model.Party) model.Party {
+	switch {
+	case m.reqIdx == 0:
+		return ben
+	case m.isOther():
+		return model.Party{
+			Name:       strings.TrimSpace(m.other[otherName].Value()),
+			ChaveUnica: model.NormalizeChave(m.other[otherKey].Value()),
+			Email:      strings.TrimSpace(m.other[otherEmail].Value()),
+			Phone:      normalizePhone(m.other[otherPhone].Value()),
+		}
+	}
+	f := m.family[m.reqIdx-1]
+	if f.found {
+		return partyOf(f.rec)
+	}
+	return model.Party{Name: strings.TrimSpace(f.member.Name)}
+}
+
+// answers are the form's fields as answered: every text field, and the select fields with a choice.
+func (fs *formState) answers() model.FormAnswers {
+	out := model.FormAnswers{FormID: fs.def.ID}
+	for i, f := range fs.def.Fields {
+		if f.Kind == config.FieldSelect {
+			if o := fs.sel[i]; o >= 0 && o < len(fs.opts[i]) {
+				out.Fields = append(out.Fields, model.FormAnswer{Key: f.Key, Label: fs.opts[i][o].Label,
+					Value: fs.opts[i][o].Value, Choice: true})
+			}
+			continue
+		}
+		out.Fields = append(out.Fields, model.FormAnswer{Key: f.Key, Value: formValue(f, fs.inputs[i].Value())})
+	}
+	return out
 }
 
 // typ is the chosen occurrence type.
@@ -251,7 +259,7 @@ func (m *Model) submit() tea.Cmd {
 		if err != nil {
 			logger.Error("occurrence: submit failed", "item", id, "err", err)
 		} else {
-			logger.Info("occurrence: submitted", "item", item.ID, "state", string(item.State), "type", req.IDTipoOcorrencia)
+			logger.Info("occurrence: submitted", "item", item.ID, "state", string(item.State), "type", req.TypeID)
 		}
 		return submitMsg{item: item, err: err}
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
+	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/occurrence"
 	"github.com/balcao/balcao/ui/pending"
@@ -26,21 +26,21 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 // storeOutbox is the console's outbox over the real SQLite store, without a sender: nothing reaches Mosia, so
 // every item stays pending until the test plays Mosia's part on the store.
-type storeOutbox struct{ box *store.Outbox }
+type storeOutbox struct{ box *outbox.Queue }
 
-func conv(it store.OutboxItem) common.OutboxItem {
-	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Request: it.Request,
+func conv(it outbox.Item) common.OutboxItem {
+	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Occurrence: it.Occurrence,
 		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol,
 		NextTry: it.NextAttemptAt}
 }
 
-func (o storeOutbox) Submit(ctx context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o storeOutbox) Submit(ctx context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
 	it, err := o.box.Submit(ctx, attendant, req)
 	return conv(it), err
 }
 
 func (o storeOutbox) List(ctx context.Context) ([]common.OutboxItem, error) {
-	items, err := o.box.List(ctx, store.OutboxPending, store.OutboxSending, store.OutboxNeedsCorrection)
+	items, err := o.box.List(ctx, outbox.Unsent...)
 	out := make([]common.OutboxItem, len(items))
 	for i, it := range items {
 		out[i] = conv(it)
@@ -56,7 +56,7 @@ func (o storeOutbox) RetryNow(ctx context.Context, id string) (common.OutboxItem
 	return conv(it), err
 }
 
-func (o storeOutbox) Resubmit(ctx context.Context, id string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o storeOutbox) Resubmit(ctx context.Context, id string, req model.Occurrence) (common.OutboxItem, error) {
 	if err := o.box.Resubmit(ctx, id, req); err != nil {
 		return common.OutboxItem{}, err
 	}
@@ -97,7 +97,7 @@ func pump(t *testing.T, c common.Component, cmd tea.Cmd) (common.Component, []te
 func key(c common.Component, k tea.KeyMsg) (common.Component, tea.Cmd) { return c.Update(k) }
 
 func TestOccurrenceToOutboxToCorrectionOverRealStore(t *testing.T) {
-	box, err := store.OpenOutbox(filepath.Join(t.TempDir(), "outbox.db"))
+	box, err := outbox.Open(filepath.Join(t.TempDir(), "outbox.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = box.Close() })
 	cat := config.Catalogue{IDFuncionalidade: 9298, Types: []config.OccurrenceType{
@@ -120,8 +120,8 @@ func TestOccurrenceToOutboxToCorrectionOverRealStore(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, items, 1)
 	id := items[0].ID
-	assert.Equal(t, 128, items[0].Request.IDTipoOcorrencia)
-	assert.Equal(t, "52998224725", items[0].Request.Solicitante.ChaveUnica)
+	assert.Equal(t, 128, items[0].Occurrence.TypeID)
+	assert.Equal(t, "52998224725", items[0].Occurrence.Requester.ChaveUnica)
 	assert.Contains(t, form.View(), fmt.Sprintf("nº local %s", id))
 
 	// Pendências lists it.
@@ -161,8 +161,8 @@ func TestOccurrenceToOutboxToCorrectionOverRealStore(t *testing.T) {
 	fix, _ = pump(t, fix, cmd)
 	got, err := box.Get(context.Background(), id)
 	require.NoError(t, err)
-	assert.Equal(t, store.OutboxPending, got.State, "corrected and due again")
-	assert.Equal(t, 310, got.Request.IDAssunto)
+	assert.Equal(t, outbox.Pending, got.State, "corrected and due again")
+	assert.Equal(t, 310, got.Occurrence.SubjectID)
 	n, err := box.PendingCount(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "a correction is the same item, not a new one")

@@ -172,10 +172,7 @@ func (m *Model) onRetry(msg retryMsg) tea.Cmd {
 	}
 	switch msg.item.State {
 	case common.OutboxSent:
-		sent := common.OccurrenceSentMsg{Protocol: msg.item.Protocol, ChaveUnica: msg.item.Request.Solicitante.ChaveUnica}
-		if b := msg.item.Request.Beneficiario; b != nil {
-			sent.ChaveUnica = b.ChaveUnica
-		}
+		sent := common.OccurrenceSentMsg{Protocol: msg.item.Protocol, ChaveUnica: msg.item.Occurrence.ChaveUnica()}
 		return tea.Batch(notice(i18n.PendRetrySent(msg.item.Protocol), false), common.Cmd(sent), m.load())
 	case common.OutboxNeedsCorrection:
 		return tea.Batch(notice(i18n.PendRetryCorrection, true), m.load())

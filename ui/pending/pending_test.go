@@ -41,7 +41,7 @@ type fakeOutbox struct {
 	lists    int
 }
 
-func (f *fakeOutbox) Submit(context.Context, string, model.OccurrenceRequest) (common.OutboxItem, error) {
+func (f *fakeOutbox) Submit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
 	return common.OutboxItem{}, errors.New("not used")
 }
 
@@ -61,28 +61,27 @@ func (f *fakeOutbox) RetryNow(_ context.Context, id string) (common.OutboxItem, 
 	return out, f.retryErr
 }
 
-func (f *fakeOutbox) Resubmit(context.Context, string, model.OccurrenceRequest) (common.OutboxItem, error) {
+func (f *fakeOutbox) Resubmit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
 	return common.OutboxItem{}, errors.New("not used")
 }
 
 func (f *fakeOutbox) PendingCount(context.Context) (int, error) { return len(f.items), nil }
 
-func req(typ, subj int, name, key string) model.OccurrenceRequest {
-	return model.OccurrenceRequest{IDTipoOcorrencia: typ, IDAssunto: subj,
-		Solicitante:  model.Requester{Nome: name, ChaveUnica: key},
-		Beneficiario: &model.Requester{Nome: name, ChaveUnica: key, NumeroContrato: "00000000001"}}
+func req(typ, subj int, name, key string) model.Occurrence {
+	return model.Occurrence{TypeID: typ, SubjectID: subj, Requester: model.Party{Name: name, ChaveUnica: key},
+		Beneficiary: &model.Party{Name: name, ChaveUnica: key}, Contract: "00000000001"}
 }
 
 func sampleItems() []common.OutboxItem {
 	return []common.OutboxItem{
-		{ID: "3", CreatedAt: t0.Add(20 * time.Minute), Request: req(128, 173, "Maria da Conceição Souza", "52998224725"),
+		{ID: "3", CreatedAt: t0.Add(20 * time.Minute), Occurrence: req(128, 173, "Maria da Conceição Souza", "52998224725"),
 			State: common.OutboxPending, Attempts: 2, NextTry: now.Add(90 * time.Second),
 			Reason: "Não enviada ainda: o Mosia não respondeu a tempo. A ocorrência está guardada e será reenviada automaticamente; não é preciso digitar de novo (tecle r em Pendências para tentar agora)."},
-		{ID: "2", CreatedAt: t0.Add(10 * time.Minute), Request: req(469, 321, "João Pedro de Albuquerque Cavalcanti Neto", "23576483098"),
+		{ID: "2", CreatedAt: t0.Add(10 * time.Minute), Occurrence: req(469, 321, "João Pedro de Albuquerque Cavalcanti Neto", "23576483098"),
 			State: common.OutboxNeedsCorrection, Attempts: 1,
 			Reason: `O Mosia recusou a ocorrência: "idAssunto não pertence ao tipo". Corrija os dados em Pendências (tecla p) e envie de novo.`},
-		{ID: "1", CreatedAt: t0, Request: req(999, 5, "Ana Souza", "k"), State: common.OutboxSending, Attempts: 4},
-		{ID: "0", CreatedAt: t0.Add(-time.Hour), Request: req(128, 0, "Pedro", "p"), State: common.OutboxPending,
+		{ID: "1", CreatedAt: t0, Occurrence: req(999, 5, "Ana Souza", "k"), State: common.OutboxSending, Attempts: 4},
+		{ID: "0", CreatedAt: t0.Add(-time.Hour), Occurrence: req(128, 0, "Pedro", "p"), State: common.OutboxPending,
 			Attempts: 1, NextTry: now.Add(-time.Second)},
 	}
 }
@@ -185,7 +184,7 @@ func TestListShowsRowsInWords(t *testing.T) {
 func TestNavigateRetryAndEdit(t *testing.T) {
 	e := newEnv(100, 30, sampleItems())
 	e.ob.retryOut = common.OutboxItem{State: common.OutboxSent, Protocol: "10101020250310000077",
-		Request: req(128, 173, "Maria da Conceição Souza", "52998224725")}
+		Occurrence: req(128, 173, "Maria da Conceição Souza", "52998224725")}
 	m := e.open(t)
 
 	// r on the first (pending) item retries it now and tells the root it was sent.

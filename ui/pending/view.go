@@ -183,27 +183,27 @@ func shortTime(t, now time.Time) string {
 // typeSubject names the item's type and subject from the catalogue (ids when the catalogue no longer has them).
 func (m *Model) typeSubject(it common.OutboxItem) string {
 	cat := m.ctx.Services.Catalogue
-	req := it.Request
-	t, ok := cat.TypeByID(req.IDTipoOcorrencia)
+	occ := it.Occurrence
+	t, ok := cat.TypeByID(occ.TypeID)
 	name := t.Name
 	if !ok {
-		name = i18n.OccUnknownType(req.IDTipoOcorrencia)
+		name = i18n.OccUnknownType(occ.TypeID)
 	}
-	if req.IDAssunto == 0 {
+	if occ.SubjectID == 0 {
 		return name
 	}
-	if s, ok := t.SubjectByID(req.IDAssunto); ok {
+	if s, ok := t.SubjectByID(occ.SubjectID); ok {
 		return name + " / " + s.Name
 	}
-	return name + " / " + i18n.OccUnknownSubject(req.IDAssunto)
+	return name + " / " + i18n.OccUnknownSubject(occ.SubjectID)
 }
 
 // beneficiaryName is the name of whom the occurrence is about.
 func beneficiaryName(it common.OutboxItem) string {
-	if b := it.Request.Beneficiario; b != nil && strings.TrimSpace(b.Nome) != "" {
-		return b.Nome
+	if b := it.Occurrence.Beneficiary; b != nil && strings.TrimSpace(b.Name) != "" {
+		return b.Name
 	}
-	if n := strings.TrimSpace(it.Request.Solicitante.Nome); n != "" {
+	if n := strings.TrimSpace(it.Occurrence.Requester.Name); n != "" {
 		return n
 	}
 	return i18n.PendNoName

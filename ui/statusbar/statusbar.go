@@ -125,9 +125,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 // requesterName is who an occurrence is about (beneficiary, else requester), without Mosia's " - chave" suffix.
 func requesterName(it common.OutboxItem) string {
-	name := it.Request.Solicitante.Nome
-	if it.Request.Beneficiario != nil && it.Request.Beneficiario.Nome != "" {
-		name = it.Request.Beneficiario.Nome
+	name := it.Occurrence.Requester.Name
+	if b := it.Occurrence.Beneficiary; b != nil && b.Name != "" {
+		name = b.Name
 	}
 	if i := strings.LastIndex(name, " - "); i > 0 {
 		name = name[:i]

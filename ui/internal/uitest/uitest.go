@@ -118,7 +118,7 @@ func (u *Upstream) Contract(ctx context.Context, card string) (*model.Contract, 
 	if !ok {
 		return nil, fmt.Errorf("contract %s: %w", card, ErrNotFound)
 	}
-	return &c, nil
+	return c.Model(), nil
 }
 
 // Family implements common.TOTVS.
@@ -130,11 +130,11 @@ func (u *Upstream) Family(ctx context.Context, card string) (*model.Family, erro
 	if !ok {
 		return nil, fmt.Errorf("family %s: %w", card, ErrNotFound)
 	}
-	return &f, nil
+	return f.Model(), nil
 }
 
-// GracePeriodClasses implements common.TOTVS.
-func (u *Upstream) GracePeriodClasses(ctx context.Context, card string) (*model.GracePeriodClasses, error) {
+// GraceClasses implements common.TOTVS.
+func (u *Upstream) GraceClasses(ctx context.Context, card string) (*model.GraceClasses, error) {
 	if err := u.enter(ctx, "classes"); err != nil {
 		return nil, err
 	}
@@ -142,11 +142,11 @@ func (u *Upstream) GracePeriodClasses(ctx context.Context, card string) (*model.
 	if !ok {
 		return nil, fmt.Errorf("classes %s: %w", card, ErrNotFound)
 	}
-	return &g, nil
+	return g.Model(), nil
 }
 
-// GracePeriodGroups implements common.TOTVS.
-func (u *Upstream) GracePeriodGroups(ctx context.Context, card string) (*model.GracePeriodGroups, error) {
+// GraceGroups implements common.TOTVS.
+func (u *Upstream) GraceGroups(ctx context.Context, card string) (*model.GraceGroups, error) {
 	if err := u.enter(ctx, "groups"); err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (u *Upstream) GracePeriodGroups(ctx context.Context, card string) (*model.G
 	if !ok {
 		return nil, fmt.Errorf("groups %s: %w", card, ErrNotFound)
 	}
-	return &g, nil
+	return g.Model(), nil
 }
 
 // LatestProtocols implements common.Mosia.
@@ -169,7 +169,11 @@ func (u *Upstream) LatestProtocols(ctx context.Context, chave string, n int) ([]
 	if len(ps) > n {
 		ps = ps[:n]
 	}
-	return ps, nil
+	out := make([]model.Protocol, len(ps))
+	for i, p := range ps {
+		out[i] = p.Model()
+	}
+	return out, nil
 }
 
 // Outbox is an in-memory outbox that "sends" at once with a made-up protocol.
@@ -180,10 +184,10 @@ type Outbox struct {
 }
 
 // Submit implements common.Outbox.
-func (o *Outbox) Submit(_ context.Context, attendant string, req model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o *Outbox) Submit(_ context.Context, attendant string, occ model.Occurrence) (common.OutboxItem, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	it := common.OutboxItem{ID: fmt.Sprint(len(o.Items) + 1), Attendant: attendant, CreatedAt: Now, Request: req,
+	it := common.OutboxItem{ID: fmt.Sprint(len(o.Items) + 1), Attendant: attendant, CreatedAt: Now, Occurrence: occ,
 		State: common.OutboxSent, Attempts: 1, Protocol: fmt.Sprintf("99999920250310%06d", len(o.Items)+1)}
 	o.Items = append(o.Items, it)
 	return it, nil
@@ -198,7 +202,7 @@ func (o *Outbox) RetryNow(context.Context, string) (common.OutboxItem, error) {
 }
 
 // Resubmit implements common.Outbox.
-func (o *Outbox) Resubmit(context.Context, string, model.OccurrenceRequest) (common.OutboxItem, error) {
+func (o *Outbox) Resubmit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
 	return common.OutboxItem{}, ErrNotFound
 }
 

@@ -1,10 +1,17 @@
-package model
+package mosia
 
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
+
+	"github.com/balcao/balcao/client"
 )
+
+// The wire types below are Mosia Omnichannel's "Api clientes" shapes as the vendor sends and takes them (see
+// docs/upstreams.md). They stop at this package: the rest of balcão sees the model types the client converts them to.
+
+// FlexString reads a JSON string or number and keeps it as a string.
+type FlexString = client.FlexString
 
 // Envelope is Mosia's generic response envelope. Trust the HTTP status and Status, not StatusCode.
 type Envelope struct {
@@ -76,36 +83,6 @@ func (a Assunto) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(a.Descricao)
-}
-
-// FlexString reads a JSON string or number (protocols and ids arrive as both) and keeps it as a string.
-type FlexString string
-
-// UnmarshalJSON keeps numbers verbatim (no float rounding of 20-digit protocols).
-func (f *FlexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = FlexString(s)
-	default:
-		*f = FlexString(b)
-	}
-	return nil
-}
-
-// String returns the value.
-func (f FlexString) String() string { return string(f) }
-
-// Int returns the value as an int, if it is one.
-func (f FlexString) Int() (int, bool) {
-	n, err := strconv.Atoi(string(f))
-	return n, err == nil
 }
 
 // Requester is the solicitante/beneficiario object of a new occurrence.

@@ -1,4 +1,4 @@
-package client
+package totvs
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/client"
 )
 
 const (
@@ -24,7 +24,7 @@ const (
 
 // tokenSource holds the TOTVS OAuth2 bearer token: cached, refreshed before expiry, fetched once for concurrent callers.
 type tokenSource struct {
-	call       *caller
+	call       *client.Caller
 	user, pass string
 	now        func() time.Time
 	log        *slog.Logger
@@ -40,11 +40,11 @@ type tokenSource struct {
 type tokenCall struct {
 	done   chan struct{}
 	access string
-	err    *Error
+	err    *client.Error
 }
 
 // token returns a usable access token, fetching it if needed; concurrent callers share one fetch.
-func (s *tokenSource) token(ctx context.Context) (string, *Error) {
+func (s *tokenSource) token(ctx context.Context) (string, *client.Error) {
 	for {
 		s.mu.Lock()
 		if s.access != "" && s.now().Before(s.refreshAt) {
@@ -57,7 +57,7 @@ func (s *tokenSource) token(ctx context.Context) (string, *Error) {
 			select {
 			case <-call.done:
 			case <-ctx.Done():
-				return "", ctxError(ctx, opToken)
+				return "", client.ContextError(ctx, opToken)
 			}
 			if call.err != nil && leaderGaveUp(call.err) && ctx.Err() == nil {
 				continue // the fetching caller's context ended, not ours: fetch ourselves
@@ -86,12 +86,12 @@ func (s *tokenSource) token(ctx context.Context) (string, *Error) {
 }
 
 // leaderGaveUp says the shared fetch failed only because its caller's context ended.
-func leaderGaveUp(e *Error) bool {
+func leaderGaveUp(e *client.Error) bool {
 	return errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded)
 }
 
 // store caches tok; s.mu must be held.
-func (s *tokenSource) store(tok *model.Token) {
+func (s *tokenSource) store(tok *Token) {
 	life := time.Duration(tok.ExpiresIn) * time.Second
 	if life <= 0 {
 		life = tokenDefaultLife
@@ -114,7 +114,7 @@ func (s *tokenSource) invalidate(used string) {
 }
 
 // fetch asks for a token: refresh grant when a refresh token is known, falling back to the password grant.
-func (s *tokenSource) fetch(ctx context.Context, refresh string) (*model.Token, *Error) {
+func (s *tokenSource) fetch(ctx context.Context, refresh string) (*Token, *client.Error) {
 	if refresh != "" {
 		tok, e := s.grant(ctx, map[string]string{"grant_type": grantRefreshToken, "refresh_token": refresh})
 		if e == nil {
@@ -133,23 +133,23 @@ func (s *tokenSource) fetch(ctx context.Context, refresh string) (*model.Token, 
 }
 
 // grant performs one token request (retried like a GET: it creates nothing).
-func (s *tokenSource) grant(ctx context.Context, query map[string]string) (*model.Token, *Error) {
-	resp, e := s.call.do(ctx, callOpts{
-		op: opToken, method: http.MethodPost, url: tokenPath, retry: true,
-		build: func(r *resty.Request) { r.SetQueryParams(query) },
+func (s *tokenSource) grant(ctx context.Context, query map[string]string) (*Token, *client.Error) {
+	resp, e := s.call.Do(ctx, client.Call{
+		Op: opToken, Method: http.MethodPost, URL: tokenPath, Retry: true,
+		Build: func(r *resty.Request) { r.SetQueryParams(query) },
 	})
 	if e != nil {
-		if e.Kind == KindBadRequest || e.Kind == KindNotFound {
-			e.Kind = KindAuth // a refused grant is a credentials problem for whoever reads the message
+		if e.Kind == client.KindBadRequest || e.Kind == client.KindNotFound {
+			e.Kind = client.KindAuth // a refused grant is a credentials problem for whoever reads the message
 		}
 		return nil, e
 	}
-	var tok model.Token
-	if err := decodeJSON(resp.Body(), &tok); err != nil || tok.AccessToken == "" {
+	var tok Token
+	if err := client.DecodeJSON(resp.Body(), &tok); err != nil || tok.AccessToken == "" {
 		if err == nil {
 			err = errors.New("token answer without access_token")
 		}
-		return nil, &Error{Kind: KindMalformed, Op: opToken, Status: resp.StatusCode(), Err: err, sent: sentYes}
+		return nil, &client.Error{Kind: client.KindMalformed, Op: opToken, Status: resp.StatusCode(), Err: err, Reached: client.ReachMaybe}
 	}
 	s.log.LogAttrs(ctx, slog.LevelDebug, "totvs token obtained", slog.String("grant", query["grant_type"]),
 		slog.Int("expires_in", tok.ExpiresIn))

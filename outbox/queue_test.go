@@ -1,4 +1,4 @@
-package store
+package outbox
 
 import (
 	"context"
@@ -15,23 +15,24 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-func outboxTestReq(chave string) model.OccurrenceRequest {
-	return model.OccurrenceRequest{
-		IDFuncionalidade: 9298, IDTipoOcorrencia: 469, IDAssunto: 309,
-		Solicitante:  model.Requester{Nome: "Maria Souza", ChaveUnica: chave, Telefone: "48984137055"},
-		Beneficiario: &model.Requester{Nome: "Maria Souza", ChaveUnica: chave, NumeroContrato: "00000000001"},
-		Anotacao:     "Pedido de 2ª via — ação",
-		Formularios: []model.Form{{IDForm: "64dcd2b1342146345191ee00",
-			FormData: []map[string]any{{"tipo": map[string]any{"label": "Sugestão", "value": "2"}}}}},
+func outboxTestReq(chave string) model.Occurrence {
+	return model.Occurrence{
+		Function: 9298, TypeID: 469, SubjectID: 309,
+		Requester:   model.Party{Name: "Maria Souza", ChaveUnica: chave, Phone: "48984137055"},
+		Beneficiary: &model.Party{Name: "Maria Souza", ChaveUnica: chave},
+		Contract:    "00000000001",
+		Note:        "Pedido de 2ª via — ação",
+		Forms: []model.FormAnswers{{FormID: "64dcd2b1342146345191ee00",
+			Fields: []model.FormAnswer{{Key: "tipo", Label: "Sugestão", Value: "2", Choice: true}}}},
 	}
 }
 
-func outboxOpenTest(t *testing.T, path string) *Outbox {
+func outboxOpenTest(t *testing.T, path string) *Queue {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "outbox.db")
 	}
-	o, err := OpenOutbox(path)
+	o, err := Open(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = o.Close() })
 	return o
@@ -40,7 +41,7 @@ func outboxOpenTest(t *testing.T, path string) *Outbox {
 func TestOutboxSubmitSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "outbox.db")
-	o, err := OpenOutbox(path)
+	o, err := Open(path)
 	require.NoError(t, err)
 	req := outboxTestReq("13331584754")
 	it, err := o.Submit(ctx, "ana", req)
@@ -52,16 +53,14 @@ func TestOutboxSubmitSurvivesReopen(t *testing.T) {
 	got, err := o2.Get(ctx, it.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "ana", got.Attendant)
-	assert.Equal(t, OutboxPending, got.State)
-	assert.Equal(t, req.Anotacao, got.Request.Anotacao)
-	assert.Equal(t, req.Beneficiario, got.Request.Beneficiario)
-	assert.Equal(t, "Sugestão", got.Request.Formularios[0].FormData[0]["tipo"].(map[string]any)["label"])
+	assert.Equal(t, Pending, got.State)
+	assert.Equal(t, req, got.Occurrence, "the occurrence comes back as it went in")
 	assert.WithinDuration(t, it.CreatedAt, got.CreatedAt, time.Microsecond)
 	assert.True(t, got.FirstAttemptAt.IsZero())
 	assert.Equal(t, "13331584754", got.ChaveUnica())
 
 	_, err = o2.Get(ctx, "nope")
-	assert.ErrorIs(t, err, ErrOutboxNotFound)
+	assert.ErrorIs(t, err, ErrNotFound)
 }
 
 func TestOutboxIDsSortByCreation(t *testing.T) {
@@ -69,7 +68,7 @@ func TestOutboxIDsSortByCreation(t *testing.T) {
 	var ids []string
 	seen := map[string]bool{}
 	for i := 0; i < 200; i++ {
-		id := outboxNewID(base.Add(time.Duration(i) * time.Millisecond))
+		id := NewID(base.Add(time.Duration(i) * time.Millisecond))
 		require.Len(t, id, 26)
 		require.False(t, seen[id])
 		seen[id] = true
@@ -89,7 +88,7 @@ func TestOutboxClaimOnlyDue(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, a.ID, got.ID)
-	assert.Equal(t, OutboxSending, got.State)
+	assert.Equal(t, Sending, got.State)
 	assert.Equal(t, "w1", got.LeaseOwner)
 
 	// Leased: nobody else gets it until the lease expires.
@@ -113,9 +112,9 @@ func TestOutboxClaimOnlyDue(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, "w3", got.LeaseOwner)
-	assert.ErrorIs(t, o.MarkRetry(ctx, a.ID, "w2", "x", next, false), ErrOutboxLeaseLost)
+	assert.ErrorIs(t, o.MarkRetry(ctx, a.ID, "w2", "x", next, false), ErrLeaseLost)
 	_, err = o.MarkAttempt(ctx, a.ID, "w2", time.Minute, next)
-	assert.ErrorIs(t, err, ErrOutboxLeaseLost)
+	assert.ErrorIs(t, err, ErrLeaseLost)
 }
 
 func TestOutboxAttemptAndSent(t *testing.T) {
@@ -148,13 +147,13 @@ func TestOutboxAttemptAndSent(t *testing.T) {
 	assert.Equal(t, t1.UnixNano(), it.LastAttemptAt.UnixNano())
 
 	require.NoError(t, o.MarkSent(ctx, a.ID, "1111120240710000017", t1))
-	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "1111120240710000017", t1), ErrOutboxAlreadySent)
-	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "999", t1), ErrOutboxAlreadySent)
-	assert.ErrorIs(t, o.MarkSent(ctx, b.ID, "1111120240710000017", t1), ErrOutboxProtocolTaken)
+	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "1111120240710000017", t1), ErrAlreadySent)
+	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "999", t1), ErrAlreadySent)
+	assert.ErrorIs(t, o.MarkSent(ctx, b.ID, "1111120240710000017", t1), ErrProtocolTaken)
 
 	it, err = o.Get(ctx, a.ID)
 	require.NoError(t, err)
-	assert.Equal(t, OutboxSent, it.State)
+	assert.Equal(t, Sent, it.State)
 	assert.Equal(t, "1111120240710000017", it.Protocol)
 	assert.False(t, it.Uncertain)
 	assert.Empty(t, it.LeaseOwner)
@@ -172,21 +171,21 @@ func TestOutboxEditRules(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name    string
-		prepare func(o *Outbox, id string)
+		prepare func(o *Queue, id string)
 		want    error
-		state   OutboxState
+		state   State
 	}{
-		{"pending", func(o *Outbox, id string) {}, nil, OutboxPending},
-		{"needs correction", func(o *Outbox, id string) {
+		{"pending", func(o *Queue, id string) {}, nil, Pending},
+		{"needs correction", func(o *Queue, id string) {
 			_, _, _ = o.ClaimID(ctx, id, "w", time.Minute, time.Now())
 			require.NoError(t, o.MarkNeedsCorrection(ctx, id, "w", "campo inválido", false))
-		}, nil, OutboxPending},
-		{"being sent", func(o *Outbox, id string) {
+		}, nil, Pending},
+		{"being sent", func(o *Queue, id string) {
 			_, _, _ = o.ClaimID(ctx, id, "w", time.Minute, time.Now())
-		}, ErrOutboxLeased, OutboxSending},
-		{"sent", func(o *Outbox, id string) {
+		}, ErrLeased, Sending},
+		{"sent", func(o *Queue, id string) {
 			require.NoError(t, o.MarkSent(ctx, id, "42", time.Now()))
-		}, ErrOutboxAlreadySent, OutboxSent},
+		}, ErrAlreadySent, Sent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,7 +195,7 @@ func TestOutboxEditRules(t *testing.T) {
 				require.NoError(t, err)
 				tc.prepare(o, it.ID)
 				fixed := outboxTestReq("1")
-				fixed.Anotacao = "corrigida"
+				fixed.Note = "corrigida"
 				if op == "resubmit" {
 					err = o.Resubmit(ctx, it.ID, fixed)
 				} else {
@@ -211,7 +210,7 @@ func TestOutboxEditRules(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, tc.state, got.State, op)
 				if op == "resubmit" && tc.want == nil {
-					assert.Equal(t, "corrigida", got.Request.Anotacao)
+					assert.Equal(t, "corrigida", got.Occurrence.Note)
 					assert.Empty(t, got.LastError)
 				}
 			}
@@ -236,10 +235,10 @@ func TestOutboxListAndCount(t *testing.T) {
 	require.NoError(t, o.MarkNeedsCorrection(ctx, ids[2], "w", "inválida", false))
 	require.NoError(t, o.MarkSent(ctx, ids[3], "p3", now))
 
-	pending, err := o.List(ctx, OutboxPending)
+	pending, err := o.List(ctx, Pending)
 	require.NoError(t, err)
 	assert.Equal(t, []string{ids[0], ids[1]}, outboxIDs(pending), "pending includes the one being sent")
-	fix, err := o.List(ctx, OutboxNeedsCorrection)
+	fix, err := o.List(ctx, NeedsCorrection)
 	require.NoError(t, err)
 	assert.Equal(t, []string{ids[2]}, outboxIDs(fix))
 	assert.Equal(t, "inválida", fix[0].LastError)
@@ -293,7 +292,7 @@ func TestOutboxClaimExclusiveAcrossHandles(t *testing.T) {
 	assert.Zero(t, n)
 }
 
-func outboxIDs(items []OutboxItem) []string {
+func outboxIDs(items []Item) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = it.ID
@@ -303,7 +302,7 @@ func outboxIDs(items []OutboxItem) []string {
 
 // BenchmarkOutboxSubmit measures durable submits (WAL, synchronous=FULL: one fsync per commit).
 func BenchmarkOutboxSubmit(b *testing.B) {
-	o, err := OpenOutbox(filepath.Join(b.TempDir(), "outbox.db"))
+	o, err := Open(filepath.Join(b.TempDir(), "outbox.db"))
 	require.NoError(b, err)
 	defer o.Close()
 	req := outboxTestReq("13331584754")

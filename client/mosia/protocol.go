@@ -1,4 +1,4 @@
-package client
+package mosia
 
 import (
 	"bytes"
@@ -9,7 +9,8 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// protocolPaths are where a created occurrence's protocol may be, in order (API.md §1.3, §9.4).
+// protocolPaths are where a created occurrence's protocol may be, in order: Mosia does not publish the answer of
+// a creation, so every shape its other answers use is tried (see docs/upstreams.md).
 // "[0]" means the first element of a list.
 var protocolPaths = [][]string{
 	{"data", "protocolo"},

@@ -1,4 +1,4 @@
-package model
+package totvs
 
 import (
 	"encoding/json"

@@ -1,12 +1,18 @@
-package model
+package totvs
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/balcao/balcao/client"
 )
 
-// Contract is TOTVS beneficiaryPosition/{card}/contract: BA1/BA3 fields, their SX3 structure and folders.
+// The wire types below are TOTVS Saúde Planos' beneficiaryPosition answers as the vendor sends them (see
+// docs/upstreams.md): lower-case Protheus column keys in fields, upper-case ones in struct, SX3 pictures and
+// combo boxes. They stop at this package: the rest of balcão sees the model types the client converts them to.
+
+// Contract is beneficiaryPosition/{card}/contract: BA1/BA3 fields, their SX3 structure and folders.
 type Contract struct {
 	Fields  map[string]any `json:"fields"`
 	Struct  []FieldStruct  `json:"struct"`
@@ -60,8 +66,8 @@ func (c *CBox) UnmarshalJSON(b []byte) error {
 	out := make(CBox, 0, len(raw))
 	for _, r := range raw {
 		var e struct { // values arrive as strings or numbers
-			Value       FlexString `json:"value"`
-			Description string     `json:"description"`
+			Value       client.FlexString `json:"value"`
+			Description string            `json:"description"`
 		}
 		if json.Unmarshal(r, &e) == nil && (e.Value != "" || e.Description != "") {
 			out = append(out, CBoxEntry{Value: string(e.Value), Description: e.Description})
@@ -99,14 +105,7 @@ func (c CBox) Lookup(value string) (string, bool) {
 	return "", false
 }
 
-// Situation values TOTVS returns for a beneficiary (from BA1_DATBLO).
-const (
-	SituationActive      = "Ativo"
-	SituationBlocked     = "Bloqueado"
-	SituationFutureBlock = "Bloqueio Futuro"
-)
-
-// Family is TOTVS beneficiaryPosition/{card}/familyBeneficiaries.
+// Family is beneficiaryPosition/{card}/familyBeneficiaries.
 type Family struct {
 	Beneficiaries []FamilyMember `json:"beneficiaries"`
 }
@@ -119,13 +118,13 @@ type FamilyMember struct {
 	Situation string `json:"situation"`
 }
 
-// Page is the TOTVS pagination trailer of a collection.
+// Page is the pagination trailer of a collection.
 type Page struct {
 	HasNext          bool `json:"hasNext"`
 	RemainingRecords int  `json:"remainingRecords"`
 }
 
-// GracePeriodClasses is TOTVS beneficiaryPosition/{card}/gracePeriodClass.
+// GracePeriodClasses is beneficiaryPosition/{card}/gracePeriodClass.
 type GracePeriodClasses struct {
 	BeneficiaryTransfer bool         `json:"beneficiaryTransfer"`
 	Items               []GraceClass `json:"items"`
@@ -146,7 +145,7 @@ type GraceClass struct {
 	StatusCurrent     string `json:"statusCurrent,omitempty"`
 }
 
-// GracePeriodGroups is TOTVS beneficiaryPosition/{card}/gracePeriodGroup.
+// GracePeriodGroups is beneficiaryPosition/{card}/gracePeriodGroup.
 type GracePeriodGroups struct {
 	Items []GraceGroup `json:"items"`
 	Page
@@ -160,28 +159,28 @@ type GraceGroup struct {
 	Status      string `json:"status"`
 }
 
-// TOTVSError is the TOTVS API guide error model.
-type TOTVSError struct {
+// ErrorModel is the error body of the TOTVS API guide.
+type ErrorModel struct {
 	Code            string       `json:"code"`
 	Message         string       `json:"message"`
 	DetailedMessage string       `json:"detailedMessage,omitempty"`
 	HelpURL         string       `json:"helpUrl,omitempty"`
 	Type            string       `json:"type,omitempty"`
-	Details         []TOTVSError `json:"details,omitempty"`
+	Details         []ErrorModel `json:"details,omitempty"`
 }
 
 // Error implements error.
-func (e *TOTVSError) Error() string {
+func (e *ErrorModel) Error() string {
 	if e.DetailedMessage != "" {
 		return e.Code + ": " + e.Message + " (" + e.DetailedMessage + ")"
 	}
 	return e.Code + ": " + e.Message
 }
 
-// TOTVSNotFoundCode is the error code TOTVS answers for an unknown card.
-const TOTVSNotFoundCode = "E001"
+// NotFoundCode is the error code TOTVS answers for an unknown card.
+const NotFoundCode = "E001"
 
-// Token is the TOTVS OAuth2 password-grant answer.
+// Token is the OAuth2 password-grant answer.
 type Token struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`

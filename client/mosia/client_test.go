@@ -1,6 +1,7 @@
-package client
+package mosia
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,42 +15,69 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/internal/clienttest"
 	"github.com/balcao/balcao/model"
 )
 
 const chave = "13331584754"
 
-func newMosia(url string, mut ...func(*MosiaOptions)) *Mosia {
-	o := MosiaOptions{BaseURL: url, Token: "eyJ.tok", Retries: 2, RetryWait: fastWait, RetryMaxWait: fastMaxWait}
+// occurrence is a valid occurrence for the POST tests.
+var occurrence = model.Occurrence{
+	Function: 9298, TypeID: 469, SubjectID: 309,
+	Requester:   model.Party{Name: "Patrick Oliveira Cabral", ChaveUnica: "13331584754", Phone: "27997981966"},
+	Beneficiary: &model.Party{Name: "Fabiana Sophia Melo", ChaveUnica: "52998224725"},
+	Note:        "Pedido de reembolso do exame de sangue",
+}
+
+func newMosia(url string, mut ...func(*Options)) *Client {
+	o := Options{BaseURL: url, Token: "eyJ.tok", Retries: 2, RetryWait: clienttest.FastWait, RetryMaxWait: clienttest.FastMaxWait}
 	for _, m := range mut {
 		m(&o)
 	}
-	return NewMosia(o)
+	return New(o)
+}
+
+// calls are the two kinds of Mosia request: a retried GET and a never-retried POST.
+var calls = []struct {
+	name string
+	run  func(ctx context.Context, url string) error
+}{
+	{"mosia GET", func(ctx context.Context, url string) error {
+		_, err := newMosia(url).LatestProtocols(ctx, chave, 3)
+		return err
+	}},
+	{"mosia POST", func(ctx context.Context, url string) error {
+		_, err := newMosia(url).CreateOccurrence(ctx, occurrence)
+		return err
+	}},
 }
 
 func TestMosiaLatestProtocolsSeed(t *testing.T) {
 	var got http.Header
 	var mu sync.Mutex
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		got = r.Header.Clone()
 		mu.Unlock()
 		if r.Method != http.MethodGet || r.URL.Path != "/clientes/ocorrencias/ultimosProtocolos" {
-			writeJSON(w, 404, []byte(`{"status":false,"message":"rota"}`))
+			clienttest.WriteJSON(w, 404, []byte(`{"status":false,"message":"rota"}`))
 			return
 		}
-		writeJSON(w, 200, seed(t, "protocols.json"))
+		clienttest.WriteJSON(w, 200, clienttest.Seed(t, "protocols.json"))
 	})
 	c := newMosia(srv.URL + "/")
-	ps, err := c.LatestProtocols(ctxT(t), chave, 3)
+	ps, err := c.LatestProtocols(clienttest.Ctx(t), chave, 3)
 	require.NoError(t, err)
 	require.Len(t, ps, 3)
-	assert.Equal(t, model.FlexString("1111120240710000017"), ps[0].Protocolo)
-	assert.Equal(t, model.FlexString("1720625728313"), ps[0].DataRegistro)
-	assert.Equal(t, "Em Atendimento (externo)", ps[0].Status.Descricao)
-	assert.Equal(t, "Reembolso exame", ps[0].Assunto.Descricao)
-	assert.False(t, ps[2].Assunto.Present, "assunto null")
-	assert.Equal(t, chave, ps[2].Solicitante.ChaveUnica)
+	assert.Equal(t, "1111120240710000017", ps[0].Number)
+	assert.Equal(t, int64(1720625728313), ps[0].Registered.UnixMilli())
+	assert.Equal(t, model.Ref{ID: 386, Name: "Em Atendimento (externo)"}, ps[0].Status)
+	assert.Equal(t, model.Ref{ID: 171, Name: "Atendimento Ativo"}, ps[0].Type)
+	assert.Equal(t, "Reembolso exame", ps[0].Subject)
+	assert.Empty(t, ps[2].Subject, "assunto null")
+	assert.Equal(t, chave, ps[2].Requester.ChaveUnica)
+	assert.NotContains(t, ps[0].Beneficiary.Name, " - ", "the name's chaveUnica suffix is dropped")
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -72,12 +100,12 @@ func TestMosiaLatestProtocolsShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, []byte(tt.body)) })
-			ps, err := newMosia(srv.URL).LatestProtocols(ctxT(t), chave, 5)
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) { clienttest.WriteJSON(w, 200, []byte(tt.body)) })
+			ps, err := newMosia(srv.URL).LatestProtocols(clienttest.Ctx(t), chave, 5)
 			require.NoError(t, err)
 			assert.Len(t, ps, tt.want)
 			if tt.name == "single object" {
-				assert.Equal(t, "665544120250110090002", ps[0].Protocolo.String(), "21 digits kept exactly")
+				assert.Equal(t, "665544120250110090002", ps[0].Number, "21 digits kept exactly")
 			}
 		})
 	}
@@ -86,24 +114,24 @@ func TestMosiaLatestProtocolsShapes(t *testing.T) {
 func TestMosiaTotalProtocolosBounds(t *testing.T) {
 	var n atomic.Int32
 	var last atomic.Value
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		last.Store(r.Header.Get("totalProtocolos"))
-		writeJSON(w, 200, []byte(`{"status":true,"data":[]}`))
+		clienttest.WriteJSON(w, 200, []byte(`{"status":true,"data":[]}`))
 	})
 	c := newMosia(srv.URL)
 	for _, bad := range []int{-1, 0, 11, 100} {
-		_, err := c.LatestProtocols(ctxT(t), chave, bad)
-		e := asError(t, err)
-		assert.Equal(t, KindBadRequest, e.Kind, "n=%d", bad)
+		_, err := c.LatestProtocols(clienttest.Ctx(t), chave, bad)
+		e := clienttest.AsError(t, err)
+		assert.Equal(t, client.KindBadRequest, e.Kind, "n=%d", bad)
 		assert.False(t, e.Sent())
 		assert.Contains(t, e.UserMessage(), "entre 1 e 10")
 	}
-	_, err := c.LatestProtocols(ctxT(t), "  ", 5)
-	assert.Equal(t, KindBadRequest, KindOf(err), "blank chaveUnica")
+	_, err := c.LatestProtocols(clienttest.Ctx(t), "  ", 5)
+	assert.Equal(t, client.KindBadRequest, client.KindOf(err), "blank chaveUnica")
 	assert.EqualValues(t, 0, n.Load(), "nothing sent for invalid input")
 	for _, good := range []int{1, 10} {
-		_, err := c.LatestProtocols(ctxT(t), chave, good)
+		_, err := c.LatestProtocols(clienttest.Ctx(t), chave, good)
 		require.NoError(t, err)
 		assert.Equal(t, strconv.Itoa(good), last.Load())
 	}
@@ -111,15 +139,15 @@ func TestMosiaTotalProtocolosBounds(t *testing.T) {
 }
 
 func TestMosiaStatusFalse(t *testing.T) {
-	for _, cl := range calls[1:] {
+	for _, cl := range calls {
 		t.Run(cl.name, func(t *testing.T) {
 			var n atomic.Int32
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 				n.Add(1)
-				writeJSON(w, 200, []byte(`{"status":false,"data":null,"message":"Beneficiário sem permissão","statusCode":200}`))
+				clienttest.WriteJSON(w, 200, []byte(`{"status":false,"data":null,"message":"Beneficiário sem permissão","statusCode":200}`))
 			})
-			e := asError(t, cl.run(ctxT(t), srv.URL, 2, 0))
-			assert.Equal(t, KindBadRequest, e.Kind)
+			e := clienttest.AsError(t, cl.run(clienttest.Ctx(t), srv.URL))
+			assert.Equal(t, client.KindBadRequest, e.Kind)
 			assert.Equal(t, 200, e.Status)
 			assert.Equal(t, "Beneficiário sem permissão", e.Message)
 			assert.False(t, e.Sent())
@@ -154,12 +182,12 @@ func TestMosiaCreateOccurrenceProtocolShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var posts atomic.Int32
-			var sent model.OccurrenceRequest
+			var sent OccurrenceRequest
 			var mu sync.Mutex
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != http.MethodPost || r.URL.Path != "/clientes/ocorrencias" ||
 					r.Header.Get("Authorization") != "eyJ.tok" || r.Header.Get("Content-Type") != "application/json" {
-					writeJSON(w, 400, []byte(`{"status":false,"message":"pedido errado"}`))
+					clienttest.WriteJSON(w, 400, []byte(`{"status":false,"message":"pedido errado"}`))
 					return
 				}
 				posts.Add(1)
@@ -171,25 +199,25 @@ func TestMosiaCreateOccurrenceProtocolShapes(t *testing.T) {
 				if tt.name == "201 created" {
 					status = 201
 				}
-				writeJSON(w, status, []byte(tt.body))
+				clienttest.WriteJSON(w, status, []byte(tt.body))
 			})
-			p, err := newMosia(srv.URL).CreateOccurrence(ctxT(t), occurrence)
+			p, err := newMosia(srv.URL).CreateOccurrence(clienttest.Ctx(t), occurrence)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p)
 			assert.EqualValues(t, 1, posts.Load())
 			mu.Lock()
 			defer mu.Unlock()
-			assert.Equal(t, occurrence, sent, "the body arrives intact")
+			assert.Equal(t, requestOf(occurrence), sent, "the body arrives intact")
 		})
 	}
 }
 
 // fallbackServer answers the POST without a protocol and lists protocols per chaveUnica.
 func fallbackServer(t *testing.T, lists map[string]string, gets *atomic.Int32, asked *sync.Map) string {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
-			writeJSON(w, 200, []byte(`{"status":true,"data":{},"message":"Ocorrência criada com sucesso."}`))
+			clienttest.WriteJSON(w, 200, []byte(`{"status":true,"data":{},"message":"Ocorrência criada com sucesso."}`))
 		case http.MethodGet:
 			gets.Add(1)
 			k := r.Header.Get("chaveUnica")
@@ -198,7 +226,7 @@ func fallbackServer(t *testing.T, lists map[string]string, gets *atomic.Int32, a
 			if !ok {
 				body = `{"status":true,"data":[]}`
 			}
-			writeJSON(w, 200, []byte(body))
+			clienttest.WriteJSON(w, 200, []byte(body))
 		}
 	})
 	return srv.URL
@@ -217,7 +245,7 @@ func protocolList(entries ...[2]string) string {
 func TestMosiaCreateOccurrenceFallback(t *testing.T) {
 	now := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
 	ms := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).UnixMilli(), 10) }
-	benef := occurrence.Beneficiario.ChaveUnica
+	benef := occurrence.Beneficiary.ChaveUnica
 	tests := []struct {
 		name     string
 		lists    map[string]string
@@ -245,7 +273,7 @@ func TestMosiaCreateOccurrenceFallback(t *testing.T) {
 			var asked sync.Map
 			c := newMosia(fallbackServer(t, tt.lists, &gets, &asked))
 			c.now = func() time.Time { return now }
-			p, err := c.CreateOccurrence(ctxT(t), occurrence)
+			p, err := c.CreateOccurrence(clienttest.Ctx(t), occurrence)
 			assert.Equal(t, tt.wantGets, gets.Load())
 			v, ok := asked.Load(chave)
 			require.True(t, ok, "the requester's chaveUnica is asked first")
@@ -255,8 +283,8 @@ func TestMosiaCreateOccurrenceFallback(t *testing.T) {
 				assert.Equal(t, tt.want, p)
 				return
 			}
-			e := asError(t, err)
-			assert.Equal(t, KindMalformed, e.Kind)
+			e := clienttest.AsError(t, err)
+			assert.Equal(t, client.KindMalformed, e.Kind)
 			assert.True(t, e.Sent(), "the occurrence was accepted: never resend")
 			assert.Contains(t, e.UserMessage(), "não envie de novo")
 		})
@@ -264,20 +292,20 @@ func TestMosiaCreateOccurrenceFallback(t *testing.T) {
 }
 
 func TestMosiaLogsAreMasked(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			writeJSON(w, 200, []byte(`{"status":true,"data":{"ocorrencia":{"protocolo":"10101020221129000001",
+			clienttest.WriteJSON(w, 200, []byte(`{"status":true,"data":{"ocorrencia":{"protocolo":"10101020221129000001",
 				"solicitante":{"nome":"Patrick Oliveira Cabral - 13331584754","chaveUnica":"13331584754",
 				"telefone":"27997981966","email":"patrick@example.com"}}}}`))
 			return
 		}
-		writeJSON(w, 200, seed(t, "protocols.json"))
+		clienttest.WriteJSON(w, 200, clienttest.Seed(t, "protocols.json"))
 	})
-	lg, logs := debugLogger()
-	c := newMosia(srv.URL, func(o *MosiaOptions) { o.Logger = lg })
-	_, err := c.LatestProtocols(ctxT(t), chave, 3)
+	lg, logs := clienttest.DebugLogger()
+	c := newMosia(srv.URL, func(o *Options) { o.Logger = lg })
+	_, err := c.LatestProtocols(clienttest.Ctx(t), chave, 3)
 	require.NoError(t, err)
-	p, err := c.CreateOccurrence(ctxT(t), occurrence)
+	p, err := c.CreateOccurrence(clienttest.Ctx(t), occurrence)
 	require.NoError(t, err)
 	assert.Equal(t, "10101020221129000001", p)
 	out := logs.String()
@@ -290,44 +318,30 @@ func TestMosiaLogsAreMasked(t *testing.T) {
 func TestPing(t *testing.T) {
 	tests := []struct {
 		status int
-		want   ErrorKind // KindOther means healthy
+		want   client.ErrorKind // client.KindOther means healthy
 	}{
-		{200, KindOther}, {404, KindOther}, {405, KindOther}, {400, KindOther},
-		{401, KindAuth}, {403, KindAuth}, {503, KindServer},
+		{200, client.KindOther}, {404, client.KindOther}, {405, client.KindOther}, {400, client.KindOther},
+		{401, client.KindAuth}, {403, client.KindAuth}, {503, client.KindServer},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
 			var methods sync.Map
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 				methods.Store(r.Method+" "+r.URL.Path, true)
 				w.WriteHeader(tt.status)
 			})
-			errs := map[string]error{
-				"totvs": NewTOTVS(TOTVSOptions{BaseURL: srv.URL + "/rest"}).Ping(ctxT(t)),
-				"mosia": newMosia(srv.URL).Ping(ctxT(t)),
+			err := newMosia(srv.URL).Ping(clienttest.Ctx(t))
+			if tt.want == client.KindOther {
+				assert.NoError(t, err)
+			} else {
+				assert.Equal(t, tt.want, client.KindOf(err))
 			}
-			for name, err := range errs {
-				if tt.want == KindOther {
-					assert.NoError(t, err, name)
-				} else {
-					assert.Equal(t, tt.want, KindOf(err), name)
-				}
-			}
-			_, ok := methods.Load("HEAD /rest/totvsHealthPlans/v1/beneficiaryPosition")
-			assert.True(t, ok)
-			_, ok = methods.Load("HEAD /clientes/ocorrencias/ultimosProtocolos")
+			_, ok := methods.Load("HEAD /clientes/ocorrencias/ultimosProtocolos")
 			assert.True(t, ok)
 		})
 	}
 	t.Run("refused", func(t *testing.T) {
-		url := closedPort(t)
-		assert.Equal(t, KindRefused, KindOf(NewTOTVS(TOTVSOptions{BaseURL: url}).Ping(ctxT(t))))
-		assert.Equal(t, KindRefused, KindOf(newMosia(url).Ping(ctxT(t))))
-	})
-	t.Run("oauth2 fetches a token", func(t *testing.T) {
-		s := newOAuthServer(t)
-		require.NoError(t, newOAuthClient(s).Ping(ctxT(t)))
-		assert.EqualValues(t, 1, s.password.Load())
+		assert.Equal(t, client.KindRefused, client.KindOf(newMosia(clienttest.ClosedPort(t)).Ping(clienttest.Ctx(t))))
 	})
 }
 
@@ -336,16 +350,16 @@ func TestMosiaCreateOccurrenceUnreadableAnswerStillRecovers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var posts atomic.Int32
 			now := time.Now()
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodPost {
 					posts.Add(1)
 					w.WriteHeader(201)
 					_, _ = w.Write([]byte(body))
 					return
 				}
-				writeJSON(w, 200, []byte(protocolList([2]string{"1111120250110000042", strconv.FormatInt(now.UnixMilli(), 10)})))
+				clienttest.WriteJSON(w, 200, []byte(protocolList([2]string{"1111120250110000042", strconv.FormatInt(now.UnixMilli(), 10)})))
 			})
-			p, err := newMosia(srv.URL).CreateOccurrence(ctxT(t), occurrence)
+			p, err := newMosia(srv.URL).CreateOccurrence(clienttest.Ctx(t), occurrence)
 			require.NoError(t, err)
 			assert.Equal(t, "1111120250110000042", p)
 			assert.EqualValues(t, 1, posts.Load())

@@ -1,4 +1,4 @@
-package client
+package totvs
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/client/internal/clienttest"
 	"github.com/balcao/balcao/model"
 )
 
@@ -23,82 +25,94 @@ const card = "00011008000027010"
 
 func TestTOTVSDecodesSeedShapes(t *testing.T) {
 	var transfer atomic.Bool
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		u, p, ok := r.BasicAuth()
 		if !ok || u != "pls" || p != "s3cr3t" {
-			writeJSON(w, 401, []byte(`{"code":"401","message":"unauthorized"}`))
+			clienttest.WriteJSON(w, 401, []byte(`{"code":"401","message":"unauthorized"}`))
 			return
 		}
 		if r.Header.Get("tenantId") != "01,006001" || r.Header.Get("Content-Type") != "application/json" {
-			writeJSON(w, 400, []byte(`{"code":"400","message":"missing headers"}`))
+			clienttest.WriteJSON(w, 400, []byte(`{"code":"400","message":"missing headers"}`))
 			return
 		}
 		switch r.URL.Path {
 		case "/rest/totvsHealthPlans/v1/beneficiaryPosition/" + card + "/contract":
-			writeJSON(w, 200, seed(t, "contract.json"))
+			clienttest.WriteJSON(w, 200, clienttest.Seed(t, "contract.json"))
 		case "/rest/totvsHealthPlans/v1/beneficiaryPosition/" + card + "/familyBeneficiaries":
-			writeJSON(w, 200, seed(t, "family.json"))
+			clienttest.WriteJSON(w, 200, clienttest.Seed(t, "family.json"))
 		case "/rest/totvsHealthPlans/v1/beneficiaryPosition/" + card + "/gracePeriodClass":
 			if transfer.Load() {
-				writeJSON(w, 200, seed(t, "grace_class_transfer.json"))
+				clienttest.WriteJSON(w, 200, clienttest.Seed(t, "grace_class_transfer.json"))
 			} else {
-				writeJSON(w, 200, seed(t, "grace_class.json"))
+				clienttest.WriteJSON(w, 200, clienttest.Seed(t, "grace_class.json"))
 			}
 		case "/rest/totvsHealthPlans/v1/beneficiaryPosition/" + card + "/gracePeriodGroup":
-			writeJSON(w, 200, seed(t, "grace_group.json"))
+			clienttest.WriteJSON(w, 200, clienttest.Seed(t, "grace_group.json"))
 		default:
-			writeJSON(w, 404, nil)
+			clienttest.WriteJSON(w, 404, nil)
 		}
 	})
-	c := NewTOTVS(TOTVSOptions{BaseURL: srv.URL + "/rest/", User: "pls", Password: "s3cr3t", TenantID: "01,006001"})
+	c := New(Options{BaseURL: srv.URL + "/rest/", User: "pls", Password: "s3cr3t", TenantID: "01,006001"})
 	t.Cleanup(func() { _ = c.Close() })
-	ctx := ctxT(t)
+	ctx := clienttest.Ctx(t)
 
 	ct, err := c.Contract(ctx, "0001.1008.000027.01-0") // formatted cards are normalised
 	require.NoError(t, err)
-	assert.Equal(t, "23576483098", ct.Fields["ba1_cpfusr"])
-	assert.Equal(t, "Ativo", ct.Fields["situation"])
-	assert.Equal(t, card, ct.Fields["card"])
-	require.Len(t, ct.Struct, 15)
-	require.Len(t, ct.Folders, 6)
-	assert.Equal(t, "Regras de parcelamento", ct.Folders[5].Title)
-	var sexo model.FieldStruct
-	for _, s := range ct.Struct {
-		if s.Field == "BA1_SEXO" {
-			sexo = s
-		}
+	assert.Equal(t, "23576483098", ct.CPF)
+	assert.Equal(t, "Ativo", ct.Situation)
+	assert.Equal(t, card, ct.Card)
+	assert.Equal(t, "HERNANDES ALVES DA SILVA", ct.Name)
+	assert.Equal(t, "2001-06-15", ct.BirthDate)
+	assert.Equal(t, "TESTE", ct.MotherName)
+	titles := make([]string, len(ct.Sections))
+	fields := 0
+	for i, sec := range ct.Sections {
+		titles[i] = sec.Title
+		fields += len(sec.Fields)
 	}
-	label, ok := sexo.CBox.Lookup("1")
-	require.True(t, ok)
-	assert.Equal(t, "Masculino", label)
+	assert.Equal(t, []string{"Dados Pessoais", "Outros", "Outros campos"}, titles,
+		"folders with fields, in folder order, then the fields no struct describes")
+	assert.Equal(t, 17, fields, "every field is laid out")
+	assert.Contains(t, sectionValues(ct.Sections), "Sexo=Masculino", "a combo box value shows its description")
 
 	fam, err := c.Family(ctx, card)
 	require.NoError(t, err)
-	require.Len(t, fam.Beneficiaries, 2)
+	require.Len(t, fam.Members, 2)
 	assert.Equal(t, model.FamilyMember{Card: "00011008000027028", Name: "FABIANA SOPHIA MELO",
-		Kinship: "CONJUGE/ COMPANHEIRO", Situation: "Ativo"}, fam.Beneficiaries[1])
+		Kinship: "CONJUGE/ COMPANHEIRO", Situation: "Ativo"}, fam.Members[1])
 
-	gc, err := c.GracePeriodClasses(ctx, card)
+	gc, err := c.GraceClasses(ctx, card)
 	require.NoError(t, err)
-	assert.False(t, gc.BeneficiaryTransfer)
+	assert.False(t, gc.Transfer)
 	require.Len(t, gc.Items, 4)
 	assert.Equal(t, "PERIODONTIA", gc.Items[3].Description)
-	assert.Equal(t, "2022-01-22", gc.Items[3].FinalDate)
+	assert.Equal(t, "2022-01-22", gc.Items[3].End)
 
 	transfer.Store(true)
-	gc, err = c.GracePeriodClasses(ctx, card)
+	gc, err = c.GraceClasses(ctx, card)
 	require.NoError(t, err)
-	assert.True(t, gc.BeneficiaryTransfer)
+	assert.True(t, gc.Transfer)
 	require.Len(t, gc.Items, 2)
-	assert.Equal(t, "2022-01-13", gc.Items[1].FinalDateCurrent)
-	assert.Equal(t, "Carencia Cumprida", gc.Items[1].StatusPrevious)
+	assert.Equal(t, "2022-01-13", gc.Items[1].CurEnd)
+	assert.Equal(t, "Carencia Cumprida", gc.Items[1].PrevStatus)
 
-	gg, err := c.GracePeriodGroups(ctx, card)
+	gg, err := c.GraceGroups(ctx, card)
 	require.NoError(t, err)
 	require.Len(t, gg.Items, 2)
-	assert.Equal(t, model.GraceGroup{GroupCode: "002", Description: "EXAMES", Date: "2022-11-25",
+	assert.Equal(t, model.GraceGroup{Code: "002", Description: "EXAMES", Date: "2022-11-25",
 		Status: "Carencia Cumprida"}, gg.Items[1])
-	assert.False(t, gg.HasNext)
+	assert.False(t, gg.More)
+}
+
+// sectionValues lists every field of the sections as "label=value".
+func sectionValues(secs []model.Section) []string {
+	var out []string
+	for _, s := range secs {
+		for _, f := range s.Fields {
+			out = append(out, f.Label+"="+f.Value)
+		}
+	}
+	return out
 }
 
 func TestTOTVSNotFound(t *testing.T) {
@@ -109,22 +123,22 @@ func TestTOTVSNotFound(t *testing.T) {
 		wantMsg  string
 		wantCode string
 	}{
-		{"E001 with 404", 404, seed(t, "e001.json"), "Beneficiário não encontrado.", "E001"},
-		{"E001 with 400", 400, seed(t, "e001_grace.json"), "Beneficiário não encontrado.", "E001"},
+		{"E001 with 404", 404, clienttest.Seed(t, "e001.json"), "Beneficiário não encontrado.", "E001"},
+		{"E001 with 400", 400, clienttest.Seed(t, "e001_grace.json"), "Beneficiário não encontrado.", "E001"},
 		{"bare 404", 404, []byte("Not Found"), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var calls atomic.Int32
-			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 				calls.Add(1)
-				writeJSON(w, tt.status, tt.body)
+				clienttest.WriteJSON(w, tt.status, tt.body)
 			})
-			c := NewTOTVS(TOTVSOptions{BaseURL: srv.URL, Retries: 3, RetryWait: fastWait, RetryMaxWait: fastMaxWait})
-			_, err := c.Contract(ctxT(t), "00011008000026010")
-			e := asError(t, err)
-			assert.True(t, errors.Is(err, ErrNotFound))
-			assert.Equal(t, KindNotFound, KindOf(err))
+			c := New(Options{BaseURL: srv.URL, Retries: 3, RetryWait: clienttest.FastWait, RetryMaxWait: clienttest.FastMaxWait})
+			_, err := c.Contract(clienttest.Ctx(t), "00011008000026010")
+			e := clienttest.AsError(t, err)
+			assert.True(t, errors.Is(err, client.ErrNotFound))
+			assert.Equal(t, client.KindNotFound, client.KindOf(err))
 			assert.Equal(t, tt.wantMsg, e.Message)
 			assert.Equal(t, tt.wantCode, e.Code)
 			assert.Equal(t, tt.status, e.Status)
@@ -139,17 +153,17 @@ func TestTOTVSNotFound(t *testing.T) {
 }
 
 func TestTOTVSOtherErrorModel(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 400, []byte(`{"code":"E099","message":"Parâmetro inválido","detailedMessage":"pageSize > 100"}`))
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+		clienttest.WriteJSON(w, 400, []byte(`{"code":"E099","message":"Parâmetro inválido","detailedMessage":"pageSize > 100"}`))
 	})
-	c := NewTOTVS(TOTVSOptions{BaseURL: srv.URL})
-	_, err := c.GracePeriodGroups(ctxT(t), card)
-	e := asError(t, err)
-	assert.Equal(t, KindBadRequest, e.Kind)
+	c := New(Options{BaseURL: srv.URL})
+	_, err := c.GraceGroups(clienttest.Ctx(t), card)
+	e := clienttest.AsError(t, err)
+	assert.Equal(t, client.KindBadRequest, e.Kind)
 	assert.Equal(t, "E099", e.Code)
 	assert.Equal(t, "Parâmetro inválido", e.Message)
 	assert.Equal(t, "pageSize > 100", e.Detail)
-	assert.False(t, errors.Is(err, ErrNotFound))
+	assert.False(t, errors.Is(err, client.ErrNotFound))
 }
 
 // oauthServer emulates the TOTVS token endpoint and one protected resource.
@@ -173,7 +187,7 @@ type oauthServer struct {
 func newOAuthServer(t *testing.T) *oauthServer {
 	s := &oauthServer{t: t, expiresIn: 3600, valid: map[string]bool{}, refreshTok: map[string]bool{}}
 	s.refreshOK.Store(true)
-	srv := serve(t, s.handle)
+	srv := clienttest.Serve(t, s.handle)
 	s.url = srv.URL + "/rest"
 	return s
 }
@@ -184,8 +198,8 @@ func (s *oauthServer) issue(w http.ResponseWriter) {
 	at, rt := fmt.Sprintf("A%d", s.seq), fmt.Sprintf("R%d", s.seq)
 	s.valid[at], s.refreshTok[rt] = true, true
 	s.mu.Unlock()
-	b, _ := json.Marshal(model.Token{AccessToken: at, RefreshToken: rt, Scope: "default", TokenType: "Bearer", ExpiresIn: s.expiresIn})
-	writeJSON(w, http.StatusCreated, b)
+	b, _ := json.Marshal(Token{AccessToken: at, RefreshToken: rt, Scope: "default", TokenType: "Bearer", ExpiresIn: s.expiresIn})
+	clienttest.WriteJSON(w, http.StatusCreated, b)
 }
 
 func (s *oauthServer) revokeAll() {
@@ -197,12 +211,12 @@ func (s *oauthServer) revokeAll() {
 func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/rest/api/oauth2/v1/token" {
 		if r.Method != http.MethodPost {
-			writeJSON(w, 405, nil)
+			clienttest.WriteJSON(w, 405, nil)
 			return
 		}
 		if s.tokenFails.Load() > 0 {
 			s.tokenFails.Add(-1)
-			writeJSON(w, 503, []byte(`{"code":"503","message":"busy"}`))
+			clienttest.WriteJSON(w, 503, []byte(`{"code":"503","message":"busy"}`))
 			return
 		}
 		time.Sleep(s.tokenDelay)
@@ -211,7 +225,7 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 		case "password":
 			s.password.Add(1)
 			if q.Get("username") != "pls" || q.Get("password") != "s3cr3t" {
-				writeJSON(w, 401, []byte(`{"code":"401","message":"Usuário ou senha inválidos"}`))
+				clienttest.WriteJSON(w, 401, []byte(`{"code":"401","message":"Usuário ou senha inválidos"}`))
 				return
 			}
 			s.issue(w)
@@ -221,12 +235,12 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 			known := s.refreshTok[q.Get("refresh_token")]
 			s.mu.Unlock()
 			if !known || !s.refreshOK.Load() {
-				writeJSON(w, 400, []byte(`{"code":"400","message":"invalid refresh token"}`))
+				clienttest.WriteJSON(w, 400, []byte(`{"code":"400","message":"invalid refresh token"}`))
 				return
 			}
 			s.issue(w)
 		default:
-			writeJSON(w, 400, nil)
+			clienttest.WriteJSON(w, 400, nil)
 		}
 		return
 	}
@@ -236,26 +250,26 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 	valid := ok && s.valid[bearer]
 	s.mu.Unlock()
 	if !valid {
-		writeJSON(w, 401, []byte(`{"code":"401","message":"token inválido"}`))
+		clienttest.WriteJSON(w, 401, []byte(`{"code":"401","message":"token inválido"}`))
 		return
 	}
-	writeJSON(w, 200, seed(s.t, "family.json"))
+	clienttest.WriteJSON(w, 200, clienttest.Seed(s.t, "family.json"))
 }
 
-func newOAuthClient(s *oauthServer, mut ...func(*TOTVSOptions)) *TOTVS {
-	o := TOTVSOptions{BaseURL: s.url, User: "pls", Password: "s3cr3t", OAuth2: true,
-		Retries: 2, RetryWait: fastWait, RetryMaxWait: fastMaxWait}
+func newOAuthClient(s *oauthServer, mut ...func(*Options)) *Client {
+	o := Options{BaseURL: s.url, User: "pls", Password: "s3cr3t", OAuth2: true,
+		Retries: 2, RetryWait: clienttest.FastWait, RetryMaxWait: clienttest.FastMaxWait}
 	for _, m := range mut {
 		m(&o)
 	}
-	return NewTOTVS(o)
+	return New(o)
 }
 
 func TestTOTVSOAuth2TokenCached(t *testing.T) {
 	s := newOAuthServer(t)
 	c := newOAuthClient(s)
 	for range 3 {
-		_, err := c.Family(ctxT(t), card)
+		_, err := c.Family(clienttest.Ctx(t), card)
 		require.NoError(t, err)
 	}
 	assert.EqualValues(t, 1, s.password.Load())
@@ -271,24 +285,24 @@ func TestTOTVSOAuth2RefreshBeforeExpiry(t *testing.T) {
 	c.tokens.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 
-	_, err := c.Family(ctxT(t), card)
+	_, err := c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, s.password.Load())
 
 	advance(3600*time.Second - 90*time.Second) // outside the 60 s margin: cached
-	_, err = c.Family(ctxT(t), card)
+	_, err = c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	assert.EqualValues(t, 0, s.refresh.Load())
 
 	advance(31 * time.Second) // inside the margin: refresh grant
-	_, err = c.Family(ctxT(t), card)
+	_, err = c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, s.refresh.Load())
 	assert.EqualValues(t, 1, s.password.Load())
 
 	s.refreshOK.Store(false) // refresh refused: fall back to the password grant
 	advance(2 * time.Hour)
-	_, err = c.Family(ctxT(t), card)
+	_, err = c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, s.refresh.Load())
 	assert.EqualValues(t, 2, s.password.Load())
@@ -298,11 +312,11 @@ func TestTOTVSOAuth2RefreshBeforeExpiry(t *testing.T) {
 func TestTOTVSOAuth2RenewsOnceOn401(t *testing.T) {
 	s := newOAuthServer(t)
 	c := newOAuthClient(s)
-	_, err := c.Family(ctxT(t), card)
+	_, err := c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 
 	s.revokeAll() // the server forgets the token before its expiry
-	_, err = c.Family(ctxT(t), card)
+	_, err = c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, s.refresh.Load(), "renewed with the refresh grant")
 	assert.EqualValues(t, 3, s.api.Load(), "1 ok + 1 rejected + 1 repeated")
@@ -310,20 +324,20 @@ func TestTOTVSOAuth2RenewsOnceOn401(t *testing.T) {
 
 func TestTOTVSOAuth2PersistentRejection(t *testing.T) {
 	var tokens, api atomic.Int32
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/token") {
 			tokens.Add(1)
-			writeJSON(w, 201, []byte(`{"access_token":"T`+strconv.Itoa(int(tokens.Load()))+`","expires_in":3600}`))
+			clienttest.WriteJSON(w, 201, []byte(`{"access_token":"T`+strconv.Itoa(int(tokens.Load()))+`","expires_in":3600}`))
 			return
 		}
 		api.Add(1)
-		writeJSON(w, 401, []byte(`{"code":"401","message":"token expirado"}`))
+		clienttest.WriteJSON(w, 401, []byte(`{"code":"401","message":"token expirado"}`))
 	})
-	c := NewTOTVS(TOTVSOptions{BaseURL: srv.URL, User: "pls", Password: "x", OAuth2: true, Retries: 2,
-		RetryWait: fastWait, RetryMaxWait: fastMaxWait})
-	_, err := c.Contract(ctxT(t), card)
-	e := asError(t, err)
-	assert.Equal(t, KindAuth, e.Kind)
+	c := New(Options{BaseURL: srv.URL, User: "pls", Password: "x", OAuth2: true, Retries: 2,
+		RetryWait: clienttest.FastWait, RetryMaxWait: clienttest.FastMaxWait})
+	_, err := c.Contract(clienttest.Ctx(t), card)
+	e := clienttest.AsError(t, err)
+	assert.Equal(t, client.KindAuth, e.Kind)
 	assert.Equal(t, 401, e.Status)
 	assert.Equal(t, "token expirado", e.Message)
 	assert.EqualValues(t, 2, tokens.Load(), "one token, one renewal")
@@ -332,11 +346,11 @@ func TestTOTVSOAuth2PersistentRejection(t *testing.T) {
 
 func TestTOTVSOAuth2BadCredentials(t *testing.T) {
 	s := newOAuthServer(t)
-	lg, logs := debugLogger()
-	c := newOAuthClient(s, func(o *TOTVSOptions) { o.Password = "wrong-pass"; o.Logger = lg })
-	_, err := c.Contract(ctxT(t), card)
-	e := asError(t, err)
-	assert.Equal(t, KindAuth, e.Kind)
+	lg, logs := clienttest.DebugLogger()
+	c := newOAuthClient(s, func(o *Options) { o.Password = "wrong-pass"; o.Logger = lg })
+	_, err := c.Contract(clienttest.Ctx(t), card)
+	e := clienttest.AsError(t, err)
+	assert.Equal(t, client.KindAuth, e.Kind)
 	assert.Equal(t, opToken, e.Op)
 	assert.EqualValues(t, 1, s.password.Load(), "a refused grant is not retried")
 	assert.EqualValues(t, 0, s.api.Load())
@@ -349,19 +363,19 @@ func TestTOTVSTokenCallRetried(t *testing.T) {
 	s := newOAuthServer(t)
 	s.tokenFails.Store(2)
 	c := newOAuthClient(s) // Retries 2: 503, 503, 201
-	_, err := c.Family(ctxT(t), card)
+	_, err := c.Family(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, s.password.Load())
 	assert.EqualValues(t, 1, s.api.Load())
 }
 
 func TestTOTVSTokenURLNeverLeaks(t *testing.T) {
-	lg, logs := debugLogger()
-	c := NewTOTVS(TOTVSOptions{BaseURL: closedPort(t) + "/rest", User: "pls", Password: "hunter2-secret",
+	lg, logs := clienttest.DebugLogger()
+	c := New(Options{BaseURL: clienttest.ClosedPort(t) + "/rest", User: "pls", Password: "hunter2-secret",
 		OAuth2: true, Logger: lg})
-	_, err := c.Contract(ctxT(t), card)
-	e := asError(t, err)
-	assert.Equal(t, KindRefused, e.Kind)
+	_, err := c.Contract(clienttest.Ctx(t), card)
+	e := clienttest.AsError(t, err)
+	assert.Equal(t, client.KindRefused, e.Kind)
 	assert.NotContains(t, err.Error(), "hunter2-secret")
 	assert.NotContains(t, logs.String(), "hunter2-secret")
 }
@@ -377,7 +391,7 @@ func TestTOTVSConcurrentCallersShareOneToken(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.Family(ctxT(t), card)
+			_, err := c.Family(clienttest.Ctx(t), card)
 			errs <- err
 		}()
 	}
@@ -405,37 +419,37 @@ func TestTOTVSTokenWaiterSurvivesLeaderCancel(t *testing.T) {
 		c.tokens.mu.Lock()
 		defer c.tokens.mu.Unlock()
 		return c.tokens.inflight != nil
-	}, upperBound, time.Millisecond)
+	}, clienttest.UpperBound, time.Millisecond)
 	waiter := make(chan error, 1)
 	go func() {
-		_, err := c.Family(ctxT(t), card)
+		_, err := c.Family(clienttest.Ctx(t), card)
 		waiter <- err
 	}()
 	cancel()
-	assert.Equal(t, KindCanceled, KindOf(<-leaderDone))
-	require.NoError(t, within(t, func() error { return <-waiter }))
+	assert.Equal(t, client.KindCanceled, client.KindOf(<-leaderDone))
+	require.NoError(t, clienttest.Within(t, func() error { return <-waiter }))
 }
 
 // pagedServer serves total grace groups, pageSize per page, honouring page/pageSize.
 func pagedServer(t *testing.T, total int, requests *atomic.Int32, emptyNext bool) string {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		size, _ := strconv.Atoi(r.URL.Query().Get("pageSize"))
 		if page < 1 || size < 1 {
-			writeJSON(w, 400, []byte(`{"code":"E002","message":"page e pageSize obrigatórios"}`))
+			clienttest.WriteJSON(w, 400, []byte(`{"code":"E002","message":"page e pageSize obrigatórios"}`))
 			return
 		}
-		out := model.GracePeriodGroups{Items: []model.GraceGroup{}}
+		out := GracePeriodGroups{Items: []GraceGroup{}}
 		if !emptyNext {
 			for i := (page-1)*size + 1; i <= min(page*size, total); i++ {
-				out.Items = append(out.Items, model.GraceGroup{GroupCode: fmt.Sprintf("%03d", i), Status: "Em Carencia"})
+				out.Items = append(out.Items, GraceGroup{GroupCode: fmt.Sprintf("%03d", i), Status: "Em Carencia"})
 			}
 		}
 		out.HasNext = page*size < total || emptyNext
 		out.RemainingRecords = max(total-page*size, 0)
 		b, _ := json.Marshal(out)
-		writeJSON(w, 200, b)
+		clienttest.WriteJSON(w, 200, b)
 	})
 	return srv.URL
 }
@@ -461,32 +475,67 @@ func TestTOTVSPagination(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var reqs atomic.Int32
 			url := pagedServer(t, tt.total, &reqs, tt.emptyNext)
-			c := NewTOTVS(TOTVSOptions{BaseURL: url, PageSize: tt.pageSize, MaxPages: tt.maxPages})
-			g, err := c.GracePeriodGroups(ctxT(t), card)
+			c := New(Options{BaseURL: url, PageSize: tt.pageSize, MaxPages: tt.maxPages})
+			g, err := c.GraceGroups(clienttest.Ctx(t), card)
 			require.NoError(t, err)
 			require.Len(t, g.Items, tt.wantItems)
 			for i, it := range g.Items {
-				require.Equal(t, fmt.Sprintf("%03d", i+1), it.GroupCode, "pages merged in order")
+				require.Equal(t, fmt.Sprintf("%03d", i+1), it.Code, "pages merged in order")
 			}
 			assert.Equal(t, tt.wantRequests, reqs.Load())
-			assert.Equal(t, tt.wantHasNext, g.HasNext)
+			assert.Equal(t, tt.wantHasNext, g.More)
 		})
 	}
 }
 
 func TestTOTVSPaginationClasses(t *testing.T) {
 	var reqs atomic.Int32
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
 		reqs.Add(1)
 		page := r.URL.Query().Get("page")
 		fmt.Fprintf(w, `{"beneficiaryTransfer": true, "items": [{"classCode": "%s"}], "hasNext": %t, "remainingRecords": 1}`,
 			page, page == "1")
 	})
-	c := NewTOTVS(TOTVSOptions{BaseURL: srv.URL})
-	gc, err := c.GracePeriodClasses(ctxT(t), card)
+	c := New(Options{BaseURL: srv.URL})
+	gc, err := c.GraceClasses(clienttest.Ctx(t), card)
 	require.NoError(t, err)
 	require.Len(t, gc.Items, 2)
-	assert.Equal(t, "2", gc.Items[1].ClassCode)
-	assert.True(t, gc.BeneficiaryTransfer)
+	assert.Equal(t, "2", gc.Items[1].Code)
+	assert.True(t, gc.Transfer)
 	assert.EqualValues(t, 2, reqs.Load())
+}
+
+func TestPing(t *testing.T) {
+	tests := []struct {
+		status int
+		want   client.ErrorKind // KindOther means healthy
+	}{
+		{200, client.KindOther}, {404, client.KindOther}, {405, client.KindOther}, {400, client.KindOther},
+		{401, client.KindAuth}, {403, client.KindAuth}, {503, client.KindServer},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			var methods sync.Map
+			srv := clienttest.Serve(t, func(w http.ResponseWriter, r *http.Request) {
+				methods.Store(r.Method+" "+r.URL.Path, true)
+				w.WriteHeader(tt.status)
+			})
+			err := New(Options{BaseURL: srv.URL + "/rest"}).Ping(clienttest.Ctx(t))
+			if tt.want == client.KindOther {
+				assert.NoError(t, err)
+			} else {
+				assert.Equal(t, tt.want, client.KindOf(err))
+			}
+			_, ok := methods.Load("HEAD /rest/totvsHealthPlans/v1/beneficiaryPosition")
+			assert.True(t, ok)
+		})
+	}
+	t.Run("refused", func(t *testing.T) {
+		assert.Equal(t, client.KindRefused, client.KindOf(New(Options{BaseURL: clienttest.ClosedPort(t)}).Ping(clienttest.Ctx(t))))
+	})
+	t.Run("oauth2 fetches a token", func(t *testing.T) {
+		s := newOAuthServer(t)
+		require.NoError(t, newOAuthClient(s).Ping(clienttest.Ctx(t)))
+		assert.EqualValues(t, 1, s.password.Load())
+	})
 }

@@ -1,4 +1,7 @@
-package client
+// Package mosia is the client of Mosia Omnichannel's "Api clientes" occurrence endpoints: the raw client token,
+// the vendor's envelope (status as a boolean or a string), the tolerant reading of a new occurrence's protocol,
+// and the conversion between balcão's model types and the vendor's request and answer shapes.
+package mosia
 
 import (
 	"bytes"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
@@ -28,67 +32,59 @@ const (
 	fallbackWindow = 10 * time.Minute
 )
 
-// MosiaOptions configure the Mosia Omnichannel client; zero values take the package defaults.
-type MosiaOptions struct {
+// Options configure the Mosia Omnichannel client; zero values take the package defaults.
+type Options struct {
 	BaseURL      string // e.g. https://api.mosiaomnichannel.com.br
 	Token        string // the raw "token do cliente", sent as Authorization without a scheme
 	Timeout      time.Duration
-	Retries      int // extra attempts for GETs; a POST is never retried; 0 means none (see DefaultRetries)
+	Retries      int // extra attempts for GETs; a POST is never retried; 0 means none (see client.DefaultRetries)
 	RetryWait    time.Duration
 	RetryMaxWait time.Duration
 	Logger       *slog.Logger
 }
 
-// Mosia is a client of Mosia's "Api clientes" occurrence endpoints; safe for concurrent use.
-type Mosia struct {
-	call *caller
+// Client is a client of Mosia's "Api clientes" occurrence endpoints; safe for concurrent use.
+type Client struct {
+	call *client.Caller
 	log  *slog.Logger
 	now  func() time.Time
 }
 
-// NewMosia builds a Mosia client.
-func NewMosia(o MosiaOptions) *Mosia {
-	log := orLogger(o.Logger).With(slog.String("upstream", "mosia"))
-	rc := newResty(strings.TrimRight(o.BaseURL, "/"), orDuration(o.Timeout, DefaultTimeout)).
-		SetHeader("Authorization", o.Token)
-	return &Mosia{
-		call: &caller{
-			rc: rc, log: log, retries: max(o.Retries, 0),
-			wait:    orDuration(o.RetryWait, DefaultRetryWait),
-			maxWait: orDuration(o.RetryMaxWait, DefaultRetryMaxWait),
-			errBody: mosiaErrorBody,
-		},
-		log: log,
-		now: time.Now,
-	}
+// New builds a Mosia client.
+func New(o Options) *Client {
+	call := client.NewCaller(client.CallerOptions{BaseURL: o.BaseURL, Timeout: o.Timeout, Retries: o.Retries,
+		RetryWait: o.RetryWait, RetryMaxWait: o.RetryMaxWait, Logger: o.Logger, Upstream: "mosia", ErrBody: errorBody})
+	call.Resty().SetHeader("Authorization", o.Token)
+	return &Client{call: call, log: call.Logger(), now: time.Now}
 }
 
 // Close releases idle connections.
-func (c *Mosia) Close() error {
-	c.call.rc.GetClient().CloseIdleConnections()
-	return nil
-}
+func (c *Client) Close() error { return c.call.Close() }
 
 // LatestProtocols returns up to n (1..10) latest protocols of the beneficiary, in Mosia's order (newest first).
-func (c *Mosia) LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error) {
+func (c *Client) LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error) {
 	ps, e := c.latest(ctx, chaveUnica, n)
 	if e != nil {
 		return nil, e
 	}
-	return ps, nil
+	out := make([]model.Protocol, len(ps))
+	for i, p := range ps {
+		out[i] = p.Model()
+	}
+	return out, nil
 }
 
-func (c *Mosia) latest(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, *Error) {
+func (c *Client) latest(ctx context.Context, chaveUnica string, n int) ([]Protocol, *client.Error) {
 	chaveUnica = strings.TrimSpace(chaveUnica)
 	if n < 1 || n > MaxProtocols {
-		return nil, &Error{Kind: KindBadRequest, Op: opLatest, Message: i18n.ClientTotalProtocolosRange, sent: sentNo,
-			Detail: "totalProtocolos=" + strconv.Itoa(n)}
+		return nil, &client.Error{Kind: client.KindBadRequest, Op: opLatest, Message: i18n.ClientTotalProtocolosRange,
+			Reached: client.ReachNo, Detail: "totalProtocolos=" + strconv.Itoa(n)}
 	}
 	if chaveUnica == "" {
-		return nil, &Error{Kind: KindBadRequest, Op: opLatest, Message: i18n.ClientMissingKey, sent: sentNo}
+		return nil, &client.Error{Kind: client.KindBadRequest, Op: opLatest, Message: i18n.ClientMissingKey, Reached: client.ReachNo}
 	}
-	resp, e := c.call.do(ctx, callOpts{op: opLatest, method: http.MethodGet, url: pathLatest, retry: true,
-		build: func(r *resty.Request) {
+	resp, e := c.call.Do(ctx, client.Call{Op: opLatest, Method: http.MethodGet, URL: pathLatest, Retry: true,
+		Build: func(r *resty.Request) {
 			r.SetHeaderVerbatim("chaveUnica", chaveUnica)
 			r.SetHeaderVerbatim("totalProtocolos", strconv.Itoa(n))
 		}})
@@ -101,7 +97,7 @@ func (c *Mosia) latest(ctx context.Context, chaveUnica string, n int) ([]model.P
 	}
 	ps, err := decodeProtocols(env.Data)
 	if err != nil {
-		return nil, c.malformed(ctx, opLatest, resp, err)
+		return nil, c.call.Malformed(ctx, opLatest, resp, err)
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "mosia protocols listed",
 		slog.String("chaveUnica", maskKey(chaveUnica)), slog.Int("n", len(ps)))
@@ -110,23 +106,36 @@ func (c *Mosia) latest(ctx context.Context, chaveUnica string, n int) ([]model.P
 
 // CreateOccurrence opens an occurrence and returns its protocol. It is sent once (never retried here); when the
 // answer does not carry the protocol, the newest protocol of the requester (then the beneficiary) is taken,
-// provided it was registered at most 10 minutes before the call. Check Error.Sent before resending.
-func (c *Mosia) CreateOccurrence(ctx context.Context, req model.OccurrenceRequest) (string, error) {
-	p, e := c.create(ctx, req)
+// provided it was registered at most 10 minutes before the call. Check client.Error.Sent before resending.
+func (c *Client) CreateOccurrence(ctx context.Context, o model.Occurrence) (string, error) {
+	p, e := c.create(ctx, requestOf(o))
 	if e != nil {
 		return "", e
 	}
 	return p, nil
 }
 
-func (c *Mosia) create(ctx context.Context, req model.OccurrenceRequest) (string, *Error) {
+func (c *Client) create(ctx context.Context, req OccurrenceRequest) (string, *client.Error) {
+	p, e := c.post(ctx, req)
+	if e != nil {
+		switch {
+		case e.Kind == client.KindMalformed && e.Status >= 200 && e.Status < 300:
+			e.Advice = i18n.ClientNoProtocol(e.Service())
+		case e.Sent() && e.Kind != client.KindMalformed:
+			e.Advice = i18n.ClientMaybeCreated(e.Service())
+		}
+	}
+	return p, e
+}
+
+func (c *Client) post(ctx context.Context, req OccurrenceRequest) (string, *client.Error) {
 	body, err := json.Marshal(req)
 	if err != nil {
-		return "", &Error{Kind: KindOther, Op: opCreate, Err: err, sent: sentNo}
+		return "", &client.Error{Kind: client.KindOther, Op: opCreate, Err: err, Reached: client.ReachNo}
 	}
 	start := c.now()
-	resp, e := c.call.do(ctx, callOpts{op: opCreate, method: http.MethodPost, url: pathCreate, retry: false,
-		build: func(r *resty.Request) {
+	resp, e := c.call.Do(ctx, client.Call{Op: opCreate, Method: http.MethodPost, URL: pathCreate, Retry: false,
+		Build: func(r *resty.Request) {
 			r.SetHeader("Content-Type", "application/json").SetBody(body)
 		}})
 	if e != nil {
@@ -135,7 +144,7 @@ func (c *Mosia) create(ctx context.Context, req model.OccurrenceRequest) (string
 	c.log.LogAttrs(ctx, slog.LevelDebug, "mosia occurrence answer", slog.Int("status", resp.StatusCode()),
 		slog.String("body", maskedBody(resp.Body())))
 	env, e := c.envelope(ctx, opCreate, resp)
-	if e != nil && e.Kind != KindMalformed {
+	if e != nil && e.Kind != client.KindMalformed {
 		return "", e // status:false: refused, nothing created
 	}
 	if e == nil {
@@ -159,14 +168,14 @@ func (c *Mosia) create(ctx context.Context, req model.OccurrenceRequest) (string
 	if e != nil {
 		return "", e
 	}
-	return "", &Error{Kind: KindMalformed, Op: opCreate, Status: resp.StatusCode(), sent: sentYes,
+	return "", &client.Error{Kind: client.KindMalformed, Op: opCreate, Status: resp.StatusCode(), Reached: client.ReachMaybe,
 		Err: errors.New("occurrence accepted but no protocol in the answer nor in ultimosProtocolos")}
 }
 
 // Ping checks that Mosia answers and accepts the token: any answer below 500 other than 401/403 is healthy.
-func (c *Mosia) Ping(ctx context.Context) error {
-	_, e := c.call.do(ctx, callOpts{op: "mosia ping", method: http.MethodHead, probe: true, url: pathLatest})
-	if e == nil || e.Kind == KindNotFound || e.Kind == KindBadRequest {
+func (c *Client) Ping(ctx context.Context) error {
+	_, e := c.call.Do(ctx, client.Call{Op: "mosia ping", Method: http.MethodHead, Probe: true, URL: pathLatest})
+	if e == nil || e.Kind == client.KindNotFound || e.Kind == client.KindBadRequest {
 		return nil
 	}
 	return e
@@ -181,28 +190,29 @@ type mosiaEnvelope struct {
 }
 
 // envelope decodes a 2xx answer and turns status:false into a KindBadRequest error with Mosia's message.
-func (c *Mosia) envelope(ctx context.Context, op string, resp *resty.Response) (*mosiaEnvelope, *Error) {
+func (c *Client) envelope(ctx context.Context, op string, resp *resty.Response) (*mosiaEnvelope, *client.Error) {
 	var env mosiaEnvelope
 	body := resp.Body()
-	if err := decodeJSON(body, &env.raw); err != nil {
-		return nil, c.malformed(ctx, op, resp, err)
+	if err := client.DecodeJSON(body, &env.raw); err != nil {
+		return nil, c.call.Malformed(ctx, op, resp, err)
 	}
 	if _, isObject := env.raw.(map[string]any); isObject {
 		if err := json.Unmarshal(body, &env); err != nil {
-			return nil, c.malformed(ctx, op, resp, err)
+			return nil, c.call.Malformed(ctx, op, resp, err)
 		}
 	} else {
 		env.Data = body // a bare list or value: take it as the data
 	}
 	if ok, known := flexBool(env.Status); known && !ok {
-		return nil, &Error{Kind: KindBadRequest, Op: op, Status: resp.StatusCode(), Message: text(env.Message), sent: sentNo}
+		return nil, &client.Error{Kind: client.KindBadRequest, Op: op, Status: resp.StatusCode(), Message: text(env.Message),
+			Reached: client.ReachNo}
 	}
 	return &env, nil
 }
 
 // text returns a JSON string's value, a number's digits, or "" for anything else.
 func text(raw json.RawMessage) string {
-	var f model.FlexString
+	var f client.FlexString
 	if len(raw) == 0 || json.Unmarshal(raw, &f) != nil {
 		return ""
 	}
@@ -211,12 +221,6 @@ func text(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-func (c *Mosia) malformed(ctx context.Context, op string, resp *resty.Response, err error) *Error {
-	c.log.LogAttrs(ctx, slog.LevelWarn, "mosia answer unreadable", slog.String("op", op),
-		slog.Int("status", resp.StatusCode()), slog.Int("bytes", len(resp.Body())), slog.String("err", err.Error()))
-	return &Error{Kind: KindMalformed, Op: op, Status: resp.StatusCode(), Err: err, Detail: excerpt(resp.Body()), sent: sentYes}
 }
 
 // flexBool reads true/false or "true"/"false"; known is false when absent or anything else.
@@ -231,33 +235,33 @@ func flexBool(raw json.RawMessage) (v, known bool) {
 }
 
 // decodeProtocols reads data as a list (or a single object; null is empty).
-func decodeProtocols(data json.RawMessage) ([]model.Protocol, error) {
+func decodeProtocols(data json.RawMessage) ([]Protocol, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 || string(data) == "null" {
-		return []model.Protocol{}, nil
+		return []Protocol{}, nil
 	}
 	if data[0] == '{' {
-		var p model.Protocol
+		var p Protocol
 		if err := json.Unmarshal(data, &p); err != nil {
 			return nil, err
 		}
-		return []model.Protocol{p}, nil
+		return []Protocol{p}, nil
 	}
-	var ps []model.Protocol
+	var ps []Protocol
 	if err := json.Unmarshal(data, &ps); err != nil {
 		return nil, err
 	}
 	return ps, nil
 }
 
-// mosiaErrorBody reads Mosia's envelope (message) from an error answer.
-func mosiaErrorBody(body []byte, e *Error) {
+// errorBody reads Mosia's envelope (message) from an error answer.
+func errorBody(body []byte, e *client.Error) {
 	var env struct {
 		Message json.RawMessage `json:"message"`
 		Msg     json.RawMessage `json:"mensagem"`
 	}
 	if json.Unmarshal(body, &env) != nil {
-		e.Detail = excerpt(body)
+		e.Detail = client.Excerpt(body)
 		return
 	}
 	e.Message = text(env.Message)
@@ -267,7 +271,7 @@ func mosiaErrorBody(body []byte, e *Error) {
 }
 
 // fallbackKeys are the chaveUnica values to ask ultimosProtocolos: the requester's, then the beneficiary's.
-func fallbackKeys(req model.OccurrenceRequest) []string {
+func fallbackKeys(req OccurrenceRequest) []string {
 	var keys []string
 	if k := strings.TrimSpace(req.Solicitante.ChaveUnica); k != "" {
 		keys = append(keys, k)
@@ -282,10 +286,10 @@ func fallbackKeys(req model.OccurrenceRequest) []string {
 
 // newestSince returns the protocol with the latest data_registro, if registered at or after since.
 // A protocol whose data_registro cannot be read is never taken: it could be an older occurrence.
-func newestSince(ps []model.Protocol, since time.Time) (string, bool) {
+func newestSince(ps []Protocol, since time.Time) (string, bool) {
 	best, bestAt := "", time.Time{}
 	for _, p := range ps {
-		at, ok := model.ParseTimestamp(p.DataRegistro.String())
+		at, ok := RegistrationTime(p.DataRegistro.String())
 		if p.Protocolo == "" || !ok {
 			continue
 		}

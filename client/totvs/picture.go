@@ -1,4 +1,4 @@
-package model
+package totvs
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
 )
 
 // picture is a parsed Protheus/Clipper picture: the @ function flags and the template.
@@ -112,8 +113,8 @@ func RenderPicture(picture, fieldType string, decimals int, value string) (out s
 }
 
 func renderDate(raw string) string {
-	if t, ok := ParseDate(raw); ok {
-		return FormatDateBR(t)
+	if t, ok := model.ParseDate(raw); ok {
+		return model.FormatDateBR(t)
 	}
 	return strings.TrimSpace(raw)
 }

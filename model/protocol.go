@@ -1,0 +1,29 @@
+package model
+
+import "time"
+
+// Ref is an item of the service desk's catalogue (an occurrence type, a status) by id and name.
+type Ref struct {
+	ID   int // 0 when unknown
+	Name string
+}
+
+// Party is a person named on an occurrence: the beneficiary it is about, or who asked for it.
+type Party struct {
+	Name       string
+	ChaveUnica string
+	Email      string
+	Phone      string // digits
+}
+
+// Protocol is one occurrence registered at the service desk, as a list of latest protocols shows it.
+type Protocol struct {
+	Number      string // 19 to 21 digits: always a string
+	Type        Ref
+	Subject     string // the subject's description ("" when none)
+	Status      Ref
+	Registered  time.Time // zero when the desk's date could not be read
+	Updated     time.Time
+	Beneficiary Party
+	Requester   Party
+}

@@ -1,0 +1,105 @@
+package outbox
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/balcao/balcao/model"
+)
+
+// State is where an item is on its way to Mosia.
+type State string
+
+// Item states. Sending is Pending with a live lease: a sender is working on it right now.
+const (
+	Pending         State = "pending"
+	Sending         State = "sending"
+	Sent            State = "sent"
+	NeedsCorrection State = "needs_correction"
+)
+
+// Kind is what an item asks of Mosia.
+type Kind string
+
+// Item kinds.
+const (
+	KindOccurrence Kind = "occurrence" // open a new occurrence
+)
+
+// Errors the queue returns where callers branch.
+var (
+	ErrNotFound      = errors.New("outbox: item not found")
+	ErrLeased        = errors.New("outbox: item is being sent by another worker")
+	ErrLeaseLost     = errors.New("outbox: lease lost to another worker")
+	ErrAlreadySent   = errors.New("outbox: item already sent")
+	ErrProtocolTaken = errors.New("outbox: protocol already held by another item")
+)
+
+// Item is one request an attendant made of Mosia and its delivery record.
+type Item struct {
+	ID             string
+	Kind           Kind
+	Attendant      string
+	CreatedAt      time.Time
+	Occurrence     model.Occurrence // the occurrence to open (KindOccurrence)
+	State          State
+	Attempts       int
+	LastError      string // pt-BR reason of the last failure, for the attendant
+	Protocol       string
+	FirstAttemptAt time.Time
+	LastAttemptAt  time.Time
+	NextAttemptAt  time.Time
+	SentAt         time.Time
+	LeaseOwner     string
+	LeaseUntil     time.Time
+	Uncertain      bool // an earlier attempt may have reached Mosia: check before sending again
+}
+
+// ChaveUnica is the beneficiary key the item is filed under (beneficiário, else solicitante).
+func (it Item) ChaveUnica() string { return it.Occurrence.ChaveUnica() }
+
+// Unsent are the states of items not yet sent: pending (sending included) and needs_correction.
+var Unsent = []State{Pending, Sending, NeedsCorrection}
+
+// crockford is the alphabet of IDs (Crockford's base32: no I, L, O, U).
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// idState makes IDs of one process strictly increasing, also within one millisecond (monotonic ULID).
+var idState struct {
+	sync.Mutex
+	ms     uint64
+	hi, lo uint64 // the last ID's 128 bits
+}
+
+// NewID returns a 26-character ULID: 48-bit milliseconds then 80 random bits, sortable by creation time.
+func NewID(t time.Time) string {
+	ms := uint64(t.UnixMilli()) & (1<<48 - 1)
+	var b [16]byte
+	_, _ = rand.Read(b[6:])
+	binary.BigEndian.PutUint64(b[:8], ms<<16|uint64(binary.BigEndian.Uint16(b[6:8])))
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+
+	st := &idState
+	st.Lock()
+	if ms <= st.ms { // same millisecond (or the clock stepped back): last ID + 1
+		hi, lo = st.hi, st.lo+1
+		if lo == 0 {
+			hi++
+		}
+	} else {
+		st.ms = ms
+	}
+	st.hi, st.lo = hi, lo
+	st.Unlock()
+
+	var out [26]byte
+	for i := 25; i >= 0; i-- { // 128 bits → 26 base32 digits, least significant last
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out[:])
+}

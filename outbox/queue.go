@@ -1,0 +1,244 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/balcao/balcao/model"
+)
+
+// Queue is the durable queue of requests to Mosia: what may happen to an item, and when, over a Store.
+// It is safe for concurrent use, also by several processes sharing one store.
+type Queue struct {
+	st Store
+}
+
+// NewQueue builds the queue over a store.
+func NewQueue(st Store) *Queue { return &Queue{st: st} }
+
+// Close closes the store.
+func (q *Queue) Close() error { return q.st.Close() }
+
+// Submit stores a new occurrence as pending and commits it (durably) before anything is sent.
+func (q *Queue) Submit(ctx context.Context, attendant string, occ model.Occurrence) (Item, error) {
+	now := time.Now()
+	it := Item{ID: NewID(now), Kind: KindOccurrence, Attendant: attendant, CreatedAt: now, Occurrence: occ, State: Pending}
+	if err := q.st.Insert(ctx, it); err != nil {
+		return Item{}, fmt.Errorf("outbox submit: %w", err)
+	}
+	return it, nil
+}
+
+// Get returns one item.
+func (q *Queue) Get(ctx context.Context, id string) (Item, error) {
+	it, err := q.st.Get(ctx, id)
+	if err != nil {
+		return Item{}, fmt.Errorf("outbox get %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// List returns the items in the given states (all items when none is given), oldest first. Pending also
+// matches items being sent right now (stored as Sending).
+func (q *Queue) List(ctx context.Context, states ...State) ([]Item, error) {
+	items, err := q.st.List(ctx, withSending(states))
+	if err != nil {
+		return nil, fmt.Errorf("outbox list: %w", err)
+	}
+	return items, nil
+}
+
+// PendingCount counts the items not sent yet: pending (sending included) and needs_correction.
+func (q *Queue) PendingCount(ctx context.Context) (int, error) {
+	n, err := q.st.Count(ctx, Unsent)
+	if err != nil {
+		return 0, fmt.Errorf("outbox pending count: %w", err)
+	}
+	return n, nil
+}
+
+// withSending adds Sending to states that ask for Pending.
+func withSending(states []State) []State {
+	if slices.Contains(states, Pending) && !slices.Contains(states, Sending) {
+		return append(slices.Clone(states), Sending)
+	}
+	return states
+}
+
+// Resubmit replaces the occurrence of an unsent item (after the attendant corrected it) and makes it due now.
+// The item keeps its attempt history: if an earlier attempt may have reached Mosia, it is still checked first.
+func (q *Queue) Resubmit(ctx context.Context, id string, occ model.Occurrence) error {
+	return q.update(ctx, "resubmit", id, func(it *Item) error {
+		if err := editable(*it, time.Now()); err != nil {
+			return err
+		}
+		it.Occurrence, it.State, it.NextAttemptAt, it.LastError = occ, Pending, time.Time{}, ""
+		it.LeaseOwner, it.LeaseUntil = "", time.Time{}
+		return nil
+	})
+}
+
+// RetryNow makes an unsent item due now (a needs_correction item goes back to pending unchanged).
+func (q *Queue) RetryNow(ctx context.Context, id string) error {
+	return q.update(ctx, "retry", id, func(it *Item) error {
+		if err := editable(*it, time.Now()); err != nil {
+			return err
+		}
+		it.State, it.NextAttemptAt, it.LeaseOwner, it.LeaseUntil = Pending, time.Time{}, "", time.Time{}
+		return nil
+	})
+}
+
+// Claim atomically leases ONE due item to owner until now+lease: a pending item whose next attempt is due, or
+// an item whose sender's lease expired (it crashed or hung). ok is false when nothing is due.
+func (q *Queue) Claim(ctx context.Context, owner string, lease time.Duration, now time.Time) (Item, bool, error) {
+	it, ok, err := q.st.ClaimDue(ctx, owner, now.Add(lease), now)
+	if err != nil {
+		return Item{}, false, fmt.Errorf("outbox claim: %w", err)
+	}
+	return it, ok, nil
+}
+
+// errUnchanged aborts an update that has nothing to write.
+var errUnchanged = errors.New("unchanged")
+
+// ClaimID leases one given item to owner whether or not it is due (the attendant asked to send it now). A sent
+// or needs_correction item is returned as is with ok false; ErrLeased when another worker holds it.
+func (q *Queue) ClaimID(ctx context.Context, id, owner string, lease time.Duration, now time.Time) (Item, bool, error) {
+	it, err := q.st.Update(ctx, id, func(it *Item) error {
+		if it.State == Sent || it.State == NeedsCorrection {
+			return errUnchanged
+		}
+		if it.LeaseOwner != "" && it.LeaseOwner != owner && !it.LeaseUntil.Before(now) {
+			return ErrLeased
+		}
+		it.State, it.LeaseOwner, it.LeaseUntil = Sending, owner, now.Add(lease)
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
+		it, err = q.st.Get(ctx, id)
+		if err != nil {
+			return Item{}, false, fmt.Errorf("outbox claim %s: %w", id, err)
+		}
+		return it, false, nil
+	}
+	if err != nil {
+		return Item{}, false, fmt.Errorf("outbox claim %s: %w", id, err)
+	}
+	return it, true, nil
+}
+
+// MarkAttempt records, BEFORE the POST, that owner is about to send: attempts+1, first/last attempt time, the
+// lease renewed to at+lease, and Uncertain set (the POST may reach Mosia even if its answer never comes back).
+func (q *Queue) MarkAttempt(ctx context.Context, id, owner string, lease time.Duration, at time.Time) (Item, error) {
+	it, err := q.st.Update(ctx, id, func(it *Item) error {
+		if it.State != Sending || it.LeaseOwner != owner {
+			return ErrLeaseLost
+		}
+		it.Attempts++
+		if it.FirstAttemptAt.IsZero() {
+			it.FirstAttemptAt = at
+		}
+		it.LastAttemptAt, it.LeaseUntil, it.Uncertain = at, at.Add(lease), true
+		return nil
+	})
+	if err != nil {
+		return Item{}, fmt.Errorf("outbox attempt %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// MarkSent stores the protocol and marks the item sent, whoever holds the lease (Mosia has it: record it).
+// ErrAlreadySent when it was marked sent before (Get tells with which protocol); ErrProtocolTaken when another
+// item already holds this protocol.
+func (q *Queue) MarkSent(ctx context.Context, id, protocol string, at time.Time) error {
+	return q.update(ctx, "sent", id, func(it *Item) error {
+		if it.State == Sent {
+			return fmt.Errorf("%w (protocol %s)", ErrAlreadySent, it.Protocol)
+		}
+		it.State, it.Protocol, it.SentAt, it.LastError = Sent, protocol, at, ""
+		it.LeaseOwner, it.LeaseUntil, it.Uncertain = "", time.Time{}, false
+		return nil
+	})
+}
+
+// MarkRetry puts owner's item back to pending with a pt-BR reason, due at next; uncertain records whether any
+// attempt so far may have reached Mosia.
+func (q *Queue) MarkRetry(ctx context.Context, id, owner, reason string, next time.Time, uncertain bool) error {
+	return q.release(ctx, "retry", id, owner, func(it *Item) {
+		it.State, it.LastError, it.NextAttemptAt, it.Uncertain = Pending, reason, next, uncertain
+	})
+}
+
+// MarkNeedsCorrection parks owner's item until the attendant corrects it; msg is Mosia's reason, in pt-BR.
+func (q *Queue) MarkNeedsCorrection(ctx context.Context, id, owner, msg string, uncertain bool) error {
+	return q.release(ctx, "needs correction", id, owner, func(it *Item) {
+		it.State, it.LastError, it.NextAttemptAt, it.Uncertain = NeedsCorrection, msg, time.Time{}, uncertain
+	})
+}
+
+// Release gives owner's lease back without changing the schedule or reason (shutdown mid-send).
+func (q *Queue) Release(ctx context.Context, id, owner string, uncertain bool) error {
+	return q.release(ctx, "release", id, owner, func(it *Item) { it.State, it.Uncertain = Pending, uncertain })
+}
+
+// ProtocolHolder returns the id of the item holding protocol, if any.
+func (q *Queue) ProtocolHolder(ctx context.Context, protocol string) (string, bool, error) {
+	id, ok, err := q.st.ProtocolHolder(ctx, protocol)
+	if err != nil {
+		return "", false, fmt.Errorf("outbox protocol holder: %w", err)
+	}
+	return id, ok, nil
+}
+
+// NextDue returns when the next pending item falls due (or a lease expires); ok is false when nothing is pending.
+func (q *Queue) NextDue(ctx context.Context) (time.Time, bool, error) {
+	t, ok, err := q.st.NextDue(ctx)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("outbox next due: %w", err)
+	}
+	return t, ok, nil
+}
+
+// release applies set to owner's item and clears its lease; ErrLeaseLost when owner no longer holds it.
+func (q *Queue) release(ctx context.Context, what, id, owner string, set func(*Item)) error {
+	return q.update(ctx, what, id, func(it *Item) error {
+		if it.State != Sending || it.LeaseOwner != owner {
+			return ErrLeaseLost
+		}
+		set(it)
+		it.LeaseOwner, it.LeaseUntil = "", time.Time{}
+		return nil
+	})
+}
+
+// update runs one atomic change of an item, wrapping its error with what was done.
+func (q *Queue) update(ctx context.Context, what, id string, change func(*Item) error) error {
+	if _, err := q.st.Update(ctx, id, change); err != nil {
+		return fmt.Errorf("outbox %s %s: %w", what, id, err)
+	}
+	return nil
+}
+
+// editable refuses edits of sent items and of items another worker is sending right now.
+func editable(it Item, now time.Time) error {
+	switch {
+	case it.State == Sent:
+		return ErrAlreadySent
+	case it.State == Sending && !it.LeaseUntil.Before(now):
+		return ErrLeased
+	}
+	return nil
+}
+
+// Open opens the queue on its default store: the SQLite file at path (created 0600 when missing).
+func Open(path string) (*Queue, error) {
+	st, err := OpenSQLite(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewQueue(st), nil
+}

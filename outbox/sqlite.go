@@ -1,0 +1,273 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/balcao/balcao/internal/migrate"
+)
+
+// SQLite is the outbox's default store: one SQLite file (WAL, synchronous=FULL: it survives kill -9 and power
+// loss), 0600, shared safely by several processes (writes take the file's write lock).
+type SQLite struct {
+	db *sql.DB
+}
+
+var _ Store = (*SQLite)(nil)
+
+// OpenSQLite opens (creating if needed, mode 0600) the outbox file at path and brings its schema up to date.
+func OpenSQLite(path string) (*SQLite, error) {
+	if err := privateFile(path); err != nil {
+		return nil, fmt.Errorf("outbox open %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(15000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("outbox open %s: %w", path, err)
+	}
+	// One connection per handle: the handle's writers queue in Go instead of spinning in SQLite's busy handler
+	// (whose sleeps grow to 100 ms and starve writers under load); other processes still meet busy_timeout.
+	db.SetMaxOpenConns(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, _, err := migrate.Run(ctx, db, schemaSteps); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("outbox schema %s: %w", path, err)
+	}
+	return &SQLite{db: db}, nil
+}
+
+// privateFile creates path with mode 0600 when missing, and takes a file (with its WAL and shared memory)
+// that others can read back to 0600: an outbox holds names, CPFs, phones and free-text notes. SQLite gives
+// the WAL and shared-memory files the database file's mode.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Close closes the file.
+func (s *SQLite) Close() error { return s.db.Close() }
+
+const itemColumns = `id, kind, attendant, created_at, payload, state, attempts, last_error, protocol,
+	first_attempt_at, last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain`
+
+// Insert stores a new item.
+func (s *SQLite) Insert(ctx context.Context, it Item) error {
+	payload, err := encodePayload(it)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		rowOf(it, payload)...)
+	return err
+}
+
+// Get returns one item.
+func (s *SQLite) Get(ctx context.Context, id string) (Item, error) {
+	it, err := scanItem(s.db.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Item{}, ErrNotFound
+	}
+	return it, err
+}
+
+// List returns the items in the given states (all when none), oldest first.
+func (s *SQLite) List(ctx context.Context, states []State) ([]Item, error) {
+	where, args := stateFilter(states)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items`+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Count counts the items in the given states.
+func (s *SQLite) Count(ctx context.Context, states []State) (int, error) {
+	where, args := stateFilter(states)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM items`+where, args...).Scan(&n)
+	return n, err
+}
+
+// stateFilter is the WHERE clause of a state list ("" for none).
+func stateFilter(states []State) (string, []any) {
+	if len(states) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = string(st)
+	}
+	return ` WHERE state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(states)), ",") + `)`, args
+}
+
+// Update reads, changes and writes one item in an IMMEDIATE transaction.
+func (s *SQLite) Update(ctx context.Context, id string, change func(*Item) error) (Item, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Item{}, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Item{}, ErrNotFound
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	if err := change(&it); err != nil {
+		return Item{}, err
+	}
+	payload, err := encodePayload(it)
+	if err != nil {
+		return Item{}, err
+	}
+	row := rowOf(it, payload)
+	_, err = tx.ExecContext(ctx, `UPDATE items SET kind=?, attendant=?, created_at=?, payload=?, state=?, attempts=?,
+		last_error=?, protocol=?, first_attempt_at=?, last_attempt_at=?, next_attempt_at=?, sent_at=?, lease_owner=?,
+		lease_until=?, uncertain=? WHERE id = ?`, append(row[1:], id)...)
+	if isUniqueViolation(err) {
+		return Item{}, ErrProtocolTaken
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	return it, tx.Commit()
+}
+
+// ClaimDue leases one due item in one statement: an expired sending item first, else the pending item due
+// earliest (a pending item never holds a lease: every release clears it).
+func (s *SQLite) ClaimDue(ctx context.Context, owner string, until, now time.Time) (Item, bool, error) {
+	n := unixNano(now)
+	it, err := scanItem(s.db.QueryRowContext(ctx, `UPDATE items SET state = ?, lease_owner = ?, lease_until = ?
+		WHERE id = coalesce(
+			(SELECT id FROM items WHERE state = ? AND lease_until < ? LIMIT 1),
+			(SELECT id FROM items WHERE state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1))
+		RETURNING `+itemColumns,
+		string(Sending), owner, unixNano(until), string(Sending), n, string(Pending), n))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Item{}, false, nil
+	}
+	if err != nil {
+		return Item{}, false, err
+	}
+	return it, true, nil
+}
+
+// ProtocolHolder returns the id of the item holding protocol, if any.
+func (s *SQLite) ProtocolHolder(ctx context.Context, protocol string) (string, bool, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM items WHERE protocol = ? AND protocol <> ''`, protocol).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return id, true, nil
+}
+
+// NextDue returns when the next pending item falls due or the next lease expires.
+func (s *SQLite) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT min(CASE WHEN state = ? THEN next_attempt_at ELSE lease_until END)
+		FROM items WHERE state IN (?, ?)`, string(Pending), string(Pending), string(Sending)).Scan(&next)
+	if err != nil || !next.Valid {
+		return time.Time{}, false, err
+	}
+	return fromUnixNano(next.Int64), true, nil
+}
+
+// rowOf is an item's column values, in itemColumns order.
+func rowOf(it Item, payload []byte) []any {
+	u := 0
+	if it.Uncertain {
+		u = 1
+	}
+	return []any{it.ID, string(it.Kind), it.Attendant, unixNano(it.CreatedAt), string(payload), string(it.State),
+		it.Attempts, it.LastError, it.Protocol, unixNano(it.FirstAttemptAt), unixNano(it.LastAttemptAt),
+		unixNano(it.NextAttemptAt), unixNano(it.SentAt), it.LeaseOwner, unixNano(it.LeaseUntil), u}
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanItem(s scanner) (Item, error) {
+	var (
+		it                                          Item
+		kind, payload, state                        string
+		created, first, last, next, sent, leaseTill int64
+		uncertain                                   int
+	)
+	err := s.Scan(&it.ID, &kind, &it.Attendant, &created, &payload, &state, &it.Attempts, &it.LastError, &it.Protocol,
+		&first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &uncertain)
+	if err != nil {
+		return Item{}, err
+	}
+	if err := decodePayload([]byte(payload), &it); err != nil {
+		return Item{}, fmt.Errorf("item %s: %w", it.ID, err)
+	}
+	if it.Kind != Kind(kind) {
+		return Item{}, fmt.Errorf("item %s: kind %q, payload says %q", it.ID, kind, it.Kind)
+	}
+	it.State = State(state)
+	it.CreatedAt, it.FirstAttemptAt, it.LastAttemptAt = fromUnixNano(created), fromUnixNano(first), fromUnixNano(last)
+	it.NextAttemptAt, it.SentAt, it.LeaseUntil = fromUnixNano(next), fromUnixNano(sent), fromUnixNano(leaseTill)
+	it.Uncertain = uncertain != 0
+	return it, nil
+}
+
+// unixNano stores a time as Unix nanoseconds; the zero time is 0.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// isUniqueViolation reports whether err is SQLite refusing a duplicate in a unique index.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
