@@ -19,11 +19,18 @@ import (
 // Duration is a time.Duration written as "10s", "200ms" or "1h" in the file and the environment.
 type Duration struct{ time.Duration }
 
-// UnmarshalText reads a Go duration string.
+// UnmarshalText reads a Go duration string, or a whole number of days ("90d").
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	s := strings.TrimSpace(string(b))
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
+			d.Duration = time.Duration(n) * 24 * time.Hour
+			return nil
+		}
+	}
+	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("duração inválida %q (use por exemplo 10s, 500ms, 2m)", string(b))
+		return fmt.Errorf("duração inválida %q (use por exemplo 10s, 500ms, 2m, 90d)", string(b))
 	}
 	d.Duration = v
 	return nil
@@ -95,11 +102,12 @@ type SSH struct {
 	IdleTimeout    Duration `toml:"idle_timeout"`
 }
 
-// Outbox is how occurrences are retried.
+// Outbox is how occurrences are retried and how long sent ones are kept.
 type Outbox struct {
 	MinBackoff  Duration `toml:"min_backoff"`
 	MaxBackoff  Duration `toml:"max_backoff"`
 	MaxAttempts int      `toml:"max_attempts"`
+	Retention   Duration `toml:"retention"` // sent items keep their content this long; then only protocol, times, attendant
 }
 
 // Sandbox is the embedded emulator used when no upstream is configured.
@@ -121,12 +129,13 @@ func (c *Config) Demo() bool { return c.TOTVS.URL == "" && c.Mosia.URL == "" }
 // Default returns the defaults, with paths under the XDG directories.
 func Default() *Config {
 	return &Config{
-		TOTVS:   TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
-		Mosia:   Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
-		DB:      filepath.Join(DataDir(), "diretorio.db"),
-		Server:  Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
-		SSH:     SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
-		Outbox:  Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0},
+		TOTVS:  TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
+		Mosia:  Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
+		DB:     filepath.Join(DataDir(), "diretorio.db"),
+		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
+		SSH:    SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
+		Outbox: Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0,
+			Retention: Duration{90 * 24 * time.Hour}},
 		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
 		Log:     Log{File: filepath.Join(StateDir(), "balcao.log")},
 	}
@@ -344,6 +353,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DB == "" {
 		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
+	}
+	if c.Outbox.Retention.Duration < 24*time.Hour {
+		return &Error{Key: "outbox.retention", Reason: "deve ser de pelo menos um dia (por exemplo 90d)"}
 	}
 	if c.Sandbox.Beneficiaries < 10 || c.Sandbox.Beneficiaries > 2_000_000 {
 		return &Error{Key: "sandbox.beneficiaries", Reason: "deve estar entre 10 e 2.000.000"}

@@ -72,3 +72,26 @@ func OutboxNeedsCorrection(mosiaMsg string) string {
 func OutboxStalled(attempts int) string {
 	return fmt.Sprintf(" Já foram %d tentativas sem sucesso: avise o suporte.", attempts)
 }
+
+// OutboxFlagShared says a sent item's protocol is another item's too: a person must check Mosia.
+func OutboxFlagShared(protocol string) string {
+	return "O Mosia deu o protocolo " + protocol + " também a outra ocorrência desta fila. Confira no Mosia se as duas " +
+		"chegaram (o texto de cada uma) e dispense o aviso."
+}
+
+// OutboxFlagTwoProtocols says Mosia may hold two occurrences for one item.
+func OutboxFlagTwoProtocols(recorded, other string) string {
+	return "Esta ocorrência foi registrada com o protocolo " + recorded + ", mas o Mosia também respondeu com " + other +
+		": pode haver duas no Mosia. Confira e encerre a repetida."
+}
+
+// OutboxReviewUnreadableDate parks an item whose duplicate check met a date it cannot read.
+func OutboxReviewUnreadableDate(protocol string) string {
+	return "Não sabemos se esta ocorrência já chegou ao Mosia: o protocolo " + protocol + " é parecido, mas a data " +
+		"dele veio num formato que não entendemos. Confira no Mosia: se for esta, informe o protocolo; se não, " +
+		"mande de novo."
+}
+
+// OutboxHeldBack says an occurrence waits for an earlier one for the same beneficiary, type and subject.
+const OutboxHeldBack = "Aguardando o envio de outra ocorrência parecida (mesmo beneficiário, tipo e assunto): " +
+	"as duas seguem uma de cada vez, para que nenhuma se perca nem se repita."

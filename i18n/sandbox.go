@@ -84,6 +84,12 @@ const SandboxMosiaNoProtocols = "Nenhuma ocorrência encontrada para este benefi
 // SandboxMosiaCreated is the create-occurrence success message.
 const SandboxMosiaCreated = "Ocorrência criada com sucesso."
 
+// SandboxMosiaNoOccurrence answers the detail of a protocol the sandbox does not have.
+const SandboxMosiaNoOccurrence = "Ocorrência não encontrada."
+
+// SandboxMosiaOccurrenceLoaded is the occurrence detail's success message.
+const SandboxMosiaOccurrenceLoaded = "Ocorrência carregada com sucesso."
+
 // SandboxMosiaBadJSON answers a body that is not a JSON object.
 const SandboxMosiaBadJSON = "Corpo da requisição inválido: envie um objeto JSON."
 

@@ -16,13 +16,25 @@ type Party struct {
 	Phone      string // digits
 }
 
+// Precision is how much of a date the service desk gave.
+type Precision int
+
+// Precisions of a date.
+const (
+	NoDate     Precision = iota // none given
+	Unreadable                  // given, but in a form balcão cannot read
+	DayOnly                     // a date without a time: the whole day
+	Exact                       // a date and a time
+)
+
 // Protocol is one occurrence registered at the service desk, as a list of latest protocols shows it.
 type Protocol struct {
 	Number      string // 19 to 21 digits: always a string
 	Type        Ref
 	Subject     string // the subject's description ("" when none)
 	Status      Ref
-	Registered  time.Time // zero when the desk's date could not be read
+	Registered  time.Time // the start of the day when only the day is known; zero when NoDate or Unreadable
+	RegisteredP Precision // how much of the registration date the desk gave
 	Updated     time.Time
 	Beneficiary Party
 	Requester   Party

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,39 +35,62 @@ func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it Item) bool {
 		return true
 	}
 	s.upstream(true)
-	for _, p := range s.candidates(it, ps) {
-		holder, held, err := s.box.ProtocolHolder(ctx, p)
+	cands, unreadable := s.candidates(it, ps)
+	for _, p := range unreadable {
+		if held, err := s.heldByOther(ctx, it, p); err != nil || held {
+			continue
+		}
+		reason := i18n.OutboxReviewUnreadableDate(p)
+		if err := s.box.MarkReview(ctx, it.ID, s.opt.Owner, reason); err != nil {
+			log.Error("outbox review not recorded", slog.String("err", err.Error()))
+			return true
+		}
+		log.Warn("outbox duplicate check met a date it cannot read; waiting for a person", slog.String("protocol", p))
+		s.emit(Event{ItemID: it.ID, Kind: EventNeedsReview, Reason: reason, Attempts: it.Attempts})
+		return true
+	}
+	for _, p := range cands {
+		held, err := s.heldByOther(ctx, it, p)
 		if err != nil {
 			log.Error("outbox protocol lookup failed", slog.String("err", err.Error()))
 			s.retry(ctx, log, it, i18n.OutboxVerifyFailed(i18n.OutboxCauseOther), s.backoff(it.Attempts), true)
 			return true
 		}
-		if held && holder != it.ID {
+		if held {
 			continue
 		}
 		err = s.box.MarkSent(ctx, it.ID, p, s.now())
-		if errors.Is(err, ErrProtocolTaken) {
-			continue // another item took it a moment ago
-		}
 		if errors.Is(err, ErrAlreadySent) {
 			log.Info("outbox item already recorded by another sender")
 			return true
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrProtocolTaken) {
 			log.Error("outbox found protocol not recorded", slog.String("protocol", p), slog.String("err", err.Error()))
 			s.retry(ctx, log, it, i18n.OutboxVerifyFailed(i18n.OutboxCauseOther), s.backoff(it.Attempts), true)
 			return true
 		}
 		log.Info("outbox item found in mosia; not resent", slog.String("protocol", p), slog.Int("attempts", it.Attempts))
-		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: p, Attempts: it.Attempts, Deduplicated: true})
+		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: p, Attempts: it.Attempts, Deduplicated: true,
+			Flagged: err != nil})
 		return true
 	}
 	log.Info("outbox earlier attempt not found in mosia; sending again", slog.Int("attempts", it.Attempts))
 	return false
 }
 
-// candidates returns the listed protocols that may be this item's, oldest first.
-func (s *Sender) candidates(it Item, ps []model.Protocol) []string {
+// heldByOther reports whether another item of the outbox holds protocol.
+func (s *Sender) heldByOther(ctx context.Context, it Item, protocol string) (bool, error) {
+	ids, err := s.box.ProtocolHolders(ctx, protocol)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(ids, func(id string) bool { return id != it.ID }), nil
+}
+
+// candidates returns the listed protocols that may be this item's, oldest first, and those that would be
+// candidates but whose registration date cannot be read (the check cannot decide about them). A protocol known
+// only by its day is a candidate when that day is not before the first attempt's (minus the clock skew) day.
+func (s *Sender) candidates(it Item, ps []model.Protocol) (cands, unreadable []string) {
 	occ := it.Occurrence
 	compareSubject := true
 	wantSubject := ""
@@ -83,7 +107,7 @@ func (s *Sender) candidates(it Item, ps []model.Protocol) []string {
 	}
 	var out []cand
 	for _, p := range ps {
-		if p.Number == "" || p.Type.ID == 0 || p.Type.ID != occ.TypeID {
+		if p.Number == "" || p.Type.ID == 0 || p.Type.ID != occ.TypeID || it.FirstAttemptAt.IsZero() {
 			continue
 		}
 		if compareSubject && !sameText(p.Subject, wantSubject) {
@@ -93,18 +117,30 @@ func (s *Sender) candidates(it Item, ps []model.Protocol) []string {
 			k != strings.TrimSpace(occ.Requester.ChaveUnica) {
 			continue
 		}
-		at := p.Registered
-		if at.IsZero() || it.FirstAttemptAt.IsZero() || at.Before(since) {
-			continue
+		switch p.RegisteredP {
+		case model.Exact:
+			if !p.Registered.Before(since) {
+				out = append(out, cand{p.Number, p.Registered})
+			}
+		case model.DayOnly:
+			if !p.Registered.Before(startOfDay(since, p.Registered.Location())) {
+				out = append(out, cand{p.Number, p.Registered})
+			}
+		case model.Unreadable:
+			unreadable = append(unreadable, p.Number)
 		}
-		out = append(out, cand{p.Number, at})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
-	protocols := make([]string, len(out))
-	for i, c := range out {
-		protocols[i] = c.protocol
+	for _, c := range out {
+		cands = append(cands, c.protocol)
 	}
-	return protocols
+	return cands, unreadable
+}
+
+// startOfDay is the start of t's day in loc.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
 // sameText compares two descriptions ignoring case, accents and surrounding spaces.

@@ -5,16 +5,28 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/model"
 )
 
 func TestDuplicateCandidates(t *testing.T) {
-	first := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	sp, err := time.LoadLocation("America/Sao_Paulo")
+	require.NoError(t, err)
+	first := time.Date(2026, 3, 10, 14, 0, 0, 0, sp)
 	ms := func(d time.Duration) time.Time { return first.Add(d) }
 	proto := func(n string, typ int, subject string, at time.Time) model.Protocol {
-		return model.Protocol{Number: n, Type: model.Ref{ID: typ}, Subject: subject, Registered: at,
+		p := model.Protocol{Number: n, Type: model.Ref{ID: typ}, Subject: subject, Registered: at, RegisteredP: model.Exact,
 			Requester: model.Party{ChaveUnica: "13331584754"}}
+		if at.IsZero() {
+			p.RegisteredP = model.Unreadable
+		}
+		return p
+	}
+	day := func(p model.Protocol) model.Protocol {
+		y, m, d := p.Registered.In(sp).Date()
+		p.Registered, p.RegisteredP = time.Date(y, m, d, 0, 0, 0, 0, sp), model.DayOnly
+		return p
 	}
 	names := map[[2]int]string{{128, 174}: "Segunda via de boleto"}
 	resolver := func(typ, subj int) string { return names[[2]int{typ, subj}] }
@@ -52,6 +64,10 @@ func TestDuplicateCandidates(t *testing.T) {
 			p.Requester.ChaveUnica = "52998224725"
 			return p
 		}()}, nil},
+		{"a day alone counts from the first attempt's day", nil, resolver,
+			[]model.Protocol{day(proto("1", 128, "Segunda via de boleto", ms(-13*time.Hour)))}, []string{"1"}},
+		{"a day before the first attempt's is not", nil, resolver,
+			[]model.Protocol{day(proto("1", 128, "Segunda via de boleto", ms(-25*time.Hour)))}, nil},
 		{"oldest first, others filtered", nil, resolver, []model.Protocol{
 			proto("3", 128, "Segunda via de boleto", ms(3*time.Second)),
 			proto("x", 171, "Segunda via de boleto", ms(2*time.Second)),
@@ -67,14 +83,16 @@ func TestDuplicateCandidates(t *testing.T) {
 				r = tc.req(r)
 			}
 			it := Item{ID: "A", Occurrence: r, FirstAttemptAt: first, Uncertain: true}
-			assert.Equal(t, tc.want, nilIfEmpty(s.candidates(it, tc.list)))
+			cands, _ := s.candidates(it, tc.list)
+			assert.Equal(t, tc.want, nilIfEmpty(cands))
 		})
 	}
 
 	t.Run("never attempted", func(t *testing.T) {
 		s := &Sender{opt: Options{ClockSkew: DefaultClockSkew, SubjectName: resolver}}
 		it := Item{ID: "A", Occurrence: req}
-		assert.Empty(t, s.candidates(it, []model.Protocol{proto("1", 128, "Segunda via de boleto", ms(0))}))
+		cands, _ := s.candidates(it, []model.Protocol{proto("1", 128, "Segunda via de boleto", ms(0))})
+		assert.Empty(t, cands)
 	})
 }
 
@@ -95,4 +113,18 @@ func nilIfEmpty(s []string) []string {
 		return nil
 	}
 	return s
+}
+
+func TestUnreadableDateGoesToAPerson(t *testing.T) {
+	first := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	s := &Sender{opt: Options{ClockSkew: DefaultClockSkew}}
+	it := Item{ID: "A", Occurrence: model.Occurrence{TypeID: 128, Requester: model.Party{ChaveUnica: "1"}},
+		FirstAttemptAt: first, Uncertain: true}
+	cands, unreadable := s.candidates(it, []model.Protocol{
+		{Number: "1", Type: model.Ref{ID: 128}, RegisteredP: model.Unreadable},
+		{Number: "2", Type: model.Ref{ID: 128}, Registered: first.Add(time.Second), RegisteredP: model.Exact},
+		{Number: "3", Type: model.Ref{ID: 171}, RegisteredP: model.Unreadable},
+	})
+	assert.Equal(t, []string{"2"}, cands)
+	assert.Equal(t, []string{"1"}, unreadable, "a look-alike whose date cannot be read: the check cannot decide")
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,7 +19,8 @@ const (
 	Pending         State = "pending"
 	Sending         State = "sending"
 	Sent            State = "sent"
-	NeedsCorrection State = "needs_correction"
+	NeedsCorrection State = "needs_correction" // Mosia refused its content: the attendant corrects it
+	NeedsReview     State = "needs_review"     // the outbox cannot tell alone whether Mosia has it: a person decides
 )
 
 // Kind is what an item asks of Mosia.
@@ -31,11 +33,13 @@ const (
 
 // Errors the queue returns where callers branch.
 var (
-	ErrNotFound      = errors.New("outbox: item not found")
-	ErrLeased        = errors.New("outbox: item is being sent by another worker")
-	ErrLeaseLost     = errors.New("outbox: lease lost to another worker")
-	ErrAlreadySent   = errors.New("outbox: item already sent")
-	ErrProtocolTaken = errors.New("outbox: protocol already held by another item")
+	ErrNotFound       = errors.New("outbox: item not found")
+	ErrLeased         = errors.New("outbox: item is being sent by another worker")
+	ErrLeaseLost      = errors.New("outbox: lease lost to another worker")
+	ErrAlreadySent    = errors.New("outbox: item already sent")
+	ErrProtocolTaken  = errors.New("outbox: protocol also held by another item")
+	ErrNotUnderReview = errors.New("outbox: item is not waiting for a person")
+	ErrHeldBack       = errors.New("outbox: a look-alike item goes first")
 )
 
 // Item is one request an attendant made of Mosia and its delivery record.
@@ -55,14 +59,23 @@ type Item struct {
 	SentAt         time.Time
 	LeaseOwner     string
 	LeaseUntil     time.Time
-	Uncertain      bool // an earlier attempt may have reached Mosia: check before sending again
+	Uncertain      bool   // an earlier attempt may have reached Mosia: check before sending again
+	Flag           string // pt-BR: why a person should look at a sent item (its protocol is another item's too)
+	Purged         bool   // kept past the retention: only the protocol, the times and the attendant remain
 }
 
 // ChaveUnica is the beneficiary key the item is filed under (beneficiário, else solicitante).
 func (it Item) ChaveUnica() string { return it.Occurrence.ChaveUnica() }
 
-// Unsent are the states of items not yet sent: pending (sending included) and needs_correction.
-var Unsent = []State{Pending, Sending, NeedsCorrection}
+// Unsent are the states of items not yet sent: pending (sending included), needs_correction and needs_review.
+var Unsent = []State{Pending, Sending, NeedsCorrection, NeedsReview}
+
+// LookAlike is what the duplicate check tells items apart by: the beneficiary, the type, the subject and the
+// requester. Items sharing it are delivered one at a time (see Store.ClaimDue).
+func LookAlike(o model.Occurrence) string {
+	return model.NormalizeChave(o.ChaveUnica()) + "|" + strconv.Itoa(o.TypeID) + "|" + strconv.Itoa(o.SubjectID) +
+		"|" + model.NormalizeChave(o.Requester.ChaveUnica)
+}
 
 // crockford is the alphabet of IDs (Crockford's base32: no I, L, O, U).
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

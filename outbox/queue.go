@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
 
@@ -44,9 +46,19 @@ func (q *Queue) Get(ctx context.Context, id string) (Item, error) {
 // List returns the items in the given states (all items when none is given), oldest first. Pending also
 // matches items being sent right now (stored as Sending).
 func (q *Queue) List(ctx context.Context, states ...State) ([]Item, error) {
-	items, err := q.st.List(ctx, withSending(states))
+	items, err := q.st.List(ctx, Filter{States: withSending(states)})
 	if err != nil {
 		return nil, fmt.Errorf("outbox list: %w", err)
+	}
+	return items, nil
+}
+
+// Attention returns what a person should see, oldest first: the items not sent yet, and the sent ones carrying a
+// flag.
+func (q *Queue) Attention(ctx context.Context) ([]Item, error) {
+	items, err := q.st.List(ctx, Filter{States: Unsent, Flagged: true})
+	if err != nil {
+		return nil, fmt.Errorf("outbox attention: %w", err)
 	}
 	return items, nil
 }
@@ -102,33 +114,15 @@ func (q *Queue) Claim(ctx context.Context, owner string, lease time.Duration, no
 	return it, ok, nil
 }
 
-// errUnchanged aborts an update that has nothing to write.
-var errUnchanged = errors.New("unchanged")
-
-// ClaimID leases one given item to owner whether or not it is due (the attendant asked to send it now). A sent
-// or needs_correction item is returned as is with ok false; ErrLeased when another worker holds it.
+// ClaimID leases one given item to owner whether or not it is due (the attendant asked to send it now). A sent,
+// needs_correction or needs_review item is returned as is with ok false; ErrLeased when another worker holds it;
+// ErrHeldBack when a look-alike item must be settled first (it then waits its turn in the background).
 func (q *Queue) ClaimID(ctx context.Context, id, owner string, lease time.Duration, now time.Time) (Item, bool, error) {
-	it, err := q.st.Update(ctx, id, func(it *Item) error {
-		if it.State == Sent || it.State == NeedsCorrection {
-			return errUnchanged
-		}
-		if it.LeaseOwner != "" && it.LeaseOwner != owner && !it.LeaseUntil.Before(now) {
-			return ErrLeased
-		}
-		it.State, it.LeaseOwner, it.LeaseUntil = Sending, owner, now.Add(lease)
-		return nil
-	})
-	if errors.Is(err, errUnchanged) {
-		it, err = q.st.Get(ctx, id)
-		if err != nil {
-			return Item{}, false, fmt.Errorf("outbox claim %s: %w", id, err)
-		}
-		return it, false, nil
-	}
+	it, ok, err := q.st.ClaimItem(ctx, id, owner, now.Add(lease), now)
 	if err != nil {
-		return Item{}, false, fmt.Errorf("outbox claim %s: %w", id, err)
+		return it, false, fmt.Errorf("outbox claim %s: %w", id, err)
 	}
-	return it, true, nil
+	return it, ok, nil
 }
 
 // MarkAttempt records, BEFORE the POST, that owner is about to send: attempts+1, first/last attempt time, the
@@ -151,18 +145,105 @@ func (q *Queue) MarkAttempt(ctx context.Context, id, owner string, lease time.Du
 	return it, nil
 }
 
-// MarkSent stores the protocol and marks the item sent, whoever holds the lease (Mosia has it: record it).
-// ErrAlreadySent when it was marked sent before (Get tells with which protocol); ErrProtocolTaken when another
-// item already holds this protocol.
+// MarkSent stores the protocol and marks the item sent, whoever holds the lease: Mosia answered with it, so it is
+// a creation, never to be sent again. When other items already hold the same protocol, it is recorded anyway and
+// every holder is flagged for a person, and the holders are returned (ErrProtocolTaken wraps them). ErrAlreadySent
+// when it was marked sent before (Get tells with which protocol).
 func (q *Queue) MarkSent(ctx context.Context, id, protocol string, at time.Time) error {
-	return q.update(ctx, "sent", id, func(it *Item) error {
+	holders, err := q.st.ProtocolHolders(ctx, protocol)
+	if err != nil {
+		return fmt.Errorf("outbox sent %s: %w", id, err)
+	}
+	others := slices.DeleteFunc(holders, func(h string) bool { return h == id })
+	err = q.update(ctx, "sent", id, func(it *Item) error {
 		if it.State == Sent {
 			return fmt.Errorf("%w (protocol %s)", ErrAlreadySent, it.Protocol)
 		}
 		it.State, it.Protocol, it.SentAt, it.LastError = Sent, protocol, at, ""
 		it.LeaseOwner, it.LeaseUntil, it.Uncertain = "", time.Time{}, false
+		if len(others) > 0 {
+			it.Flag = i18n.OutboxFlagShared(protocol)
+		}
 		return nil
 	})
+	if err != nil || len(others) == 0 {
+		return err
+	}
+	for _, h := range others {
+		if ferr := q.flag(ctx, h, i18n.OutboxFlagShared(protocol)); ferr != nil {
+			return fmt.Errorf("outbox sent %s: flag %s: %w", id, h, ferr)
+		}
+	}
+	return fmt.Errorf("outbox sent %s: %w (%s)", id, ErrProtocolTaken, strings.Join(others, ", "))
+}
+
+// SetReason records why an unsent item waits (pt-BR), without changing its schedule.
+func (q *Queue) SetReason(ctx context.Context, id, reason string) error {
+	return q.update(ctx, "reason", id, func(it *Item) error {
+		if it.State != Pending {
+			return errUnchanged
+		}
+		it.LastError = reason
+		return nil
+	})
+}
+
+// errUnchanged aborts an update that has nothing to write.
+var errUnchanged = errors.New("unchanged")
+
+// Flag marks an item for a person with a pt-BR reason (a sent item stays sent).
+func (q *Queue) Flag(ctx context.Context, id, reason string) error {
+	if err := q.flag(ctx, id, reason); err != nil {
+		return fmt.Errorf("outbox flag %s: %w", id, err)
+	}
+	return nil
+}
+
+func (q *Queue) flag(ctx context.Context, id, reason string) error {
+	_, err := q.st.Update(ctx, id, func(it *Item) error {
+		it.Flag = reason
+		return nil
+	})
+	return err
+}
+
+// Acknowledge clears an item's flag: attendant has looked (the caller logs who).
+func (q *Queue) Acknowledge(ctx context.Context, id string) error {
+	return q.update(ctx, "acknowledge", id, func(it *Item) error {
+		it.Flag = ""
+		return nil
+	})
+}
+
+// MarkReview parks owner's item until a person decides: the outbox cannot tell alone whether Mosia has it.
+func (q *Queue) MarkReview(ctx context.Context, id, owner, reason string) error {
+	return q.release(ctx, "review", id, owner, func(it *Item) {
+		it.State, it.LastError, it.NextAttemptAt = NeedsReview, reason, time.Time{}
+	})
+}
+
+// Resolve is a person's decision on an item under review: protocol is the occurrence they found in Mosia for it
+// (the item is marked sent with it), or "" when Mosia does not have it (the item is sent again, now).
+func (q *Queue) Resolve(ctx context.Context, id, protocol string, at time.Time) error {
+	if protocol != "" {
+		return q.MarkSent(ctx, id, protocol, at)
+	}
+	return q.update(ctx, "resolve", id, func(it *Item) error {
+		if it.State != NeedsReview {
+			return fmt.Errorf("%w: state %s", ErrNotUnderReview, it.State)
+		}
+		it.State, it.Uncertain, it.NextAttemptAt, it.LastError = Pending, false, time.Time{}, ""
+		return nil
+	})
+}
+
+// Purge drops the content of the items sent more than retention ago (see Store.Purge).
+func (q *Queue) Purge(ctx context.Context, retention time.Duration) (int, error) {
+	n, err := q.st.Purge(ctx, time.Now().Add(-retention))
+	if err != nil {
+		return 0, fmt.Errorf("outbox purge: %w", err)
+	}
+	return n, nil
 }
 
 // MarkRetry puts owner's item back to pending with a pt-BR reason, due at next; uncertain records whether any
@@ -185,13 +266,13 @@ func (q *Queue) Release(ctx context.Context, id, owner string, uncertain bool) e
 	return q.release(ctx, "release", id, owner, func(it *Item) { it.State, it.Uncertain = Pending, uncertain })
 }
 
-// ProtocolHolder returns the id of the item holding protocol, if any.
-func (q *Queue) ProtocolHolder(ctx context.Context, protocol string) (string, bool, error) {
-	id, ok, err := q.st.ProtocolHolder(ctx, protocol)
+// ProtocolHolders returns the ids of the items holding protocol, oldest first.
+func (q *Queue) ProtocolHolders(ctx context.Context, protocol string) ([]string, error) {
+	ids, err := q.st.ProtocolHolders(ctx, protocol)
 	if err != nil {
-		return "", false, fmt.Errorf("outbox protocol holder: %w", err)
+		return nil, fmt.Errorf("outbox protocol holders: %w", err)
 	}
-	return id, ok, nil
+	return ids, nil
 }
 
 // NextDue returns when the next pending item falls due (or a lease expires); ok is false when nothing is pending.

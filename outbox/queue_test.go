@@ -149,7 +149,6 @@ func TestOutboxAttemptAndSent(t *testing.T) {
 	require.NoError(t, o.MarkSent(ctx, a.ID, "1111120240710000017", t1))
 	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "1111120240710000017", t1), ErrAlreadySent)
 	assert.ErrorIs(t, o.MarkSent(ctx, a.ID, "999", t1), ErrAlreadySent)
-	assert.ErrorIs(t, o.MarkSent(ctx, b.ID, "1111120240710000017", t1), ErrProtocolTaken)
 
 	it, err = o.Get(ctx, a.ID)
 	require.NoError(t, err)
@@ -157,14 +156,34 @@ func TestOutboxAttemptAndSent(t *testing.T) {
 	assert.Equal(t, "1111120240710000017", it.Protocol)
 	assert.False(t, it.Uncertain)
 	assert.Empty(t, it.LeaseOwner)
-	holder, ok, err := o.ProtocolHolder(ctx, "1111120240710000017")
+	assert.Empty(t, it.Flag)
+	holders, err := o.ProtocolHolders(ctx, "1111120240710000017")
 	require.NoError(t, err)
-	assert.True(t, ok)
-	assert.Equal(t, a.ID, holder)
-
+	assert.Equal(t, []string{a.ID}, holders)
 	n, err := o.PendingCount(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
+
+	// Mosia answering b with a's protocol: b is recorded as sent anyway (an answer with a protocol is a creation:
+	// never resent), and both are flagged for a person.
+	assert.ErrorIs(t, o.MarkSent(ctx, b.ID, "1111120240710000017", t1), ErrProtocolTaken)
+	for _, id := range []string{a.ID, b.ID} {
+		it, err := o.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, Sent, it.State, id)
+		assert.Equal(t, "1111120240710000017", it.Protocol, id)
+		assert.Contains(t, it.Flag, "1111120240710000017", id)
+	}
+	n, err = o.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	att, err := o.Attention(ctx)
+	require.NoError(t, err)
+	assert.Len(t, att, 2, "flagged items are shown to a person")
+	require.NoError(t, o.Acknowledge(ctx, a.ID))
+	att, err = o.Attention(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{b.ID}, outboxIDs(att))
 }
 
 func TestOutboxEditRules(t *testing.T) {

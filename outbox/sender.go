@@ -58,6 +58,7 @@ const (
 	EventSent            EventKind = iota + 1 // Mosia has it; Protocol is set
 	EventRetrying                             // kept pending; Reason says why, NextAttemptAt when
 	EventNeedsCorrection                      // Mosia refused its content; Reason carries Mosia's message
+	EventNeedsReview                          // the outbox cannot tell alone whether Mosia has it; Reason says why
 )
 
 // String names the kind for logs.
@@ -69,6 +70,8 @@ func (k EventKind) String() string {
 		return "retrying"
 	case EventNeedsCorrection:
 		return "needs_correction"
+	case EventNeedsReview:
+		return "needs_review"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -83,6 +86,7 @@ type Event struct {
 	NextAttemptAt time.Time
 	Deduplicated  bool // the protocol was found in Mosia by the duplicate check, not in a POST answer
 	Stalled       bool // Attempts reached MaxAttempts
+	Flagged       bool // sent, but its protocol is another item's too: a person should look
 }
 
 // TestHookEnv names the environment variable of the crash test hooks (see the package doc).
@@ -238,6 +242,12 @@ func (s *Sender) SendNow(ctx context.Context, id string) (Item, error) {
 	switch {
 	case errors.Is(err, ErrLeased):
 		return s.awaitOther(ctx, id)
+	case errors.Is(err, ErrHeldBack):
+		s.log.Info("outbox item waits for a look-alike to settle", slog.String("item", id))
+		if err := s.box.SetReason(ctx, id, i18n.OutboxHeldBack); err == nil {
+			it.LastError = i18n.OutboxHeldBack
+		}
+		return it, nil
 	case err != nil:
 		return Item{}, fmt.Errorf("outbox send now %s: %w", id, err)
 	case !ok:
@@ -385,7 +395,8 @@ func (s *Sender) retry(ctx context.Context, log *slog.Logger, it Item, reason st
 		Stalled: stalled})
 }
 
-// finishSent stores the protocol and reports it.
+// finishSent stores the protocol Mosia answered with and reports it: an answer with a protocol is a creation,
+// never to be sent again, even when another item holds the same number (both are then flagged for a person).
 func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, protocol string, dedup bool) {
 	err := s.box.MarkSent(ctx, it.ID, protocol, s.now())
 	switch {
@@ -394,11 +405,10 @@ func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, prot
 			slog.Bool("deduplicated", dedup))
 		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: protocol, Attempts: it.Attempts, Deduplicated: dedup})
 	case errors.Is(err, ErrProtocolTaken):
-		// Mosia accepted it but the protocol we were given (the client's fallback when the answer had none) is
-		// another item's: keep it Uncertain so the next attempt looks it up instead of resending.
-		log.Warn("outbox protocol already held by another item; will look it up", slog.String("protocol", protocol))
-		s.retry(ctx, log, it, i18n.OutboxRetrying(i18n.OutboxCauseNoProtocol)+i18n.OutboxMaybeReached,
-			s.opt.MinBackoff, true)
+		log.Warn("outbox protocol also held by another item; both recorded and flagged for a person",
+			slog.String("protocol", protocol), slog.String("err", err.Error()))
+		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: protocol, Attempts: it.Attempts, Deduplicated: dedup,
+			Flagged: true})
 	case errors.Is(err, ErrAlreadySent):
 		// Our lease expired while we were storing the answer and another sender found the occurrence first.
 		cur, gerr := s.box.Get(ctx, it.ID)
@@ -408,6 +418,9 @@ func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, prot
 		}
 		log.Error("outbox item was already sent with another protocol: Mosia may hold a duplicate",
 			slog.String("protocol", protocol), slog.String("recorded", cur.Protocol))
+		if ferr := s.box.Flag(ctx, it.ID, i18n.OutboxFlagTwoProtocols(cur.Protocol, protocol)); ferr != nil {
+			log.Error("outbox flag not recorded", slog.String("err", ferr.Error()))
+		}
 	default:
 		// The occurrence is in Mosia but not recorded here: the item stays Uncertain under an expiring lease, and
 		// the next claim finds it through the duplicate check.

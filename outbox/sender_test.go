@@ -29,9 +29,12 @@ type rig struct {
 	cat   sandbox.Catalogue
 }
 
-func newRig(t *testing.T, f sandbox.Faults) *rig {
+func newRig(t *testing.T, f sandbox.Faults) *rig { return newRigSeeded(t, f, 11) }
+
+// newRigSeeded is a rig whose sandbox draws its faults from faultSeed.
+func newRigSeeded(t *testing.T, f sandbox.Faults, faultSeed int64) *rig {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 7, Beneficiaries: 3000, Faults: f, FaultSeed: 11})
+	sb := sandbox.New(sandbox.Options{Seed: 7, Beneficiaries: 3000, Faults: f, FaultSeed: faultSeed})
 	require.NoError(t, sb.Start("127.0.0.1:0"))
 	t.Cleanup(func() { _ = sb.Close() })
 	r := &rig{sb: sb, path: filepath.Join(t.TempDir(), "outbox.db"), cat: sb.Catalogue()}

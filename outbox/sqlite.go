@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/balcao/balcao/internal/migrate"
 )
@@ -75,7 +74,7 @@ func privateFile(path string) error {
 func (s *SQLite) Close() error { return s.db.Close() }
 
 const itemColumns = `id, kind, attendant, created_at, payload, state, attempts, last_error, protocol,
-	first_attempt_at, last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain`
+	first_attempt_at, last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain, alike, flag, purged`
 
 // Insert stores a new item.
 func (s *SQLite) Insert(ctx context.Context, it Item) error {
@@ -83,7 +82,7 @@ func (s *SQLite) Insert(ctx context.Context, it Item) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = s.db.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		rowOf(it, payload)...)
 	return err
 }
@@ -97,9 +96,16 @@ func (s *SQLite) Get(ctx context.Context, id string) (Item, error) {
 	return it, err
 }
 
-// List returns the items in the given states (all when none), oldest first.
-func (s *SQLite) List(ctx context.Context, states []State) ([]Item, error) {
-	where, args := stateFilter(states)
+// List returns the items in the filter's states (all when none), and the flagged ones when asked, oldest first.
+func (s *SQLite) List(ctx context.Context, f Filter) ([]Item, error) {
+	where, args := stateFilter(f.States)
+	if f.Flagged {
+		if where == "" {
+			where = ` WHERE flag <> ''`
+		} else {
+			where += ` OR flag <> ''`
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items`+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
@@ -160,26 +166,30 @@ func (s *SQLite) Update(ctx context.Context, id string, change func(*Item) error
 	row := rowOf(it, payload)
 	_, err = tx.ExecContext(ctx, `UPDATE items SET kind=?, attendant=?, created_at=?, payload=?, state=?, attempts=?,
 		last_error=?, protocol=?, first_attempt_at=?, last_attempt_at=?, next_attempt_at=?, sent_at=?, lease_owner=?,
-		lease_until=?, uncertain=? WHERE id = ?`, append(row[1:], id)...)
-	if isUniqueViolation(err) {
-		return Item{}, ErrProtocolTaken
-	}
+		lease_until=?, uncertain=?, alike=?, flag=?, purged=? WHERE id = ?`, append(row[1:], id)...)
 	if err != nil {
 		return Item{}, err
 	}
 	return it, tx.Commit()
 }
 
+// notBlocked is the condition that keeps look-alike items one at a time (see Store.ClaimDue); c is the candidate,
+// ? the time now.
+const notBlocked = `NOT EXISTS (SELECT 1 FROM items o WHERE c.alike <> '' AND o.alike = c.alike AND o.id <> c.id
+	AND o.state <> 'sent' AND ((o.uncertain = 1 AND (o.id < c.id OR c.uncertain = 0))
+		OR (o.state = 'sending' AND o.lease_until >= ?)))`
+
 // ClaimDue leases one due item in one statement: an expired sending item first, else the pending item due
-// earliest (a pending item never holds a lease: every release clears it).
+// earliest (a pending item never holds a lease: every release clears it); an item a look-alike blocks is skipped.
 func (s *SQLite) ClaimDue(ctx context.Context, owner string, until, now time.Time) (Item, bool, error) {
 	n := unixNano(now)
 	it, err := scanItem(s.db.QueryRowContext(ctx, `UPDATE items SET state = ?, lease_owner = ?, lease_until = ?
 		WHERE id = coalesce(
-			(SELECT id FROM items WHERE state = ? AND lease_until < ? LIMIT 1),
-			(SELECT id FROM items WHERE state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1))
+			(SELECT id FROM items c WHERE state = ? AND lease_until < ? AND `+notBlocked+` LIMIT 1),
+			(SELECT id FROM items c WHERE state = ? AND next_attempt_at <= ? AND `+notBlocked+`
+				ORDER BY next_attempt_at, id LIMIT 1))
 		RETURNING `+itemColumns,
-		string(Sending), owner, unixNano(until), string(Sending), n, string(Pending), n))
+		string(Sending), owner, unixNano(until), string(Sending), n, n, string(Pending), n, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Item{}, false, nil
 	}
@@ -189,39 +199,101 @@ func (s *SQLite) ClaimDue(ctx context.Context, owner string, until, now time.Tim
 	return it, true, nil
 }
 
-// ProtocolHolder returns the id of the item holding protocol, if any.
-func (s *SQLite) ProtocolHolder(ctx context.Context, protocol string) (string, bool, error) {
-	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM items WHERE protocol = ? AND protocol <> ''`, protocol).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
+// ClaimItem leases one given item, checking in the same write transaction that no look-alike holds it back.
+func (s *SQLite) ClaimItem(ctx context.Context, id, owner string, until, now time.Time) (Item, bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return "", false, err
+		return Item{}, false, err
 	}
-	return id, true, nil
+	defer func() { _ = tx.Rollback() }()
+	it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Item{}, false, ErrNotFound
+	}
+	switch {
+	case err != nil:
+		return Item{}, false, err
+	case it.State != Pending && it.State != Sending:
+		return it, false, nil
+	case it.LeaseOwner != "" && it.LeaseOwner != owner && !it.LeaseUntil.Before(now):
+		return it, false, ErrLeased
+	}
+	var free bool
+	if err := tx.QueryRowContext(ctx, `SELECT `+notBlocked+` FROM items c WHERE id = ?`, unixNano(now), id).Scan(&free); err != nil {
+		return Item{}, false, err
+	}
+	if !free {
+		return it, false, ErrHeldBack
+	}
+	it.State, it.LeaseOwner, it.LeaseUntil = Sending, owner, until
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET state = ?, lease_owner = ?, lease_until = ? WHERE id = ?`,
+		string(Sending), owner, unixNano(until), id); err != nil {
+		return Item{}, false, err
+	}
+	return it, true, tx.Commit()
 }
 
-// NextDue returns when the next pending item falls due or the next lease expires.
+// ProtocolHolders returns the ids of the items holding protocol, oldest first.
+func (s *SQLite) ProtocolHolders(ctx context.Context, protocol string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM items WHERE protocol = ? AND protocol <> '' ORDER BY id`, protocol)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// NextDue returns when the next pending item a look-alike does not block falls due, or the next lease expires.
 func (s *SQLite) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
+	n := unixNano(time.Now())
 	err := s.db.QueryRowContext(ctx, `SELECT min(CASE WHEN state = ? THEN next_attempt_at ELSE lease_until END)
-		FROM items WHERE state IN (?, ?)`, string(Pending), string(Pending), string(Sending)).Scan(&next)
+		FROM items c WHERE state = ? AND `+notBlocked+` OR state = ?`,
+		string(Pending), string(Pending), n, string(Sending)).Scan(&next)
 	if err != nil || !next.Valid {
 		return time.Time{}, false, err
 	}
 	return fromUnixNano(next.Int64), true, nil
 }
 
+// Purge drops the payload of the items sent before `before` (and their reasons): only the protocol, the times
+// and the attendant remain.
+func (s *SQLite) Purge(ctx context.Context, before time.Time) (int, error) {
+	payload, err := encodePayload(Item{Kind: KindOccurrence, Purged: true})
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE items SET payload = ?, last_error = '', purged = 1
+		WHERE state = ? AND purged = 0 AND sent_at > 0 AND sent_at < ? AND flag = ''`,
+		string(payload), string(Sent), unixNano(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // rowOf is an item's column values, in itemColumns order.
 func rowOf(it Item, payload []byte) []any {
-	u := 0
-	if it.Uncertain {
-		u = 1
-	}
 	return []any{it.ID, string(it.Kind), it.Attendant, unixNano(it.CreatedAt), string(payload), string(it.State),
 		it.Attempts, it.LastError, it.Protocol, unixNano(it.FirstAttemptAt), unixNano(it.LastAttemptAt),
-		unixNano(it.NextAttemptAt), unixNano(it.SentAt), it.LeaseOwner, unixNano(it.LeaseUntil), u}
+		unixNano(it.NextAttemptAt), unixNano(it.SentAt), it.LeaseOwner, unixNano(it.LeaseUntil), boolInt(it.Uncertain),
+		LookAlike(it.Occurrence), it.Flag, boolInt(it.Purged)}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -229,12 +301,12 @@ type scanner interface{ Scan(dest ...any) error }
 func scanItem(s scanner) (Item, error) {
 	var (
 		it                                          Item
-		kind, payload, state                        string
+		kind, payload, state, alike                 string
 		created, first, last, next, sent, leaseTill int64
-		uncertain                                   int
+		uncertain, purged                           int
 	)
 	err := s.Scan(&it.ID, &kind, &it.Attendant, &created, &payload, &state, &it.Attempts, &it.LastError, &it.Protocol,
-		&first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &uncertain)
+		&first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &uncertain, &alike, &it.Flag, &purged)
 	if err != nil {
 		return Item{}, err
 	}
@@ -247,7 +319,7 @@ func scanItem(s scanner) (Item, error) {
 	it.State = State(state)
 	it.CreatedAt, it.FirstAttemptAt, it.LastAttemptAt = fromUnixNano(created), fromUnixNano(first), fromUnixNano(last)
 	it.NextAttemptAt, it.SentAt, it.LeaseUntil = fromUnixNano(next), fromUnixNano(sent), fromUnixNano(leaseTill)
-	it.Uncertain = uncertain != 0
+	it.Uncertain, it.Purged = uncertain != 0, purged != 0
 	return it, nil
 }
 
@@ -264,10 +336,4 @@ func fromUnixNano(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n)
-}
-
-// isUniqueViolation reports whether err is SQLite refusing a duplicate in a unique index.
-func isUniqueViolation(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }

@@ -19,6 +19,8 @@ import (
 //	1: the table of the first releases, outbox_items, whose request column held Mosia's request body as sent.
 //	   A new file gets it empty; a file of those releases (user_version 0) already has it.
 //	2: items: the payload in balcão's own envelope (see envelope.go) and a kind; every row converted.
+//	3: look-alike keys (one-at-a-time delivery), flags for a person, purged items; a protocol may be held by two
+//	   items (both are then flagged) instead of refusing the second.
 var schemaSteps = []migrate.Step{
 	{To: 1, Name: "outbox_items", Apply: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -42,6 +44,52 @@ CREATE TABLE IF NOT EXISTS outbox_items (
 		return err
 	}},
 	{To: 2, Name: "items with a payload envelope", Apply: envelopeItems},
+	{To: 3, Name: "look-alikes, flags and purges", Apply: lookAlikes},
+}
+
+// lookAlikes adds the columns of schema 3 and fills the look-alike key of every item.
+func lookAlikes(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `
+ALTER TABLE items ADD COLUMN alike  TEXT    NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN flag   TEXT    NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+DROP INDEX items_protocol;
+CREATE INDEX items_protocol ON items(protocol) WHERE protocol <> '';
+CREATE INDEX items_alike ON items(alike, id) WHERE state <> 'sent';
+CREATE INDEX items_flag ON items(id) WHERE flag <> '';`); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, payload FROM items`)
+	if err != nil {
+		return err
+	}
+	keys := map[string]string{}
+	for rows.Next() {
+		var (
+			it      Item
+			kind    string
+			payload string
+		)
+		if err := rows.Scan(&it.ID, &kind, &payload); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := decodePayload([]byte(payload), &it); err != nil {
+			rows.Close()
+			return fmt.Errorf("item %s: %w", it.ID, err)
+		}
+		keys[it.ID] = LookAlike(it.Occurrence)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, k := range keys {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET alike = ? WHERE id = ?`, k, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // envelopeItems creates items and moves every row of outbox_items into it, its request converted.

@@ -63,10 +63,9 @@ func TestLegacyOutboxFileIsMigrated(t *testing.T) {
 	assert.True(t, unc.Uncertain, "an uncertain item stays uncertain: it is checked before any resend")
 	assert.False(t, unc.FirstAttemptAt.IsZero())
 
-	holder, ok, err := q.ProtocolHolder(ctx, "1111120240710000017")
+	holders, err := q.ProtocolHolders(ctx, "1111120240710000017")
 	require.NoError(t, err)
-	assert.True(t, ok)
-	assert.Equal(t, sent.ID, holder)
+	assert.Equal(t, []string{sent.ID}, holders)
 
 	// the migrated file keeps working and reopens at the current version
 	require.NoError(t, q.MarkSent(ctx, unc.ID, "1111120240710000099", unc.FirstAttemptAt))

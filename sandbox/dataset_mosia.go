@@ -3,7 +3,9 @@ package sandbox
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
+	_ "time/tzdata" // America/Sao_Paulo must load on machines without zoneinfo
 
 	"github.com/balcao/balcao/client/mosia"
 )
@@ -31,6 +33,33 @@ var (
 func protocolNumber(t time.Time, seq int) string {
 	return RegANS + t.Format("20060102") + fmt.Sprintf("%06d", seq%1_000_000)
 }
+
+// protocolSeqStart is where a day's sequence starts for a process started at t: ten numbers per second of the
+// day gone by, so a sandbox restarted later the same day starts above what an earlier run handed out (a demo's
+// outbox keeps those protocols). The day is São Paulo's.
+func protocolSeqStart(t time.Time) int {
+	t = t.In(saoPaulo())
+	return (t.Hour()*3600 + t.Minute()*60 + t.Second()) * 10
+}
+
+// parseProtocolSeq reads the day and the sequence of a protocol this sandbox numbers; ok is false for others.
+func parseProtocolSeq(p string) (day string, seq int, ok bool) {
+	if len(p) != len(RegANS)+8+6 || p[:len(RegANS)] != RegANS {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(p[len(RegANS)+8:])
+	if err != nil {
+		return "", 0, false
+	}
+	return p[len(RegANS) : len(RegANS)+8], n, true
+}
+
+var saoPaulo = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("-03", -3*60*60)
+})
 
 // Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; seed 001 verbatim
 // for Patrick). Unknown keys have no history.

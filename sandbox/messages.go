@@ -24,6 +24,8 @@ const (
 	msgMosiaProtocolsLoaded      = i18n.SandboxMosiaProtocolsLoaded
 	msgMosiaNoProtocols          = i18n.SandboxMosiaNoProtocols
 	msgMosiaCreated              = i18n.SandboxMosiaCreated
+	msgMosiaNoOccurrence         = i18n.SandboxMosiaNoOccurrence
+	msgMosiaOccurrenceLoaded     = i18n.SandboxMosiaOccurrenceLoaded
 	msgMosiaBadJSON              = i18n.SandboxMosiaBadJSON
 	msgMosiaBodyTooLarge         = i18n.SandboxMosiaBodyTooLarge
 	msgMosiaFieldRequired        = i18n.SandboxMosiaFieldRequired

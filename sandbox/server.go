@@ -75,7 +75,10 @@ type Options struct {
 	CreateShape   CreateShape
 	Catalogue     *Catalogue       // when nil, DefaultCatalogue()
 	Clock         func() time.Time // when nil, time.Now; tests move it to expire tokens
-	Logger        *slog.Logger     // when nil, discard
+	// ProtocolFloor is a protocol the sandbox must number above (the highest a kept outbox holds), so a restarted
+	// demo never hands out a number an earlier run gave; "" for none.
+	ProtocolFloor string
+	Logger        *slog.Logger // when nil, discard
 }
 
 // CreatedOccurrence is one occurrence the sandbox created, for test introspection.
@@ -97,21 +100,24 @@ type Sandbox struct {
 	srv     *http.Server
 	closing chan struct{}
 
-	mu       sync.Mutex // guards everything below
-	faults   Faults
-	shape    CreateShape
-	rnd      *rng
-	ln       net.Listener
-	addr     string
-	started  bool
-	closed   bool
-	conns    map[net.Conn]struct{}
-	tokens   map[string]time.Time // access token → expiry
-	refresh  map[string]bool
-	created  []CreatedOccurrence
-	history  map[string][]mosia.Protocol // created protocols per chaveUnica, oldest first
-	seq      int
-	requests map[string]int64 // per path
+	mu          sync.Mutex // guards everything below
+	faults      Faults
+	shape       CreateShape
+	rnd         *rng
+	ln          net.Listener
+	addr        string
+	started     bool
+	closed      bool
+	conns       map[net.Conn]struct{}
+	tokens      map[string]time.Time // access token → expiry
+	refresh     map[string]bool
+	created     []CreatedOccurrence
+	history     map[string][]mosia.Protocol  // created protocols per chaveUnica, oldest first
+	occurrences map[string]*storedOccurrence // created occurrences by protocol, as they were sent
+	seqDay      string                       // the day (YYYYMMDD) seq numbers
+	seq         int
+	script      []ScriptStep     // what the next POST /clientes/ocorrencias meet, in order, before the random faults
+	requests    map[string]int64 // per path
 }
 
 // New builds a sandbox; it serves nothing until Start (or use Handler with your own server).
@@ -146,7 +152,7 @@ func New(opts Options) *Sandbox {
 		closing: make(chan struct{}), faults: opts.Faults, shape: opts.CreateShape,
 		rnd: newRNG(opts.FaultSeed, saltFaults, 0), conns: map[net.Conn]struct{}{},
 		tokens: map[string]time.Time{}, refresh: map[string]bool{}, history: map[string][]mosia.Protocol{},
-		requests: map[string]int64{}, seq: 500_000,
+		requests: map[string]int64{}, occurrences: map[string]*storedOccurrence{},
 	}
 	s.handler = s.routes()
 	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn,

@@ -21,7 +21,8 @@ const (
 
 func (s *Sandbox) mosiaRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /clientes/ocorrencias/ultimosProtocolos", s.mosiaAuth(s.handleUltimosProtocolos))
-	mux.Handle("POST /clientes/ocorrencias", s.mosiaAuth(s.handleCreate))
+	mux.Handle("POST /clientes/ocorrencias", s.mosiaAuth(s.scripted(s.handleCreate)))
+	mux.Handle("GET /clientes/ocorrencias/{protocolo}", s.mosiaAuth(s.handleDetail))
 }
 
 // envelope is Mosia's response envelope as the sandbox writes it (critical always present, as in seed 001).
@@ -320,20 +321,22 @@ func (s *Sandbox) handleCreate(w http.ResponseWriter, r *http.Request) {
 		Solicitante:  mosia.Person{Nome: p.req.Solicitante.Nome, ChaveUnica: p.req.Solicitante.ChaveUnica},
 	}
 	s.mu.Lock()
-	s.seq++
-	proto.Protocolo = mosia.FlexString(protocolNumber(now, s.seq))
+	proto.Protocolo = mosia.FlexString(s.nextProtocolLocked(now))
 	s.history[owner.ChaveUnica] = append(s.history[owner.ChaveUnica], proto)
 	if sol := p.req.Solicitante.ChaveUnica; sol != owner.ChaveUnica {
 		s.history[sol] = append(s.history[sol], proto)
 	}
 	s.created = append(s.created, CreatedOccurrence{Protocol: string(proto.Protocolo), ChaveUnica: owner.ChaveUnica,
 		Body: json.RawMessage(body), At: now})
+	s.occurrences[string(proto.Protocolo)] = &storedOccurrence{proto: proto, req: p.req, typ: p.typ,
+		subjectID: p.req.IDAssunto, at: now}
 	shape := s.shape
+	step := s.nextScriptLocked()
 	s.mu.Unlock()
 	s.log.Info("sandbox occurrence created", "protocolo", string(proto.Protocolo), "tipo", p.typ.ID,
 		"chaveUnica", model.MaskCPF(owner.ChaveUnica), "rascunho", p.req.Rascunho)
 
-	if f := s.Faults(); inScope(f.Scope, r) && s.chance(f.DropAfterCreate) {
+	if f := s.Faults(); step == ScriptDropAfterCreate || step == ScriptNone && inScope(f.Scope, r) && s.chance(f.DropAfterCreate) {
 		dropConn(w)
 		return
 	}

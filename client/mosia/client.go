@@ -289,8 +289,8 @@ func fallbackKeys(req OccurrenceRequest) []string {
 func newestSince(ps []Protocol, since time.Time) (string, bool) {
 	best, bestAt := "", time.Time{}
 	for _, p := range ps {
-		at, ok := RegistrationTime(p.DataRegistro.String())
-		if p.Protocolo == "" || !ok {
+		at, prec := RegistrationTime(p.DataRegistro.String())
+		if p.Protocolo == "" || prec != model.Exact {
 			continue
 		}
 		if best == "" || at.After(bestAt) {

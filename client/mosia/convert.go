@@ -2,19 +2,55 @@ package mosia
 
 import (
 	"strings"
+	"sync"
 	"time"
+	_ "time/tzdata" // America/Sao_Paulo must load on machines without zoneinfo
 
 	"github.com/balcao/balcao/model"
 )
 
 // RegistrationTime reads a protocol's registration time as Mosia writes it: epoch milliseconds as a string in
-// the list of latest protocols, an ISO 8601 time in an occurrence's detail.
-func RegistrationTime(s string) (time.Time, bool) {
-	if t, ok := epochMillis(s); ok {
-		return t, true
+// the list of latest protocols, an ISO 8601 time in an occurrence's detail; read leniently too as ISO without a
+// zone or DD/MM/AAAA HH:MM[:SS] (São Paulo time), and a date alone (DayOnly: the start of that day in São
+// Paulo). "" is NoDate; anything else Unreadable.
+func RegistrationTime(s string) (time.Time, model.Precision) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, model.NoDate
 	}
-	return model.ParseDate(s)
+	if t, ok := epochMillis(s); ok {
+		return t, model.Exact
+	}
+	if t, ok := brDateTime(s); ok {
+		return t, model.Exact
+	}
+	t, ok := model.ParseDate(s)
+	if !ok {
+		return time.Time{}, model.Unreadable
+	}
+	if strings.ContainsAny(s, "Tt:") {
+		return t, model.Exact
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, saoPaulo()), model.DayOnly
 }
+
+// brDateTime reads DD/MM/AAAA HH:MM or DD/MM/AAAA HH:MM:SS in São Paulo time.
+func brDateTime(s string) (time.Time, bool) {
+	for _, layout := range []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "2/1/2006 15:04:05", "2/1/2006 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, saoPaulo()); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+var saoPaulo = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("-03", -3*60*60)
+})
 
 // epochMillis reads an epoch-milliseconds string (ultimosProtocolos' data_registro).
 //
@@ -58,7 +94,7 @@ func (p Protocol) Model() model.Protocol {
 		Beneficiary: partyOf(p.Beneficiario),
 		Requester:   partyOf(p.Solicitante),
 	}
-	out.Registered, _ = RegistrationTime(p.DataRegistro.String())
+	out.Registered, out.RegisteredP = RegistrationTime(p.DataRegistro.String())
 	out.Updated, _ = RegistrationTime(p.DataAtualizacao.String())
 	return out
 }

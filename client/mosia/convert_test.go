@@ -26,22 +26,30 @@ func TestEpochMillis(t *testing.T) {
 }
 
 func TestRegistrationTime(t *testing.T) {
+	sp := saoPaulo()
 	tests := []struct {
 		in   string
 		want time.Time
-		ok   bool
+		p    model.Precision
 	}{
-		{"1720625728313", time.UnixMilli(1720625728313).UTC(), true}, // seed 001's data_registro
-		{" 1720625728313 ", time.UnixMilli(1720625728313).UTC(), true},
-		{"2022-11-29T16:44:19.533Z", time.Date(2022, 11, 29, 16, 44, 19, 533e6, time.UTC), true}, // detail endpoint
-		{"", time.Time{}, false},
-		{"ontem", time.Time{}, false},
+		{"1720625728313", time.UnixMilli(1720625728313).UTC(), model.Exact}, // the list's epoch milliseconds
+		{" 1720625728313 ", time.UnixMilli(1720625728313).UTC(), model.Exact},
+		{"2022-11-29T16:44:19.533Z", time.Date(2022, 11, 29, 16, 44, 19, 533e6, time.UTC), model.Exact}, // the detail's ISO
+		{"2022-11-29T16:44:19-03:00", time.Date(2022, 11, 29, 19, 44, 19, 0, time.UTC), model.Exact},
+		{"2022-11-29T16:44:19", time.Date(2022, 11, 29, 16, 44, 19, 0, sp), model.Exact}, // ISO without a zone: São Paulo
+		{"2022-11-29 16:44", time.Date(2022, 11, 29, 16, 44, 0, 0, sp), model.Exact},
+		{"29/11/2022 16:44", time.Date(2022, 11, 29, 16, 44, 0, 0, sp), model.Exact},
+		{"29/11/2022 16:44:19", time.Date(2022, 11, 29, 16, 44, 19, 0, sp), model.Exact},
+		{"29/11/2022", time.Date(2022, 11, 29, 0, 0, 0, 0, sp), model.DayOnly}, // a date alone: the whole day
+		{"2022-11-29", time.Date(2022, 11, 29, 0, 0, 0, 0, sp), model.DayOnly},
+		{"", time.Time{}, model.NoDate},
+		{"ontem", time.Time{}, model.Unreadable},
+		{"31/02/2022 10:00", time.Time{}, model.Unreadable},
+		{"0", time.Time{}, model.Unreadable},
 	}
 	for _, tt := range tests {
-		got, ok := RegistrationTime(tt.in)
-		assert.Equal(t, tt.ok, ok, tt.in)
-		if tt.ok {
-			assert.True(t, tt.want.Equal(got), "%q: got %s want %s", tt.in, got, tt.want)
-		}
+		got, p := RegistrationTime(tt.in)
+		assert.Equal(t, tt.p, p, "%q", tt.in)
+		assert.True(t, tt.want.Equal(got), "%q: got %s want %s", tt.in, got, tt.want)
 	}
 }

@@ -38,7 +38,7 @@ func (o *consoleOutbox) sendNow(ctx context.Context, it outbox.Item) (common.Out
 }
 
 func (o *consoleOutbox) List(ctx context.Context) ([]common.OutboxItem, error) {
-	items, err := o.box.List(ctx, outbox.Unsent...)
+	items, err := o.box.Attention(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
 
 func toCommon(it outbox.Item) common.OutboxItem {
 	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Occurrence: it.Occurrence,
-		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol,
+		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol, Flag: it.Flag,
 		NextTry: it.NextAttemptAt}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,9 +63,16 @@ func (rt *runtime) open(ctx context.Context) error {
 		Retries: cfg.Mosia.Retries, Logger: rt.log}
 	dbPath := cfg.DB
 	outboxPath := cfg.OutboxPath()
+	if rt.demo && cfg.OutboxDB == "" {
+		outboxPath = filepath.Join(config.DataDir(), "demo", "ocorrencias.db")
+	}
+	if err := rt.openOutbox(outboxPath); err != nil {
+		return err
+	}
 	if rt.demo {
 		sb := sandbox.New(sandbox.Options{Seed: cfg.Sandbox.Seed, Beneficiaries: cfg.Sandbox.Beneficiaries,
-			Faults: sandbox.Faults{Latency: cfg.Sandbox.Latency.Duration}, Logger: rt.log})
+			Faults: sandbox.Faults{Latency: cfg.Sandbox.Latency.Duration}, Logger: rt.log,
+			ProtocolFloor: highestProtocol(ctx, rt.box)})
 		if err := sb.Start("127.0.0.1:0"); err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
@@ -78,9 +86,6 @@ func (rt *runtime) open(ctx context.Context) error {
 			return err
 		}
 		dbPath = p
-		if cfg.OutboxDB == "" {
-			outboxPath = filepath.Join(config.DataDir(), "demo", "ocorrencias.db")
-		}
 	} else if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf(i18n.RuntimeNoDirectory, dbPath)
 	}
@@ -102,17 +107,8 @@ func (rt *runtime) open(ctx context.Context) error {
 	rt.mosia = mosia.New(mosiaOpts)
 	rt.closers = append(rt.closers, rt.totvs.Close, rt.mosia.Close)
 
-	if err := os.MkdirAll(filepath.Dir(outboxPath), 0o700); err != nil {
-		return fmt.Errorf("pendências %s: %w", outboxPath, err)
-	}
-	box, err := outbox.Open(outboxPath)
-	if err != nil {
-		return fmt.Errorf("pendências %s: %w", outboxPath, err)
-	}
-	rt.box = box
-	rt.closers = append(rt.closers, box.Close)
 	cat := cfg.Catalogue
-	rt.sender = outbox.NewSender(box, rt.mosia, outbox.Options{
+	rt.sender = outbox.NewSender(rt.box, rt.mosia, outbox.Options{
 		MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration,
 		MaxAttempts: cfg.Outbox.MaxAttempts, Logger: rt.log,
 		SubjectName: func(typ, subject int) string {
@@ -124,10 +120,61 @@ func (rt *runtime) open(ctx context.Context) error {
 			return ""
 		},
 	})
-	rt.wg.Add(2)
+	rt.wg.Add(3)
 	go func() { defer rt.wg.Done(); _ = rt.sender.Run(ctx) }()
 	go func() { defer rt.wg.Done(); rt.watchHealth(ctx) }()
+	go func() { defer rt.wg.Done(); rt.purgeDaily(ctx) }()
 	return nil
+}
+
+// openOutbox opens the outbox file (its directory 0700).
+func (rt *runtime) openOutbox(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("pendências %s: %w", path, err)
+	}
+	box, err := outbox.Open(path)
+	if err != nil {
+		return fmt.Errorf("pendências %s: %w", path, err)
+	}
+	rt.box = box
+	rt.closers = append(rt.closers, box.Close)
+	return nil
+}
+
+// highestProtocol is the highest protocol the embedded sandbox handed out that the outbox holds: a restarted
+// demo numbers above it, so a kept outbox never meets a number twice.
+func highestProtocol(ctx context.Context, box *outbox.Queue) string {
+	items, err := box.List(ctx)
+	if err != nil {
+		return ""
+	}
+	top := ""
+	for _, it := range items {
+		if p := it.Protocol; strings.HasPrefix(p, sandbox.RegANS) && (len(p) > len(top) || len(p) == len(top) && p > top) {
+			top = p
+		}
+	}
+	return top
+}
+
+// purgeDaily drops the content of sent items past the retention, at start and then daily.
+func (rt *runtime) purgeDaily(ctx context.Context) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		n, err := rt.box.Purge(ctx, rt.cfg.Outbox.Retention.Duration)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			rt.log.Warn("outbox purge", "err", err)
+		case n > 0:
+			rt.log.Info("outbox purge", "items", n, "retention", rt.cfg.Outbox.Retention.Duration.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // watchHealth probes the upstreams every 30 s for the status bar.

@@ -35,7 +35,7 @@ type Outbox interface {
 	// Submit commits the occurrence locally first, then tries to send it once now; the item's state says what happened.
 	// An error means nothing was stored.
 	Submit(ctx context.Context, attendant string, occ model.Occurrence) (OutboxItem, error)
-	List(ctx context.Context) ([]OutboxItem, error) // items not yet sent (pending, sending, needs correction), newest first
+	List(ctx context.Context) ([]OutboxItem, error) // items not yet sent, and sent ones flagged for a person, oldest first
 	RetryNow(ctx context.Context, id string) (OutboxItem, error)
 	Resubmit(ctx context.Context, id string, occ model.Occurrence) (OutboxItem, error)
 	PendingCount(ctx context.Context) (int, error)
@@ -50,6 +50,7 @@ const (
 	OutboxSending         OutboxState = "sending"
 	OutboxSent            OutboxState = "sent"
 	OutboxNeedsCorrection OutboxState = "needs_correction"
+	OutboxNeedsReview     OutboxState = "needs_review" // the outbox cannot tell alone whether Mosia has it
 )
 
 // OutboxItem is an occurrence as the console shows it.
@@ -63,6 +64,7 @@ type OutboxItem struct {
 	Reason     string // pt-BR: why it is not sent yet (Mosia's message for a correction)
 	Protocol   string
 	NextTry    time.Time
+	Flag       string // pt-BR: why a person should look at a sent item
 }
 
 // OutboxEventMsg tells every open console that an item changed state in the background (sent, retrying, failed).
