@@ -31,7 +31,7 @@ func TestRegistrationTime(t *testing.T) {
 		want time.Time
 		ok   bool
 	}{
-		{"1720625728313", time.UnixMilli(1720625728313).UTC(), true}, // seed 001's data_registro
+		{"1720625728313", time.UnixMilli(1720625728313).UTC(), true}, // data_registro of Mosia's ultimosProtocolos example
 		{" 1720625728313 ", time.UnixMilli(1720625728313).UTC(), true},
 		{"2022-11-29T16:44:19.533Z", time.Date(2022, 11, 29, 16, 44, 19, 533e6, time.UTC), true}, // detail endpoint
 		{"", time.Time{}, false},
