@@ -32,7 +32,7 @@ func protocolNumber(t time.Time, seq int) string {
 	return RegANS + t.Format("20060102") + fmt.Sprintf("%06d", seq%1_000_000)
 }
 
-// Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; seed 001 verbatim
+// Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; Mosia's example verbatim
 // for Patrick). Unknown keys have no history.
 func (d *Dataset) Protocols(chave string) []mosia.Protocol {
 	if ps, ok := seedHistory[chave]; ok {
