@@ -1,7 +1,7 @@
 package i18n
 
 // Texts of the TOTVS + Mosia sandbox: the start banner, and the messages the emulated APIs answer
-// (vendor wording where the source documents show it).
+// (vendor wording where the vendors' published examples show it).
 
 // SandboxBanner heads the sandbox start message.
 const SandboxBanner = "Sandbox balcão (emulador TOTVS + Mosia) no ar — dados fictícios de demonstração."
@@ -75,7 +75,7 @@ const SandboxMosiaMissingChave = "O header chaveUnica é obrigatório."
 // SandboxMosiaBadTotal answers totalProtocolos outside 1–10.
 const SandboxMosiaBadTotal = "O header totalProtocolos deve ser um número entre 1 e 10."
 
-// SandboxMosiaProtocolsLoaded is ultimosProtocolos' success message (seed 001).
+// SandboxMosiaProtocolsLoaded is ultimosProtocolos' success message, as in Mosia's example.
 const SandboxMosiaProtocolsLoaded = "Ocorrências carregadas com sucesso."
 
 // SandboxMosiaNoProtocols is ultimosProtocolos' message when the key has none.

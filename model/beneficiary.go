@@ -8,7 +8,7 @@ type Beneficiary struct {
 	Name        string        `json:"name"`
 	BirthDate   string        `json:"birthDate"` // YYYY-MM-DD or empty
 	RG          string        `json:"rg"`
-	IDMatricula string        `json:"idMatricula"` // the operator's own registration id (seed 000's id_matricula)
+	IDMatricula string        `json:"idMatricula"` // the operator's own registration id (buscaBeneficiarios' id_matricula)
 	MotherName  string        `json:"motherName"`
 	Phone       string        `json:"phone"` // digits only
 	Email       string        `json:"email"`

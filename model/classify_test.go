@@ -22,7 +22,7 @@ func TestClassify(t *testing.T) {
 		{"529.982.247-25", Query{IDs: ids("52998224725", IDCPF, IDChaveUnica)}},
 		{"52998224725", Query{IDs: ids("52998224725", IDCPF, IDChaveUnica)}},
 		{"235 764 830 98", Query{IDs: ids("23576483098", IDCPF, IDChaveUnica)}},
-		// seed 000: a chaveUnica that fails the CPF check is flagged but still searched.
+		// Mosia's buscaBeneficiarios example: a chaveUnica that fails the CPF check is flagged but still searched.
 		{"15846772777", Query{IDs: ids("15846772777", IDChaveUnica, IDPhone, IDContract), InvalidCPF: "15846772777"}},
 		{"158.467.727-77", Query{IDs: ids("15846772777", IDChaveUnica), InvalidCPF: "15846772777"}},
 		{"111.111.111-11", Query{IDs: ids("11111111111", IDChaveUnica), InvalidCPF: "11111111111"}},
@@ -36,7 +36,7 @@ func TestClassify(t *testing.T) {
 		{"98765-4321", Query{IDs: ids("987654321", IDPhone)}},
 		{"2733456789", Query{IDs: ids("2733456789", IDPhone, IDContract, IDChaveUnica)}},
 		{"0000001", Query{IDs: ids("0000001", IDContract, IDChaveUnica, IDMatricula)}},
-		// seed 000's id_matricula
+		// the id_matricula of Mosia's buscaBeneficiarios example
 		{"123-123-321", Query{IDs: ids("123123321", IDContract, IDChaveUnica, IDMatricula)}},
 		{"00100200300400500609", Query{IDs: ids("00100200300400500609", IDContract, IDChaveUnica, IDMatricula)}},
 		{"00011008000027010", Query{IDs: ids("00011008000027010", IDCard)}},

@@ -20,7 +20,7 @@ func TestValidCPF(t *testing.T) {
 		{" 123.456.789-09 ", true},
 		{"111.111.111-11", false}, // all digits equal
 		{"00000000000", false},
-		{"15846772777", false}, // seed 000 chaveUnica: check digits fail
+		{"15846772777", false}, // chaveUnica of Mosia's buscaBeneficiarios example: check digits fail
 		{"529.982.247-26", false},
 		{"5299822472", false},
 		{"529982247250", false},
@@ -67,7 +67,7 @@ func TestPhone(t *testing.T) {
 		{"5511987654321", "11987654321", "(11) 98765-4321", true},
 		{"011 98765-4321", "11987654321", "(11) 98765-4321", true},
 		{"(27) 3345-6789", "2733456789", "(27) 3345-6789", true},
-		{"27997981966", "27997981966", "(27) 99798-1966", true}, // seed 002 telefone
+		{"27997981966", "27997981966", "(27) 99798-1966", true}, // telefone of Mosia's create-occurrence example
 		{"98765-4321", "987654321", "98765-4321", true},         // without DDD
 		{"3456-7890", "34567890", "3456-7890", true},
 		{"(00) 98765-4321", "", "", false}, // DDDs never start with 0

@@ -429,7 +429,8 @@ func TestShutdownFinishesTheSendInFlight(t *testing.T) {
 	assertExactlyOnce(t, r, r.box, []outbox.Item{it})
 }
 
-// Mosia's create answer may not carry the protocol (API.md §9.4): the client finds it and nothing is resent.
+// Mosia's create answer may not carry the protocol (its shape is unpublished): the client finds it through
+// ultimosProtocolos and nothing is resent.
 func TestAnswerWithoutProtocol(t *testing.T) {
 	r := newRig(t, sandbox.Faults{})
 	r.sb.SetCreateShape(sandbox.ShapeNone)

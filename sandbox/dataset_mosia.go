@@ -61,7 +61,7 @@ var saoPaulo = sync.OnceValue(func() *time.Location {
 	return time.FixedZone("-03", -3*60*60)
 })
 
-// Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; seed 001 verbatim
+// Protocols returns the generated protocol history of a chaveUnica, newest first (0–8 items; Mosia's example verbatim
 // for Patrick). Unknown keys have no history.
 func (d *Dataset) Protocols(chave string) []mosia.Protocol {
 	if ps, ok := seedHistory[chave]; ok {

@@ -29,7 +29,7 @@ type person struct {
 	situation   string
 	blockDate   time.Time
 	blockReason string
-	civil       string // BA1_ESTCIV code (or a pre-resolved label, as seed 004 shows)
+	civil       string // BA1_ESTCIV code (or a pre-resolved label, as TOTVS's contract example shows)
 	kinship     string // BRP_DESCRI
 	graupa      string
 	tipusu      string // T titular, D dependente
@@ -51,7 +51,7 @@ type person struct {
 	inclusion   time.Time
 	transfer    bool
 	contracts   []model.ContractRef
-	literal     map[string]any // seed 004: contract fields shown verbatim
+	literal     map[string]any // contract fields of TOTVS's example, verbatim
 }
 
 func (p person) beneficiary() model.Beneficiary {

@@ -7,13 +7,14 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// Seed people: the beneficiaries of the source documents, verbatim, at the first indexes.
+// Seed people: the beneficiaries of the vendors' published examples (docs/upstreams.md), verbatim, at the first
+// indexes.
 const (
-	// SeedJoaoPedro is the chaveUnica of João Pedro (buscaBeneficiarios seed); it is NOT a valid CPF.
+	// SeedJoaoPedro is the chaveUnica of João Pedro (Mosia's buscaBeneficiarios example); it is NOT a valid CPF.
 	SeedJoaoPedro = "15846772777"
-	// SeedPatrick is the chaveUnica of Patrick Oliveira Cabral (ultimosProtocolos seed).
+	// SeedPatrick is the chaveUnica of Patrick Oliveira Cabral (Mosia's ultimosProtocolos example).
 	SeedPatrick = "13331584754"
-	// SeedHernandesCard is HERNANDES ALVES DA SILVA's card (contract/family seed).
+	// SeedHernandesCard is HERNANDES ALVES DA SILVA's card (TOTVS's contract and family examples).
 	SeedHernandesCard = "00011008000027010"
 	// SeedFabianaCard is FABIANA SOPHIA MELO's card, Hernandes' spouse.
 	SeedFabianaCard = "00011008000027028"
@@ -85,7 +86,7 @@ func seedPeople() []person {
 	}
 }
 
-// seedProtocols are the protocols of seed 001 verbatim, keyed by chaveUnica (newest first).
+// seedProtocols are the protocols of Mosia's ultimosProtocolos example verbatim, keyed by chaveUnica (newest first).
 func seedProtocols() map[string][]mosia.Protocol {
 	pat := "Patrick Oliveira Cabral"
 	withKey := mosia.Person{Nome: pat + " - " + SeedPatrick, ChaveUnica: SeedPatrick}

@@ -46,7 +46,7 @@ func TestDatasetCPFValidUniqueAndRoundTrip(t *testing.T) {
 		} else {
 			cpf = d.cpf(i - d.SeedCount())
 		}
-		if cpf != SeedJoaoPedro { // the seed's chaveUnica is, verbatim, not a valid CPF
+		if cpf != SeedJoaoPedro { // Mosia's example chaveUnica is, verbatim, not a valid CPF
 			require.True(t, model.ValidCPF(cpf), "index %d cpf %s", i, cpf)
 		}
 		prev, dup := seen[cpf]
@@ -84,9 +84,9 @@ func TestDatasetCardRoundTripNear2M(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, b, byFormatted)
 	}
-	_, ok := d.ByCard("00011008000026010") // seed 004's unknown card
+	_, ok := d.ByCard("00011008000026010") // the unknown card of TOTVS's contract example
 	assert.False(t, ok)
-	_, ok = d.ByCard("00011008000027012") // Hernandes with a wrong check digit (seed 003)
+	_, ok = d.ByCard("00011008000027012") // Hernandes with a wrong check digit (TOTVS's grace-period example)
 	assert.False(t, ok)
 	last := d.Beneficiary(n - 1).Card
 	assert.Equal(t, model.Beneficiary{}, d.Beneficiary(n), "out of range is the zero value")

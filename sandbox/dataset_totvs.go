@@ -8,7 +8,8 @@ import (
 	"github.com/balcao/balcao/client/totvs"
 )
 
-// Grace statuses exactly as TOTVS writes them (no accents, seed 003).
+// Grace statuses as TOTVS writes them: no accents in its examples ("Carencia Cumprida"); the running one is
+// never shown, so its spelling here is inferred.
 const (
 	graceDone    = "Carencia Cumprida"
 	graceRunning = "Em Carencia"
@@ -35,7 +36,8 @@ func cf(field, typ, title, desc, picture string, size, dec int, folder string, c
 		Size: size, Decimals: dec, CBox: cbox, Folder: folder}, value: value}
 }
 
-// contractFields is the BA1/BA3 dictionary the sandbox answers, modelled on seed 004 (titles verbatim there).
+// contractFields is the BA1/BA3 dictionary the sandbox answers, modelled on TOTVS's contract example (titles
+// verbatim there).
 var contractFields = func() []sx3 {
 	str := func(f func(p person) string) func(p person) any { return func(p person) any { return f(p) } }
 	fs := []sx3{
@@ -105,7 +107,7 @@ var contractFields = func() []sx3 {
 	return fs
 }()
 
-// contractFolders are the SXA folders of seed 004, verbatim.
+// contractFolders are the SXA folders of TOTVS's contract example, verbatim.
 var contractFolders = []totvs.Folder{{ID: "1", Title: "Dados Pessoais"}, {ID: "3", Title: "Relativos ao Plano"},
 	{ID: "4", Title: "Cobranca"}, {ID: "5", Title: "Ans"}, {ID: "6", Title: "Outros"}, {ID: "7", Title: "Regras de parcelamento"}}
 
@@ -284,7 +286,7 @@ func (d *Dataset) GraceGroups(card string) (totvs.GracePeriodGroups, bool) {
 	}
 	r := newRNG(d.seed, saltGrace, ^uint64(p.index))
 	defs := pickDefs(r, graceGroupDefs, 4, len(graceGroupDefs))
-	unpadded := r.chance(0.2) // TOTVS quirk: dates like 2022-1-5 (API.md §3.3)
+	unpadded := r.chance(0.2) // TOTVS quirk: dates like 2022-1-5, not zero-padded
 	out := totvs.GracePeriodGroups{Items: make([]totvs.GraceGroup, 0, len(defs))}
 	for _, g := range defs {
 		end := p.inclusion.AddDate(0, 0, g.days)

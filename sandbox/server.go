@@ -51,7 +51,7 @@ type Faults struct {
 // CreateShape is where POST /clientes/ocorrencias puts the new protocol in its answer.
 type CreateShape int
 
-// Create answer shapes (the real one is not public, API.md §1.3).
+// Create answer shapes (Mosia does not publish the real one; see docs/upstreams.md, "Mosia: create an occurrence").
 const (
 	ShapeDataProtocolo  CreateShape = iota // {"data":{"protocolo":"…"}}
 	ShapeDataOcorrencia                    // {"data":{"ocorrencia":{"protocolo":"…"}}}

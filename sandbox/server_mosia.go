@@ -25,7 +25,7 @@ func (s *Sandbox) mosiaRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /clientes/ocorrencias/{protocolo}", s.mosiaAuth(s.handleDetail))
 }
 
-// envelope is Mosia's response envelope as the sandbox writes it (critical always present, as in seed 001).
+// envelope is Mosia's response envelope as the sandbox writes it (critical always present, as in Mosia's examples).
 type envelope struct {
 	Status     bool   `json:"status"`
 	Protocolo  string `json:"protocolo,omitempty"` // ShapeTopLevel only
@@ -51,7 +51,7 @@ func (s *Sandbox) mosiaAuth(next http.HandlerFunc) http.Handler {
 	})
 }
 
-// wireIDDesc writes ids as numbers, like the seed (the model keeps them as strings).
+// wireIDDesc writes ids as numbers, like Mosia's example (the model keeps them as strings).
 type wireIDDesc struct {
 	ID        any    `json:"id"`
 	Descricao string `json:"descricao"`

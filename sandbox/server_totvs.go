@@ -110,7 +110,8 @@ func (s *Sandbox) totvsAuthorized(r *http.Request) bool {
 	return ok
 }
 
-// notFound answers E001 exactly as the seeds do; graceStyle uses seed 003's capitalised "Beneficiário".
+// notFound answers E001 exactly as TOTVS's examples do; graceStyle uses the grace-period page's capitalised
+// "Beneficiário".
 func (s *Sandbox) notFound(w http.ResponseWriter, card string, graceStyle bool) {
 	detail := "Não foi encontrado nenhum beneficiário com a matricula " + card
 	if graceStyle {

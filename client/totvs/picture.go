@@ -82,7 +82,8 @@ func isCharTemplate(r rune) bool {
 	return false
 }
 
-// RenderPicture formats value with a Protheus picture (API.md §4); fieldType is the SX3 type C/D/N. Never fails.
+// RenderPicture formats value with a Protheus picture (Clipper TRANSFORM rules; see docs/upstreams.md, "SX3
+// pictures"); fieldType is the SX3 type C/D/N. Never fails.
 //
 // Decisions where Clipper and a console differ: results are trimmed (no padding to the template width), numbers
 // too wide for their template are shown whole (no "***"), and with @R the value characters left over after the
