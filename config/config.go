@@ -51,6 +51,7 @@ type Config struct {
 	Outbox     Outbox         `toml:"outbox"`     // delivery of occurrences
 	Sandbox    Sandbox        `toml:"sandbox"`    // the embedded sandbox (demo mode)
 	Log        Log            `toml:"log"`        // where the log goes
+	Audit      Audit          `toml:"audit"`      // the access record
 	Catalogue  Catalogue      `toml:"catalogo"`   // occurrence types, subjects, forms
 	Attendants map[string]int `toml:"atendentes"` // attendant id (SSH user) → Mosia idAtendente
 
@@ -117,6 +118,12 @@ type Sandbox struct {
 	Latency       Duration `toml:"latency"`
 }
 
+// Audit is the access record (who saw whose data; LGPD art. 37).
+type Audit struct {
+	File      string   `toml:"file"`      // default: next to the directory (acessos.db)
+	Retention Duration `toml:"retention"` // lines older than this are dropped (default 5 years)
+}
+
 // Log is where the log file lives.
 type Log struct {
 	File  string `toml:"file"`
@@ -138,6 +145,7 @@ func Default() *Config {
 			Retention: Duration{90 * 24 * time.Hour}},
 		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
 		Log:     Log{File: filepath.Join(StateDir(), "balcao.log")},
+		Audit:   Audit{Retention: Duration{5 * 365 * 24 * time.Hour}},
 	}
 }
 
@@ -265,6 +273,7 @@ var EnvVars = []EnvVar{
 	{"BALCAO_MOSIA_TIMEOUT", "tempo máximo de cada chamada ao Mosia", dur(func(c *Config) *Duration { return &c.Mosia.Timeout })},
 	{"BALCAO_DB", "arquivo SQLite do diretório de beneficiários", str(func(c *Config) *string { return &c.DB })},
 	{"BALCAO_OUTBOX_DB", "arquivo SQLite das ocorrências pendentes", str(func(c *Config) *string { return &c.OutboxDB })},
+	{"BALCAO_AUDIT_FILE", "arquivo SQLite do registro de acessos (quem viu os dados de quem)", str(func(c *Config) *string { return &c.Audit.File })},
 	{"BALCAO_ATTENDANT", "identificação do atendente local", str(func(c *Config) *string { return &c.Attendant })},
 	{"BALCAO_SERVER_ADDR", "endereço do serviço buscaBeneficiarios", str(func(c *Config) *string { return &c.Server.Addr })},
 	{"BALCAO_SERVER_PREFIX", "prefixo do caminho (…/buscaBeneficiarios)", str(func(c *Config) *string { return &c.Server.Prefix })},
@@ -354,6 +363,9 @@ func (c *Config) Validate() error {
 	if c.DB == "" {
 		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
 	}
+	if c.Audit.Retention.Duration < 24*time.Hour {
+		return &Error{Key: "audit.retention", Reason: "deve ser de pelo menos um dia (por exemplo 1826d, cinco anos)"}
+	}
 	if c.Outbox.Retention.Duration < 24*time.Hour {
 		return &Error{Key: "outbox.retention", Reason: "deve ser de pelo menos um dia (por exemplo 90d)"}
 	}
@@ -406,6 +418,14 @@ func (c Catalogue) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AuditPath returns the access record's file.
+func (c *Config) AuditPath() string {
+	if c.Audit.File != "" {
+		return c.Audit.File
+	}
+	return filepath.Join(filepath.Dir(c.DB), "acessos.db")
 }
 
 // OutboxPath returns the outbox database file.

@@ -70,6 +70,7 @@ func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it Item) bool {
 			return true
 		}
 		log.Info("outbox item found in mosia; not resent", slog.String("protocol", p), slog.Int("attempts", it.Attempts))
+		s.sent(ctx, it, p)
 		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: p, Attempts: it.Attempts, Deduplicated: true,
 			Flagged: err != nil})
 		return true

@@ -47,7 +47,9 @@ type Options struct {
 	Workers      int           // concurrent sends in Run (default 1)
 	// SubjectName names a subject (under its type) as Mosia lists it: ultimosProtocolos gives a description only.
 	SubjectName func(idTipoOcorrencia, idAssunto int) string
-	Logger      *slog.Logger
+	// OnSent, when set, is called once an item is recorded sent, with its protocol (the access record uses it).
+	OnSent func(ctx context.Context, it Item, protocol string)
+	Logger *slog.Logger
 }
 
 // EventKind is what happened to an item.
@@ -403,10 +405,12 @@ func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, prot
 	case err == nil:
 		log.Info("outbox item sent", slog.String("protocol", protocol), slog.Int("attempts", it.Attempts),
 			slog.Bool("deduplicated", dedup))
+		s.sent(ctx, it, protocol)
 		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: protocol, Attempts: it.Attempts, Deduplicated: dedup})
 	case errors.Is(err, ErrProtocolTaken):
 		log.Warn("outbox protocol also held by another item; both recorded and flagged for a person",
 			slog.String("protocol", protocol), slog.String("err", err.Error()))
+		s.sent(ctx, it, protocol)
 		s.emit(Event{ItemID: it.ID, Kind: EventSent, Protocol: protocol, Attempts: it.Attempts, Deduplicated: dedup,
 			Flagged: true})
 	case errors.Is(err, ErrAlreadySent):
@@ -425,6 +429,13 @@ func (s *Sender) finishSent(ctx context.Context, log *slog.Logger, it Item, prot
 		// The occurrence is in Mosia but not recorded here: the item stays Uncertain under an expiring lease, and
 		// the next claim finds it through the duplicate check.
 		log.Error("outbox sent but not recorded", slog.String("protocol", protocol), slog.String("err", err.Error()))
+	}
+}
+
+// sent tells OnSent that an item was recorded sent.
+func (s *Sender) sent(ctx context.Context, it Item, protocol string) {
+	if s.opt.OnSent != nil {
+		s.opt.OnSent(ctx, it, protocol)
 	}
 }
 

@@ -66,6 +66,7 @@ func newRootCmd() *cobra.Command {
 		newSandboxCmd(g),
 		newImportCmd(g),
 		newInfoCmd(g),
+		newAuditCmd(g),
 	)
 	localizeCobra(root)
 	return root

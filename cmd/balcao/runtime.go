@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
@@ -34,6 +35,7 @@ type runtime struct {
 	totvs   *totvs.Client
 	mosia   *mosia.Client
 	box     *outbox.Queue
+	audit   *audit.Log
 	sender  *outbox.Sender
 
 	healthTOTVS, healthMosia atomic.Bool
@@ -64,9 +66,12 @@ func (rt *runtime) open(ctx context.Context) error {
 	dbPath := cfg.DB
 	outboxPath := cfg.OutboxPath()
 	if rt.demo && cfg.OutboxDB == "" {
-		outboxPath = filepath.Join(config.DataDir(), "demo", "ocorrencias.db")
+		outboxPath = demoPath("ocorrencias.db")
 	}
 	if err := rt.openOutbox(outboxPath); err != nil {
+		return err
+	}
+	if err := rt.openAudit(auditPath(cfg)); err != nil {
 		return err
 	}
 	if rt.demo {
@@ -110,7 +115,7 @@ func (rt *runtime) open(ctx context.Context) error {
 	cat := cfg.Catalogue
 	rt.sender = outbox.NewSender(rt.box, rt.mosia, outbox.Options{
 		MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration,
-		MaxAttempts: cfg.Outbox.MaxAttempts, Logger: rt.log,
+		MaxAttempts: cfg.Outbox.MaxAttempts, Logger: rt.log, OnSent: rt.auditSent,
 		SubjectName: func(typ, subject int) string {
 			if t, ok := cat.TypeByID(typ); ok {
 				if s, ok := t.SubjectByID(subject); ok {
@@ -126,6 +131,32 @@ func (rt *runtime) open(ctx context.Context) error {
 	go func() { defer rt.wg.Done(); rt.purgeDaily(ctx) }()
 	return nil
 }
+
+// openAudit opens the access record (its directory 0700).
+func (rt *runtime) openAudit(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("registro de acessos %s: %w", path, err)
+	}
+	l, err := audit.Open(path)
+	if err != nil {
+		return fmt.Errorf("registro de acessos %s: %w", path, err)
+	}
+	rt.audit = l
+	rt.closers = append(rt.closers, l.Close)
+	return nil
+}
+
+// auditSent records an occurrence sent to Mosia in the access record.
+func (rt *runtime) auditSent(ctx context.Context, it outbox.Item, protocol string) {
+	e := audit.Entry{Who: it.Attendant, Kind: audit.KindOccurrence, Chaves: []string{it.ChaveUnica()},
+		What: "protocolo " + protocol}
+	if err := rt.audit.Record(ctx, e); err != nil {
+		rt.log.Error("access record: occurrence not recorded", "item", it.ID, "err", err)
+	}
+}
+
+// demoPath is where the demo keeps a file of its own (its outbox, its access record): apart from production's.
+func demoPath(name string) string { return filepath.Join(config.DataDir(), "demo", name) }
 
 // openOutbox opens the outbox file (its directory 0700).
 func (rt *runtime) openOutbox(path string) error {
@@ -157,7 +188,7 @@ func highestProtocol(ctx context.Context, box *outbox.Queue) string {
 	return top
 }
 
-// purgeDaily drops the content of sent items past the retention, at start and then daily.
+// purgeDaily applies the retentions, at start and then daily: the content of sent items, and old access lines.
 func (rt *runtime) purgeDaily(ctx context.Context) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
@@ -168,6 +199,13 @@ func (rt *runtime) purgeDaily(ctx context.Context) {
 			rt.log.Warn("outbox purge", "err", err)
 		case n > 0:
 			rt.log.Info("outbox purge", "items", n, "retention", rt.cfg.Outbox.Retention.Duration.String())
+		}
+		n, err = rt.audit.Purge(ctx, time.Now().Add(-rt.cfg.Audit.Retention.Duration))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			rt.log.Warn("access record purge", "err", err)
+		case n > 0:
+			rt.log.Info("access record purge", "lines", n, "retention", rt.cfg.Audit.Retention.Duration.String())
 		}
 		select {
 		case <-ctx.Done():
