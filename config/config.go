@@ -96,11 +96,33 @@ type Server struct {
 
 // SSH is balcao ssh.
 type SSH struct {
-	Addr           string   `toml:"addr"`
-	HostKey        string   `toml:"host_key"`
-	AuthorizedKeys string   `toml:"authorized_keys"`
-	MaxSessions    int      `toml:"max_sessions"`
-	IdleTimeout    Duration `toml:"idle_timeout"`
+	Addr                    string   `toml:"addr"`
+	HostKey                 string   `toml:"host_key"`
+	AuthorizedKeys          string   `toml:"authorized_keys"`
+	MaxSessions             int      `toml:"max_sessions"`
+	MaxSessionsPerAttendant int      `toml:"max_sessions_per_attendant"`
+	IdleTimeout             Duration `toml:"idle_timeout"`
+	LoginGrace              Duration `toml:"login_grace"`  // a connection without a session after this is closed
+	MaxStartups             string   `toml:"max_startups"` // unauthenticated connections, OpenSSH's start:rate:full
+}
+
+// Startups reads MaxStartups ("10:30:100", or "10" for 10:100:10); ok is false when it cannot.
+func (s SSH) Startups() (v [3]int, ok bool) {
+	parts := strings.Split(strings.TrimSpace(s.MaxStartups), ":")
+	if len(parts) == 1 {
+		parts = []string{parts[0], "100", parts[0]}
+	}
+	if len(parts) != 3 {
+		return v, false
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 {
+			return v, false
+		}
+		v[i] = n
+	}
+	return v, v[0] > 0 && v[1] <= 100 && v[2] >= v[0]
 }
 
 // Outbox is how occurrences are retried and how long sent ones are kept.
@@ -140,7 +162,9 @@ func Default() *Config {
 		Mosia:  Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
 		DB:     filepath.Join(DataDir(), "diretorio.db"),
 		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
-		SSH:    SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50, IdleTimeout: Duration{30 * time.Minute}},
+		SSH: SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50,
+			MaxSessionsPerAttendant: 3, IdleTimeout: Duration{30 * time.Minute}, LoginGrace: Duration{30 * time.Second},
+			MaxStartups: "10:30:100"},
 		Outbox: Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0,
 			Retention: Duration{90 * 24 * time.Hour}},
 		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
@@ -362,6 +386,15 @@ func (c *Config) Validate() error {
 	}
 	if c.DB == "" {
 		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
+	}
+	if _, ok := c.SSH.Startups(); !ok {
+		return &Error{Key: "ssh.max_startups", Reason: fmt.Sprintf("use início:taxa:máximo, como o OpenSSH (por exemplo 10:30:100), não %q", c.SSH.MaxStartups)}
+	}
+	if c.SSH.MaxSessionsPerAttendant < 1 {
+		return &Error{Key: "ssh.max_sessions_per_attendant", Reason: "deve ser pelo menos 1"}
+	}
+	if c.SSH.LoginGrace.Duration <= 0 {
+		return &Error{Key: "ssh.login_grace", Reason: "deve ser maior que zero (por exemplo 30s)"}
 	}
 	if c.Audit.Retention.Duration < 24*time.Hour {
 		return &Error{Key: "audit.retention", Reason: "deve ser de pelo menos um dia (por exemplo 1826d, cinco anos)"}

@@ -161,3 +161,21 @@ func TestReadmeListsEveryEnvVar(t *testing.T) {
 		assert.Contains(t, string(b), "`"+ev.Name+"`", "README.md must document %s", ev.Name)
 	}
 }
+
+func TestStartupsAndDays(t *testing.T) {
+	for in, want := range map[string][3]int{"10:30:100": {10, 30, 100}, "5": {5, 100, 5}, " 2:0:4 ": {2, 0, 4}} {
+		got, ok := SSH{MaxStartups: in}.Startups()
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "0:30:100", "10:30", "a:b:c", "10:130:100", "10:30:5"} {
+		_, ok := SSH{MaxStartups: bad}.Startups()
+		assert.False(t, ok, bad)
+	}
+	var d Duration
+	require.NoError(t, d.UnmarshalText([]byte("90d")))
+	assert.Equal(t, 90*24*time.Hour, d.Duration)
+	require.NoError(t, d.UnmarshalText([]byte("36h")))
+	assert.Equal(t, 36*time.Hour, d.Duration)
+	assert.Error(t, d.UnmarshalText([]byte("-3d")))
+}

@@ -23,10 +23,27 @@ const (
 		"use --addr 127.0.0.1:PORTA ou informe --authorized-keys ARQUIVO"
 	// SSHAuthorizedKeysRead explains an unreadable authorized_keys file.
 	SSHAuthorizedKeysRead = "não foi possível ler as chaves autorizadas em %s: %v; confira o caminho e as permissões"
-	// SSHAuthorizedKeysBadLine explains an invalid line of authorized_keys.
-	SSHAuthorizedKeysBadLine = "linha %d de %s não é uma chave pública SSH válida (formato: ssh-ed25519 AAAA… comentário); corrija ou remova a linha"
-	// SSHAuthorizedKeysEmpty explains an authorized_keys file without any key.
-	SSHAuthorizedKeysEmpty = "%s não tem nenhuma chave pública: acrescente uma linha por atendente (o conteúdo de ~/.ssh/id_ed25519.pub)"
+	// SSHAuthorizedKeysEmpty explains an authorized_keys file without any usable key.
+	SSHAuthorizedKeysEmpty = "%s não tem nenhuma chave utilizável: acrescente uma linha por atendente, com o nome dele, " +
+		"assim: attendant=\"maria\" ssh-ed25519 AAAA… (o conteúdo de ~/.ssh/id_ed25519.pub); veja no log as linhas ignoradas e por quê"
+	// SSHKeyLineSkipped names a line of authorized_keys that is not used, and why.
+	SSHKeyLineSkipped = "linha %d de %s ignorada: %s"
+	// SSHKeyInvalid is a line that is not a public key.
+	SSHKeyInvalid = "não é uma chave pública SSH válida (formato: attendant=\"maria\" ssh-ed25519 AAAA… comentário)"
+	// SSHKeyNoAttendant is a key without attendant="…".
+	SSHKeyNoAttendant = "a chave não diz de qual atendente é: comece a linha com attendant=\"nome\""
+	// SSHKeyBadAttendant is an attendant name balcão refuses.
+	SSHKeyBadAttendant = "nome de atendente inválido %q: use letras sem acento, dígitos, ponto, hífen, sublinhado ou @, até 64"
+	// SSHKeyBadExpiry is an expiry-time balcão cannot read.
+	SSHKeyBadExpiry = "expiry-time inválido %q: use AAAAMMDD ou AAAAMMDDHHMM (com Z no fim para UTC)"
+	// SSHKeyUnknownOption is an authorized_keys option balcão does not implement (refused, never ignored).
+	SSHKeyUnknownOption = "a opção %q não é suportada pelo balcão (só attendant, from e expiry-time): a chave não foi carregada"
+	// SSHKeyExpired is a key past its expiry-time.
+	SSHKeyExpired = "a chave expirou em %s"
+	// SSHAttendantBusy tells an attendant they have too many sessions open.
+	SSHAttendantBusy = "balcão: você já tem %d sessões abertas (o máximo por atendente). Feche uma delas e conecte de novo."
+	// SSHHostKeyExposed refuses a host key others can read, as OpenSSH does.
+	SSHHostKeyExposed = "a chave do host SSH %s pode ser lida por outros usuários (modo %s): rode chmod 600 %s"
 	// SSHHostKeyError explains a host key that could not be read or created.
 	SSHHostKeyError = "chave do host SSH %s: %v; confira as permissões do diretório ou use --host-key ARQUIVO"
 	// SSHListenError explains a port that could not be opened.

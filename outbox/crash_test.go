@@ -63,7 +63,7 @@ func startChild(t *testing.T, r *rig, point string) string {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
-			if strings.HasPrefix(line, outbox.TestHookEnv+" reached="+point+" ") {
+			if strings.HasPrefix(line, outbox.TestHookMarker+point+" ") {
 				marker <- line
 				break
 			}

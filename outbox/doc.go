@@ -53,8 +53,7 @@
 // # Crash safety
 //
 // kill -9 before the POST leaves the item pending (its lease expires and it is sent); during or after the POST but
-// before the answer is stored leaves it Uncertain, and the check above finds the occurrence Mosia registered. The
-// environment variable BALCAO_OUTBOX_TESTHOOK=before-send|after-send|after-answer (tests only) makes the sender write
-// "BALCAO_OUTBOX_TESTHOOK reached=<point> item=<id>" to stderr at that point and then block forever, so a test can
-// SIGKILL it exactly there.
+// before the answer is stored leaves it Uncertain, and the check above finds the occurrence Mosia registered. Test
+// builds only (not the balcao binary) read BALCAO_OUTBOX_TESTHOOK=before-send|after-send|after-answer, which makes
+// the sender write a marker to stderr at that point and then block forever, so a test can SIGKILL it exactly there.
 package outbox

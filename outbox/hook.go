@@ -8,7 +8,15 @@ import (
 	"time"
 )
 
-// The test hooks (BALCAO_OUTBOX_TESTHOOK): a string compare per step when unset; never used in production.
+// The crash test hooks: a test makes a sender write a marker at a point of its work and then block forever, so a
+// test can SIGKILL it exactly there. They exist only in test builds: hookPoint is set by export_test.go, which
+// only `go test` compiles; in a binary it is nil and the hooks are a string compare on "" per step.
+
+// hookPoint, in test builds, reads the point the test asked for; otherwise it says none ("").
+var hookPoint = func() string { return "" }
+
+// hookMarkerText starts what the sender writes at an armed point.
+const hookMarkerText = "outbox test hook reached="
 
 // hookAt writes the marker and blocks forever when the hook is set to point.
 func (s *Sender) hookAt(point, id string) {
@@ -42,7 +50,7 @@ func hookBlock(point, id string) {
 }
 
 func hookMarker(point, id string) {
-	fmt.Fprintf(os.Stderr, "%s reached=%s item=%s\n", TestHookEnv, point, id)
+	fmt.Fprintf(os.Stderr, "%s%s item=%s\n", hookMarkerText, point, id)
 }
 
 func hookSleep() {

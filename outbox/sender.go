@@ -91,9 +91,6 @@ type Event struct {
 	Flagged       bool // sent, but its protocol is another item's too: a person should look
 }
 
-// TestHookEnv names the environment variable of the crash test hooks (see the package doc).
-const TestHookEnv = "BALCAO_OUTBOX_TESTHOOK"
-
 // Test hook points.
 const (
 	hookBeforeSend  = "before-send"
@@ -146,7 +143,7 @@ func NewSender(q *Queue, m Mosia, opts Options) *Sender {
 		box: q, mosia: m, opt: opts, log: log,
 		kick:   make(chan struct{}, opts.Workers),
 		events: make(chan Event, 256),
-		hook:   os.Getenv(TestHookEnv),
+		hook:   hookPoint(),
 		now:    time.Now,
 	}
 }

@@ -1,13 +1,8 @@
 package sshserver
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"net"
-	"os"
-	"sync"
-	"time"
 
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -15,108 +10,74 @@ import (
 	"github.com/balcao/balcao/i18n"
 )
 
-// authorizedKeys is the attendants' public keys, re-read when the file changes (adding an attendant needs no
-// restart); a file that turns invalid keeps the last good set.
-type authorizedKeys struct {
-	path string
-
-	mu    sync.Mutex
-	keys  [][]byte // marshalled public keys
-	mtime time.Time
-	size  int64
+// identity is who a session is: the attendant its key names (or, on an open demo server, its username) and the
+// key's fingerprint.
+type identity struct {
+	attendant   string
+	fingerprint string
 }
 
-// loadAuthorizedKeys reads an authorized_keys file; every non-blank, non-comment line must be a public key.
-func loadAuthorizedKeys(path string) (*authorizedKeys, error) {
-	a := &authorizedKeys{path: path}
-	if err := a.reload(); err != nil {
-		return nil, err
-	}
-	if len(a.keys) == 0 {
-		return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysEmpty, path)}
-	}
-	return a, nil
-}
+// identityKey is where the connection's context keeps the identity of each key accepted, by fingerprint: a client
+// may offer several keys, and only the one that signed in counts (see sessionIdentity).
+type identityKey string
 
-func (a *authorizedKeys) reload() error {
-	fi, err := os.Stat(a.path)
-	if err != nil {
-		return &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysRead, a.path, err)}
-	}
-	a.mu.Lock()
-	same := fi.ModTime().Equal(a.mtime) && fi.Size() == a.size && a.keys != nil
-	a.mu.Unlock()
-	if same {
-		return nil
-	}
-	b, err := os.ReadFile(a.path)
-	if err != nil {
-		return &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysRead, a.path, err)}
-	}
-	keys, err := parseAuthorizedKeys(a.path, b)
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	a.keys, a.mtime, a.size = keys, fi.ModTime(), fi.Size()
-	a.mu.Unlock()
-	return nil
-}
-
-func parseAuthorizedKeys(path string, b []byte) ([][]byte, error) {
-	keys := [][]byte{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		pk, _, _, _, err := gossh.ParseAuthorizedKey(line)
-		if err != nil {
-			return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysBadLine, n, path)}
-		}
-		keys = append(keys, pk.Marshal())
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysRead, path, err)}
-	}
-	return keys, nil
-}
-
-func (a *authorizedKeys) len() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.keys)
-}
-
-// allows reports whether key is one of the authorized keys.
-func (a *authorizedKeys) allows(key ssh.PublicKey) bool {
-	m := key.Marshal()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, k := range a.keys {
-		if bytes.Equal(k, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// publicKeyAllowed is the server's public-key check: anyone on an open server, else the authorized keys.
+// publicKeyAllowed is the server's public-key check. On an open demo server any key is accepted for a valid
+// username. Otherwise the key must be authorized now (the file is re-read when it changed), name the attendant
+// the client signs in as, be used from an address its from= allows, and not be past its expiry-time.
 func (s *Server) publicKeyAllowed(ctx ssh.Context, key ssh.PublicKey) bool {
+	fp := gossh.FingerprintSHA256(key)
 	if s.open {
+		if !validAttendant(ctx.User()) {
+			s.refuse(ctx, fp, "username is not a valid attendant name")
+			return false
+		}
+		ctx.SetValue(identityKey(fp), identity{attendant: ctx.User(), fingerprint: fp})
 		return true
 	}
-	if err := s.keys.reload(); err != nil {
-		s.log.Warn("authorized_keys not reloaded; keeping the last good keys", "err", err)
+	s.keys.refresh()
+	e, ok := s.keys.lookup(key)
+	switch {
+	case !ok:
+		s.refuse(ctx, fp, "key not authorized")
+		return false
+	case e.attendant != ctx.User():
+		s.refuse(ctx, fp, fmt.Sprintf("key belongs to attendant %s (line %d)", e.attendant, e.line))
+		return false
+	case !e.fromAllows(ctx.RemoteAddr()):
+		s.refuse(ctx, fp, fmt.Sprintf("address not allowed by from= (line %d)", e.line))
+		return false
+	case !e.expires.IsZero() && !s.keys.now().Before(e.expires):
+		s.refuse(ctx, fp, fmt.Sprintf("key expired (line %d)", e.line))
+		return false
 	}
-	ok := s.keys.allows(key)
-	if !ok {
-		s.log.Info("ssh key refused", "user", ctx.User(), "remote", ctx.RemoteAddr().String(),
-			"key", gossh.FingerprintSHA256(key))
+	ctx.SetValue(identityKey(fp), identity{attendant: e.attendant, fingerprint: fp})
+	return true
+}
+
+// openAuth admits a password or keyboard-interactive login on an open demo server, for a valid username.
+func (s *Server) openAuth(ctx ssh.Context) bool {
+	if !validAttendant(ctx.User()) {
+		s.refuse(ctx, "", "username is not a valid attendant name")
+		return false
 	}
-	return ok
+	ctx.SetValue(identityKey(""), identity{attendant: ctx.User()})
+	return true
+}
+
+// refuse logs a refused sign-in: the username cut and made printable, the address, the key's fingerprint.
+func (s *Server) refuse(ctx ssh.Context, fp, why string) {
+	s.log.Info("ssh sign-in refused", "user", sanitizeUser(ctx.User()), "remote", remoteHost(ctx.RemoteAddr()),
+		"key", fp, "why", why)
+}
+
+// sessionIdentity is the identity of the key that signed the session in.
+func sessionIdentity(sess ssh.Session) (identity, bool) {
+	fp := ""
+	if k := sess.PublicKey(); k != nil {
+		fp = gossh.FingerprintSHA256(k)
+	}
+	id, ok := sess.Context().Value(identityKey(fp)).(identity)
+	return id, ok
 }
 
 // isLoopback reports whether addr's host is a loopback address (or "localhost"); an empty host listens everywhere.
@@ -130,4 +91,18 @@ func isLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// loadKeys reads the authorized keys at start: a file balcão cannot read, or without one usable key, is refused
+// (pt-BR) so the server never starts with nobody able to sign in by mistake.
+func loadKeys(path string, s *Server) (*keyring, error) {
+	k := newKeyring(path, s.log)
+	if _, _, err := readStamped(path); err != nil {
+		return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysRead, path, err)}
+	}
+	k.refresh()
+	if k.len() == 0 {
+		return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHAuthorizedKeysEmpty, path)}
+	}
+	return k, nil
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/client/totvs"
+	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
@@ -106,16 +107,18 @@ func getFixture(t testing.TB) *fixture {
 
 // services builds the console's services over the real directory and clients, with ob as the outbox.
 func (f *fixture) services(ob common.Outbox) *common.Services {
-	return &common.Services{Directory: f.dir, TOTVS: f.totvs, Mosia: f.mosia, Outbox: ob, Status: fakeStatus{}}
+	return &common.Services{Directory: f.dir, TOTVS: f.totvs, Mosia: f.mosia, Outbox: ob, Status: fakeStatus{},
+		Catalogue: config.DefaultCatalogue()}
 }
 
 // fakeOutbox stands in for the durable outbox (these tests search and open; the outbox has its own tests).
 // When gate is set, Submit waits for it to close, so a test can hold a submission in flight.
 type fakeOutbox struct {
-	gate     chan struct{}
-	entered  chan struct{}
-	mu       sync.Mutex
-	finished int
+	gate       chan struct{}
+	entered    chan struct{}
+	mu         sync.Mutex
+	finished   int
+	attendants []string // who submitted, in order
 }
 
 func (o *fakeOutbox) Submit(ctx context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
@@ -128,6 +131,7 @@ func (o *fakeOutbox) Submit(ctx context.Context, attendant string, req model.Occ
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.finished++
+	o.attendants = append(o.attendants, attendant)
 	return common.OutboxItem{ID: fmt.Sprint(o.finished), Attendant: attendant, Occurrence: req,
 		State: common.OutboxSent, Protocol: "2025031000000001"}, nil
 }
@@ -258,7 +262,8 @@ func keygen(t *testing.T, dir, name string) string {
 	return path
 }
 
-// authorizedKeysFile writes the public keys of the given private keys into an authorized_keys file.
+// authorizedKeysFile writes the public keys of the given private keys into an authorized_keys file, each for the
+// attendant named like the key's file.
 func authorizedKeysFile(t *testing.T, keys ...string) string {
 	t.Helper()
 	var b bytes.Buffer
@@ -266,6 +271,7 @@ func authorizedKeysFile(t *testing.T, keys ...string) string {
 	for _, k := range keys {
 		pub, err := os.ReadFile(k + ".pub")
 		require.NoError(t, err)
+		b.WriteString(`attendant="` + filepath.Base(k) + `" `)
 		b.Write(pub)
 	}
 	path := filepath.Join(t.TempDir(), "authorized_keys")
@@ -410,8 +416,12 @@ func (c *goClient) wait() error {
 	}
 }
 
-// goKey makes an ed25519 key in memory: its auth method and its authorized_keys line.
-func goKey(t testing.TB) (gossh.AuthMethod, []byte) {
+// goKey makes an ed25519 key in memory for attendant "atendente1": its auth method and its authorized_keys line.
+func goKey(t testing.TB) (gossh.AuthMethod, []byte) { return goKeyAs(t, "atendente1") }
+
+// goKeyAs makes an ed25519 key in memory for an attendant: its auth method and its authorized_keys line
+// (attendant="name" ssh-ed25519 …).
+func goKeyAs(t testing.TB, attendant string, options ...string) (gossh.AuthMethod, []byte) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -419,7 +429,8 @@ func goKey(t testing.TB) (gossh.AuthMethod, []byte) {
 	require.NoError(t, err)
 	sshPub, err := gossh.NewPublicKey(pub)
 	require.NoError(t, err)
-	return gossh.PublicKeys(signer), gossh.MarshalAuthorizedKey(sshPub)
+	opts := append([]string{`attendant="` + attendant + `"`}, options...)
+	return gossh.PublicKeys(signer), append([]byte(strings.Join(opts, ",")+" "), gossh.MarshalAuthorizedKey(sshPub)...)
 }
 
 // writeAuthorized writes authorized_keys lines to a temp file.

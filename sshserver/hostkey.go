@@ -17,7 +17,8 @@ import (
 )
 
 // loadOrCreateHostKey reads the host key at path, or generates an ed25519 key there (0600, directory 0700) the
-// first time. Creation is atomic: a concurrent start reuses the key the other one wrote.
+// first time. Creation is atomic: a concurrent start reuses the key the other one wrote. A key file others can
+// read is refused, as OpenSSH refuses it.
 func loadOrCreateHostKey(path string, log *slog.Logger) (gossh.Signer, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -31,7 +32,8 @@ func loadOrCreateHostKey(path string, log *slog.Logger) (gossh.Signer, error) {
 		return nil, fmt.Errorf(i18n.SSHHostKeyError, path, err)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		log.Warn("ssh host key readable by others: chmod 600 it", "path", path, "mode", fi.Mode().Perm().String())
+		// like OpenSSH: a private key others can read may be someone else's by now
+		return nil, &AccessError{Reason: fmt.Sprintf(i18n.SSHHostKeyExposed, path, fi.Mode().Perm(), path)}
 	}
 	signer, err := gossh.ParsePrivateKey(b)
 	if err != nil {

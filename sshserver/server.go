@@ -43,8 +43,12 @@ type Options struct {
 	MaxSessions        int            // default 50
 	IdleTimeout        time.Duration  // no keystroke for this long ends the session; default 30 min
 	ShutdownGrace      time.Duration  // how long shutdown waits for submissions in flight; default 15 s
-	Attendants         map[string]int // SSH user → Mosia idAtendente (logged)
+	Attendants         map[string]int // attendant → Mosia idAtendente (on every Mosia call that takes one)
 	Logger             *slog.Logger   // default: discard
+
+	LoginGrace           time.Duration // a connection without a session after this is closed; default 30 s
+	MaxStartups          [3]int        // unauthenticated connections, OpenSSH's start:rate:full; default 10:30:100
+	SessionsPerAttendant int           // sessions one attendant may have open at once; default 3
 }
 
 // AccessError says why the server will not start with the access it was given; its text is pt-BR.
@@ -56,20 +60,25 @@ func (e *AccessError) Error() string { return e.Reason }
 
 // Server is the console over SSH.
 type Server struct {
-	o       Options
-	svc     *common.Services
-	hub     *ui.Hub
-	open    bool
-	keys    *authorizedKeys
-	signer  gossh.Signer
-	srv     *ssh.Server
-	log     *slog.Logger
-	flights *inflight
+	o      Options
+	svc    *common.Services
+	hub    *ui.Hub
+	open   bool
+	keys   *keyring
+	signer gossh.Signer
+
+	startups        *startups
+	refusedStartups atomic.Int64 // connections refused by MaxStartups
+	graceExpired    atomic.Int64 // connections closed at the login grace time
+	srv             *ssh.Server
+	log             *slog.Logger
+	flights         *inflight
 
 	mu       sync.Mutex
 	ln       net.Listener
 	live     map[*session]struct{}    // consoles running (for the shutdown)
 	bySess   map[ssh.Session]*session // every session being handled
+	perUser  map[string]int           // admitted sessions by attendant
 	draining bool
 
 	admitted atomic.Int64 // sessions past the no-PTY check, counted against MaxSessions
@@ -93,6 +102,15 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = DefaultShutdownGrace
 	}
+	if o.LoginGrace <= 0 {
+		o.LoginGrace = DefaultLoginGrace
+	}
+	if o.MaxStartups[0] <= 0 || o.MaxStartups[2] < o.MaxStartups[0] {
+		o.MaxStartups = [3]int{DefaultMaxStartups, DefaultMaxStartupsRate, DefaultMaxStartupsFull}
+	}
+	if o.SessionsPerAttendant <= 0 {
+		o.SessionsPerAttendant = DefaultSessionsPerPerson
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -103,13 +121,19 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 		hub = ui.NewHub()
 	}
 	s := &Server{o: o, hub: hub, log: o.Logger.With(slog.String("component", "ssh")), flights: &inflight{},
-		live: map[*session]struct{}{}, bySess: map[ssh.Session]*session{}}
+		live: map[*session]struct{}{}, bySess: map[ssh.Session]*session{}, perUser: map[string]int{},
+		startups: &startups{start: o.MaxStartups[0], rate: o.MaxStartups[1], full: o.MaxStartups[2]}}
 
-	keys, open, err := access(o)
+	open, err := access(o)
 	if err != nil {
 		return nil, err
 	}
-	s.keys, s.open = keys, open
+	s.open = open
+	if !open {
+		if s.keys, err = loadKeys(o.AuthorizedKeysPath, s); err != nil {
+			return nil, err
+		}
+	}
 
 	signer, err := loadOrCreateHostKey(o.HostKeyPath, s.log)
 	if err != nil {
@@ -128,7 +152,11 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 
 	opts := []ssh.Option{
 		wish.WithAddress(o.Addr),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(signer)
+			srv.ConnCallback = s.onConn
+			return nil
+		},
 		wish.WithPublicKeyAuth(s.publicKeyAllowed),
 		wish.WithMiddleware(
 			s.programMiddleware(), // runs last: the console itself
@@ -141,8 +169,10 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 	}
 	if s.open {
 		opts = append(opts,
-			wish.WithPasswordAuth(func(ssh.Context, string) bool { return true }),
-			wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }),
+			wish.WithPasswordAuth(func(ctx ssh.Context, _ string) bool { return s.openAuth(ctx) }),
+			wish.WithKeyboardInteractiveAuth(func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+				return s.openAuth(ctx)
+			}),
 		)
 	}
 	srv, err := wish.NewServer(opts...)
@@ -153,29 +183,32 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 	return s, nil
 }
 
-// CheckAccess reports (pt-BR, *AccessError) whether o's access is usable — valid authorized keys, or --demo on
-// loopback — so a command can refuse early, before starting anything else.
+// CheckAccess reports (pt-BR, *AccessError) whether o's access is usable — authorized keys with at least one
+// usable key, or --demo on loopback — so a command can refuse early, before starting anything else.
 func CheckAccess(o Options) error {
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
-	_, _, err := access(o)
+	open, err := access(o)
+	if err != nil || open {
+		return err
+	}
+	_, err = loadKeys(o.AuthorizedKeysPath, &Server{log: slog.New(slog.DiscardHandler)})
 	return err
 }
 
-// access loads the authorized keys, or allows open access for a loopback demo.
-func access(o Options) (keys *authorizedKeys, open bool, err error) {
+// access says whether the server is open (a loopback demo without keys), or refuses an access it cannot trust.
+func access(o Options) (open bool, err error) {
 	if o.AuthorizedKeysPath != "" {
-		keys, err := loadAuthorizedKeys(o.AuthorizedKeysPath)
-		return keys, false, err
+		return false, nil
 	}
 	if !o.Demo {
-		return nil, false, &AccessError{Reason: i18n.SSHNoAccess}
+		return false, &AccessError{Reason: i18n.SSHNoAccess}
 	}
 	if !isLoopback(o.Addr) {
-		return nil, false, &AccessError{Reason: fmt.Sprintf(i18n.SSHOpenNotLoopback, o.Addr)}
+		return false, &AccessError{Reason: fmt.Sprintf(i18n.SSHOpenNotLoopback, o.Addr)}
 	}
-	return nil, true, nil
+	return true, nil
 }
 
 // Open reports whether the server admits anyone (demo on loopback, no authorized keys).
@@ -318,6 +351,9 @@ func Run(ctx context.Context, svc *common.Services, hub *ui.Hub, o Options, out 
 	if s.keys != nil {
 		keys, keysPath = s.keys.len(), s.keys.path
 	}
+	s.log.Info("ssh limits", "login_grace", s.o.LoginGrace.String(), "max_startups",
+		fmt.Sprintf("%d:%d:%d", s.o.MaxStartups[0], s.o.MaxStartups[1], s.o.MaxStartups[2]),
+		"sessions_per_attendant", s.o.SessionsPerAttendant, "max_sessions", s.o.MaxSessions)
 	if out != nil {
 		_, _ = fmt.Fprint(out, i18n.SSHListening(addr, s.Fingerprint(), s.o.HostKeyPath, host, port, s.open, keys, keysPath))
 	}

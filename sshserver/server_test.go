@@ -30,8 +30,10 @@ const (
 func TestNewAccess(t *testing.T) {
 	_, line := goKey(t)
 	good := writeAuthorized(t, []byte("# comment\n\n"), line)
-	bad := writeAuthorized(t, line, []byte("ssh-ed25519 not-base64 x\n"))
+	bad := writeAuthorized(t, []byte("ssh-ed25519 not-base64 x\n"))
 	empty := writeAuthorized(t, []byte("# nobody yet\n"))
+	_, bare := goKeyAs(t, "x")
+	noAttendant := writeAuthorized(t, bare[len(`attendant="x" `):])
 	svc := &common.Services{}
 	tests := []struct {
 		name     string
@@ -47,7 +49,8 @@ func TestNewAccess(t *testing.T) {
 		{"no keys, demo on ipv6 loopback", Options{Addr: "[::1]:2222", Demo: true}, "", true},
 		{"keys", Options{Addr: "0.0.0.0:2222", AuthorizedKeysPath: good}, "", false},
 		{"keys and demo: keys win", Options{Addr: "127.0.0.1:0", AuthorizedKeysPath: good, Demo: true}, "", false},
-		{"invalid line", Options{AuthorizedKeysPath: bad}, "linha 2", false},
+		{"only an invalid line", Options{AuthorizedKeysPath: bad}, "não tem nenhuma chave utilizável", false},
+		{"only a key without attendant", Options{AuthorizedKeysPath: noAttendant}, "não tem nenhuma chave utilizável", false},
 		{"no key in file", Options{AuthorizedKeysPath: empty}, "não tem nenhuma chave", false},
 		{"missing file", Options{AuthorizedKeysPath: filepath.Join(t.TempDir(), "nope")}, "não foi possível ler", false},
 	}
@@ -176,7 +179,7 @@ func TestUnknownKeyRefused(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "unable to authenticate")
 	}
-	assert.Contains(t, srv.logs.String(), "ssh key refused")
+	assert.Contains(t, srv.logs.String(), "ssh sign-in refused")
 }
 
 // TestAuthorizedKeysReloaded: an attendant added to the file gets in without a restart.
@@ -185,7 +188,7 @@ func TestAuthorizedKeysReloaded(t *testing.T) {
 	_, first := goKey(t)
 	path := writeAuthorized(t, first)
 	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: path})
-	auth, second := goKey(t)
+	auth, second := goKeyAs(t, "atendente2")
 	require.NoError(t, os.WriteFile(path, append(append([]byte{}, first...), second...), 0o600))
 	require.NoError(t, os.Chtimes(path, time.Now().Add(time.Minute), time.Now().Add(time.Minute)))
 	c := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente2", auth: auth})
@@ -208,10 +211,13 @@ func TestNoPTY(t *testing.T) {
 func TestSessionLimit(t *testing.T) {
 	f := getFixture(t)
 	auth, line := goKey(t)
-	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, line), MaxSessions: 1})
+	auth2, line2 := goKeyAs(t, "atendente2")
+	auth3, line3 := goKeyAs(t, "atendente3")
+	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, line, line2, line3),
+		MaxSessions: 1})
 	first := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente1", auth: auth})
 	first.waitFor("Buscar")
-	second := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente2", auth: auth})
+	second := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente2", auth: auth2})
 	err := second.wait()
 	var exit *gossh.ExitError
 	require.True(t, errors.As(err, &exit), "exit status, got %v", err)
@@ -221,7 +227,7 @@ func TestSessionLimit(t *testing.T) {
 
 	first.send("\x03")
 	require.NoError(t, first.wait())
-	third := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente3", auth: auth})
+	third := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente3", auth: auth3})
 	third.waitFor("Buscar") // the slot is free again
 }
 
@@ -324,8 +330,12 @@ func TestGracefulShutdown(t *testing.T) {
 func TestConcurrentSessions(t *testing.T) {
 	const n = 20
 	f := getFixture(t)
-	auth, line := goKey(t)
-	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, line)})
+	auths, lines := make([]gossh.AuthMethod, n), make([][]byte, n)
+	for i := range n {
+		auths[i], lines[i] = goKeyAs(t, "atendente"+strconv.Itoa(i))
+	}
+	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, lines...),
+		MaxStartups: [3]int{n, 30, 100}}) // all n sign in at the same instant: none is a flood
 	ds := sandbox.NewDataset(fixtureSeed, fixtureSize)
 	var people []model.Beneficiary
 	for i := 100; len(people) < n; i++ {
@@ -341,7 +351,7 @@ func TestConcurrentSessions(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente" + strconv.Itoa(i), auth: auth,
+			c := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente" + strconv.Itoa(i), auth: auths[i],
 				answer: true})
 			clients[i] = c
 			c.waitFor("Buscar")
@@ -393,9 +403,10 @@ func vmRSSTB(t testing.TB) int64 {
 func TestHubBroadcast(t *testing.T) {
 	f := getFixture(t)
 	auth, line := goKey(t)
-	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, line)})
+	auth2, line2 := goKeyAs(t, "atendente2")
+	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: writeAuthorized(t, line, line2)})
 	a := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente1", auth: auth})
-	b := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente2", auth: auth})
+	b := dialGo(t, srv.Addr().String(), goClientOptions{user: "atendente2", auth: auth2})
 	a.waitFor("Buscar")
 	b.waitFor("Buscar")
 	require.Equal(t, 2, srv.hub.Len())

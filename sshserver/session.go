@@ -42,6 +42,7 @@ func (r endReason) String() string {
 type session struct {
 	srv    *Server
 	sess   ssh.Session
+	id     identity // who: the key's attendant and the key's fingerprint
 	in     *inputPump
 	reason atomic.Int32
 
@@ -116,7 +117,7 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		defer func() {
 			if r := recover(); r != nil {
-				s.log.Error("ssh session panic", "user", sess.User(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				s.log.Error("ssh session panic", "user", sanitizeUser(sess.User()), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 				_, _ = fmt.Fprint(sess.Stderr(), "\r\n"+i18n.SSHCrashed+"\r\n")
 				_ = sess.Exit(1)
 			}
@@ -125,16 +126,25 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// logMiddleware logs the start and end of each session: user, remote address, duration (no personal data).
+// logMiddleware resolves who the session is (the key's attendant) and logs the start and end of each session:
+// attendant, key fingerprint, remote address, duration (no personal data).
 func (s *Server) logMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		start := time.Now()
-		attrs := []any{"user", sess.User(), "remote", remoteHost(sess.RemoteAddr())}
-		if id, ok := s.o.Attendants[sess.User()]; ok {
-			attrs = append(attrs, "id_atendente", id)
+		id, ok := sessionIdentity(sess)
+		if !ok { // not reached: every sign-in records its identity
+			s.log.Error("ssh session without an identity", "user", sanitizeUser(sess.User()))
+			_ = sess.Exit(1)
+			return
+		}
+		authenticated(sess.Context())
+		attrs := []any{"attendant", id.attendant, "key", id.fingerprint, "remote", remoteHost(sess.RemoteAddr())}
+		if n, ok := s.o.Attendants[id.attendant]; ok {
+			attrs = append(attrs, "id_atendente", n)
 		}
 		s.log.Info("ssh session start", attrs...)
 		ss := s.track(sess)
+		ss.id = id
 		defer s.untrack(sess)
 		next(sess)
 		s.log.Info("ssh session end", append(attrs, "duration", time.Since(start).Round(time.Millisecond).String(),
@@ -163,12 +173,39 @@ func (s *Server) limitMiddleware(next ssh.Handler) ssh.Handler {
 		n := s.admitted.Add(1)
 		defer s.admitted.Add(-1)
 		if n > int64(s.o.MaxSessions) {
-			s.log.Warn("ssh session refused: limit", "user", sess.User(), "max", s.o.MaxSessions)
+			s.log.Warn("ssh session refused: limit", "max", s.o.MaxSessions)
 			_, _ = fmt.Fprintf(sess.Stderr(), i18n.SSHBusy+"\r\n", s.o.MaxSessions)
 			_ = sess.Exit(1)
 			return
 		}
+		id, _ := sessionIdentity(sess)
+		if !s.takeSlot(id.attendant) {
+			s.log.Warn("ssh session refused: attendant limit", "attendant", id.attendant, "max", s.o.SessionsPerAttendant)
+			_, _ = fmt.Fprintf(sess.Stderr(), i18n.SSHAttendantBusy+"\r\n", s.o.SessionsPerAttendant)
+			_ = sess.Exit(1)
+			return
+		}
+		defer s.giveSlot(id.attendant)
 		next(sess)
+	}
+}
+
+// takeSlot counts one more session of an attendant, unless they already have SessionsPerAttendant.
+func (s *Server) takeSlot(attendant string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perUser[attendant] >= s.o.SessionsPerAttendant {
+		return false
+	}
+	s.perUser[attendant]++
+	return true
+}
+
+func (s *Server) giveSlot(attendant string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perUser[attendant]--; s.perUser[attendant] <= 0 {
+		delete(s.perUser, attendant)
 	}
 }
 
@@ -247,7 +284,7 @@ func (s *Server) watchIdle(ss *session, stop <-chan struct{}) {
 			return
 		case <-t.C:
 			if time.Since(ss.in.lastInput()) >= s.o.IdleTimeout {
-				s.log.Info("ssh session idle", "user", ss.sess.User(), "idle_timeout", s.o.IdleTimeout.String())
+				s.log.Info("ssh session idle", "attendant", ss.id.attendant, "idle_timeout", s.o.IdleTimeout.String())
 				ss.end(endIdle)
 				return
 			}
@@ -276,8 +313,9 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	if noColor(sess.Environ()) {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	logger := s.log.With(slog.String("user", sess.User()))
-	m := ui.New(s.svc, common.Session{Attendant: sess.User(), Renderer: r, Output: sess, Logger: logger})
+	logger := s.log.With(slog.String("attendant", ss.id.attendant), slog.String("key", ss.id.fingerprint))
+	m := ui.New(s.svc, common.Session{Attendant: ss.id.attendant, AttendantID: s.o.Attendants[ss.id.attendant],
+		KeyFingerprint: ss.id.fingerprint, Renderer: r, Output: sess, Logger: logger})
 	opts := append(ui.ProgramOptions(),
 		tea.WithInput(ss.in), tea.WithOutput(sess),
 		tea.WithoutSignalHandler(), // signals are the server's: a SIGTERM is a graceful shutdown, not 50 quits
@@ -305,7 +343,7 @@ func (c *sessionModel) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.ss.reason.CompareAndSwap(int32(endQuit), int32(endCrash))
-			c.ss.srv.log.Error("ssh console panic", "user", c.ss.sess.User(), "panic", fmt.Sprint(r),
+			c.ss.srv.log.Error("ssh console panic", "attendant", c.ss.id.attendant, "panic", fmt.Sprint(r),
 				"stack", string(debug.Stack()))
 			m, cmd = c, tea.Quit
 		}
@@ -324,7 +362,7 @@ func (c *sessionModel) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 func (c *sessionModel) View() (v string) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.ss.srv.log.Error("ssh console panic in view", "user", c.ss.sess.User(), "panic", fmt.Sprint(r),
+			c.ss.srv.log.Error("ssh console panic in view", "attendant", c.ss.id.attendant, "panic", fmt.Sprint(r),
 				"stack", string(debug.Stack()))
 			c.ss.end(endCrash)
 			v = i18n.SSHCrashed

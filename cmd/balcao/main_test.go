@@ -222,3 +222,10 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// The outbox's crash test hook exists only in test builds: the binary neither reads nor names its variable.
+func TestBinaryHasNoOutboxTestHook(t *testing.T) {
+	b, err := os.ReadFile(binPath)
+	require.NoError(t, err)
+	assert.False(t, bytes.Contains(b, []byte("BALCAO_OUTBOX_TESTHOOK")), "the test hook's variable is in the binary")
+}

@@ -53,9 +53,12 @@ func runSSH(ctx context.Context, g *globalFlags, f sshFlags, cmd *cobra.Command)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	startups, _ := cfg.SSH.Startups() // validated
 	opts := sshserver.Options{
 		Addr: cfg.SSH.Addr, HostKeyPath: cfg.SSH.HostKey, AuthorizedKeysPath: cfg.SSH.AuthorizedKeys, Demo: f.demo,
 		MaxSessions: cfg.SSH.MaxSessions, IdleTimeout: cfg.SSH.IdleTimeout.Duration, Attendants: cfg.Attendants,
+		LoginGrace: cfg.SSH.LoginGrace.Duration, MaxStartups: startups,
+		SessionsPerAttendant: cfg.SSH.MaxSessionsPerAttendant,
 	}
 	if err := sshserver.CheckAccess(opts); err != nil { // before starting anything
 		return err
