@@ -233,4 +233,3 @@ func TestHostKeyReadableByOthersRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "chmod 600")
 }
-
