@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/internal/loadgen"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
@@ -157,7 +158,7 @@ func benchServe(spec string) int {
 		return 1
 	}
 	defer d.Close()
-	TightenGC() // as balcao serve does
+	gctune.Tighten() // as balcao serve does
 	if err := d.Warm(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
