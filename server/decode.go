@@ -31,7 +31,7 @@ const (
 	fieldTerm
 )
 
-// fieldByKey maps a folded key (lower case, without '_' and '-') to its criterion (API.md §9.1).
+// fieldByKey maps a folded key (lower case, without '_' and '-') to its criterion; several keys may name one.
 var fieldByKey = map[string]field{
 	"cpf":            fieldCPF,
 	"nome":           fieldName,
@@ -168,7 +168,7 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 			s.addID(model.Identifier{Value: card, Kinds: []model.IDKind{model.IDCard}})
 			s.Criteria = append(s.Criteria, "carteirinha="+model.MaskTerm(card))
 		case f == fieldMatricula:
-			// Not a card: the operator's own registration id (seed 000's id_matricula "123-123-321"), or a
+			// Not a card: the operator's own registration id (an id_matricula such as "123-123-321"), or a
 			// chaveUnica keyed by registration.
 			s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDMatricula, model.IDChaveUnica}})
 			s.Criteria = append(s.Criteria, "matricula="+model.MaskTerm(v))

@@ -11,7 +11,7 @@ import (
 // Column is one column of Mosia's result table: ID is the row key, Description its header.
 type Column struct{ ID, Description string }
 
-// DefaultColumns are seed 000's columns, in its order.
+// DefaultColumns are the columns of the answer Mosia's integration page shows, in its order.
 func DefaultColumns() []Column {
 	return []Column{
 		{"nome", "Nome"},
@@ -154,7 +154,8 @@ func (l *layout) appendBody(b []byte, ms []model.Match) []byte {
 	return append(b, "]}\n"...)
 }
 
-// failureBody renders seed 000's failure shape {"status":"false","mensagem":msg}.
+// failureBody renders the failure shape Mosia's integration page shows, {"status":"false","mensagem":msg}: status
+// is the string "false", not a boolean.
 func failureBody(msg string) []byte {
 	b := append([]byte(nil), `{"status":"false","mensagem":`...)
 	b = appendJSONString(b, msg)

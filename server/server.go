@@ -1,6 +1,6 @@
 // Package server is balcão's inbound HTTP: the POST …/buscaBeneficiarios endpoint that Mosia Omnichannel's
-// attendant panel calls to identify a caller (seed 000, API.md §9.1–9.3), Mosia's "Grupos de Autorização"
-// endpoint …/autorizacao, and the unauthenticated operational endpoints GET /healthz and GET /metrics.
+// attendant panel calls to identify a caller, Mosia's "Grupos de Autorização" endpoint …/autorizacao, and the
+// unauthenticated operational endpoints GET /healthz and GET /metrics. docs/openapi.yaml documents every answer.
 package server
 
 import (
@@ -437,7 +437,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, in *info) ([]b
 	return body, true
 }
 
-// fail answers seed 000's failure body with status; kind (may be "") is counted as an error.
+// fail answers the failure body with status; kind (may be "") is counted as an error.
 func (s *Server) fail(w http.ResponseWriter, in *info, status int, kind, msg string) {
 	if kind != "" {
 		in.errKind = kind
