@@ -41,8 +41,8 @@ var columnValue = map[string]func(m *model.Match) string{
 	"situacao":           func(m *model.Match) string { return m.Beneficiary.Situation },
 }
 
-// ColumnIDs lists the column ids the service can fill, for configuration validation.
-func ColumnIDs() []string {
+// columnIDs lists the column ids the service can fill.
+func columnIDs() []string {
 	return []string{"nome", "data_nascimento", "registro_geral", "id_matricula", "nome_mae", "numero_contrato",
 		"contrato_descricao", "chaveUnica", "cpf", "carteirinha", "telefone", "email", "situacao"}
 }

@@ -43,10 +43,10 @@ const (
 
 // HTTP server timeouts used by Serve.
 const (
-	ReadHeaderTimeout = 5 * time.Second
-	ReadTimeout       = 10 * time.Second
-	WriteTimeout      = 15 * time.Second
-	IdleTimeout       = 60 * time.Second
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 15 * time.Second
+	idleTimeout       = 60 * time.Second
 )
 
 // Options configures a Server; the zero value serves on the root path with no authentication.
@@ -114,7 +114,7 @@ func New(dir Directory, o Options) *Server {
 	var unknown []string
 	s.layout, unknown = newLayout(o.Columns)
 	if len(unknown) > 0 {
-		s.log.Warn("busca: unknown column ids render empty", "ids", unknown, "known", ColumnIDs())
+		s.log.Warn("busca: unknown column ids render empty", "ids", unknown, "known", columnIDs())
 	}
 	s.bufs.New = func() any { b := make([]byte, 0, 16<<10); return &b }
 	s.handler = http.HandlerFunc(s.serveHTTP)
@@ -130,18 +130,18 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 // BuscaPath is the search endpoint's path.
 func (s *Server) BuscaPath() string { return s.o.Prefix + "/buscaBeneficiarios" }
 
-// AuthPath is the Grupos de Autorização endpoint's path.
-func (s *Server) AuthPath() string { return s.o.Prefix + "/autorizacao" }
+// authPath is the Grupos de Autorização endpoint's path.
+func (s *Server) authPath() string { return s.o.Prefix + "/autorizacao" }
 
 // Serve answers on ln until ctx is done, then shuts down gracefully: in-flight requests finish, bounded by
 // Options.ShutdownTimeout. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
@@ -196,7 +196,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		in.endpoint = "buscaBeneficiarios"
 		s.requests.Add(1)
 		s.busca(rec, r, in)
-	case s.AuthPath():
+	case s.authPath():
 		in.endpoint = "autorizacao"
 		s.autorizacao(rec, r, in)
 	case "/healthz":
