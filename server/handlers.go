@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -53,7 +52,7 @@ func (s *Server) busca(w http.ResponseWriter, r *http.Request) {
 
 // readSearch reads and decodes a buscaBeneficiarios body.
 func readSearch(r *http.Request) (search, error) {
-	body, err := io.ReadAll(r.Body)
+	body, err := readAll(r)
 	if err != nil {
 		return search{}, fmt.Errorf("read body: %w", err)
 	}
@@ -98,7 +97,7 @@ type authPair struct {
 // autorizacao answers POST …/autorizacao with a token Mosia then sends in the <chave> header.
 func (s *Server) autorizacao(w http.ResponseWriter, r *http.Request) {
 	var req authRequest
-	body, err := io.ReadAll(r.Body)
+	body, err := readAll(r)
 	if err == nil {
 		err = json.Unmarshal(body, &req)
 	}

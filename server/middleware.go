@@ -135,7 +135,7 @@ func (s *Server) requireAuth(next http.Handler) http.Handler {
 }
 
 // limitBody reads the request body whole before the handler runs, answering 413 past MaxBodyBytes and 400 on a
-// broken read; the handler then reads the bytes from r.Body as usual.
+// broken read; the handler then reads the bytes from r.Body as usual, or takes them with readAll.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
@@ -148,9 +148,33 @@ func limitBody(next http.Handler) http.Handler {
 			}
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = newReadBody(body)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBody is a request body limitBody has read whole.
+type readBody struct {
+	bytes.Reader
+	b []byte
+}
+
+// newReadBody returns a body reading b.
+func newReadBody(b []byte) *readBody {
+	rb := &readBody{b: b}
+	rb.Reset(b)
+	return rb
+}
+
+// Close does nothing: the bytes are in memory.
+func (*readBody) Close() error { return nil }
+
+// readAll returns the request body: the bytes limitBody read, without copying them, or else all of r.Body.
+func readAll(r *http.Request) ([]byte, error) {
+	if rb, ok := r.Body.(*readBody); ok && rb.Len() == len(rb.b) {
+		return rb.b, nil
+	}
+	return io.ReadAll(r.Body)
 }
 
 // recorder remembers the status a handler wrote.
