@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -99,4 +100,18 @@ func headerValue(v string) string {
 		return strings.TrimSpace(v[7:])
 	}
 	return v
+}
+
+// authorized reports whether r carries the static secret or a live token in SecretHeader. With neither a
+// secret nor /autorizacao configured every request is authorized.
+func (s *Server) authorized(r *http.Request) bool {
+	if s.o.Secret == "" && s.o.AuthUser == "" {
+		return true
+	}
+	raw := r.Header.Get(s.o.SecretHeader)
+	v := headerValue(raw)
+	if s.o.Secret != "" && (equal(raw, s.o.Secret) || equal(v, s.o.Secret)) {
+		return true
+	}
+	return s.o.AuthUser != "" && s.tokens.valid(v)
 }

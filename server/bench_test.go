@@ -22,6 +22,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/internal/gctune"
+	"github.com/balcao/balcao/internal/loadgen"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/store"
@@ -156,7 +158,7 @@ func benchServe(spec string) int {
 		return 1
 	}
 	defer d.Close()
-	TightenGC() // as balcao serve does
+	gctune.Tighten() // as balcao serve does
 	if err := d.Warm(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -216,13 +218,13 @@ func BenchmarkServiceLoad(b *testing.B) {
 	ctx := context.Background()
 	url := "http://" + addr + "/buscaBeneficiarios"
 	header := http.Header{"Authorization": {secret}}
-	warm := RunLoad(ctx, url, header, benchConns, 4*benchConns, bodies)
+	warm := loadgen.Run(ctx, url, header, benchConns, 4*benchConns, bodies)
 	require.Zero(b, warm.Errors, "warm-up: %+v", warm)
 
-	var all LoadResult
+	var all loadgen.Result
 	b.ResetTimer()
 	for range b.N {
-		res := RunLoad(ctx, url, header, benchConns, benchRequests, bodies)
+		res := loadgen.Run(ctx, url, header, benchConns, benchRequests, bodies)
 		require.Zero(b, res.Errors, "%+v", res)
 		require.Equal(b, benchRequests, res.Requests)
 		all = res // one iteration is the usual; more only repeat it
@@ -237,7 +239,7 @@ func BenchmarkServiceLoad(b *testing.B) {
 		for i := k; i < len(bodies); i += len(benchKinds) {
 			only = append(only, bodies[i])
 		}
-		r := RunLoad(ctx, url, header, benchConns, 20*benchConns, only)
+		r := loadgen.Run(ctx, url, header, benchConns, 20*benchConns, only)
 		b.Logf("%-10s %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", kind, r.PerSec, msOf(r.P50), msOf(r.P99), r.Errors)
 		if kind == "name2" {
 			b.ReportMetric(r.PerSec, "name2_req/s")

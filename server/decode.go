@@ -31,7 +31,7 @@ const (
 	fieldTerm
 )
 
-// fieldByKey maps a folded key (lower case, without '_' and '-') to its criterion (API.md §9.1).
+// fieldByKey maps a folded key (lower case, without '_' and '-') to its criterion; several keys may name one.
 var fieldByKey = map[string]field{
 	"cpf":            fieldCPF,
 	"nome":           fieldName,
@@ -139,42 +139,15 @@ func decodeSearch(body []byte) (search, error) {
 
 // add merges one criterion into the search; it returns a pt-BR refusal when the value cannot be a criterion.
 func (s *search) add(f field, v string, isNum bool, births map[string]bool) string {
-	q := &s.Query
 	switch f {
 	case fieldCPF:
-		d := model.Digits(v)
-		if isNum && len(d) < 11 { // a JSON number lost the CPF's leading zeros
-			d = strings.Repeat("0", 11-len(d)) + d
-		}
-		if _, plain := model.DocumentDigits(v); len(d) != 11 || !plain {
-			return i18n.ServerInvalidCPF
-		}
-		s.addID(model.Identifier{Value: d, Kinds: []model.IDKind{model.IDCPF, model.IDChaveUnica}})
-		if !model.ValidCPF(d) && q.InvalidCPF == "" {
-			q.InvalidCPF = d
-		}
-		s.Criteria = append(s.Criteria, "cpf="+model.MaskCPF(d))
+		return s.addCPF(v, isNum)
 	case fieldChave:
 		key := model.NormalizeChave(v) // a formatted CPF used as chaveUnica keeps its digits
 		s.addID(model.Identifier{Value: key, Kinds: []model.IDKind{model.IDChaveUnica}})
 		s.Criteria = append(s.Criteria, "chaveUnica="+model.MaskTerm(key))
 	case fieldCard, fieldMatricula:
-		card, ok := model.NormalizeCard(v)
-		if !ok && isNum && len(card) >= 14 && len(card) < model.CardLen { // a JSON number lost the leading zeros
-			card, ok = strings.Repeat("0", model.CardLen-len(card))+card, true
-		}
-		switch {
-		case ok:
-			s.addID(model.Identifier{Value: card, Kinds: []model.IDKind{model.IDCard}})
-			s.Criteria = append(s.Criteria, "carteirinha="+model.MaskTerm(card))
-		case f == fieldMatricula:
-			// Not a card: the operator's own registration id (seed 000's id_matricula "123-123-321"), or a
-			// chaveUnica keyed by registration.
-			s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDMatricula, model.IDChaveUnica}})
-			s.Criteria = append(s.Criteria, "matricula="+model.MaskTerm(v))
-		default:
-			return i18n.ServerInvalidCard
-		}
+		return s.addCard(v, isNum, f == fieldMatricula)
 	case fieldContract:
 		s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDContract}})
 		s.Criteria = append(s.Criteria, "contrato="+model.MaskTerm(v))
@@ -190,7 +163,7 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 		if !ok {
 			return i18n.ServerInvalidDate
 		}
-		q.BirthDate = d
+		s.Query.BirthDate = d
 		births[d] = true
 		s.Criteria = append(s.Criteria, "dataNascimento=**/**/"+d[:4])
 	case fieldName:
@@ -201,23 +174,69 @@ func (s *search) add(f field, v string, isNum bool, births map[string]bool) stri
 		s.addWords(w)
 		s.Criteria = append(s.Criteria, "nome="+model.MaskName(strings.Join(w, " ")))
 	case fieldTerm:
-		c := model.Classify(v)
-		s.addWords(c.Words)
-		for _, id := range c.IDs {
-			s.addID(id)
-		}
-		if c.BirthDate != "" {
-			q.BirthDate = c.BirthDate
-			births[c.BirthDate] = true
-		}
-		if q.InvalidCPF == "" {
-			q.InvalidCPF = c.InvalidCPF
-		}
-		if !c.Empty() {
-			s.Criteria = append(s.Criteria, "busca="+model.MaskTerm(v))
-		}
+		s.addTerm(v, births)
 	}
 	return ""
+}
+
+// addCPF adds a cpf criterion: 11 digits, formatted or not; a CPF whose check digits fail is still searched
+// (as a chaveUnica too) and remembered in Query.InvalidCPF.
+func (s *search) addCPF(v string, isNum bool) string {
+	d := model.Digits(v)
+	if isNum && len(d) < 11 { // a JSON number lost the CPF's leading zeros
+		d = strings.Repeat("0", 11-len(d)) + d
+	}
+	if _, plain := model.DocumentDigits(v); len(d) != 11 || !plain {
+		return i18n.ServerInvalidCPF
+	}
+	s.addID(model.Identifier{Value: d, Kinds: []model.IDKind{model.IDCPF, model.IDChaveUnica}})
+	if !model.ValidCPF(d) && s.Query.InvalidCPF == "" {
+		s.Query.InvalidCPF = d
+	}
+	s.Criteria = append(s.Criteria, "cpf="+model.MaskCPF(d))
+	return ""
+}
+
+// addCard adds a card criterion; under a matrícula key a value that is not a card is the operator's own
+// registration id instead.
+func (s *search) addCard(v string, isNum, matricula bool) string {
+	card, ok := model.NormalizeCard(v)
+	if !ok && isNum && len(card) >= 14 && len(card) < model.CardLen { // a JSON number lost the leading zeros
+		card, ok = strings.Repeat("0", model.CardLen-len(card))+card, true
+	}
+	switch {
+	case ok:
+		s.addID(model.Identifier{Value: card, Kinds: []model.IDKind{model.IDCard}})
+		s.Criteria = append(s.Criteria, "carteirinha="+model.MaskTerm(card))
+	case matricula:
+		// Not a card: the operator's own registration id (an id_matricula such as "123-123-321"), or a
+		// chaveUnica keyed by registration.
+		s.addID(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDMatricula, model.IDChaveUnica}})
+		s.Criteria = append(s.Criteria, "matricula="+model.MaskTerm(v))
+	default:
+		return i18n.ServerInvalidCard
+	}
+	return ""
+}
+
+// addTerm adds a free search term, read by model.Classify into name words, identifiers and a birth date.
+func (s *search) addTerm(v string, births map[string]bool) {
+	q := &s.Query
+	c := model.Classify(v)
+	s.addWords(c.Words)
+	for _, id := range c.IDs {
+		s.addID(id)
+	}
+	if c.BirthDate != "" {
+		q.BirthDate = c.BirthDate
+		births[c.BirthDate] = true
+	}
+	if q.InvalidCPF == "" {
+		q.InvalidCPF = c.InvalidCPF
+	}
+	if !c.Empty() {
+		s.Criteria = append(s.Criteria, "busca="+model.MaskTerm(v))
+	}
 }
 
 // Bounds that keep one request from turning into a giant directory query (as model.Classify does).

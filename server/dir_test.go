@@ -11,7 +11,7 @@ import (
 	"github.com/balcao/balcao/store"
 )
 
-// joao is seed 000's beneficiary, with the two contracts its example lists.
+// joao is the beneficiary of the answer Mosia's integration page shows, with the two contracts it lists.
 var joao = model.Beneficiary{
 	ChaveUnica: "15846772777", Card: "00011008000027010", Name: "João Pedro", BirthDate: "1994-08-05",
 	RG: "3025-517", IDMatricula: "123-123-321", MotherName: "Maria Delmaschio", Phone: "27998765432",

@@ -11,7 +11,7 @@ import (
 // Column is one column of Mosia's result table: ID is the row key, Description its header.
 type Column struct{ ID, Description string }
 
-// DefaultColumns are seed 000's columns, in its order.
+// DefaultColumns are the columns of the answer Mosia's integration page shows, in its order.
 func DefaultColumns() []Column {
 	return []Column{
 		{"nome", "Nome"},
@@ -41,8 +41,8 @@ var columnValue = map[string]func(m *model.Match) string{
 	"situacao":           func(m *model.Match) string { return m.Beneficiary.Situation },
 }
 
-// ColumnIDs lists the column ids the service can fill, for configuration validation.
-func ColumnIDs() []string {
+// columnIDs lists the column ids the service can fill.
+func columnIDs() []string {
 	return []string{"nome", "data_nascimento", "registro_geral", "id_matricula", "nome_mae", "numero_contrato",
 		"contrato_descricao", "chaveUnica", "cpf", "carteirinha", "telefone", "email", "situacao"}
 }
@@ -154,7 +154,8 @@ func (l *layout) appendBody(b []byte, ms []model.Match) []byte {
 	return append(b, "]}\n"...)
 }
 
-// failureBody renders seed 000's failure shape {"status":"false","mensagem":msg}.
+// failureBody renders the failure shape Mosia's integration page shows, {"status":"false","mensagem":msg}: status
+// is the string "false", not a boolean.
 func failureBody(msg string) []byte {
 	b := append([]byte(nil), `{"status":"false","mensagem":`...)
 	b = appendJSONString(b, msg)

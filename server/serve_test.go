@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/balcao/balcao/internal/loadgen"
 )
 
 func TestConcurrentRequests(t *testing.T) {
@@ -165,7 +167,7 @@ func TestCheckListenAddr(t *testing.T) {
 func TestRunLoad(t *testing.T) {
 	e := startServer(t, newDirectory(t, fixture), Options{Secret: "s"})
 	bodies := [][]byte{[]byte(`{"chaveUnica":"15846772777"}`), []byte(`{"nome":"joao"}`), []byte(`{`), []byte(`{"nome":"x"}`)}
-	res := RunLoad(context.Background(), e.ts.URL+"/buscaBeneficiarios", http.Header{"Authorization": {"s"}}, 4, 40, bodies)
+	res := loadgen.Run(context.Background(), e.ts.URL+"/buscaBeneficiarios", http.Header{"Authorization": {"s"}}, 4, 40, bodies)
 	assert.Equal(t, 40, res.Requests)
 	assert.Equal(t, map[int]int{http.StatusOK: 30, http.StatusBadRequest: 10}, res.Status)
 	assert.Equal(t, 10, res.Errors)
@@ -174,7 +176,7 @@ func TestRunLoad(t *testing.T) {
 	assert.LessOrEqual(t, res.P99, res.Max)
 	assert.EqualValues(t, 40, e.srv.Requests())
 
-	unauth := RunLoad(context.Background(), e.ts.URL+"/buscaBeneficiarios", nil, 2, 6, bodies)
+	unauth := loadgen.Run(context.Background(), e.ts.URL+"/buscaBeneficiarios", nil, 2, 6, bodies)
 	assert.Equal(t, map[int]int{http.StatusUnauthorized: 6}, unauth.Status)
 	assert.Equal(t, 6, unauth.Errors)
 }

@@ -101,7 +101,8 @@ func decodeOK(t testing.TB, b []byte) okBody {
 	return ok
 }
 
-// requireFailure checks seed 000's failure shape, with status the string "false" and exactly two keys.
+// requireFailure checks the failure shape Mosia's integration page shows: status the string "false" and exactly
+// two keys.
 func requireFailure(t testing.TB, b []byte, mensagem string) {
 	t.Helper()
 	var raw map[string]any
@@ -115,7 +116,8 @@ func requireFailure(t testing.TB, b []byte, mensagem string) {
 	}
 }
 
-// seedAnswer is seed 000's example answer for João Pedro, one row per (beneficiary, contract).
+// seedAnswer is the example answer Mosia's integration page shows for João Pedro, one row per (beneficiary,
+// contract).
 const seedAnswer = `{ "coluna": [ { "id": "nome", "descricao": "Nome" }, { "id": "data_nascimento", "descricao": "Nasc." },
  { "id": "registro_geral", "descricao": "RG" }, { "id": "id_matricula", "descricao": "Matricula" },
  { "id": "nome_mae", "descricao": "Nome da Mãe" }, { "id": "numero_contrato", "descricao": "Número Contrato" },

@@ -13,6 +13,7 @@ import (
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/server"
 	"github.com/balcao/balcao/store"
 )
@@ -70,7 +71,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
 	defer dir.Close()
-	server.TightenGC()
+	gctune.Tighten()
 	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"context"
+	"net/http"
+)
+
+// facts are what one request leaves for its log line and metrics beyond its method, path and status. observe
+// puts a fresh one in each request's context; the handlers and middleware inside note what they learn with
+// note(r), and observe reads it once the request is answered. Only the goroutine serving the request touches
+// it, so it needs no lock.
+type facts struct {
+	results  int      // rows a search answered (0 when it found nothing or refused); -1 when none was made
+	criteria []string // the search's criteria, masked
+	unknown  []string // keys of the search body the service does not know (names only)
+	errKind  string   // the failure's kind, counted in balcao_busca_errors_total; "" when none
+	err      error    // the failure's cause, for the log only
+}
+
+// factsKey is the context key of a request's *facts.
+type factsKey struct{}
+
+// withFacts returns r carrying f in its context.
+func withFacts(r *http.Request, f *facts) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), factsKey{}, f))
+}
+
+// note returns the facts of r's request; outside observe (a handler called on its own) they go nowhere.
+func note(r *http.Request) *facts {
+	if f, ok := r.Context().Value(factsKey{}).(*facts); ok {
+		return f
+	}
+	return &facts{results: -1}
+}
