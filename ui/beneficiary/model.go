@@ -173,37 +173,34 @@ type keyMap struct {
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
-	km := keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Back: k.Back,
+	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.OpenMember, Back: k.Back,
 		NextTab: k.NextTab, PrevTab: k.PrevTab, Tab1: k.Tab1, Tab2: k.Tab2, Tab3: k.Tab3, Tab4: k.Tab4, New: k.New,
 		Refresh: k.Refresh, More: k.More, Less: k.Less}
-	km.Open.SetHelp("enter", "abrir membro")
-	return km
 }
 
-// updateKeys enables only what works on the active tab.
+// updateKeys enables only what works on the active tab: ↑/↓ choose a member on Família and scroll elsewhere.
 func (m *Model) updateKeys() {
+	k := m.ctx.Keys
+	if m.tab == TabFamily {
+		m.keys.Up, m.keys.Down = k.MemberUp, k.MemberDown
+	} else {
+		m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
+	}
 	m.keys.Open.SetEnabled(m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0)
 	m.keys.More.SetEnabled(m.tab == TabProtocols && m.nProto < MaxProtocols)
 	m.keys.Less.SetEnabled(m.tab == TabProtocols && m.nProto > MinProtocols)
-	if m.tab == TabFamily {
-		m.keys.Up.SetHelp("↑/k", "membro acima")
-		m.keys.Down.SetHelp("↓/j", "membro abaixo")
-	} else {
-		m.keys.Up.SetHelp("↑/k", "rolar")
-		m.keys.Down.SetHelp("↓/j", "rolar")
-	}
 }
 
 // ShortHelp lists the keys shown in the footer (some combined, for display only).
 func (m *Model) ShortHelp() []key.Binding {
-	tabs := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/1-4", "abas"))
-	move := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "rolar"))
+	k := m.ctx.Keys
+	move := k.Scroll
 	if m.tab == TabFamily {
-		move.SetHelp("↑/↓", "escolher")
+		move = k.Choose
 	}
-	count := key.NewBinding(key.WithKeys("+"), key.WithHelp("+/-", "quantidade"))
+	count := k.Count
 	count.SetEnabled(m.tab == TabProtocols)
-	return []key.Binding{m.keys.New, tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
+	return []key.Binding{m.keys.New, k.Tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
 }
 
 // FullHelp lists every key of the screen, in columns.

@@ -87,7 +87,7 @@ func (m *Model) classLines() []string {
 		}
 	} else {
 		w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
-		out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColClass, i18n.UIColEnd, i18n.UIColStatus)))
+		out = append(out, st.Label.Render(row(w, i18n.UIColCode, i18n.UIColClass, i18n.UIColEnd, i18n.UIColStatus)))
 		for _, c := range m.classes.Items {
 			out = append(out, row(w, c.Code, c.Description, common.DateBR(c.End), m.graceCell(c.Status, c.End)))
 		}
@@ -106,7 +106,7 @@ func (m *Model) groupLines() []string {
 		return append(out, " "+st.Dim.Render(i18n.UIGraceNone))
 	}
 	w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
-	out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColGroup, i18n.UIColDate, i18n.UIColStatus)))
+	out = append(out, st.Label.Render(row(w, i18n.UIColCode, i18n.UIColGroup, i18n.UIColDate, i18n.UIColStatus)))
 	for _, g := range m.groups.Items {
 		out = append(out, row(w, g.Code, g.Description, common.DateBR(g.Date), m.graceCell(g.Status, g.Date)))
 	}

@@ -124,11 +124,17 @@ type keyMap struct {
 
 func newKeyMap(k *common.KeyMap) keyMap {
 	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Focus: k.Search,
-		Blur: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sair do campo"))}
+		Blur: k.LeaveField}
 }
 
-// updateKeys enables only what works now (help shows only those).
+// updateKeys enables only what works now (help shows only those); while the field has focus, only the arrows move.
 func (m *Model) updateKeys() {
+	k := m.ctx.Keys
+	if m.input.Focused() {
+		m.keys.Up, m.keys.Down = k.FieldUp, k.FieldDown
+	} else {
+		m.keys.Up, m.keys.Down = k.Up, k.Down
+	}
 	has := len(m.items) > 0
 	m.keys.Up.SetEnabled(has)
 	m.keys.Down.SetEnabled(has)
@@ -137,18 +143,11 @@ func (m *Model) updateKeys() {
 	m.keys.Open.SetEnabled(has)
 	m.keys.Focus.SetEnabled(!m.input.Focused())
 	m.keys.Blur.SetEnabled(m.input.Focused())
-	if m.input.Focused() {
-		m.keys.Up.SetHelp("↑", "subir")
-		m.keys.Down.SetHelp("↓", "descer")
-	} else {
-		m.keys.Up.SetHelp("↑/k", "subir")
-		m.keys.Down.SetHelp("↓/j", "descer")
-	}
 }
 
 // ShortHelp lists the keys shown in the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	move := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "escolher"))
+	move := m.ctx.Keys.Choose
 	move.SetEnabled(len(m.items) > 0)
 	return []key.Binding{move, m.keys.Open, m.keys.Focus, m.keys.Blur}
 }
