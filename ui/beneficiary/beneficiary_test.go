@@ -230,7 +230,7 @@ func TestFamilyEnterOpensMember(t *testing.T) {
 	f := newFixture(t)
 	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
 	m.Update(uitest.Key("2"))
-	require.Equal(t, 0, m.famSel, "the open beneficiary is selected")
+	require.Equal(t, 0, m.lists[TabFamily].Selected(), "the open beneficiary is selected")
 	_, cmd := m.Update(uitest.Key("enter"))
 	assert.Nil(t, cmd, "Enter on the person already on screen does nothing")
 	m.Update(uitest.Key("down"))

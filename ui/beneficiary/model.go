@@ -9,12 +9,12 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
 // Tabs of the screen, in order.
@@ -85,14 +85,12 @@ type Model struct {
 	nProto    int
 
 	tab     int
-	famSel  int
 	opening bool
 
 	spin    spinner.Model
 	ticking bool
 
-	vps     [numTabs]viewport.Model
-	content [numTabs]string // what each viewport holds, to set it only when it changes
+	lists [numTabs]list.Model // each tab's rows; Família's members are its items
 }
 
 // LoadedMsg carries one upstream answer back to the screen that asked, tagged with the screen and the call.
@@ -115,8 +113,8 @@ func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	if m.contract.Number == "" && m.contract.Description == "" && len(m.ben.Contracts) > 0 {
 		m.contract = m.ben.Contracts[0]
 	}
-	for i := range m.vps {
-		m.vps[i] = viewport.New(0, 0)
+	for i := range m.lists {
+		m.lists[i].Fill = true
 	}
 	m.updateKeys()
 	return m
@@ -161,9 +159,8 @@ func (m *Model) SetSize(width, height int) {
 		return
 	}
 	m.width, m.height = width, height
-	for i := range m.vps {
-		m.vps[i].Width = max(0, width)
-		m.vps[i].Height = max(0, height-headerHeight-1) // the last line says whether there is more to scroll
+	for i := range m.lists {
+		m.lists[i].SetSize(width, height-headerHeight-1) // the last line says whether there is more to scroll
 	}
 	m.refreshAll()
 }

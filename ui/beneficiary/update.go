@@ -65,17 +65,18 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.setTab(TabGrace)
 	case key.Matches(msg, k.Tab4):
 		m.setTab(TabProtocols)
-	case key.Matches(msg, k.Up):
-		m.scroll(-1)
+	case key.Matches(msg, k.Up): // Família moves its selection; the other tabs scroll
+		m.lists[m.tab].Move(-1)
 	case key.Matches(msg, k.Down):
-		m.scroll(1)
+		m.lists[m.tab].Move(1)
 	case key.Matches(msg, k.PageUp):
-		m.scroll(-max(1, m.vps[m.tab].Height-1))
+		m.lists[m.tab].PageUp()
 	case key.Matches(msg, k.PageDown):
-		m.scroll(max(1, m.vps[m.tab].Height-1))
+		m.lists[m.tab].PageDown()
 	case key.Matches(msg, k.Open):
-		if m.tab == TabFamily && m.family != nil && m.famSel < len(m.family.Members) && !m.opening {
-			f := m.family.Members[m.famSel]
+		sel := m.lists[TabFamily].Selected()
+		if m.tab == TabFamily && m.family != nil && sel >= 0 && sel < len(m.family.Members) && !m.opening {
+			f := m.family.Members[sel]
 			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
 				return nil // already on screen
 			}
@@ -100,27 +101,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) setTab(t int) {
 	m.tab = t
 	m.refresh(t)
-}
-
-// scroll moves the family selection on Família, and the viewport elsewhere.
-func (m *Model) scroll(delta int) {
-	vp := &m.vps[m.tab]
-	if m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0 {
-		m.famSel = min(max(m.famSel+delta, 0), len(m.family.Members)-1)
-		m.refresh(TabFamily)
-		row := m.famSel + familyTop // content line of the selection
-		if row < vp.YOffset {
-			vp.SetYOffset(row)
-		} else if row >= vp.YOffset+vp.Height {
-			vp.SetYOffset(row - vp.Height + 1)
-		}
-		return
-	}
-	if delta < 0 {
-		vp.ScrollUp(-delta)
-	} else {
-		vp.ScrollDown(delta)
-	}
 }
 
 // setProtocols changes how many protocols are listed (1–10) and lists them again.

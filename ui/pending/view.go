@@ -66,16 +66,9 @@ func (m *Model) View() string {
 	lines = append(lines, st.Label.Render(m.columns("", i18n.PendColCreated, i18n.PendColBeneficiary,
 		i18n.PendColState, i18n.PendColAttempts, i18n.PendColNext, nameW)))
 
-	rows := m.rowsVisible()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, len(m.items)-rows), 0)
-	for i := m.offset; i < min(len(m.items), m.offset+rows); i++ {
-		l1, l2 := m.row(m.items[i], i == m.cursor, nameW)
+	from, to := m.list.VisibleItems()
+	for i := from; i < to; i++ {
+		l1, l2 := m.row(m.items[i], i == m.list.Selected(), nameW)
 		lines = append(lines, l1, l2)
 	}
 	for len(lines) < m.height-m.footerHeight() {

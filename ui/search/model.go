@@ -13,6 +13,7 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
 // Debounce is how long the screen waits after a keystroke before it searches.
@@ -42,17 +43,8 @@ type Model struct {
 	openOnArrival bool
 
 	groups []model.ContractGroup
-	items  []model.Match // selectable rows, in display order
-	lines  []line        // pre-rendered list, rebuilt on new results or width
-	sel    int           // index into items
-	offset int           // first visible list line
-}
-
-// line is one pre-rendered list line: a contract header (item -1) or part of an item.
-type line struct {
-	item     int
-	text     string // rendered, unselected
-	selected string // rendered as selected (items only)
+	items  []model.Match // the list's items, in display order
+	list   list.Model    // pre-rendered rows, rebuilt on new results or width
 }
 
 // debounceMsg fires Debounce after a keystroke; it searches only if no newer keystroke came.
@@ -99,10 +91,11 @@ func (m *Model) Value() string { return m.input.Value() }
 
 // Selected returns the selected match, if any.
 func (m *Model) Selected() (model.Match, bool) {
-	if m.sel < 0 || m.sel >= len(m.items) {
+	i := m.list.Selected()
+	if i < 0 || i >= len(m.items) {
 		return model.Match{}, false
 	}
-	return m.items[m.sel], true
+	return m.items[i], true
 }
 
 // Results returns the matches on screen, in display order.

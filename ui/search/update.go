@@ -18,6 +18,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyMsg:
 		cmd := m.handleKey(msg)
 		m.updateKeys()
+		m.layoutList()
 		return m, cmd
 	case debounceMsg:
 		if msg.seq != m.seq {
@@ -27,6 +28,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case ResultsMsg:
 		m.applyResults(msg)
 		m.updateKeys()
+		m.layoutList()
 		if m.openOnArrival && msg.Seq == m.seq {
 			m.openOnArrival = false
 			if it, ok := m.Selected(); ok && msg.Err == nil {
@@ -42,16 +44,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	focused := m.input.Focused()
 	switch {
 	case msg.Type == tea.KeyUp || (!focused && key.Matches(msg, m.keys.Up)):
-		m.move(-1)
+		m.list.Move(-1)
 		return nil
 	case msg.Type == tea.KeyDown || (!focused && key.Matches(msg, m.keys.Down)):
-		m.move(1)
+		m.list.Move(1)
 		return nil
 	case key.Matches(msg, m.keys.PageUp):
-		m.move(-max(1, m.listHeight()-1))
+		m.list.PageUp()
 		return nil
 	case key.Matches(msg, m.keys.PageDown):
-		m.move(max(1, m.listHeight()-1))
+		m.list.PageDown()
 		return nil
 	case msg.Type == tea.KeyEnter:
 		if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
@@ -133,23 +135,16 @@ func (m *Model) applyResults(r ResultsMsg) {
 	for _, g := range m.groups {
 		m.items = append(m.items, g.Matches...)
 	}
-	m.sel, m.offset = 0, 0
+	sel := 0
 	if hadPrev { // keep the same person selected while the list refines
 		for i, it := range m.items {
 			if it.Beneficiary.Card == prev.Beneficiary.Card && it.Contract.Number == prev.Contract.Number {
-				m.sel = i
+				sel = i
 				break
 			}
 		}
 	}
 	m.render()
-}
-
-// move changes the selection by delta items and scrolls to keep it (and its group header) visible.
-func (m *Model) move(delta int) {
-	if len(m.items) == 0 {
-		return
-	}
-	m.sel = min(max(m.sel+delta, 0), len(m.items)-1)
-	m.scrollToSelection()
+	m.list.Top()
+	m.list.Select(sel)
 }
