@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -333,4 +334,31 @@ func BenchmarkViewBeneficiary200x50(b *testing.B) {
 			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
 		})
 	}
+}
+
+// TestTabBarWhileLoadingInTrueColour draws the screen while its calls run, in true colour: the spinner in the active
+// tab keeps its escape codes whole (none shows as text) and an error mark too.
+func TestTabBarWhileLoadingInTrueColour(t *testing.T) {
+	f := newFixture(t)
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	ctx := common.NewContext(f.svc, common.Session{Attendant: "teste", Renderer: r})
+	b, ok, err := f.svc.Directory.ByCard(context.Background(), sandbox.SeedHernandesCard)
+	require.NoError(t, err)
+	require.True(t, ok)
+	m := New(ctx, common.OpenBeneficiaryMsg{Beneficiary: b})
+	m.SetSize(100, 30)
+	_ = m.Init() // the calls are not run: every tab is loading
+	for tab := 0; tab < numTabs; tab++ {
+		m.setTab(tab)
+		plain := ansi.Strip(m.View())
+		assert.NotContains(t, plain, "[38;", "tab %d", tab)
+		assert.NotContains(t, plain, "\x1b", "tab %d", tab)
+		assert.Contains(t, plain, "["+fmt.Sprintf("%d %s", tab+1, tabTitles[tab])+" "+ansi.Strip(m.spin.View())+"]")
+	}
+	m.Update(LoadedMsg{Screen: m.id, kind: kFamily, gen: m.loads[kFamily].gen, err: context.DeadlineExceeded})
+	m.setTab(TabFamily)
+	plain := ansi.Strip(m.View())
+	assert.Contains(t, plain, "[2 Família !]")
+	assert.NotContains(t, plain, "\x1b")
 }

@@ -141,7 +141,7 @@ func (m *Model) selfIndex() int {
 func (m *Model) retry() tea.Cmd {
 	var cmds []tea.Cmd
 	want := map[kind]bool{}
-	for _, k := range kindsOf(m.tab) {
+	for _, k := range kindsOf(m.tabs.Active()) {
 		want[k] = true
 	}
 	for k := kind(0); k < numKinds; k++ {

@@ -4,6 +4,7 @@ package beneficiary
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/components/list"
+	"github.com/balcao/balcao/ui/components/tabs"
 )
 
 // Tabs of the screen, in order.
@@ -84,7 +86,7 @@ type Model struct {
 	protocols []model.Protocol
 	nProto    int
 
-	tab     int
+	tabs    tabs.Model
 	opening bool
 
 	spin    spinner.Model
@@ -110,6 +112,11 @@ func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 		ben: msg.Beneficiary, contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Warning)),
 	}
+	titles := make([]string, numTabs)
+	for t, title := range tabTitles {
+		titles[t] = fmt.Sprintf("%d %s", t+1, title)
+	}
+	m.tabs = tabs.New(ctx.Styles, titles...)
 	if m.contract.Number == "" && m.contract.Description == "" && len(m.ben.Contracts) > 0 {
 		m.contract = m.ben.Contracts[0]
 	}
@@ -128,6 +135,7 @@ func (m *Model) Init() tea.Cmd {
 	}
 	cmds = append(cmds, m.startSpinner())
 	m.refreshAll()
+	m.markTabs()
 	return tea.Batch(cmds...)
 }
 
@@ -141,7 +149,7 @@ func (m *Model) Typing() bool { return false }
 func (m *Model) Beneficiary() model.Beneficiary { return m.ben }
 
 // ActiveTab returns the index of the tab on screen.
-func (m *Model) ActiveTab() int { return m.tab }
+func (m *Model) ActiveTab() int { return m.tabs.Active() }
 
 // Loading reports whether any call is still in flight.
 func (m *Model) Loading() bool {
@@ -178,25 +186,25 @@ func newKeyMap(k *common.KeyMap) keyMap {
 // updateKeys enables only what works on the active tab: ↑/↓ choose a member on Família and scroll elsewhere.
 func (m *Model) updateKeys() {
 	k := m.ctx.Keys
-	if m.tab == TabFamily {
+	if m.tabs.Active() == TabFamily {
 		m.keys.Up, m.keys.Down = k.MemberUp, k.MemberDown
 	} else {
 		m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
 	}
-	m.keys.Open.SetEnabled(m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0)
-	m.keys.More.SetEnabled(m.tab == TabProtocols && m.nProto < MaxProtocols)
-	m.keys.Less.SetEnabled(m.tab == TabProtocols && m.nProto > MinProtocols)
+	m.keys.Open.SetEnabled(m.tabs.Active() == TabFamily && m.family != nil && len(m.family.Members) > 0)
+	m.keys.More.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto < MaxProtocols)
+	m.keys.Less.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto > MinProtocols)
 }
 
 // ShortHelp lists the keys shown in the footer (some combined, for display only).
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	move := k.Scroll
-	if m.tab == TabFamily {
+	if m.tabs.Active() == TabFamily {
 		move = k.Choose
 	}
 	count := k.Count
-	count.SetEnabled(m.tab == TabProtocols)
+	count.SetEnabled(m.tabs.Active() == TabProtocols)
 	return []key.Binding{m.keys.New, k.Tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
 }
 

@@ -11,40 +11,47 @@ import (
 
 // Update handles keys, the answers of the five calls, the spinner and occurrences sent for this beneficiary.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	cmd := m.update(msg)
+	m.markTabs()
+	return m, cmd
+}
+
+// update is Update's work; the tab marks follow whatever it changed.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmd := m.handleKey(msg)
 		m.updateKeys()
-		return m, cmd
+		return cmd
 	case LoadedMsg:
-		return m, m.applyLoaded(msg)
+		return m.applyLoaded(msg)
 	case memberMsg:
 		if msg.screen != m.id {
-			return m, nil
+			return nil
 		}
 		m.opening = false
-		return m, common.Cmd(msg.open)
+		return common.Cmd(msg.open)
 	case spinner.TickMsg:
 		if msg.ID != m.spin.ID() {
-			return m, nil
+			return nil
 		}
 		if !m.Loading() {
 			m.ticking = false
-			return m, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
-		m.refresh(m.tab)
-		return m, cmd
+		m.refresh(m.tabs.Active())
+		return cmd
 	case common.OccurrenceSentMsg:
 		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica || m.loads[kProtocols].loading {
-			return m, nil
+			return nil
 		}
 		cmd := m.start(kProtocols)
 		m.refresh(TabProtocols)
-		return m, tea.Batch(cmd, m.startSpinner())
+		return tea.Batch(cmd, m.startSpinner())
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
@@ -54,9 +61,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.cancel()
 		return common.Cmd(common.BackMsg{})
 	case key.Matches(msg, k.NextTab):
-		m.setTab((m.tab + 1) % numTabs)
+		m.setTab(m.tabs.Next())
 	case key.Matches(msg, k.PrevTab):
-		m.setTab((m.tab + numTabs - 1) % numTabs)
+		m.setTab(m.tabs.Prev())
 	case key.Matches(msg, k.Tab1):
 		m.setTab(TabContract)
 	case key.Matches(msg, k.Tab2):
@@ -66,16 +73,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Tab4):
 		m.setTab(TabProtocols)
 	case key.Matches(msg, k.Up): // Família moves its selection; the other tabs scroll
-		m.lists[m.tab].Move(-1)
+		m.lists[m.tabs.Active()].Move(-1)
 	case key.Matches(msg, k.Down):
-		m.lists[m.tab].Move(1)
+		m.lists[m.tabs.Active()].Move(1)
 	case key.Matches(msg, k.PageUp):
-		m.lists[m.tab].PageUp()
+		m.lists[m.tabs.Active()].PageUp()
 	case key.Matches(msg, k.PageDown):
-		m.lists[m.tab].PageDown()
+		m.lists[m.tabs.Active()].PageDown()
 	case key.Matches(msg, k.Open):
 		sel := m.lists[TabFamily].Selected()
-		if m.tab == TabFamily && m.family != nil && sel >= 0 && sel < len(m.family.Members) && !m.opening {
+		if m.tabs.Active() == TabFamily && m.family != nil && sel >= 0 && sel < len(m.family.Members) && !m.opening {
 			f := m.family.Members[sel]
 			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
 				return nil // already on screen
@@ -99,13 +106,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) setTab(t int) {
-	m.tab = t
+	m.tabs.SetActive(t)
 	m.refresh(t)
 }
 
 // setProtocols changes how many protocols are listed (1–10) and lists them again.
 func (m *Model) setProtocols(n int) tea.Cmd {
-	if m.tab != TabProtocols {
+	if m.tabs.Active() != TabProtocols {
 		return nil
 	}
 	n = min(max(n, MinProtocols), MaxProtocols)

@@ -1,7 +1,6 @@
 package beneficiary
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/balcao/balcao/client"
@@ -19,7 +18,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.headerView())
 	b.WriteByte('\n')
-	b.WriteString(m.lists[m.tab].View())
+	b.WriteString(m.lists[m.tabs.Active()].View())
 	b.WriteByte('\n')
 	b.WriteString(m.scrollLine())
 	return common.Fit(b.String(), m.width, m.height)
@@ -27,7 +26,7 @@ func (m *Model) View() string {
 
 // scrollLine tells, when the tab does not fit, which lines are visible and how to see the rest.
 func (m *Model) scrollLine() string {
-	p, ok := m.lists[m.tab].Position()
+	p, ok := m.lists[m.tabs.Active()].Position()
 	if !ok {
 		return ""
 	}
@@ -58,22 +57,7 @@ func (m *Model) headerView() string {
 	}
 	line2 := common.Truncate(" "+strings.Join(ids, st.Dim.Render(" · ")), w)
 
-	tabs := make([]string, 0, numTabs)
-	for t := 0; t < numTabs; t++ {
-		title := fmt.Sprintf("%d %s", t+1, tabTitles[t])
-		switch m.tabState(t) {
-		case stateLoading:
-			title += " " + m.spin.View()
-		case stateError:
-			title += " " + st.Error.Render("!")
-		}
-		if t == m.tab { // brackets mark the active tab without colour too
-			tabs = append(tabs, st.TabActive.Render("["+title+"]"))
-		} else {
-			tabs = append(tabs, st.TabInactive.Render(" "+title+" "))
-		}
-	}
-	line3 := common.Truncate(strings.Join(tabs, st.Dim.Render("│")), w)
+	line3 := m.tabs.View(w)
 	line4 := st.Dim.Render(strings.Repeat("─", max(0, w)))
 	return line1 + "\n" + line2 + "\n" + line3 + "\n" + line4
 }
@@ -85,6 +69,20 @@ const (
 	stateLoading
 	stateError
 )
+
+// markTabs marks each tab with its state: the spinner while loading, "!" after an error.
+func (m *Model) markTabs() {
+	for t := 0; t < numTabs; t++ {
+		switch m.tabState(t) {
+		case stateLoading:
+			m.tabs.SetMark(t, m.spin.View())
+		case stateError:
+			m.tabs.SetMark(t, m.ctx.Styles.Error.Render("!"))
+		default:
+			m.tabs.SetMark(t, "")
+		}
+	}
+}
 
 // tabState is loading when any of its calls is, else error when any failed.
 func (m *Model) tabState(t int) tabState {
