@@ -14,6 +14,7 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
 )
 
 // fieldID names a field of the form.
@@ -98,9 +99,8 @@ type Model struct {
 	formIdx  int // 0 = none, i = forms[i-1]
 	forms    []formState
 
-	focus  int
+	fields fieldset.Model // focus order over slots(), and the form's scroll
 	errs   map[slot]string
-	offset int // first body line shown
 
 	phase      phase
 	spinner    spinner.Model
@@ -195,6 +195,7 @@ func newModel(ctx *common.Context) *Model {
 		keys:   newKeyMap(ctx.Keys),
 		types:  append([]config.OccurrenceType(nil), cat.Types...),
 		idFunc: cat.IDFuncionalidade,
+		fields: fieldset.New(ctx.Styles, labelWidth),
 		errs:   map[slot]string{},
 		width:  ctx.Width,
 		height: ctx.Height,
@@ -428,10 +429,10 @@ func (m *Model) form() *formState {
 // focused is the slot with focus.
 func (m *Model) focused() slot {
 	s := m.slots()
-	if m.focus < 0 || m.focus >= len(s) {
-		return slot{id: fType}
+	if f := m.fields.Focused(); f < len(s) {
+		return s[f]
 	}
-	return s[m.focus]
+	return slot{id: fType}
 }
 
 // input returns the text input behind a slot, or nil for choices, the toggle and the note.
@@ -461,12 +462,6 @@ func (m *Model) isText(s slot) bool { return s.id == fNote || m.input(s) != nil 
 // setFocus moves focus to slot index i (clamped), blurring the previous text field.
 func (m *Model) setFocus(i int) tea.Cmd {
 	s := m.slots()
-	if i < 0 {
-		i = 0
-	}
-	if i >= len(s) {
-		i = len(s) - 1
-	}
 	prev := m.focused()
 	if in := m.input(prev); in != nil {
 		in.Blur()
@@ -474,8 +469,7 @@ func (m *Model) setFocus(i int) tea.Cmd {
 	if prev.id == fNote {
 		m.note.Blur()
 	}
-	m.focus = i
-	cur := s[i]
+	cur := s[m.fields.Focus(i, len(s))]
 	if in := m.input(cur); in != nil {
 		in.CursorEnd()
 		return in.Focus()
@@ -488,12 +482,13 @@ func (m *Model) setFocus(i int) tea.Cmd {
 
 // Init starts looking up the family members offered as requesters.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.lookupFamily(), m.setFocus(m.focus))
+	return tea.Batch(m.lookupFamily(), m.setFocus(m.fields.Focused()))
 }
 
 // SetSize sets the screen's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 1), max(height, 1)
+	m.fields.SetValueWidth(m.valueWidth())
 	vw := max(m.valueWidth(), 4)
 	for i := range m.other {
 		m.other[i].Width = vw - 1

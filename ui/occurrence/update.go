@@ -149,8 +149,7 @@ func (m *Model) leave(delta int) tea.Cmd {
 	} else {
 		delete(m.errs, s)
 	}
-	n := len(m.slots())
-	return m.setFocus(((m.focus+delta)%n + n) % n)
+	return m.setFocus(m.fields.Step(delta, len(m.slots())))
 }
 
 func (m *Model) noteAtTop() bool {
@@ -240,7 +239,7 @@ func (m *Model) onSubmit(msg submitMsg) tea.Cmd {
 	if msg.err != nil {
 		m.phase = phaseEditing
 		m.banner, m.bannerErr = i18n.OccSubmitFailed, true
-		return m.setFocus(m.focus)
+		return m.setFocus(m.fields.Focused())
 	}
 	return m.apply(msg.item, true)
 }
@@ -263,7 +262,7 @@ func (m *Model) apply(item common.OutboxItem, announce bool) tea.Cmd {
 		m.correction = item.Reason
 		m.banner, m.bannerErr = "", false
 		m.initial = m.request() // it is stored: leaving now loses nothing
-		return m.setFocus(m.focus)
+		return m.setFocus(m.fields.Focused())
 	default:
 		m.phase = phasePending
 		return nil

@@ -8,11 +8,12 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
 )
 
 const (
-	labelWidth  = 22 // label column, after the 2-column focus marker
-	valueIndent = 2 + labelWidth
+	labelWidth  = 22             // label column, after the 2-column focus marker
+	valueIndent = 2 + labelWidth // where values start
 	minValue    = 10
 	maxValue    = 96 // wide terminals: keep lines readable
 )
@@ -98,75 +99,26 @@ func (m *Model) formView(height int) []string {
 		}
 	}
 	bodyH := max(height-len(top)-len(bottom), 1)
-	lines, spans := m.fieldLines()
-	if f := m.focus; f >= 0 && f < len(spans) {
-		start, end := spans[f][0], spans[f][1]
-		if end-start >= bodyH {
-			end = start + bodyH - 1
-		}
-		if start < m.offset {
-			m.offset = start
-		}
-		if end >= m.offset+bodyH {
-			m.offset = end - bodyH + 1
-		}
-	}
-	m.offset = max(min(m.offset, len(lines)-bodyH), 0)
-	window := lines[m.offset:min(len(lines), m.offset+bodyH)]
 	out := make([]string, 0, height)
 	out = append(out, top...)
-	out = append(out, window...)
+	out = append(out, m.fields.View(m.fieldList(), m.phase == phaseEditing, bodyH)...)
 	for len(out) < height-len(bottom) {
 		out = append(out, "")
 	}
 	return append(out, bottom...)
 }
 
-// fieldLines renders every field (and its error) and the line span [start, end] of each slot.
-func (m *Model) fieldLines() ([]string, [][2]int) {
-	st := m.ctx.Styles
+// fieldList is every slot as the field set draws it: label, value (choices marked when focused) and error.
+func (m *Model) fieldList() []fieldset.Field {
 	slots := m.slots()
-	lines := make([]string, 0, len(slots)+8)
-	spans := make([][2]int, len(slots))
+	out := make([]fieldset.Field, len(slots))
 	editing := m.phase == phaseEditing
-	pad := strings.Repeat(" ", valueIndent)
 	for i, s := range slots {
-		focused := editing && i == m.focus
-		start := len(lines)
 		label, required, sub := m.label(s)
-		if required {
-			label += " *"
-		}
-		if sub {
-			label = "  " + label
-		}
-		label = ansi.Truncate(label, labelWidth-1, "…")
-		label += strings.Repeat(" ", labelWidth-ansi.StringWidth(label))
-		marker := "  "
-		if focused {
-			marker = st.Title.Render("›") + " "
-			label = st.Bold.Render(label)
-		} else {
-			label = st.Label.Render(label)
-		}
-		value := m.value(s, focused)
-		vl := strings.Split(value, "\n")
-		lines = append(lines, marker+label+vl[0])
-		for _, l := range vl[1:] {
-			lines = append(lines, pad+l)
-		}
-		if e := m.errs[s]; e != "" {
-			for j, l := range wrapLines(e, m.valueWidth()-2) {
-				mark := "  "
-				if j == 0 {
-					mark = "✗ "
-				}
-				lines = append(lines, pad+st.Error.Render(mark+l))
-			}
-		}
-		spans[i] = [2]int{start, len(lines) - 1}
+		focused := editing && i == m.fields.Focused()
+		out[i] = fieldset.Field{Label: label, Required: required, Indent: sub, Value: m.value(s, focused), Err: m.errs[s]}
 	}
-	return lines, spans
+	return out
 }
 
 // label is a slot's label, whether it is required, and whether it belongs to a group (other person, form).

@@ -6,6 +6,7 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
 	"github.com/balcao/balcao/ui/components/list"
 )
 
@@ -23,13 +24,8 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.ctx.Styles
-	field := st.FieldBlurred
-	if m.input.Focused() {
-		field = st.FieldFocused
-	}
 	var b strings.Builder
-	b.WriteString(field.Padding(0, 1).Width(max(1, m.width-2)).Render(common.Truncate(m.input.View(), max(1, m.width-4))))
+	b.WriteString(fieldset.Box(m.ctx.Styles, m.input.View(), m.input.Focused(), m.width))
 	for _, l := range m.messages() {
 		b.WriteByte('\n')
 		b.WriteString(l)
