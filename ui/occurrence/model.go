@@ -220,48 +220,47 @@ func newModel(ctx *common.Context) *Model {
 	for _, def := range cat.Forms {
 		m.forms = append(m.forms, m.newFormState(def))
 	}
-	r := ctx.Session.Renderer
-	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(r.NewStyle().Foreground(ctx.Styles.Title.GetForeground())))
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Spinner))
 	m.SetSize(ctx.Width, ctx.Height)
 	return m
 }
 
 func (m *Model) newInput() textinput.Model {
-	r := m.ctx.Session.Renderer
+	plain := m.ctx.Styles.Plain
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = 200
 	ti.TextStyle = m.ctx.Styles.Value
-	ti.PromptStyle = r.NewStyle()
+	ti.PromptStyle = plain
 	ti.PlaceholderStyle = m.ctx.Styles.EmptyValue
 	ti.CompletionStyle = m.ctx.Styles.Dim
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.Style = plain
+	ti.Cursor.TextStyle = plain
 	ti.Cursor.SetMode(cursor.CursorStatic) // no blink ticks: fewer redraws over SSH
 	return ti
 }
 
 func (m *Model) newNote() textarea.Model {
-	r := m.ctx.Session.Renderer
+	plain := m.ctx.Styles.Plain
 	ta := textarea.New()
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
 	ta.Placeholder = i18n.OccNotePlaceholder
 	ta.CharLimit = 4000
 	base := textarea.Style{
-		Base:             r.NewStyle(),
-		CursorLine:       r.NewStyle(),
-		CursorLineNumber: r.NewStyle(),
-		EndOfBuffer:      r.NewStyle(),
-		LineNumber:       r.NewStyle(),
+		Base:             plain,
+		CursorLine:       plain,
+		CursorLineNumber: plain,
+		EndOfBuffer:      plain,
+		LineNumber:       plain,
 		Placeholder:      m.ctx.Styles.EmptyValue,
-		Prompt:           r.NewStyle(),
+		Prompt:           plain,
 		Text:             m.ctx.Styles.Value,
 	}
 	ta.FocusedStyle = base
 	ta.BlurredStyle = base
-	ta.Cursor.Style = r.NewStyle()
-	ta.Cursor.TextStyle = r.NewStyle()
+	ta.Cursor.Style = plain
+	ta.Cursor.TextStyle = plain
 	ta.Cursor.SetMode(cursor.CursorStatic)
 	ta.Blur() // applies BlurredStyle
 	return ta

@@ -82,7 +82,7 @@ func (m *Model) formView(height int) []string {
 	var bottom []string
 	switch {
 	case m.confirm:
-		bottom = []string{"", st.Warning.Bold(true).Render(i18n.OccConfirmDiscard)}
+		bottom = []string{"", st.WarningBold.Render(i18n.OccConfirmDiscard)}
 	case m.phase == phaseSending:
 		bottom = []string{"", m.spinner.View() + " " + st.Bold.Render(i18n.OccSending)}
 	case m.banner != "":
@@ -271,7 +271,7 @@ func (m *Model) sentView(height int) []string {
 // pendingView says the occurrence is safe and will be sent by itself.
 func (m *Model) pendingView() []string {
 	st := m.ctx.Styles
-	out := []string{st.Warning.Bold(true).Render(i18n.OccPendingTitle), ""}
+	out := []string{st.WarningBold.Render(i18n.OccPendingTitle), ""}
 	for _, l := range wrapLines(i18n.OccPending(m.result.ID), m.width) {
 		out = append(out, st.Value.Render(l))
 	}

@@ -71,7 +71,7 @@ func New(ctx *common.Context) *Model {
 	ti.PromptStyle = ctx.Styles.Bold
 	ti.TextStyle = ctx.Styles.Value
 	ti.PlaceholderStyle = ctx.Styles.Dim
-	ti.Cursor.Style = ctx.Styles.Value.Reverse(true)
+	ti.Cursor.Style = ctx.Styles.Cursor
 	ti.Cursor.TextStyle = ctx.Styles.Value
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()

@@ -168,14 +168,14 @@ func (m *Model) View(width int) string {
 	sep := bar.Render(" │ ")
 	health := func(name string, ok bool) string {
 		if ok {
-			return bar.Inherit(st.StatusOK).Render(i18n.UIStatusUp(name, ok))
+			return st.BarOK.Render(i18n.UIStatusUp(name, ok))
 		}
-		return bar.Inherit(st.StatusBad).Render(i18n.UIStatusUp(name, ok))
+		return st.BarBad.Render(i18n.UIStatusUp(name, ok))
 	}
 	server := bar.Render(i18n.UIStatusServerOff)
 	switch {
 	case m.serverErr != "":
-		server = bar.Inherit(st.StatusBad).Render(i18n.UIStatusServerErr(m.serverErr))
+		server = st.BarBad.Render(i18n.UIStatusServerErr(m.serverErr))
 	case m.addr != "":
 		server = bar.Render(i18n.UIStatusServer(m.addr, m.requests))
 	}
@@ -185,7 +185,7 @@ func (m *Model) View(width int) string {
 	}
 	pend := bar.Render(pending)
 	if m.pending > 0 {
-		pend = bar.Inherit(st.Warning).Bold(true).Render(pending)
+		pend = st.BarWarning.Render(pending)
 	}
 	line := mode + bar.Render(" ") + health(i18n.ServiceTOTVS, m.totvsOK) + sep + health(i18n.ServiceMosia, m.mosiaOK) +
 		sep + pend + sep + server

@@ -122,5 +122,5 @@ func Box(st *common.Styles, content string, focused bool, width int) string {
 	if focused {
 		frame = st.FieldFocused
 	}
-	return frame.Padding(0, 1).Width(max(1, width-2)).Render(common.Truncate(content, max(1, width-4)))
+	return frame.Width(max(1, width-2)).Render(common.Truncate(content, max(1, width-4)))
 }
