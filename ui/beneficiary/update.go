@@ -54,41 +54,22 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// handleKey switches tabs, moves on the active tab, or acts: back, open a member, new occurrence, retry, protocols.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if t, ok := m.tabKey(msg); ok {
+		m.setTab(t)
+		return nil
+	}
+	if m.moveKey(msg) {
+		return nil
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.cancel()
 		return common.Cmd(common.BackMsg{})
-	case key.Matches(msg, k.NextTab):
-		m.setTab(m.tabs.Next())
-	case key.Matches(msg, k.PrevTab):
-		m.setTab(m.tabs.Prev())
-	case key.Matches(msg, k.Tab1):
-		m.setTab(TabContract)
-	case key.Matches(msg, k.Tab2):
-		m.setTab(TabFamily)
-	case key.Matches(msg, k.Tab3):
-		m.setTab(TabGrace)
-	case key.Matches(msg, k.Tab4):
-		m.setTab(TabProtocols)
-	case key.Matches(msg, k.Up): // Família moves its selection; the other tabs scroll
-		m.lists[m.tabs.Active()].Move(-1)
-	case key.Matches(msg, k.Down):
-		m.lists[m.tabs.Active()].Move(1)
-	case key.Matches(msg, k.PageUp):
-		m.lists[m.tabs.Active()].PageUp()
-	case key.Matches(msg, k.PageDown):
-		m.lists[m.tabs.Active()].PageDown()
 	case key.Matches(msg, k.Open):
-		sel := m.lists[TabFamily].Selected()
-		if m.tabs.Active() == TabFamily && m.family != nil && sel >= 0 && sel < len(m.family.Members) && !m.opening {
-			f := m.family.Members[sel]
-			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
-				return nil // already on screen
-			}
-			return m.openMember(f)
-		}
+		return m.openSelected()
 	case key.Matches(msg, k.New):
 		var fam []model.FamilyMember
 		if m.family != nil {
@@ -103,6 +84,57 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.setProtocols(m.nProto - 1)
 	}
 	return nil
+}
+
+// tabKey is the tab a key asks for: Tab and Shift+Tab go round, 1–4 go straight to one.
+func (m *Model) tabKey(msg tea.KeyMsg) (int, bool) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.NextTab):
+		return m.tabs.Next(), true
+	case key.Matches(msg, k.PrevTab):
+		return m.tabs.Prev(), true
+	case key.Matches(msg, k.Tab1):
+		return TabContract, true
+	case key.Matches(msg, k.Tab2):
+		return TabFamily, true
+	case key.Matches(msg, k.Tab3):
+		return TabGrace, true
+	case key.Matches(msg, k.Tab4):
+		return TabProtocols, true
+	}
+	return 0, false
+}
+
+// moveKey moves Família's selection, or scrolls the other tabs; it reports whether the key was one of those.
+func (m *Model) moveKey(msg tea.KeyMsg) bool {
+	k, l := m.keys, &m.lists[m.tabs.Active()]
+	switch {
+	case key.Matches(msg, k.Up):
+		l.Move(-1)
+	case key.Matches(msg, k.Down):
+		l.Move(1)
+	case key.Matches(msg, k.PageUp):
+		l.PageUp()
+	case key.Matches(msg, k.PageDown):
+		l.PageDown()
+	default:
+		return false
+	}
+	return true
+}
+
+// openSelected opens the family member selected on Família (not the person already on screen).
+func (m *Model) openSelected() tea.Cmd {
+	sel := m.lists[TabFamily].Selected()
+	if m.tabs.Active() != TabFamily || m.family == nil || sel < 0 || sel >= len(m.family.Members) || m.opening {
+		return nil
+	}
+	f := m.family.Members[sel]
+	if model.Digits(f.Card) == model.Digits(m.ben.Card) {
+		return nil // already on screen
+	}
+	return m.openMember(f)
 }
 
 func (m *Model) setTab(t int) {

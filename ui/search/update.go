@@ -40,6 +40,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return m, nil
 }
 
+// handleKey moves the selection, opens, leaves or focuses the field; other keys type while the field has focus.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	focused := m.input.Focused()
 	switch {
@@ -56,15 +57,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.list.PageDown()
 		return nil
 	case msg.Type == tea.KeyEnter:
-		if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
-			// The results on screen are of an older term: search now and open the best match when it arrives.
-			m.openOnArrival = true
-			return m.searchCmd(m.seq, term)
-		}
-		if it, ok := m.Selected(); ok {
-			return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
-		}
-		return nil
+		return m.enter()
 	case focused && msg.Type == tea.KeyEsc:
 		m.input.Blur()
 		return nil
@@ -74,6 +67,24 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case !focused:
 		return nil
 	}
+	return m.typeKey(msg)
+}
+
+// enter opens the selected match; when the results on screen are of an older term, it searches the term typed now
+// and opens its best match when it arrives.
+func (m *Model) enter() tea.Cmd {
+	if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
+		m.openOnArrival = true
+		return m.searchCmd(m.seq, term)
+	}
+	if it, ok := m.Selected(); ok {
+		return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+	}
+	return nil
+}
+
+// typeKey gives a key to the focused field; a changed term is searched after the debounce.
+func (m *Model) typeKey(msg tea.KeyMsg) tea.Cmd {
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
