@@ -361,3 +361,42 @@ func TestTabBarWhileLoadingInTrueColour(t *testing.T) {
 	assert.Contains(t, plain, "[2 Família !]")
 	assert.NotContains(t, plain, "\x1b")
 }
+
+// TestScrollingATab pages through Contrato (60 lines in a 16-line window) and moves Família's selection: the last
+// line says where the window is.
+func TestScrollingATab(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, uitest.SeedHernandesCard, 80, 21)
+	last := func() string {
+		lines := strings.Split(m.View(), "\n")
+		return ansi.Strip(lines[len(lines)-1])
+	}
+	tests := []struct {
+		key  string
+		want string
+	}{
+		{"pgdown", " linhas 16–31 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"down", " linhas 17–32 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"pgdown", " linhas 32–47 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"pgdown", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
+		{"down", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
+		{"pgup", " linhas 30–45 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"up", " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+	}
+	for _, tt := range tests {
+		m.Update(uitest.Key(tt.key))
+		assert.Equal(t, tt.want, last(), "after %s", tt.key)
+	}
+	m.Update(uitest.Key("1"))
+	assert.Equal(t, " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam", last(), "a tab keeps its place")
+
+	m.Update(uitest.Key("2"))
+	assert.Equal(t, "", last(), "Família fits")
+	m.Update(uitest.Key("down"))
+	assert.Equal(t, 1, m.lists[TabFamily].Selected())
+	assert.Contains(t, flat(m.View()), "▸0001.1008.000027.02-8 FABIANA")
+	m.Update(uitest.Key("pgdown"))
+	assert.Equal(t, 1, m.lists[TabFamily].Selected(), "the last member")
+	m.Update(uitest.Key("up"))
+	assert.Equal(t, 0, m.lists[TabFamily].Selected())
+}
