@@ -10,7 +10,7 @@ import (
 	"github.com/balcao/balcao/ui/components/list"
 )
 
-// View draws the header, the tab bar and the active tab's viewport.
+// View draws the header, the tab bar, the active tab's rows in view and the line that says where they are.
 func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
