@@ -7,9 +7,6 @@ import (
 	"github.com/balcao/balcao/ui/components/list"
 )
 
-// familyTop is how many content lines come before the first member (hint and table header).
-const familyTop = 2
-
 // familyRows renders the members as the list's items (selected: marked with ▸ and highlighted), under the hint and
 // the column titles.
 func (m *Model) familyRows() []list.Row {
