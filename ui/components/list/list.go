@@ -27,7 +27,8 @@ type Model struct {
 	offset int // first row in the window
 	width  int
 	height int
-	// Fill pads every row drawn to the width and the window to the height with blank rows, as a viewport does.
+	// Fill draws the window as a viewport does: tabs as four spaces, every row padded to the width (cut with "…"
+	// when wider) and blank rows up to the height.
 	Fill bool
 }
 
@@ -157,7 +158,7 @@ func (m *Model) View() string {
 			line = r.Selected
 		}
 		if m.Fill {
-			line = common.PadRight(line, m.width)
+			line = common.PadRight(strings.ReplaceAll(line, "\t", "    "), m.width)
 		}
 		b.WriteString(line)
 	}

@@ -181,6 +181,12 @@ func TestFillDrawsExactlyTheWindow(t *testing.T) {
 	}
 }
 
+func TestFillExpandsTabs(t *testing.T) {
+	m := newList([]Row{{Item: Header, Text: "Rua A\t123"}, {Item: Header, Text: "\t\t\t\t\t\t"}}, 20, 2)
+	m.Fill = true
+	assert.Equal(t, "Rua A    123        \n                   …", m.View(), "a tab never reaches the terminal")
+}
+
 func TestPosition(t *testing.T) {
 	tests := []struct {
 		name   string
