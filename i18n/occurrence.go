@@ -195,6 +195,9 @@ const OccKeyNextField = "próximo campo"
 // OccKeyPrevField is the help of the previous-field key.
 const OccKeyPrevField = "campo anterior"
 
+// OccKeyCycleKeys names the keys that cycle a choice in the help.
+const OccKeyCycleKeys = "←/→/espaço"
+
 // OccKeyCycle is the help of the keys that cycle a choice.
 const OccKeyCycle = "escolher opção"
 

@@ -18,6 +18,47 @@ const UIHelpTitle = "Ajuda: as teclas desta tela e, na última coluna, as de qua
 // UIPlaceholder is shown by a screen that is not available in this build.
 const UIPlaceholder = "Esta tela ainda não está disponível nesta versão. Pressione Esc para voltar."
 
+// ---- keys: what the footer and the full help say each key does ----
+
+// Help texts of the keys every screen shares.
+const (
+	UIKeyUp        = "subir"                    // ↑/k moves up
+	UIKeyDown      = "descer"                   // ↓/j moves down
+	UIKeyPageUp    = "página acima"             // PgUp
+	UIKeyPageDown  = "página abaixo"            // PgDn
+	UIKeyOpen      = "abrir"                    // Enter opens the selection
+	UIKeyBack      = "voltar"                   // Esc goes back
+	UIKeyOutbox    = "pendências"               // p opens Pendências
+	UIKeyHelp      = "ajuda"                    // ? shows the full help
+	UIKeyQuit      = "sair"                     // q quits
+	UIKeyForceQuit = "sair sempre"              // Ctrl+C quits even while typing
+	UIKeyChoose    = "escolher"                 // ↑/↓ choose a row (the footer's one entry for both)
+	UIKeyRefresh   = "atualizar/tentar de novo" // r reloads or retries
+)
+
+// Help texts of the Busca keys.
+const (
+	UIKeySearch     = "buscar"        // / focuses the search field
+	UIKeyLeaveField = "sair do campo" // Esc leaves the search field
+)
+
+// Help texts of the Beneficiário keys.
+const (
+	UIKeyNextTab    = "próxima aba"      // Tab
+	UIKeyPrevTab    = "aba anterior"     // Shift+Tab
+	UIKeyTabs       = "abas"             // the footer's one entry for Tab and 1–4
+	UIKeyScroll     = "rolar"            // ↑/↓ scroll a tab that has no rows to choose
+	UIKeyMemberUp   = "membro acima"     // ↑ on Família
+	UIKeyMemberDown = "membro abaixo"    // ↓ on Família
+	UIKeyOpenMember = "abrir membro"     // Enter on Família
+	UIKeyNew        = "nova ocorrência"  // n
+	UIKeyCopy       = "copiar protocolo" // y
+	UIKeyMore       = "mais protocolos"  // +
+	UIKeyLess       = "menos protocolos" // -
+	UIKeyCount      = "quantidade"       // the footer's one entry for + and -
+	UIKeySubmit     = "enviar"           // Ctrl+S
+)
+
 // ---- status bar ----
 
 // UIStatusDemo marks a console running on the embedded sandbox and demo directory.
@@ -201,6 +242,7 @@ const (
 	UIGraceGroups      = "Grupos de carência"
 	UIGraceNone        = "Nenhum item retornado pelo TOTVS."
 	UIGraceTransfer    = "Beneficiário com transferência de plano: rede anterior e rede atual."
+	UIColCode          = "Cód."
 	UIColClass         = "Classe"
 	UIColGroup         = "Grupo"
 	UIColEnd           = "Fim"

@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/beneficiary"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/internal/uitest"
@@ -263,12 +262,12 @@ func screensAt(t *testing.T) map[string]*harness {
 
 	for tab := 1; tab <= 4; tab++ {
 		h := newHarness(t, 100, 30)
-		h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(t, h, sandbox.SeedPatrickCard)}))
+		h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(t, h, uitest.SeedPatrickCard)}))
 		h.press(true, fmt.Sprint(tab))
 		out[fmt.Sprintf("beneficiario-%d", tab)] = h
 	}
 	h = newHarness(t, 100, 30)
-	h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(t, h, sandbox.SeedHernandesCard)}))
+	h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(t, h, uitest.SeedHernandesCard)}))
 	h.press(true, "n")
 	out["ocorrencia"] = h
 
@@ -379,7 +378,7 @@ func BenchmarkViewRoot200x50(b *testing.B) {
 	h.typeText("maria")
 	frames := map[string]*harness{"busca": h}
 	h = newHarness(b, 200, 50)
-	h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(b, h, sandbox.SeedPatrickCard)}))
+	h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(b, h, uitest.SeedPatrickCard)}))
 	frames["beneficiario"] = h
 	for name, h := range frames {
 		b.Run(name, func(b *testing.B) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +21,6 @@ import (
 
 	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/internal/uitest"
 )
@@ -89,7 +89,7 @@ func TestFiveCallsStartConcurrently(t *testing.T) {
 			return errors.New("calls did not run concurrently")
 		}
 	}
-	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.open(t, uitest.SeedHernandesCard, 100, 30)
 	feed(m, uitest.Exec(m.Init()))
 	for k := kind(0); k < numKinds; k++ {
 		assert.NoError(t, m.loads[k].err, "call %d", k)
@@ -99,7 +99,7 @@ func TestFiveCallsStartConcurrently(t *testing.T) {
 
 func TestTabsShowTheirData(t *testing.T) {
 	f := newFixture(t)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 120, 40)
+	m := f.loaded(t, uitest.SeedHernandesCard, 120, 40)
 	head := flat(m.View())
 	assert.Contains(t, head, "HERNANDES ALVES DA SILVA Ativo")
 	assert.Contains(t, head, "CPF 235.764.830-98")
@@ -124,9 +124,9 @@ func TestTabsShowTheirData(t *testing.T) {
 	m.Update(uitest.Key("tab"))
 	v = flat(m.View())
 	assert.Contains(t, v, "Últimos 5 protocolos")
-	ps := f.up.DS.Protocols(m.Beneficiary().ChaveUnica)
+	ps := f.up.ProtocolNumbers(m.Beneficiary().ChaveUnica)
 	if len(ps) > 0 {
-		assert.Contains(t, v, ps[0].Protocolo.String(), "the protocol as the dataset lists it")
+		assert.Contains(t, v, ps[0], "the protocol as the dataset lists it")
 	} else {
 		assert.Contains(t, v, "Nenhum protocolo")
 	}
@@ -137,7 +137,7 @@ func TestTabsShowTheirData(t *testing.T) {
 func TestTabErrorAndRetry(t *testing.T) {
 	f := newFixture(t)
 	f.up.SetFail("family", context.DeadlineExceeded)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	m.Update(uitest.Key("2"))
 	v := flat(m.View())
 	assert.Contains(t, v, flat(client.UserMessage(context.DeadlineExceeded)))
@@ -163,7 +163,7 @@ func TestLeavingCancelsAndDropsLateResults(t *testing.T) {
 		canceled <- call
 		return ctx.Err()
 	}
-	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.open(t, uitest.SeedHernandesCard, 100, 30)
 	cmd := m.Init()
 	done := make(chan []tea.Msg)
 	go func() { done <- uitest.Exec(cmd) }()
@@ -186,7 +186,7 @@ func TestLeavingCancelsAndDropsLateResults(t *testing.T) {
 
 func TestSpinnerStopsWhenNothingLoads(t *testing.T) {
 	f := newFixture(t)
-	m := f.open(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.open(t, uitest.SeedHernandesCard, 100, 30)
 	msgs := uitest.Exec(m.Init())
 	var tick spinner.TickMsg
 	for _, msg := range msgs {
@@ -204,7 +204,7 @@ func TestSpinnerStopsWhenNothingLoads(t *testing.T) {
 
 func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
 	f := newFixture(t)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	_, cmd := m.Update(uitest.Key("+"))
 	assert.Nil(t, cmd, "+ only works on Protocolos")
 	m.Update(uitest.Key("4"))
@@ -228,9 +228,9 @@ func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
 
 func TestFamilyEnterOpensMember(t *testing.T) {
 	f := newFixture(t)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	m.Update(uitest.Key("2"))
-	require.Equal(t, 0, m.famSel, "the open beneficiary is selected")
+	require.Equal(t, 0, m.lists[TabFamily].Selected(), "the open beneficiary is selected")
 	_, cmd := m.Update(uitest.Key("enter"))
 	assert.Nil(t, cmd, "Enter on the person already on screen does nothing")
 	m.Update(uitest.Key("down"))
@@ -240,24 +240,24 @@ func TestFamilyEnterOpensMember(t *testing.T) {
 	_, cmd = m.Update(msgs[0])
 	open, ok := cmd().(common.OpenBeneficiaryMsg)
 	require.True(t, ok)
-	assert.Equal(t, sandbox.SeedFabianaCard, open.Beneficiary.Card)
+	assert.Equal(t, uitest.SeedFabianaCard, open.Beneficiary.Card)
 	assert.Equal(t, "41823957609", open.Beneficiary.CPF, "looked up in the directory")
 }
 
 func TestNewOccurrenceCarriesFamily(t *testing.T) {
 	f := newFixture(t)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 100, 30)
+	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	_, cmd := m.Update(uitest.Key("n"))
 	msg, ok := cmd().(common.NewOccurrenceMsg)
 	require.True(t, ok)
-	assert.Equal(t, sandbox.SeedHernandesCard, msg.Beneficiary.Card)
+	assert.Equal(t, uitest.SeedHernandesCard, msg.Beneficiary.Card)
 	assert.NotEmpty(t, msg.Family)
 	assert.Equal(t, "000000000001", msg.Contract.Number)
 }
 
 func TestGraceRunningIsHighlightedWithText(t *testing.T) {
 	f := newFixture(t)
-	m := f.open(t, sandbox.SeedHernandesCard, 120, 30)
+	m := f.open(t, uitest.SeedHernandesCard, 120, 30)
 	m.classes = &model.GraceClasses{Items: []model.GraceClass{
 		{Code: "001", Description: "CONSULTAS", End: "2025-02-01", Status: "Carência Cumprida"},
 		{Code: "002", Description: "PARTO", End: "2025-09-30", Status: "Em Carência"},
@@ -281,7 +281,7 @@ func TestGraceRunningIsHighlightedWithText(t *testing.T) {
 
 func TestLayoutEveryTabEverySize(t *testing.T) {
 	f := newFixture(t)
-	m := f.loaded(t, sandbox.SeedHernandesCard, 80, 24)
+	m := f.loaded(t, uitest.SeedHernandesCard, 80, 24)
 	for tab := 0; tab < numTabs; tab++ {
 		m.setTab(tab)
 		for _, size := range [][2]int{{60, 13}, {79, 21}, {80, 21}, {81, 21}, {100, 27}, {120, 37}, {160, 40}, {200, 47}, {250, 67}} {
@@ -303,8 +303,8 @@ func TestBeneficiaryGolden(t *testing.T) {
 		name, card string
 		tabs       []int
 	}{
-		{"hernandes", sandbox.SeedHernandesCard, []int{TabContract, TabFamily, TabGrace, TabProtocols}},
-		{"patrick", sandbox.SeedPatrickCard, []int{TabGrace, TabProtocols}}, // transferred; has protocols
+		{"hernandes", uitest.SeedHernandesCard, []int{TabContract, TabFamily, TabGrace, TabProtocols}},
+		{"patrick", uitest.SeedPatrickCard, []int{TabGrace, TabProtocols}}, // transferred; has protocols
 	}
 	for _, p := range people {
 		for _, size := range [][2]int{{80, 21}, {200, 47}} {
@@ -321,7 +321,7 @@ func TestBeneficiaryGolden(t *testing.T) {
 
 func BenchmarkViewBeneficiary200x50(b *testing.B) {
 	f := newFixture(b)
-	m := f.loaded(b, sandbox.SeedHernandesCard, 200, 47)
+	m := f.loaded(b, uitest.SeedHernandesCard, 200, 47)
 	for tab := 0; tab < numTabs; tab++ {
 		m.setTab(tab)
 		b.Run(tabTitles[tab], func(b *testing.B) {
@@ -333,4 +333,70 @@ func BenchmarkViewBeneficiary200x50(b *testing.B) {
 			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
 		})
 	}
+}
+
+// TestTabBarWhileLoadingInTrueColour draws the screen while its calls run, in true colour: the spinner in the active
+// tab keeps its escape codes whole (none shows as text) and an error mark too.
+func TestTabBarWhileLoadingInTrueColour(t *testing.T) {
+	f := newFixture(t)
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	ctx := common.NewContext(f.svc, common.Session{Attendant: "teste", Renderer: r})
+	b, ok, err := f.svc.Directory.ByCard(context.Background(), uitest.SeedHernandesCard)
+	require.NoError(t, err)
+	require.True(t, ok)
+	m := New(ctx, common.OpenBeneficiaryMsg{Beneficiary: b})
+	m.SetSize(100, 30)
+	_ = m.Init() // the calls are not run: every tab is loading
+	for tab := 0; tab < numTabs; tab++ {
+		m.setTab(tab)
+		plain := ansi.Strip(m.View())
+		assert.NotContains(t, plain, "[38;", "tab %d", tab)
+		assert.NotContains(t, plain, "\x1b", "tab %d", tab)
+		assert.Contains(t, plain, "["+fmt.Sprintf("%d %s", tab+1, tabTitles[tab])+" "+ansi.Strip(m.spin.View())+"]")
+	}
+	m.Update(LoadedMsg{Screen: m.id, kind: kFamily, gen: m.loads[kFamily].gen, err: context.DeadlineExceeded})
+	m.setTab(TabFamily)
+	plain := ansi.Strip(m.View())
+	assert.Contains(t, plain, "[2 Família !]")
+	assert.NotContains(t, plain, "\x1b")
+}
+
+// TestScrollingATab pages through Contrato (60 lines in a 16-line window) and moves Família's selection: the last
+// line says where the window is.
+func TestScrollingATab(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, uitest.SeedHernandesCard, 80, 21)
+	last := func() string {
+		lines := strings.Split(m.View(), "\n")
+		return ansi.Strip(lines[len(lines)-1])
+	}
+	tests := []struct {
+		key  string
+		want string
+	}{
+		{"pgdown", " linhas 16–31 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"down", " linhas 17–32 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"pgdown", " linhas 32–47 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"pgdown", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
+		{"down", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
+		{"pgup", " linhas 30–45 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"up", " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+	}
+	for _, tt := range tests {
+		m.Update(uitest.Key(tt.key))
+		assert.Equal(t, tt.want, last(), "after %s", tt.key)
+	}
+	m.Update(uitest.Key("1"))
+	assert.Equal(t, " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam", last(), "a tab keeps its place")
+
+	m.Update(uitest.Key("2"))
+	assert.Equal(t, "", last(), "Família fits")
+	m.Update(uitest.Key("down"))
+	assert.Equal(t, 1, m.lists[TabFamily].Selected())
+	assert.Contains(t, flat(m.View()), "▸0001.1008.000027.02-8 FABIANA")
+	m.Update(uitest.Key("pgdown"))
+	assert.Equal(t, 1, m.lists[TabFamily].Selected(), "the last member")
+	m.Update(uitest.Key("up"))
+	assert.Equal(t, 0, m.lists[TabFamily].Selected())
 }

@@ -11,13 +11,12 @@ const twoColumns = 150
 
 // contractLines renders the sections: titled, label column aligned, empty values dimmed.
 func (m *Model) contractLines() []string {
-	st := m.ctx.Styles
 	var secs []model.Section
 	if m.data != nil {
 		secs = m.data.Sections
 	}
 	if len(secs) == 0 {
-		return []string{" " + st.Dim.Render(i18n.UIContractEmpty)}
+		return []string{" " + m.ctx.Styles.Dim.Render(i18n.UIContractEmpty)}
 	}
 	ncol := 1
 	if m.width >= twoColumns {
@@ -31,34 +30,43 @@ func (m *Model) contractLines() []string {
 		}
 	}
 	labelW = min(labelW, max(10, colW/3), 28)
-	cell := func(f model.Field) string {
-		v := st.Value.Render(f.Value)
-		if f.Value == "" {
-			v = st.EmptyValue.Render(i18n.UIEmpty)
-		}
-		return common.PadRight(st.Label.Render(common.PadRight(f.Label, labelW))+"  "+v, colW-2)
-	}
 	var out []string
 	for i, s := range secs {
 		if i > 0 {
 			out = append(out, "")
 		}
-		out = append(out, " "+st.Section.Render(s.Title))
-		rows := (len(s.Fields) + ncol - 1) / ncol
-		for r := 0; r < rows; r++ {
-			line := " "
-			for c := 0; c < ncol; c++ {
-				idx := c*rows + r // fill column by column, so reading goes down
-				if idx >= len(s.Fields) {
-					break
-				}
-				if c > 0 {
-					line += "  "
-				}
-				line += cell(s.Fields[idx])
-			}
-			out = append(out, line)
-		}
+		out = append(out, m.sectionLines(s, ncol, colW, labelW)...)
 	}
 	return out
+}
+
+// sectionLines is a section's title and its fields in ncol columns, filled column by column so that reading goes down.
+func (m *Model) sectionLines(s model.Section, ncol, colW, labelW int) []string {
+	out := []string{" " + m.ctx.Styles.Section.Render(s.Title)}
+	rows := (len(s.Fields) + ncol - 1) / ncol
+	for r := 0; r < rows; r++ {
+		line := " "
+		for c := 0; c < ncol; c++ {
+			idx := c*rows + r
+			if idx >= len(s.Fields) {
+				break
+			}
+			if c > 0 {
+				line += "  "
+			}
+			line += m.fieldCell(s.Fields[idx], colW, labelW)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// fieldCell is one field, label and value, padded to its column.
+func (m *Model) fieldCell(f model.Field, colW, labelW int) string {
+	st := m.ctx.Styles
+	v := st.Value.Render(f.Value)
+	if f.Value == "" {
+		v = st.EmptyValue.Render(i18n.UIEmpty)
+	}
+	return common.PadRight(st.Label.Render(common.PadRight(f.Label, labelW))+"  "+v, colW-2)
 }

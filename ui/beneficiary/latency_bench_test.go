@@ -9,10 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/balcao/balcao/client/mosia"
-	"github.com/balcao/balcao/client/totvs"
-	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/internal/uitest"
 )
 
 // untilLoaded runs the screen in a real Bubble Tea program (which runs batched commands concurrently, as the
@@ -36,29 +34,16 @@ func (u untilLoaded) View() string { return "" }
 // real clients, and compares the time until every tab has its data with the slowest single call measured alone:
 // the five calls run concurrently, so the ratio should stay near 1 (issue target ≤ 1.2), not near 5.
 func BenchmarkOpenAt200msLatency(b *testing.B) {
-	sb := sandbox.New(sandbox.Options{Beneficiaries: 1000, Faults: sandbox.Faults{Latency: 200 * time.Millisecond}})
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		b.Fatal(err)
-	}
-	defer sb.Close()
-	o := sb.Options()
-	totvs := totvs.New(totvs.Options{BaseURL: sb.TOTVSURL(), User: o.TOTVSUser, Password: o.TOTVSPassword, OAuth2: true, PageSize: 50})
-	mosia := mosia.New(mosia.Options{BaseURL: sb.MosiaURL(), Token: o.MosiaToken})
-	defer totvs.Close()
-	defer mosia.Close()
-	ben, _ := sb.Dataset().ByCard(sandbox.SeedHernandesCard)
-	ctx := context.Background()
-	if _, err := totvs.Contract(ctx, ben.Card); err != nil { // the token is fetched once, as in a running console
-		b.Fatal(err)
-	}
+	live := uitest.StartSandbox(b, 1000, 200*time.Millisecond)
+	svc, ben, ctx := live.Services, live.Beneficiary, context.Background()
 
 	calls := map[string]func() error{
-		"contract": func() error { _, err := totvs.Contract(ctx, ben.Card); return err },
-		"family":   func() error { _, err := totvs.Family(ctx, ben.Card); return err },
-		"classes":  func() error { _, err := totvs.GraceClasses(ctx, ben.Card); return err },
-		"groups":   func() error { _, err := totvs.GraceGroups(ctx, ben.Card); return err },
+		"contract": func() error { _, err := svc.TOTVS.Contract(ctx, ben.Card); return err },
+		"family":   func() error { _, err := svc.TOTVS.Family(ctx, ben.Card); return err },
+		"classes":  func() error { _, err := svc.TOTVS.GraceClasses(ctx, ben.Card); return err },
+		"groups":   func() error { _, err := svc.TOTVS.GraceGroups(ctx, ben.Card); return err },
 		"protocols": func() error {
-			_, err := mosia.LatestProtocols(ctx, ben.ChaveUnica, DefaultProtocols)
+			_, err := svc.Mosia.LatestProtocols(ctx, ben.ChaveUnica, DefaultProtocols)
 			return err
 		},
 	}
@@ -71,7 +56,6 @@ func BenchmarkOpenAt200msLatency(b *testing.B) {
 		slowest = max(slowest, time.Since(t0))
 	}
 
-	svc := &common.Services{TOTVS: totvs, Mosia: mosia}
 	runs := max(b.N, 5)
 	took := make([]time.Duration, 0, runs)
 	b.ResetTimer()

@@ -82,7 +82,6 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 		cmd = m.completeIdentity()
 	case *model.Family:
 		m.family = v
-		m.famSel = m.selfIndex()
 	case *model.GraceClasses:
 		m.classes = v
 	case *model.GraceGroups:
@@ -92,6 +91,9 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 	}
 	m.updateKeys()
 	m.refresh(tabOf(msg.kind))
+	if msg.kind == kFamily {
+		m.lists[TabFamily].Select(m.selfIndex())
+	}
 	return cmd
 }
 
@@ -139,7 +141,7 @@ func (m *Model) selfIndex() int {
 func (m *Model) retry() tea.Cmd {
 	var cmds []tea.Cmd
 	want := map[kind]bool{}
-	for _, k := range kindsOf(m.tab) {
+	for _, k := range kindsOf(m.tabs.Active()) {
 		want[k] = true
 	}
 	for k := kind(0); k < numKinds; k++ {

@@ -4,17 +4,19 @@ package beneficiary
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
+	"github.com/balcao/balcao/ui/components/tabs"
 )
 
 // Tabs of the screen, in order.
@@ -84,15 +86,13 @@ type Model struct {
 	protocols []model.Protocol
 	nProto    int
 
-	tab     int
-	famSel  int
+	tabs    tabs.Model
 	opening bool
 
 	spin    spinner.Model
 	ticking bool
 
-	vps     [numTabs]viewport.Model
-	content [numTabs]string // what each viewport holds, to set it only when it changes
+	lists [numTabs]list.Model // each tab's rows; Família's members are its items
 }
 
 // LoadedMsg carries one upstream answer back to the screen that asked, tagged with the screen and the call.
@@ -112,11 +112,16 @@ func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 		ben: msg.Beneficiary, contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Warning)),
 	}
+	titles := make([]string, numTabs)
+	for t, title := range tabTitles {
+		titles[t] = fmt.Sprintf("%d %s", t+1, title)
+	}
+	m.tabs = tabs.New(ctx.Styles, titles...)
 	if m.contract.Number == "" && m.contract.Description == "" && len(m.ben.Contracts) > 0 {
 		m.contract = m.ben.Contracts[0]
 	}
-	for i := range m.vps {
-		m.vps[i] = viewport.New(0, 0)
+	for i := range m.lists {
+		m.lists[i].Fill = true
 	}
 	m.updateKeys()
 	return m
@@ -130,6 +135,7 @@ func (m *Model) Init() tea.Cmd {
 	}
 	cmds = append(cmds, m.startSpinner())
 	m.refreshAll()
+	m.markTabs()
 	return tea.Batch(cmds...)
 }
 
@@ -143,7 +149,7 @@ func (m *Model) Typing() bool { return false }
 func (m *Model) Beneficiary() model.Beneficiary { return m.ben }
 
 // ActiveTab returns the index of the tab on screen.
-func (m *Model) ActiveTab() int { return m.tab }
+func (m *Model) ActiveTab() int { return m.tabs.Active() }
 
 // Loading reports whether any call is still in flight.
 func (m *Model) Loading() bool {
@@ -161,9 +167,8 @@ func (m *Model) SetSize(width, height int) {
 		return
 	}
 	m.width, m.height = width, height
-	for i := range m.vps {
-		m.vps[i].Width = max(0, width)
-		m.vps[i].Height = max(0, height-headerHeight-1) // the last line says whether there is more to scroll
+	for i := range m.lists {
+		m.lists[i].SetSize(width, height-headerHeight-1) // the last line says whether there is more to scroll
 	}
 	m.refreshAll()
 }
@@ -173,37 +178,34 @@ type keyMap struct {
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
-	km := keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Back: k.Back,
+	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.OpenMember, Back: k.Back,
 		NextTab: k.NextTab, PrevTab: k.PrevTab, Tab1: k.Tab1, Tab2: k.Tab2, Tab3: k.Tab3, Tab4: k.Tab4, New: k.New,
 		Refresh: k.Refresh, More: k.More, Less: k.Less}
-	km.Open.SetHelp("enter", "abrir membro")
-	return km
 }
 
-// updateKeys enables only what works on the active tab.
+// updateKeys enables only what works on the active tab: ↑/↓ choose a member on Família and scroll elsewhere.
 func (m *Model) updateKeys() {
-	m.keys.Open.SetEnabled(m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0)
-	m.keys.More.SetEnabled(m.tab == TabProtocols && m.nProto < MaxProtocols)
-	m.keys.Less.SetEnabled(m.tab == TabProtocols && m.nProto > MinProtocols)
-	if m.tab == TabFamily {
-		m.keys.Up.SetHelp("↑/k", "membro acima")
-		m.keys.Down.SetHelp("↓/j", "membro abaixo")
+	k := m.ctx.Keys
+	if m.tabs.Active() == TabFamily {
+		m.keys.Up, m.keys.Down = k.MemberUp, k.MemberDown
 	} else {
-		m.keys.Up.SetHelp("↑/k", "rolar")
-		m.keys.Down.SetHelp("↓/j", "rolar")
+		m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
 	}
+	m.keys.Open.SetEnabled(m.tabs.Active() == TabFamily && m.family != nil && len(m.family.Members) > 0)
+	m.keys.More.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto < MaxProtocols)
+	m.keys.Less.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto > MinProtocols)
 }
 
 // ShortHelp lists the keys shown in the footer (some combined, for display only).
 func (m *Model) ShortHelp() []key.Binding {
-	tabs := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/1-4", "abas"))
-	move := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "rolar"))
-	if m.tab == TabFamily {
-		move.SetHelp("↑/↓", "escolher")
+	k := m.ctx.Keys
+	move := k.Scroll
+	if m.tabs.Active() == TabFamily {
+		move = k.Choose
 	}
-	count := key.NewBinding(key.WithKeys("+"), key.WithHelp("+/-", "quantidade"))
-	count.SetEnabled(m.tab == TabProtocols)
-	return []key.Binding{m.keys.New, tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
+	count := k.Count
+	count.SetEnabled(m.tabs.Active() == TabProtocols)
+	return []key.Binding{m.keys.New, k.Tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
 }
 
 // FullHelp lists every key of the screen, in columns.

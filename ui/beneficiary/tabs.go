@@ -4,16 +4,15 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
-// familyTop is how many content lines come before the first member (hint and table header).
-const familyTop = 2
-
-// familyLines renders the members; the selection is marked with ▸ and highlighted.
-func (m *Model) familyLines() []string {
+// familyRows renders the members as the list's items (selected: marked with ▸ and highlighted), under the hint and
+// the column titles.
+func (m *Model) familyRows() []list.Row {
 	st := m.ctx.Styles
 	if m.family == nil || len(m.family.Members) == 0 {
-		return []string{" " + st.Dim.Render(i18n.UIFamilyEmpty)}
+		return textRows([]string{" " + st.Dim.Render(i18n.UIFamilyEmpty)})
 	}
 	kinW, badgeW := len([]rune(i18n.UIColKinship)), len([]rune(i18n.UIColSituation))
 	for _, f := range m.family.Members {
@@ -21,10 +20,10 @@ func (m *Model) familyLines() []string {
 		badgeW = max(badgeW, common.Width(common.Badge(st, f.Situation)))
 	}
 	w := cols(m.width-2, []int{21, 0, min(kinW, 24), badgeW}, 2)
-	out := []string{
+	out := textRows([]string{
 		" " + st.Dim.Render(i18n.UIFamilyHint),
 		st.Label.Render(row(w, i18n.UIColCard, i18n.UIColName, i18n.UIColKinship, i18n.UIColSituation)),
-	}
+	})
 	for i, f := range m.family.Members {
 		name := f.Name
 		if model.Digits(f.Card) == model.Digits(m.ben.Card) {
@@ -32,11 +31,7 @@ func (m *Model) familyLines() []string {
 		}
 		text := row(w, model.FormatCard(f.Card), name, f.Kinship, "")
 		badge := common.Badge(st, f.Situation)
-		if i == m.famSel {
-			out = append(out, st.Selected.Render("▸"+text[1:])+badge)
-		} else {
-			out = append(out, text+badge)
-		}
+		out = append(out, list.Row{Item: i, Text: text + badge, Selected: st.Selected.Render("▸"+text[1:]) + badge})
 	}
 	return out
 }
@@ -87,7 +82,7 @@ func (m *Model) classLines() []string {
 		}
 	} else {
 		w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
-		out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColClass, i18n.UIColEnd, i18n.UIColStatus)))
+		out = append(out, st.Label.Render(row(w, i18n.UIColCode, i18n.UIColClass, i18n.UIColEnd, i18n.UIColStatus)))
 		for _, c := range m.classes.Items {
 			out = append(out, row(w, c.Code, c.Description, common.DateBR(c.End), m.graceCell(c.Status, c.End)))
 		}
@@ -106,7 +101,7 @@ func (m *Model) groupLines() []string {
 		return append(out, " "+st.Dim.Render(i18n.UIGraceNone))
 	}
 	w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
-	out = append(out, st.Label.Render(row(w, "Cód.", i18n.UIColGroup, i18n.UIColDate, i18n.UIColStatus)))
+	out = append(out, st.Label.Render(row(w, i18n.UIColCode, i18n.UIColGroup, i18n.UIColDate, i18n.UIColStatus)))
 	for _, g := range m.groups.Items {
 		out = append(out, row(w, g.Code, g.Description, common.DateBR(g.Date), m.graceCell(g.Status, g.Date)))
 	}

@@ -11,76 +11,65 @@ import (
 
 // Update handles keys, the answers of the five calls, the spinner and occurrences sent for this beneficiary.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	cmd := m.update(msg)
+	m.markTabs()
+	return m, cmd
+}
+
+// update is Update's work; the tab marks follow whatever it changed.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		cmd := m.handleKey(msg)
 		m.updateKeys()
-		return m, cmd
+		return cmd
 	case LoadedMsg:
-		return m, m.applyLoaded(msg)
+		return m.applyLoaded(msg)
 	case memberMsg:
 		if msg.screen != m.id {
-			return m, nil
+			return nil
 		}
 		m.opening = false
-		return m, common.Cmd(msg.open)
+		return common.Cmd(msg.open)
 	case spinner.TickMsg:
 		if msg.ID != m.spin.ID() {
-			return m, nil
+			return nil
 		}
 		if !m.Loading() {
 			m.ticking = false
-			return m, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
-		m.refresh(m.tab)
-		return m, cmd
+		m.refresh(m.tabs.Active())
+		return cmd
 	case common.OccurrenceSentMsg:
 		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica || m.loads[kProtocols].loading {
-			return m, nil
+			return nil
 		}
 		cmd := m.start(kProtocols)
 		m.refresh(TabProtocols)
-		return m, tea.Batch(cmd, m.startSpinner())
+		return tea.Batch(cmd, m.startSpinner())
 	}
-	return m, nil
+	return nil
 }
 
+// handleKey switches tabs, moves on the active tab, or acts: back, open a member, new occurrence, retry, protocols.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if t, ok := m.tabKey(msg); ok {
+		m.setTab(t)
+		return nil
+	}
+	if m.moveKey(msg) {
+		return nil
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.cancel()
 		return common.Cmd(common.BackMsg{})
-	case key.Matches(msg, k.NextTab):
-		m.setTab((m.tab + 1) % numTabs)
-	case key.Matches(msg, k.PrevTab):
-		m.setTab((m.tab + numTabs - 1) % numTabs)
-	case key.Matches(msg, k.Tab1):
-		m.setTab(TabContract)
-	case key.Matches(msg, k.Tab2):
-		m.setTab(TabFamily)
-	case key.Matches(msg, k.Tab3):
-		m.setTab(TabGrace)
-	case key.Matches(msg, k.Tab4):
-		m.setTab(TabProtocols)
-	case key.Matches(msg, k.Up):
-		m.scroll(-1)
-	case key.Matches(msg, k.Down):
-		m.scroll(1)
-	case key.Matches(msg, k.PageUp):
-		m.scroll(-max(1, m.vps[m.tab].Height-1))
-	case key.Matches(msg, k.PageDown):
-		m.scroll(max(1, m.vps[m.tab].Height-1))
 	case key.Matches(msg, k.Open):
-		if m.tab == TabFamily && m.family != nil && m.famSel < len(m.family.Members) && !m.opening {
-			f := m.family.Members[m.famSel]
-			if model.Digits(f.Card) == model.Digits(m.ben.Card) {
-				return nil // already on screen
-			}
-			return m.openMember(f)
-		}
+		return m.openSelected()
 	case key.Matches(msg, k.New):
 		var fam []model.FamilyMember
 		if m.family != nil {
@@ -97,35 +86,65 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) setTab(t int) {
-	m.tab = t
-	m.refresh(t)
+// tabKey is the tab a key asks for: Tab and Shift+Tab go round, 1–4 go straight to one.
+func (m *Model) tabKey(msg tea.KeyMsg) (int, bool) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.NextTab):
+		return m.tabs.Next(), true
+	case key.Matches(msg, k.PrevTab):
+		return m.tabs.Prev(), true
+	case key.Matches(msg, k.Tab1):
+		return TabContract, true
+	case key.Matches(msg, k.Tab2):
+		return TabFamily, true
+	case key.Matches(msg, k.Tab3):
+		return TabGrace, true
+	case key.Matches(msg, k.Tab4):
+		return TabProtocols, true
+	}
+	return 0, false
 }
 
-// scroll moves the family selection on Família, and the viewport elsewhere.
-func (m *Model) scroll(delta int) {
-	vp := &m.vps[m.tab]
-	if m.tab == TabFamily && m.family != nil && len(m.family.Members) > 0 {
-		m.famSel = min(max(m.famSel+delta, 0), len(m.family.Members)-1)
-		m.refresh(TabFamily)
-		row := m.famSel + familyTop // content line of the selection
-		if row < vp.YOffset {
-			vp.SetYOffset(row)
-		} else if row >= vp.YOffset+vp.Height {
-			vp.SetYOffset(row - vp.Height + 1)
-		}
-		return
+// moveKey moves Família's selection, or scrolls the other tabs; it reports whether the key was one of those.
+func (m *Model) moveKey(msg tea.KeyMsg) bool {
+	k, l := m.keys, &m.lists[m.tabs.Active()]
+	switch {
+	case key.Matches(msg, k.Up):
+		l.Move(-1)
+	case key.Matches(msg, k.Down):
+		l.Move(1)
+	case key.Matches(msg, k.PageUp):
+		l.PageUp()
+	case key.Matches(msg, k.PageDown):
+		l.PageDown()
+	default:
+		return false
 	}
-	if delta < 0 {
-		vp.ScrollUp(-delta)
-	} else {
-		vp.ScrollDown(delta)
+	return true
+}
+
+// openSelected opens the family member selected on Família (not the person already on screen).
+func (m *Model) openSelected() tea.Cmd {
+	sel := m.lists[TabFamily].Selected()
+	if m.tabs.Active() != TabFamily || m.family == nil || sel < 0 || sel >= len(m.family.Members) || m.opening {
+		return nil
 	}
+	f := m.family.Members[sel]
+	if model.Digits(f.Card) == model.Digits(m.ben.Card) {
+		return nil // already on screen
+	}
+	return m.openMember(f)
+}
+
+func (m *Model) setTab(t int) {
+	m.tabs.SetActive(t)
+	m.refresh(t)
 }
 
 // setProtocols changes how many protocols are listed (1–10) and lists them again.
 func (m *Model) setProtocols(n int) tea.Cmd {
-	if m.tab != TabProtocols {
+	if m.tabs.Active() != TabProtocols {
 		return nil
 	}
 	n = min(max(n, MinProtocols), MaxProtocols)

@@ -1,16 +1,16 @@
 package beneficiary
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
-// View draws the header, the tab bar and the active tab's viewport.
+// View draws the header, the tab bar, the active tab's rows in view and the line that says where they are.
 func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
@@ -18,7 +18,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.headerView())
 	b.WriteByte('\n')
-	b.WriteString(m.vps[m.tab].View())
+	b.WriteString(m.lists[m.tabs.Active()].View())
 	b.WriteByte('\n')
 	b.WriteString(m.scrollLine())
 	return common.Fit(b.String(), m.width, m.height)
@@ -26,14 +26,11 @@ func (m *Model) View() string {
 
 // scrollLine tells, when the tab does not fit, which lines are visible and how to see the rest.
 func (m *Model) scrollLine() string {
-	vp := m.vps[m.tab]
-	total := vp.TotalLineCount()
-	if total <= vp.Height || vp.Height <= 0 {
+	p, ok := m.lists[m.tabs.Active()].Position()
+	if !ok {
 		return ""
 	}
-	first := vp.YOffset + 1
-	last := min(total, vp.YOffset+vp.Height)
-	return m.ctx.Styles.Dim.Render(common.Truncate(" "+i18n.UIScroll(first, last, total, vp.AtTop(), vp.AtBottom()), m.width-1))
+	return m.ctx.Styles.Dim.Render(common.Truncate(" "+i18n.UIScroll(p.First, p.Last, p.Total, p.AtTop, p.AtBottom), m.width-1))
 }
 
 // headerView is the name and badge, the identifiers, the tab bar and a rule.
@@ -60,22 +57,7 @@ func (m *Model) headerView() string {
 	}
 	line2 := common.Truncate(" "+strings.Join(ids, st.Dim.Render(" · ")), w)
 
-	tabs := make([]string, 0, numTabs)
-	for t := 0; t < numTabs; t++ {
-		title := fmt.Sprintf("%d %s", t+1, tabTitles[t])
-		switch m.tabState(t) {
-		case stateLoading:
-			title += " " + m.spin.View()
-		case stateError:
-			title += " " + st.Error.Render("!")
-		}
-		if t == m.tab { // brackets mark the active tab without colour too
-			tabs = append(tabs, st.TabActive.Render("["+title+"]"))
-		} else {
-			tabs = append(tabs, st.TabInactive.Render(" "+title+" "))
-		}
-	}
-	line3 := common.Truncate(strings.Join(tabs, st.Dim.Render("│")), w)
+	line3 := m.tabs.View(w)
 	line4 := st.Dim.Render(strings.Repeat("─", max(0, w)))
 	return line1 + "\n" + line2 + "\n" + line3 + "\n" + line4
 }
@@ -87,6 +69,20 @@ const (
 	stateLoading
 	stateError
 )
+
+// markTabs marks each tab with its state: the spinner while loading, "!" after an error.
+func (m *Model) markTabs() {
+	for t := 0; t < numTabs; t++ {
+		switch m.tabState(t) {
+		case stateLoading:
+			m.tabs.SetMark(t, m.spin.View())
+		case stateError:
+			m.tabs.SetMark(t, m.ctx.Styles.Error.Render("!"))
+		default:
+			m.tabs.SetMark(t, "")
+		}
+	}
+}
 
 // tabState is loading when any of its calls is, else error when any failed.
 func (m *Model) tabState(t int) tabState {
@@ -109,55 +105,77 @@ func (m *Model) refreshAll() {
 	}
 }
 
-// refresh rebuilds one tab's content and sets it in the viewport only when it changed.
+// refresh rebuilds one tab's rows.
 func (m *Model) refresh(t int) {
 	if m.width <= 0 {
 		return
 	}
-	var lines []string
+	var rows []list.Row
 	switch t {
 	case TabContract:
-		lines = m.section(kContract, i18n.UILoadingContract, m.contractLines)
+		rows = m.section(kContract, i18n.UILoadingContract, m.contractLines)
 	case TabFamily:
-		lines = m.section(kFamily, i18n.UILoadingFamily, m.familyLines)
+		rows = m.familySection()
 	case TabGrace:
-		lines = append(lines, m.section(kClasses, i18n.UILoadingClasses, m.classLines)...)
-		lines = append(lines, "")
-		lines = append(lines, m.section(kGroups, i18n.UILoadingGroups, m.groupLines)...)
+		rows = append(rows, m.section(kClasses, i18n.UILoadingClasses, m.classLines)...)
+		rows = append(rows, list.Row{Item: list.Header})
+		rows = append(rows, m.section(kGroups, i18n.UILoadingGroups, m.groupLines)...)
 	case TabProtocols:
-		lines = m.section(kProtocols, i18n.UILoadingProtocols, m.protocolLines)
+		rows = m.section(kProtocols, i18n.UILoadingProtocols, m.protocolLines)
 	}
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, m.width)
+	for i := range rows {
+		rows[i].Text = common.Truncate(rows[i].Text, m.width)
+		rows[i].Selected = common.Truncate(rows[i].Selected, m.width)
 	}
-	content := strings.Join(lines, "\n")
-	if content != m.content[t] {
-		m.content[t] = content
-		m.vps[t].SetContent(content)
-	}
+	m.lists[t].SetRows(rows)
 }
 
-// section renders a call's spinner, its error with the way out, or its data.
-func (m *Model) section(k kind, what string, data func() []string) []string {
+// section is a call's data as text rows, or its spinner or error while it has none.
+func (m *Model) section(k kind, what string, data func() []string) []list.Row {
+	if lines, ready := m.callState(k, what); !ready {
+		return textRows(lines)
+	}
+	return textRows(data())
+}
+
+// familySection is the family's members as the list's items, or the call's spinner or error.
+func (m *Model) familySection() []list.Row {
+	if lines, ready := m.callState(kFamily, i18n.UILoadingFamily); !ready {
+		return textRows(lines)
+	}
+	return m.familyRows()
+}
+
+// callState is ready when a call's data can be drawn; otherwise lines are its spinner, or its error with the way
+// out (none before the call starts).
+func (m *Model) callState(k kind, what string) (lines []string, ready bool) {
 	st := m.ctx.Styles
 	l := m.loads[k]
 	switch {
 	case l.loading:
-		return []string{" " + m.spin.View() + " " + st.Dim.Render(i18n.UILoading(what))}
+		return []string{" " + m.spin.View() + " " + st.Dim.Render(i18n.UILoading(what))}, false
 	case l.err != nil:
 		msg := client.UserMessage(l.err)
 		if k == kProtocols && l.err == errNoChave {
 			msg = i18n.UINoChave
 		}
-		var out []string
 		for _, w := range common.WrapWords(msg, m.width-2) {
-			out = append(out, " "+st.Error.Render(w))
+			lines = append(lines, " "+st.Error.Render(w))
 		}
-		return append(out, " "+st.Dim.Render(i18n.UIRetryHint))
+		return append(lines, " "+st.Dim.Render(i18n.UIRetryHint)), false
 	case !l.loaded:
-		return nil
+		return nil, false
 	}
-	return data()
+	return nil, true
+}
+
+// textRows makes lines of text the rows of a list without items.
+func textRows(lines []string) []list.Row {
+	rows := make([]list.Row, len(lines))
+	for i, l := range lines {
+		rows[i] = list.Row{Item: list.Header, Text: l}
+	}
+	return rows
 }
 
 // cols lays out table cells: fixed widths, with the one flex column (width 0) taking what is left.

@@ -14,15 +14,22 @@ func Badge(st *Styles, situation string) string {
 		return ""
 	}
 	switch model.FoldText(s) {
-	case "ativo":
+	case situationActive:
 		return st.BadgeActive.Render(s)
-	case "bloqueado":
+	case situationBlocked:
 		return st.BadgeBlocked.Render(s)
-	case "bloqueio futuro":
+	case situationFuture:
 		return st.BadgeFuture.Render(s)
 	}
 	return st.BadgeNeutral.Render(s)
 }
+
+// The situations TOTVS sends, folded as Badge compares them (any case, with or without accents).
+var (
+	situationActive  = model.FoldText(model.SituationActive)
+	situationBlocked = model.FoldText(model.SituationBlocked)
+	situationFuture  = model.FoldText(model.SituationFutureBlock)
+)
 
 // DateBR renders a TOTVS or directory date as DD/MM/AAAA; an unreadable value is shown as it came.
 func DateBR(s string) string {

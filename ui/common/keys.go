@@ -1,60 +1,132 @@
 package common
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"slices"
 
-// KeyMap is every key of the console (DESIGN.md "Keys": stable, tests and people depend on them). Screens enable
-// and disable bindings so that help shows only what works.
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/balcao/balcao/i18n"
+)
+
+// KeyMap is every key binding of the console, in this one place (stable: tests and people depend on them). Screens
+// copy the bindings they use and enable or disable the copies so that help shows only what works. Bindings marked
+// "help only" are the footer's one entry for several keys; screens never match keys against them.
 type KeyMap struct {
-	Search    key.Binding // / focus search
+	// Every screen.
 	Up        key.Binding
 	Down      key.Binding
 	PageUp    key.Binding
 	PageDown  key.Binding
 	Open      key.Binding // Enter
 	Back      key.Binding // Esc
-	NextTab   key.Binding // Tab
-	PrevTab   key.Binding // Shift+Tab
-	Tab1      key.Binding
-	Tab2      key.Binding
-	Tab3      key.Binding
-	Tab4      key.Binding
-	New       key.Binding // n new occurrence
-	Submit    key.Binding // Ctrl+S
 	Refresh   key.Binding // r refresh/retry
-	Copy      key.Binding // y copy protocol
-	More      key.Binding // + more protocols
-	Less      key.Binding // - fewer protocols
 	Outbox    key.Binding // p pendências
 	Help      key.Binding // ?
 	Quit      key.Binding // q (only when no field is being typed in)
 	ForceQuit key.Binding // Ctrl+C always
+	Choose    key.Binding // ↑/↓ escolher (help only)
+
+	// Busca.
+	Search     key.Binding // / focus search
+	LeaveField key.Binding // Esc leaves the search field
+	FieldUp    key.Binding // ↑ while the field has focus (k types)
+	FieldDown  key.Binding // ↓ while the field has focus (j types)
+
+	// Beneficiário.
+	NextTab    key.Binding // Tab
+	PrevTab    key.Binding // Shift+Tab
+	Tab1       key.Binding
+	Tab2       key.Binding
+	Tab3       key.Binding
+	Tab4       key.Binding
+	Tabs       key.Binding // tab/1-4 abas (help only)
+	ScrollUp   key.Binding // ↑/k on a tab without rows to choose
+	ScrollDown key.Binding
+	Scroll     key.Binding // ↑/↓ rolar (help only)
+	MemberUp   key.Binding // ↑/k on Família
+	MemberDown key.Binding
+	OpenMember key.Binding // Enter on Família
+	New        key.Binding // n new occurrence
+	More       key.Binding // + more protocols
+	Less       key.Binding // - fewer protocols
+	Count      key.Binding // +/- quantidade (help only)
+
+	// Nova ocorrência.
+	NextField key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
+	PrevField key.Binding // Shift+Tab and ↑
+	Cycle     key.Binding // ←/→/space on a choice (help)
+	Left      key.Binding // ← moves a choice back
+	Right     key.Binding // → and space move a choice on
+	Enter     key.Binding // Enter leaves a field
+	Submit    key.Binding // Ctrl+S
+	Copy      key.Binding // y copy protocol
+	Yes       key.Binding // s: discard the typed changes
+	No        key.Binding // n or Esc: keep editing
+	Return    key.Binding // Enter on an outcome screen
+
+	// Pendências.
+	Retry key.Binding // r retries the selected item now
+	Edit  key.Binding // Enter corrects the selected item
 }
 
-// DefaultKeyMap returns the console's keys with pt-BR help.
+// DefaultKeyMap returns the console's keys with pt-BR help; the keys of one screen are derived from the shared
+// ones (same keys, the screen's own help), so a remapped key carries over.
 func DefaultKeyMap() *KeyMap {
-	return &KeyMap{
-		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "buscar")),
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "subir")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "descer")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", "página acima")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", "página abaixo")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "abrir")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "voltar")),
-		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "próxima aba")),
-		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "aba anterior")),
-		Tab1:      key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "Contrato")),
-		Tab2:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "Família")),
-		Tab3:      key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "Carências")),
-		Tab4:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "Protocolos")),
-		New:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "nova ocorrência")),
-		Submit:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "enviar")),
-		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "atualizar/tentar de novo")),
-		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copiar protocolo")),
-		More:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "mais protocolos")),
-		Less:      key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "menos protocolos")),
-		Outbox:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pendências")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "ajuda")),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "sair")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "sair sempre")),
+	k := &KeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", i18n.UIKeyUp)),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", i18n.UIKeyDown)),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", i18n.UIKeyPageUp)),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", i18n.UIKeyPageDown)),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", i18n.UIKeyOpen)),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyBack)),
+		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", i18n.UIKeyRefresh)),
+		Outbox:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", i18n.UIKeyOutbox)),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", i18n.UIKeyHelp)),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", i18n.UIKeyQuit)),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", i18n.UIKeyForceQuit)),
+		Choose:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyChoose)),
+
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", i18n.UIKeySearch)),
+		FieldUp:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", i18n.UIKeyUp)),
+		FieldDown: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", i18n.UIKeyDown)),
+
+		NextTab: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", i18n.UIKeyNextTab)),
+		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", i18n.UIKeyPrevTab)),
+		Tab1:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", i18n.UITabContract)),
+		Tab2:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", i18n.UITabFamily)),
+		Tab3:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", i18n.UITabGrace)),
+		Tab4:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", i18n.UITabProtocols)),
+		Tabs:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/1-4", i18n.UIKeyTabs)),
+		Scroll:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyScroll)),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", i18n.UIKeyNew)),
+		More:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", i18n.UIKeyMore)),
+		Less:    key.NewBinding(key.WithKeys("-"), key.WithHelp("-", i18n.UIKeyLess)),
+		Count:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+/-", i18n.UIKeyCount)),
+
+		Cycle:  key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp(i18n.OccKeyCycleKeys, i18n.OccKeyCycle)),
+		Left:   key.NewBinding(key.WithKeys("left")),
+		Right:  key.NewBinding(key.WithKeys("right", " ")),
+		Enter:  key.NewBinding(key.WithKeys("enter")),
+		Submit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", i18n.UIKeySubmit)),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", i18n.UIKeyCopy)),
+		Yes:    key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", i18n.OccKeyYes)),
+		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
+	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
+	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
+	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
+	k.OpenMember = relabel(k.Open, i18n.UIKeyOpenMember)
+	k.NextField = key.NewBinding(key.WithKeys(slices.Concat(k.NextTab.Keys(), []string{"down"})...),
+		key.WithHelp(k.NextTab.Help().Key+"/↓", i18n.OccKeyNextField))
+	k.PrevField = key.NewBinding(key.WithKeys(slices.Concat(k.PrevTab.Keys(), []string{"up"})...),
+		key.WithHelp(k.PrevTab.Help().Key+"/↑", i18n.OccKeyPrevField))
+	k.Return = relabel(k.Open, i18n.OccKeyReturn)
+	k.Retry = relabel(k.Refresh, i18n.PendKeyRetry)
+	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
+	return k
+}
+
+// relabel is a new binding with b's keys and key label and another help text.
+func relabel(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }

@@ -66,6 +66,22 @@ func Fit(s string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
+// Reveal returns the first line to show of a window of height lines over total lines: offset moved as little as
+// possible so that lines start..end are in view (from start, when they do not all fit), and never past the end.
+func Reveal(offset, start, end, height, total int) int {
+	if height <= 0 {
+		return 0
+	}
+	end = min(end, start+height-1)
+	if start < offset {
+		offset = start
+	}
+	if end >= offset+height {
+		offset = end - height + 1
+	}
+	return max(min(offset, total-height), 0)
+}
+
 // Lines counts the lines of a rendered block ("" is one empty line).
 func Lines(s string) int { return strings.Count(s, "\n") + 1 }
 

@@ -60,3 +60,26 @@ func TestBadgeAlwaysCarriesText(t *testing.T) {
 	assert.Equal(t, "10/07/2024 12:35", DateTime(time.UnixMilli(1720625728313)))
 	assert.Equal(t, "", DateTime(time.Time{}))
 }
+
+func TestReveal(t *testing.T) {
+	tests := []struct {
+		name                              string
+		offset, start, end, height, total int
+		want                              int
+	}{
+		{"already in view", 3, 4, 5, 10, 40, 3},
+		{"above: scrolls up to start", 10, 4, 5, 10, 40, 4},
+		{"below: scrolls down to end", 0, 12, 13, 10, 40, 4},
+		{"taller than the window: its start", 0, 20, 35, 10, 40, 20},
+		{"one-line window", 0, 7, 8, 1, 40, 7},
+		{"never past the end", 39, 39, 39, 10, 40, 30},
+		{"everything fits", 5, 0, 0, 10, 4, 0},
+		{"empty", 3, 0, 0, 10, 0, 0},
+		{"no window", 3, 5, 6, 0, 40, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Reveal(tt.offset, tt.start, tt.end, tt.height, tt.total))
+		})
+	}
+}

@@ -4,6 +4,7 @@ import "github.com/charmbracelet/lipgloss"
 
 // Styles are built once per session from its renderer (never per View call).
 type Styles struct {
+	Plain        lipgloss.Style // no attributes: clears the bubbles' own default styles
 	App          lipgloss.Style
 	Title        lipgloss.Style
 	Subtitle     lipgloss.Style
@@ -11,8 +12,11 @@ type Styles struct {
 	Bold         lipgloss.Style
 	Error        lipgloss.Style
 	Warning      lipgloss.Style
+	WarningBold  lipgloss.Style // a warning that must not be missed (discard the changes?, not sent yet)
 	Success      lipgloss.Style
 	Selected     lipgloss.Style
+	Cursor       lipgloss.Style // the search field's cursor
+	Spinner      lipgloss.Style // the sending spinner
 	GroupHeader  lipgloss.Style
 	Label        lipgloss.Style
 	Value        lipgloss.Style
@@ -30,9 +34,12 @@ type Styles struct {
 	StatusProd   lipgloss.Style
 	StatusOK     lipgloss.Style
 	StatusBad    lipgloss.Style
+	BarOK        lipgloss.Style // StatusOK on the bar (the bar's own colours win)
+	BarBad       lipgloss.Style // StatusBad on the bar
+	BarWarning   lipgloss.Style // the pending count on the bar when there are some
 	Protocol     lipgloss.Style // the new protocol, shown large
-	FieldFocused lipgloss.Style
-	FieldBlurred lipgloss.Style
+	FieldFocused lipgloss.Style // a lone field's box with focus
+	FieldBlurred lipgloss.Style // and without
 	HelpKey      lipgloss.Style
 	HelpDesc     lipgloss.Style
 }
@@ -51,6 +58,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		onBadge = lipgloss.Color("#000000")
 	)
 	s := &Styles{}
+	s.Plain = r.NewStyle()
 	s.App = r.NewStyle()
 	s.Title = r.NewStyle().Bold(true).Foreground(accent)
 	s.Subtitle = r.NewStyle().Foreground(dim)
@@ -58,11 +66,14 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 	s.Bold = r.NewStyle().Bold(true)
 	s.Error = r.NewStyle().Foreground(red).Bold(true)
 	s.Warning = r.NewStyle().Foreground(amber)
+	s.WarningBold = s.Warning.Bold(true)
 	s.Success = r.NewStyle().Foreground(green).Bold(true)
 	s.Selected = r.NewStyle().Background(selBg).Bold(true)
+	s.Spinner = r.NewStyle().Foreground(accent)
 	s.GroupHeader = r.NewStyle().Bold(true).Foreground(accent)
 	s.Label = r.NewStyle().Foreground(dim)
 	s.Value = r.NewStyle()
+	s.Cursor = s.Value.Reverse(true)
 	s.EmptyValue = r.NewStyle().Foreground(dim).Faint(true)
 	s.Section = r.NewStyle().Bold(true).Underline(true)
 	s.TabActive = r.NewStyle().Bold(true).Foreground(accent).Underline(true).Padding(0, 1)
@@ -77,9 +88,12 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 	s.StatusProd = r.NewStyle().Background(green).Foreground(onBadge).Bold(true).Padding(0, 1)
 	s.StatusOK = r.NewStyle().Foreground(green)
 	s.StatusBad = r.NewStyle().Foreground(red).Bold(true)
+	s.BarOK = s.StatusBar.Inherit(s.StatusOK)
+	s.BarBad = s.StatusBar.Inherit(s.StatusBad)
+	s.BarWarning = s.StatusBar.Inherit(s.Warning).Bold(true)
 	s.Protocol = r.NewStyle().Bold(true).Foreground(accent).Border(lipgloss.DoubleBorder()).BorderForeground(accent).Padding(1, 4)
-	s.FieldFocused = r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent)
-	s.FieldBlurred = r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(dim)
+	s.FieldFocused = r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
+	s.FieldBlurred = r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(dim).Padding(0, 1)
 	s.HelpKey = r.NewStyle().Bold(true)
 	s.HelpDesc = r.NewStyle().Foreground(dim)
 	return s

@@ -3,18 +3,16 @@ package occurrence
 import (
 	"github.com/charmbracelet/bubbles/key"
 
-	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/common"
 )
 
-// keyMap is the form's keys, derived from the session's KeyMap so that remapped keys carry over.
+// keyMap is the form's keys, copies of the session's bindings (common.KeyMap).
 type keyMap struct {
 	next    key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
 	prev    key.Binding // Shift+Tab and ↑
 	cycle   key.Binding // ←/→/space on a choice
 	left    key.Binding
 	right   key.Binding
-	space   key.Binding
 	enter   key.Binding
 	submit  key.Binding
 	back    key.Binding
@@ -25,22 +23,9 @@ type keyMap struct {
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
-	next := append(append([]string{}, k.NextTab.Keys()...), "down")
-	prev := append(append([]string{}, k.PrevTab.Keys()...), "up")
 	km := keyMap{
-		next:    key.NewBinding(key.WithKeys(next...), key.WithHelp(k.NextTab.Help().Key+"/↓", i18n.OccKeyNextField)),
-		prev:    key.NewBinding(key.WithKeys(prev...), key.WithHelp(k.PrevTab.Help().Key+"/↑", i18n.OccKeyPrevField)),
-		cycle:   key.NewBinding(key.WithKeys("left", "right", " "), key.WithHelp("←/→/espaço", i18n.OccKeyCycle)),
-		left:    key.NewBinding(key.WithKeys("left")),
-		right:   key.NewBinding(key.WithKeys("right", " ")),
-		space:   key.NewBinding(key.WithKeys(" ")),
-		enter:   key.NewBinding(key.WithKeys("enter")),
-		submit:  k.Submit,
-		back:    k.Back,
-		copy:    k.Copy,
-		yes:     key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", i18n.OccKeyYes)),
-		no:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
-		outcome: key.NewBinding(key.WithKeys(k.Open.Keys()...), key.WithHelp(k.Open.Help().Key, i18n.OccKeyReturn)),
+		next: k.NextField, prev: k.PrevField, cycle: k.Cycle, left: k.Left, right: k.Right, enter: k.Enter,
+		submit: k.Submit, back: k.Back, copy: k.Copy, yes: k.Yes, no: k.No, outcome: k.Return,
 	}
 	// Copies of the session's bindings: another screen may have disabled the originals.
 	km.submit.SetEnabled(true)

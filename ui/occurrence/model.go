@@ -14,6 +14,7 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
 )
 
 // fieldID names a field of the form.
@@ -98,9 +99,8 @@ type Model struct {
 	formIdx  int // 0 = none, i = forms[i-1]
 	forms    []formState
 
-	focus  int
+	fields fieldset.Model // focus order over slots(), and the form's scroll
 	errs   map[slot]string
-	offset int // first body line shown
 
 	phase      phase
 	spinner    spinner.Model
@@ -195,6 +195,7 @@ func newModel(ctx *common.Context) *Model {
 		keys:   newKeyMap(ctx.Keys),
 		types:  append([]config.OccurrenceType(nil), cat.Types...),
 		idFunc: cat.IDFuncionalidade,
+		fields: fieldset.New(ctx.Styles, labelWidth),
 		errs:   map[slot]string{},
 		width:  ctx.Width,
 		height: ctx.Height,
@@ -219,48 +220,47 @@ func newModel(ctx *common.Context) *Model {
 	for _, def := range cat.Forms {
 		m.forms = append(m.forms, m.newFormState(def))
 	}
-	r := ctx.Session.Renderer
-	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(r.NewStyle().Foreground(ctx.Styles.Title.GetForeground())))
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Spinner))
 	m.SetSize(ctx.Width, ctx.Height)
 	return m
 }
 
 func (m *Model) newInput() textinput.Model {
-	r := m.ctx.Session.Renderer
+	plain := m.ctx.Styles.Plain
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = 200
 	ti.TextStyle = m.ctx.Styles.Value
-	ti.PromptStyle = r.NewStyle()
+	ti.PromptStyle = plain
 	ti.PlaceholderStyle = m.ctx.Styles.EmptyValue
 	ti.CompletionStyle = m.ctx.Styles.Dim
-	ti.Cursor.Style = r.NewStyle()
-	ti.Cursor.TextStyle = r.NewStyle()
+	ti.Cursor.Style = plain
+	ti.Cursor.TextStyle = plain
 	ti.Cursor.SetMode(cursor.CursorStatic) // no blink ticks: fewer redraws over SSH
 	return ti
 }
 
 func (m *Model) newNote() textarea.Model {
-	r := m.ctx.Session.Renderer
+	plain := m.ctx.Styles.Plain
 	ta := textarea.New()
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
 	ta.Placeholder = i18n.OccNotePlaceholder
 	ta.CharLimit = 4000
 	base := textarea.Style{
-		Base:             r.NewStyle(),
-		CursorLine:       r.NewStyle(),
-		CursorLineNumber: r.NewStyle(),
-		EndOfBuffer:      r.NewStyle(),
-		LineNumber:       r.NewStyle(),
+		Base:             plain,
+		CursorLine:       plain,
+		CursorLineNumber: plain,
+		EndOfBuffer:      plain,
+		LineNumber:       plain,
 		Placeholder:      m.ctx.Styles.EmptyValue,
-		Prompt:           r.NewStyle(),
+		Prompt:           plain,
 		Text:             m.ctx.Styles.Value,
 	}
 	ta.FocusedStyle = base
 	ta.BlurredStyle = base
-	ta.Cursor.Style = r.NewStyle()
-	ta.Cursor.TextStyle = r.NewStyle()
+	ta.Cursor.Style = plain
+	ta.Cursor.TextStyle = plain
 	ta.Cursor.SetMode(cursor.CursorStatic)
 	ta.Blur() // applies BlurredStyle
 	return ta
@@ -428,10 +428,10 @@ func (m *Model) form() *formState {
 // focused is the slot with focus.
 func (m *Model) focused() slot {
 	s := m.slots()
-	if m.focus < 0 || m.focus >= len(s) {
-		return slot{id: fType}
+	if f := m.fields.Focused(); f < len(s) {
+		return s[f]
 	}
-	return s[m.focus]
+	return slot{id: fType}
 }
 
 // input returns the text input behind a slot, or nil for choices, the toggle and the note.
@@ -461,12 +461,6 @@ func (m *Model) isText(s slot) bool { return s.id == fNote || m.input(s) != nil 
 // setFocus moves focus to slot index i (clamped), blurring the previous text field.
 func (m *Model) setFocus(i int) tea.Cmd {
 	s := m.slots()
-	if i < 0 {
-		i = 0
-	}
-	if i >= len(s) {
-		i = len(s) - 1
-	}
 	prev := m.focused()
 	if in := m.input(prev); in != nil {
 		in.Blur()
@@ -474,8 +468,7 @@ func (m *Model) setFocus(i int) tea.Cmd {
 	if prev.id == fNote {
 		m.note.Blur()
 	}
-	m.focus = i
-	cur := s[i]
+	cur := s[m.fields.Focus(i, len(s))]
 	if in := m.input(cur); in != nil {
 		in.CursorEnd()
 		return in.Focus()
@@ -488,12 +481,13 @@ func (m *Model) setFocus(i int) tea.Cmd {
 
 // Init starts looking up the family members offered as requesters.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.lookupFamily(), m.setFocus(m.focus))
+	return tea.Batch(m.lookupFamily(), m.setFocus(m.fields.Focused()))
 }
 
 // SetSize sets the screen's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 1), max(height, 1)
+	m.fields.SetValueWidth(m.valueWidth())
 	vw := max(m.valueWidth(), 4)
 	for i := range m.other {
 		m.other[i].Width = vw - 1

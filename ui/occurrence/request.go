@@ -243,8 +243,13 @@ func (m *Model) submit() tea.Cmd {
 		in.Blur()
 	}
 	m.note.Blur()
+	return tea.Batch(m.sendCmd(ob, req), m.spinner.Tick)
+}
+
+// sendCmd hands the occurrence to the outbox off the Update goroutine: Resubmit when correcting an item, else Submit.
+func (m *Model) sendCmd(ob common.Outbox, req model.Occurrence) tea.Cmd {
 	attendant, id, logger := m.ctx.Session.Attendant, m.itemID, m.ctx.Session.Logger
-	send := func() tea.Msg {
+	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		var (
@@ -263,5 +268,4 @@ func (m *Model) submit() tea.Cmd {
 		}
 		return submitMsg{item: item, err: err}
 	}
-	return tea.Batch(send, m.spinner.Tick)
 }

@@ -57,36 +57,46 @@ func (m *Model) forward(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// onKey routes a key by what the screen shows: the discard question, an outcome, or the form.
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	if m.confirm {
-		switch {
-		case key.Matches(msg, k.yes):
-			m.confirm = false
-			return common.Cmd(common.BackMsg{})
-		case key.Matches(msg, k.no):
-			m.confirm = false
-		}
-		return nil
-	}
-	switch m.phase {
-	case phaseSending:
+	switch {
+	case m.confirm:
+		return m.onConfirmKey(msg)
+	case m.phase == phaseSending:
 		return nil // locked until the outbox answers
-	case phaseSent:
-		switch {
-		case key.Matches(msg, k.copy):
-			return m.copyCmd()
-		case key.Matches(msg, k.outcome), key.Matches(msg, k.back):
-			return common.Cmd(common.BackMsg{})
-		}
-		return nil
-	case phasePending:
-		if key.Matches(msg, k.outcome) || key.Matches(msg, k.back) {
-			return common.Cmd(common.BackMsg{})
-		}
-		return nil
+	case m.phase == phaseSent, m.phase == phasePending:
+		return m.onOutcomeKey(msg)
 	}
+	return m.onFormKey(msg)
+}
 
+// onConfirmKey answers "discard the changes?": s leaves, n or Esc keeps editing.
+func (m *Model) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.yes):
+		m.confirm = false
+		return common.Cmd(common.BackMsg{})
+	case key.Matches(msg, m.keys.no):
+		m.confirm = false
+	}
+	return nil
+}
+
+// onOutcomeKey handles the sent and pending screens: y copies the protocol, Enter or Esc goes back.
+func (m *Model) onOutcomeKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case m.phase == phaseSent && key.Matches(msg, k.copy):
+		return m.copyCmd()
+	case key.Matches(msg, k.outcome), key.Matches(msg, k.back):
+		return common.Cmd(common.BackMsg{})
+	}
+	return nil
+}
+
+// onFormKey handles the form's own keys (send, leave, move between fields), then the focused field's.
+func (m *Model) onFormKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
 	s := m.focused()
 	switch {
 	case key.Matches(msg, k.submit):
@@ -109,15 +119,26 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.leave(-1)
 	}
 	if m.isText(s) {
-		if s.id != fNote && key.Matches(msg, k.enter) {
-			return m.leave(+1)
-		}
-		cmd := m.forward(msg)
-		if m.errs[s] != "" && m.check(s) == "" {
-			delete(m.errs, s) // the error goes away as soon as the value is right
-		}
-		return cmd
+		return m.onTextKey(s, msg)
 	}
+	return m.onChoiceKey(s, msg)
+}
+
+// onTextKey types into a text field (Enter leaves a one-line one); its error goes as soon as the value is right.
+func (m *Model) onTextKey(s slot, msg tea.KeyMsg) tea.Cmd {
+	if s.id != fNote && key.Matches(msg, m.keys.enter) {
+		return m.leave(+1)
+	}
+	cmd := m.forward(msg)
+	if m.errs[s] != "" && m.check(s) == "" {
+		delete(m.errs, s)
+	}
+	return cmd
+}
+
+// onChoiceKey moves a choice with ←/→/space; Enter leaves it.
+func (m *Model) onChoiceKey(s slot, msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.left):
 		m.cycle(s, -1)
@@ -149,8 +170,7 @@ func (m *Model) leave(delta int) tea.Cmd {
 	} else {
 		delete(m.errs, s)
 	}
-	n := len(m.slots())
-	return m.setFocus(((m.focus+delta)%n + n) % n)
+	return m.setFocus(m.fields.Step(delta, len(m.slots())))
 }
 
 func (m *Model) noteAtTop() bool {
@@ -240,7 +260,7 @@ func (m *Model) onSubmit(msg submitMsg) tea.Cmd {
 	if msg.err != nil {
 		m.phase = phaseEditing
 		m.banner, m.bannerErr = i18n.OccSubmitFailed, true
-		return m.setFocus(m.focus)
+		return m.setFocus(m.fields.Focused())
 	}
 	return m.apply(msg.item, true)
 }
@@ -263,7 +283,7 @@ func (m *Model) apply(item common.OutboxItem, announce bool) tea.Cmd {
 		m.correction = item.Reason
 		m.banner, m.bannerErr = "", false
 		m.initial = m.request() // it is stored: leaving now loses nothing
-		return m.setFocus(m.focus)
+		return m.setFocus(m.fields.Focused())
 	default:
 		m.phase = phasePending
 		return nil

@@ -8,11 +8,12 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
 )
 
 const (
-	labelWidth  = 22 // label column, after the 2-column focus marker
-	valueIndent = 2 + labelWidth
+	labelWidth  = 22             // label column, after the 2-column focus marker
+	valueIndent = 2 + labelWidth // where values start
 	minValue    = 10
 	maxValue    = 96 // wide terminals: keep lines readable
 )
@@ -66,107 +67,69 @@ func (m *Model) header() []string {
 
 // formView is the form, scrolled so that the focused field shows, with the correction above and the banner below.
 func (m *Model) formView(height int) []string {
-	st := m.ctx.Styles
-	var top []string
-	if m.correction != "" {
-		top = append(top, st.Warning.Render(i18n.OccCorrection))
-		for i, l := range wrapLines(m.correction, m.width) {
-			if i == 2 {
-				break
-			}
-			top = append(top, st.Warning.Render(l))
-		}
-		top = append(top, "")
-	}
-	var bottom []string
-	switch {
-	case m.confirm:
-		bottom = []string{"", st.Warning.Bold(true).Render(i18n.OccConfirmDiscard)}
-	case m.phase == phaseSending:
-		bottom = []string{"", m.spinner.View() + " " + st.Bold.Render(i18n.OccSending)}
-	case m.banner != "":
-		style := st.Success
-		if m.bannerErr {
-			style = st.Error
-		}
-		bottom = []string{""}
-		for i, l := range wrapLines(m.banner, m.width) {
-			if i == 2 {
-				break
-			}
-			bottom = append(bottom, style.Render(l))
-		}
-	}
+	top, bottom := m.correctionLines(), m.bannerLines()
 	bodyH := max(height-len(top)-len(bottom), 1)
-	lines, spans := m.fieldLines()
-	if f := m.focus; f >= 0 && f < len(spans) {
-		start, end := spans[f][0], spans[f][1]
-		if end-start >= bodyH {
-			end = start + bodyH - 1
-		}
-		if start < m.offset {
-			m.offset = start
-		}
-		if end >= m.offset+bodyH {
-			m.offset = end - bodyH + 1
-		}
-	}
-	m.offset = max(min(m.offset, len(lines)-bodyH), 0)
-	window := lines[m.offset:min(len(lines), m.offset+bodyH)]
 	out := make([]string, 0, height)
 	out = append(out, top...)
-	out = append(out, window...)
+	out = append(out, m.fields.View(m.fieldList(), m.phase == phaseEditing, bodyH)...)
 	for len(out) < height-len(bottom) {
 		out = append(out, "")
 	}
 	return append(out, bottom...)
 }
 
-// fieldLines renders every field (and its error) and the line span [start, end] of each slot.
-func (m *Model) fieldLines() ([]string, [][2]int) {
-	st := m.ctx.Styles
-	slots := m.slots()
-	lines := make([]string, 0, len(slots)+8)
-	spans := make([][2]int, len(slots))
-	editing := m.phase == phaseEditing
-	pad := strings.Repeat(" ", valueIndent)
-	for i, s := range slots {
-		focused := editing && i == m.focus
-		start := len(lines)
-		label, required, sub := m.label(s)
-		if required {
-			label += " *"
-		}
-		if sub {
-			label = "  " + label
-		}
-		label = ansi.Truncate(label, labelWidth-1, "…")
-		label += strings.Repeat(" ", labelWidth-ansi.StringWidth(label))
-		marker := "  "
-		if focused {
-			marker = st.Title.Render("›") + " "
-			label = st.Bold.Render(label)
-		} else {
-			label = st.Label.Render(label)
-		}
-		value := m.value(s, focused)
-		vl := strings.Split(value, "\n")
-		lines = append(lines, marker+label+vl[0])
-		for _, l := range vl[1:] {
-			lines = append(lines, pad+l)
-		}
-		if e := m.errs[s]; e != "" {
-			for j, l := range wrapLines(e, m.valueWidth()-2) {
-				mark := "  "
-				if j == 0 {
-					mark = "✗ "
-				}
-				lines = append(lines, pad+st.Error.Render(mark+l))
-			}
-		}
-		spans[i] = [2]int{start, len(lines) - 1}
+// correctionLines are Mosia's reason for a correction (two lines at most) and a blank line; none otherwise.
+func (m *Model) correctionLines() []string {
+	if m.correction == "" {
+		return nil
 	}
-	return lines, spans
+	st := m.ctx.Styles
+	out := []string{st.Warning.Render(i18n.OccCorrection)}
+	for i, l := range wrapLines(m.correction, m.width) {
+		if i == 2 {
+			break
+		}
+		out = append(out, st.Warning.Render(l))
+	}
+	return append(out, "")
+}
+
+// bannerLines are a blank line and the discard question, the sending spinner or the banner (two lines at most).
+func (m *Model) bannerLines() []string {
+	st := m.ctx.Styles
+	switch {
+	case m.confirm:
+		return []string{"", st.WarningBold.Render(i18n.OccConfirmDiscard)}
+	case m.phase == phaseSending:
+		return []string{"", m.spinner.View() + " " + st.Bold.Render(i18n.OccSending)}
+	case m.banner == "":
+		return nil
+	}
+	style := st.Success
+	if m.bannerErr {
+		style = st.Error
+	}
+	out := []string{""}
+	for i, l := range wrapLines(m.banner, m.width) {
+		if i == 2 {
+			break
+		}
+		out = append(out, style.Render(l))
+	}
+	return out
+}
+
+// fieldList is every slot as the field set draws it: label, value (choices marked when focused) and error.
+func (m *Model) fieldList() []fieldset.Field {
+	slots := m.slots()
+	out := make([]fieldset.Field, len(slots))
+	editing := m.phase == phaseEditing
+	for i, s := range slots {
+		label, required, sub := m.label(s)
+		focused := editing && i == m.fields.Focused()
+		out[i] = fieldset.Field{Label: label, Required: required, Indent: sub, Value: m.value(s, focused), Err: m.errs[s]}
+	}
+	return out
 }
 
 // label is a slot's label, whether it is required, and whether it belongs to a group (other person, form).
@@ -203,59 +166,72 @@ func (m *Model) label(s slot) (string, bool, bool) {
 	return "", false, false
 }
 
-// value renders a slot's value; choices show ‹ › when focused.
+// value renders a slot's value: a text field as typed, the note, or a choice (‹ › around it when focused).
 func (m *Model) value(s slot, focused bool) string {
-	st := m.ctx.Styles
-	choice := func(text string, empty bool) string {
-		style := st.Value
-		if empty {
-			style = st.EmptyValue
-		}
-		text = ansi.Truncate(text, m.valueWidth()-4, "…")
-		if focused {
-			return st.Title.Render("‹ ") + style.Render(text) + st.Title.Render(" ›")
-		}
-		return style.Render(text)
-	}
 	if in := m.input(s); in != nil {
 		return in.View()
 	}
+	if s.id == fNote {
+		return m.noteView(focused)
+	}
+	text, empty, ok := m.choiceText(s)
+	if !ok {
+		return ""
+	}
+	st := m.ctx.Styles
+	style := st.Value
+	if empty {
+		style = st.EmptyValue
+	}
+	text = ansi.Truncate(text, m.valueWidth()-4, "…")
+	if focused {
+		return st.Title.Render("‹ ") + style.Render(text) + st.Title.Render(" ›")
+	}
+	return style.Render(text)
+}
+
+// choiceText is what a choice shows and whether that says nothing is chosen; ok is false for no choice at all.
+func (m *Model) choiceText(s slot) (text string, empty, ok bool) {
 	switch s.id {
 	case fType:
 		if t, ok := m.typ(); ok {
-			return choice(t.Name, false)
+			return t.Name, false, true
 		}
-		return choice(i18n.OccErrNoType, true)
+		return i18n.OccErrNoType, true, true
 	case fSubject:
 		if sj, ok := m.subject(); ok {
-			return choice(sj.Name, false)
+			return sj.Name, false, true
 		}
-		return choice(i18n.OccNoSubject, true)
+		return i18n.OccNoSubject, true, true
 	case fRequester:
-		return choice(m.requesterLabel(), false)
+		return m.requesterLabel(), false, true
 	case fDraft:
 		if m.draft {
-			return choice(i18n.OccDraftOn, false)
+			return i18n.OccDraftOn, false, true
 		}
-		return choice(i18n.OccDraftOff, false)
-	case fNote:
-		return m.noteView(focused)
+		return i18n.OccDraftOff, false, true
 	case fForm:
 		if fs := m.form(); fs != nil {
-			return choice(fs.def.Name, false)
+			return fs.def.Name, false, true
 		}
-		return choice(i18n.OccFormNone, true)
+		return i18n.OccFormNone, true, true
 	case fFormField:
-		fs := m.form()
-		if fs == nil || s.sub >= len(fs.def.Fields) {
-			return ""
-		}
-		if o := fs.sel[s.sub]; o >= 0 && o < len(fs.opts[s.sub]) {
-			return choice(fs.opts[s.sub][o].Label, false)
-		}
-		return choice(i18n.OccSelectNone, true)
+		return m.formChoiceText(s.sub)
 	}
-	return ""
+	return "", false, false
+}
+
+// formChoiceText is the choice of a catalogue form's select field (i18n.OccSelectNone when none); ok is false when
+// the chosen form has no such field.
+func (m *Model) formChoiceText(sub int) (text string, empty, ok bool) {
+	fs := m.form()
+	if fs == nil || sub >= len(fs.def.Fields) {
+		return "", false, false
+	}
+	if o := fs.sel[sub]; o >= 0 && o < len(fs.opts[sub]) {
+		return fs.opts[sub][o].Label, false, true
+	}
+	return i18n.OccSelectNone, true, true
 }
 
 // noteView renders the note; the textarea is costly to draw, so a blurred note is drawn once per value and size.
@@ -319,7 +295,7 @@ func (m *Model) sentView(height int) []string {
 // pendingView says the occurrence is safe and will be sent by itself.
 func (m *Model) pendingView() []string {
 	st := m.ctx.Styles
-	out := []string{st.Warning.Bold(true).Render(i18n.OccPendingTitle), ""}
+	out := []string{st.WarningBold.Render(i18n.OccPendingTitle), ""}
 	for _, l := range wrapLines(i18n.OccPending(m.result.ID), m.width) {
 		out = append(out, st.Value.Render(l))
 	}

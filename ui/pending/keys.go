@@ -3,7 +3,6 @@ package pending
 import (
 	"github.com/charmbracelet/bubbles/key"
 
-	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -19,8 +18,8 @@ func newKeyMap(k *common.KeyMap) keyMap {
 		down:     k.Down,
 		pageUp:   k.PageUp,
 		pageDown: k.PageDown,
-		retry:    key.NewBinding(key.WithKeys(k.Refresh.Keys()...), key.WithHelp(k.Refresh.Help().Key, i18n.PendKeyRetry)),
-		edit:     key.NewBinding(key.WithKeys(k.Open.Keys()...), key.WithHelp(k.Open.Help().Key, i18n.PendKeyEdit)),
+		retry:    k.Retry,
+		edit:     k.Edit,
 		back:     k.Back,
 	}
 	for _, b := range []*key.Binding{&km.up, &km.down, &km.pageUp, &km.pageDown, &km.back} {

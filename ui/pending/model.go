@@ -11,6 +11,7 @@ import (
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
 // RefreshEvery is how often the open screen re-reads the outbox on its own.
@@ -42,10 +43,9 @@ type Model struct {
 	items    []common.OutboxItem
 	loaded   bool
 	err      string
-	seq      int // tag of the latest list request; older answers are dropped
-	gen      int // generation of the refresh tick; a new one stops the old
-	cursor   int
-	offset   int
+	seq      int        // tag of the latest list request; older answers are dropped
+	gen      int        // generation of the refresh tick; a new one stops the old
+	list     list.Model // two rows per item, drawn in View (the next try depends on the time)
 	retrying map[string]bool
 
 	width, height int
@@ -74,6 +74,7 @@ func (m *Model) Init() tea.Cmd {
 // SetSize sets the screen's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 1), max(height, 1)
+	m.list.SetSize(m.width, 2*m.rowsVisible())
 }
 
 // Typing is always false: the screen has no text field.
@@ -118,10 +119,11 @@ func (m *Model) retry(item common.OutboxItem) tea.Cmd {
 
 // selected is the item under the cursor.
 func (m *Model) selected() (common.OutboxItem, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.items) {
+	i := m.list.Selected()
+	if i < 0 || i >= len(m.items) {
 		return common.OutboxItem{}, false
 	}
-	return m.items[m.cursor], true
+	return m.items[i], true
 }
 
 // Update handles keys, list answers, retries, outbox events and the refresh tick. It never blocks.
@@ -155,10 +157,14 @@ func (m *Model) onList(msg listMsg) {
 	}
 	prev, _ := m.selected()
 	m.items, m.loaded, m.err = msg.items, true, ""
-	m.cursor = min(m.cursor, max(len(m.items)-1, 0))
+	rows := make([]list.Row, 0, 2*len(m.items))
+	for i := range m.items {
+		rows = append(rows, list.Row{Item: i}, list.Row{Item: i})
+	}
+	m.list.SetRows(rows)
 	for i, it := range m.items { // keep the selection on the same item
 		if prev.ID != "" && it.ID == prev.ID {
-			m.cursor = i
+			m.list.Select(i)
 			break
 		}
 	}
@@ -185,13 +191,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.up):
-		m.cursor = max(m.cursor-1, 0)
+		m.list.Move(-1)
 	case key.Matches(msg, k.down):
-		m.cursor = max(min(m.cursor+1, len(m.items)-1), 0)
+		m.list.Move(1)
 	case key.Matches(msg, k.pageUp):
-		m.cursor = max(m.cursor-m.rowsVisible(), 0)
+		m.list.Move(-m.rowsVisible()) // a page is the items in view
 	case key.Matches(msg, k.pageDown):
-		m.cursor = max(min(m.cursor+m.rowsVisible(), len(m.items)-1), 0)
+		m.list.Move(m.rowsVisible())
 	case key.Matches(msg, k.retry):
 		cmds := []tea.Cmd{m.load()}
 		if it, ok := m.selected(); ok && it.State != common.OutboxSent {

@@ -212,11 +212,11 @@ func TestNavigateRetryAndEdit(t *testing.T) {
 	for range 10 {
 		send(m, keyJ)
 	}
-	assert.Equal(t, 3, m.cursor)
+	assert.Equal(t, 3, m.list.Selected())
 	for range 10 {
 		send(m, keyUp)
 	}
-	assert.Equal(t, 0, m.cursor)
+	assert.Equal(t, 0, m.list.Selected())
 	assert.Equal(t, []tea.Msg{common.BackMsg{}}, deliver(m, send(m, keyEsc)))
 }
 

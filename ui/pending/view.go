@@ -37,52 +37,59 @@ func (m *Model) footerHeight() int { return 1 + detailLines }
 
 // View renders the screen: exactly height lines, none wider than width.
 func (m *Model) View() string {
-	st := m.ctx.Styles
-	lines := make([]string, 0, m.height)
-	lines = append(lines, st.Title.Render(i18n.PendTitle))
+	lines := []string{m.ctx.Styles.Title.Render(i18n.PendTitle)}
 	switch {
 	case m.err != "" && !m.loaded:
-		lines = append(lines, "", "")
-		for _, l := range wrap(m.err, m.width) {
-			lines = append(lines, st.Error.Render(l))
-		}
-		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+		lines = append(lines, m.errorLines()...)
 	case !m.loaded:
-		lines = append(lines, "", "", st.Dim.Render(i18n.PendLoading))
-		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+		lines = append(lines, "", "", m.ctx.Styles.Dim.Render(i18n.PendLoading))
 	case len(m.items) == 0:
-		lines = append(lines, "", "", "")
-		for _, l := range wrap(i18n.PendEmpty, m.width) {
-			lines = append(lines, center(st.Success.Render(l), m.width))
-		}
-		if m.err != "" {
-			lines = append(lines, "", st.Error.Render(m.err))
-		}
-		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+		lines = append(lines, m.emptyLines()...)
+	default:
+		lines = append(lines, m.listLines()...)
 	}
-	lines = append(lines, st.Subtitle.Render(i18n.PendCount(len(m.items))), "")
+	return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+}
 
+// errorLines say the outbox could not be read (before anything was listed).
+func (m *Model) errorLines() []string {
+	lines := []string{"", ""}
+	for _, l := range wrap(m.err, m.width) {
+		lines = append(lines, m.ctx.Styles.Error.Render(l))
+	}
+	return lines
+}
+
+// emptyLines say, centred, that nothing waits to be sent (and the list error, if a refresh failed).
+func (m *Model) emptyLines() []string {
+	st := m.ctx.Styles
+	lines := []string{"", "", ""}
+	for _, l := range wrap(i18n.PendEmpty, m.width) {
+		lines = append(lines, center(st.Success.Render(l), m.width))
+	}
+	if m.err != "" {
+		lines = append(lines, "", st.Error.Render(m.err))
+	}
+	return lines
+}
+
+// listLines are the count, the column titles, the items in view (two lines each) and, at the bottom, the footer.
+func (m *Model) listLines() []string {
+	st := m.ctx.Styles
+	lines := make([]string, 0, m.height)
+	lines = append(lines, st.Subtitle.Render(i18n.PendCount(len(m.items))), "")
 	nameW := max(m.width-fixedWidth-1, minName)
 	lines = append(lines, st.Label.Render(m.columns("", i18n.PendColCreated, i18n.PendColBeneficiary,
 		i18n.PendColState, i18n.PendColAttempts, i18n.PendColNext, nameW)))
-
-	rows := m.rowsVisible()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, len(m.items)-rows), 0)
-	for i := m.offset; i < min(len(m.items), m.offset+rows); i++ {
-		l1, l2 := m.row(m.items[i], i == m.cursor, nameW)
+	from, to := m.list.VisibleItems()
+	for i := from; i < to; i++ {
+		l1, l2 := m.row(m.items[i], i == m.list.Selected(), nameW)
 		lines = append(lines, l1, l2)
 	}
-	for len(lines) < m.height-m.footerHeight() {
+	for len(lines) < m.height-m.footerHeight()-1 { // the title is above
 		lines = append(lines, "")
 	}
-	lines = append(lines, m.footer()...)
-	return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+	return append(lines, m.footer()...)
 }
 
 // columns lays out one line of the table.

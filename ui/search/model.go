@@ -13,6 +13,7 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
 // Debounce is how long the screen waits after a keystroke before it searches.
@@ -42,17 +43,8 @@ type Model struct {
 	openOnArrival bool
 
 	groups []model.ContractGroup
-	items  []model.Match // selectable rows, in display order
-	lines  []line        // pre-rendered list, rebuilt on new results or width
-	sel    int           // index into items
-	offset int           // first visible list line
-}
-
-// line is one pre-rendered list line: a contract header (item -1) or part of an item.
-type line struct {
-	item     int
-	text     string // rendered, unselected
-	selected string // rendered as selected (items only)
+	items  []model.Match // the list's items, in display order
+	list   list.Model    // pre-rendered rows, rebuilt on new results or width
 }
 
 // debounceMsg fires Debounce after a keystroke; it searches only if no newer keystroke came.
@@ -79,7 +71,7 @@ func New(ctx *common.Context) *Model {
 	ti.PromptStyle = ctx.Styles.Bold
 	ti.TextStyle = ctx.Styles.Value
 	ti.PlaceholderStyle = ctx.Styles.Dim
-	ti.Cursor.Style = ctx.Styles.Value.Reverse(true)
+	ti.Cursor.Style = ctx.Styles.Cursor
 	ti.Cursor.TextStyle = ctx.Styles.Value
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()
@@ -99,10 +91,11 @@ func (m *Model) Value() string { return m.input.Value() }
 
 // Selected returns the selected match, if any.
 func (m *Model) Selected() (model.Match, bool) {
-	if m.sel < 0 || m.sel >= len(m.items) {
+	i := m.list.Selected()
+	if i < 0 || i >= len(m.items) {
 		return model.Match{}, false
 	}
-	return m.items[m.sel], true
+	return m.items[i], true
 }
 
 // Results returns the matches on screen, in display order.
@@ -124,11 +117,17 @@ type keyMap struct {
 
 func newKeyMap(k *common.KeyMap) keyMap {
 	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Focus: k.Search,
-		Blur: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "sair do campo"))}
+		Blur: k.LeaveField}
 }
 
-// updateKeys enables only what works now (help shows only those).
+// updateKeys enables only what works now (help shows only those); while the field has focus, only the arrows move.
 func (m *Model) updateKeys() {
+	k := m.ctx.Keys
+	if m.input.Focused() {
+		m.keys.Up, m.keys.Down = k.FieldUp, k.FieldDown
+	} else {
+		m.keys.Up, m.keys.Down = k.Up, k.Down
+	}
 	has := len(m.items) > 0
 	m.keys.Up.SetEnabled(has)
 	m.keys.Down.SetEnabled(has)
@@ -137,18 +136,11 @@ func (m *Model) updateKeys() {
 	m.keys.Open.SetEnabled(has)
 	m.keys.Focus.SetEnabled(!m.input.Focused())
 	m.keys.Blur.SetEnabled(m.input.Focused())
-	if m.input.Focused() {
-		m.keys.Up.SetHelp("↑", "subir")
-		m.keys.Down.SetHelp("↓", "descer")
-	} else {
-		m.keys.Up.SetHelp("↑/k", "subir")
-		m.keys.Down.SetHelp("↓/j", "descer")
-	}
 }
 
 // ShortHelp lists the keys shown in the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	move := key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "escolher"))
+	move := m.ctx.Keys.Choose
 	move.SetEnabled(len(m.items) > 0)
 	return []key.Binding{move, m.keys.Open, m.keys.Focus, m.keys.Blur}
 }

@@ -3,8 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,10 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/internal/uitest"
 )
@@ -59,7 +54,7 @@ func TestSearchAccentlessNameFindsAndGroups(t *testing.T) {
 	assert.True(t, m.Typing(), "the field is focused at start")
 	typeAndSearch(t, m, "joao pedro")
 	require.NotEmpty(t, m.Results())
-	assert.Equal(t, sandbox.SeedJoaoPedro, m.Results()[0].Beneficiary.ChaveUnica)
+	assert.Equal(t, uitest.SeedJoaoPedro, m.Results()[0].Beneficiary.ChaveUnica)
 	v := plain(m.View())
 	assert.Contains(t, v, "João Pedro")
 	assert.Contains(t, v, "MS PLATINUM — contrato 0000001", "contract header")
@@ -83,7 +78,7 @@ func TestSearchKeys(t *testing.T) {
 	m.Update(uitest.Key("up"))
 	it, ok := m.Selected()
 	require.True(t, ok)
-	assert.Equal(t, sandbox.SeedHernandesCard, it.Beneficiary.Card)
+	assert.Equal(t, uitest.SeedHernandesCard, it.Beneficiary.Card)
 
 	// Esc leaves the field: j/k move, / refocuses.
 	m.Update(uitest.Key("esc"))
@@ -98,7 +93,7 @@ func TestSearchKeys(t *testing.T) {
 	require.NotNil(t, cmd)
 	open, ok := cmd().(common.OpenBeneficiaryMsg)
 	require.True(t, ok)
-	assert.Equal(t, sandbox.SeedHernandesCard, open.Beneficiary.Card)
+	assert.Equal(t, uitest.SeedHernandesCard, open.Beneficiary.Card)
 	assert.Equal(t, "000000000001", open.Contract.Number)
 }
 
@@ -115,7 +110,7 @@ func TestSearchEmptyAndInvalidCPF(t *testing.T) {
 	v = flat(m.View())
 	assert.Contains(t, v, "CPF com dígitos verificadores inválidos: confira 158.467.727-77 (ainda buscamos como chave única)")
 	require.NotEmpty(t, m.Results(), "still found as chaveUnica")
-	assert.Equal(t, sandbox.SeedJoaoPedro, m.Results()[0].Beneficiary.ChaveUnica)
+	assert.Equal(t, uitest.SeedJoaoPedro, m.Results()[0].Beneficiary.ChaveUnica)
 }
 
 func TestSearchDebounceAndStaleResults(t *testing.T) {
@@ -147,7 +142,7 @@ func TestEnterBeforeResultsOpensTheTermTyped(t *testing.T) {
 	for range "maria" {
 		m.Update(uitest.Key("backspace"))
 	}
-	for _, r := range sandbox.SeedHernandesCard { // typed fast, Enter before the debounce
+	for _, r := range uitest.SeedHernandesCard { // typed fast, Enter before the debounce
 		m.Update(uitest.Key(string(r)))
 	}
 	_, cmd := m.Update(uitest.Key("enter"))
@@ -158,7 +153,7 @@ func TestEnterBeforeResultsOpensTheTermTyped(t *testing.T) {
 	require.NotNil(t, cmd)
 	open, ok := cmd().(common.OpenBeneficiaryMsg)
 	require.True(t, ok)
-	assert.Equal(t, sandbox.SeedHernandesCard, open.Beneficiary.Card, "not the stale selection of “maria”")
+	assert.Equal(t, uitest.SeedHernandesCard, open.Beneficiary.Card, "not the stale selection of “maria”")
 }
 
 // slowDir answers each search only when released, to prove Update never waits for the directory.
@@ -224,25 +219,15 @@ func TestSearchGolden(t *testing.T) {
 }
 
 // BenchmarkKeystrokeToResults measures one keystroke to updated results on a real directory of the demo's size:
-// the debounced search (Classify + store.Directory.Search) plus applying and rendering the results. Target ≤ 50 ms.
+// the debounced search (Classify + the directory's Search) plus applying and rendering the results. Target ≤ 50 ms.
 func BenchmarkKeystrokeToResults(b *testing.B) {
-	benchKeystrokes(b, newScreen(b, sandbox.DefaultBeneficiaries, 200, 47))
+	benchKeystrokes(b, newScreen(b, uitest.DefaultBeneficiaries, 200, 47))
 }
 
 // BenchmarkKeystrokeToResults1M is the same over a 1,000,000-beneficiary directory (the demo directory, built once
 // and cached under the user cache dir, balcao-bench/, shared with cmd/balcao's start-up benchmark). Target ≤ 50 ms.
 func BenchmarkKeystrokeToResults1M(b *testing.B) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		b.Skip("no user cache dir")
-	}
-	path, err := demo.Directory(context.Background(), filepath.Join(cache, "balcao-bench", "demo-cache", "balcao"), 1, 1_000_000)
-	require.NoError(b, err)
-	dir, err := store.OpenDirectory(path)
-	require.NoError(b, err)
-	b.Cleanup(func() { dir.Close() })
-	require.NoError(b, dir.Warm(context.Background()))
-	m := New(uitest.Context(&common.Services{Directory: dir}))
+	m := New(uitest.Context(&common.Services{Directory: uitest.BenchDirectory(b, 1_000_000)}))
 	m.SetSize(200, 47)
 	benchKeystrokes(b, m)
 }

@@ -18,6 +18,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyMsg:
 		cmd := m.handleKey(msg)
 		m.updateKeys()
+		m.layoutList()
 		return m, cmd
 	case debounceMsg:
 		if msg.seq != m.seq {
@@ -27,6 +28,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case ResultsMsg:
 		m.applyResults(msg)
 		m.updateKeys()
+		m.layoutList()
 		if m.openOnArrival && msg.Seq == m.seq {
 			m.openOnArrival = false
 			if it, ok := m.Selected(); ok && msg.Err == nil {
@@ -38,31 +40,24 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return m, nil
 }
 
+// handleKey moves the selection, opens, leaves or focuses the field; other keys type while the field has focus.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	focused := m.input.Focused()
 	switch {
 	case msg.Type == tea.KeyUp || (!focused && key.Matches(msg, m.keys.Up)):
-		m.move(-1)
+		m.list.Move(-1)
 		return nil
 	case msg.Type == tea.KeyDown || (!focused && key.Matches(msg, m.keys.Down)):
-		m.move(1)
+		m.list.Move(1)
 		return nil
 	case key.Matches(msg, m.keys.PageUp):
-		m.move(-max(1, m.listHeight()-1))
+		m.list.PageUp()
 		return nil
 	case key.Matches(msg, m.keys.PageDown):
-		m.move(max(1, m.listHeight()-1))
+		m.list.PageDown()
 		return nil
 	case msg.Type == tea.KeyEnter:
-		if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
-			// The results on screen are of an older term: search now and open the best match when it arrives.
-			m.openOnArrival = true
-			return m.searchCmd(m.seq, term)
-		}
-		if it, ok := m.Selected(); ok {
-			return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
-		}
-		return nil
+		return m.enter()
 	case focused && msg.Type == tea.KeyEsc:
 		m.input.Blur()
 		return nil
@@ -72,6 +67,24 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case !focused:
 		return nil
 	}
+	return m.typeKey(msg)
+}
+
+// enter opens the selected match; when the results on screen are of an older term, it searches the term typed now
+// and opens its best match when it arrives.
+func (m *Model) enter() tea.Cmd {
+	if term := strings.TrimSpace(m.input.Value()); m.searching && term != "" && term != m.term {
+		m.openOnArrival = true
+		return m.searchCmd(m.seq, term)
+	}
+	if it, ok := m.Selected(); ok {
+		return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+	}
+	return nil
+}
+
+// typeKey gives a key to the focused field; a changed term is searched after the debounce.
+func (m *Model) typeKey(msg tea.KeyMsg) tea.Cmd {
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
@@ -133,23 +146,16 @@ func (m *Model) applyResults(r ResultsMsg) {
 	for _, g := range m.groups {
 		m.items = append(m.items, g.Matches...)
 	}
-	m.sel, m.offset = 0, 0
+	sel := 0
 	if hadPrev { // keep the same person selected while the list refines
 		for i, it := range m.items {
 			if it.Beneficiary.Card == prev.Beneficiary.Card && it.Contract.Number == prev.Contract.Number {
-				m.sel = i
+				sel = i
 				break
 			}
 		}
 	}
 	m.render()
-}
-
-// move changes the selection by delta items and scrolls to keep it (and its group header) visible.
-func (m *Model) move(delta int) {
-	if len(m.items) == 0 {
-		return
-	}
-	m.sel = min(max(m.sel+delta, 0), len(m.items)-1)
-	m.scrollToSelection()
+	m.list.Top()
+	m.list.Select(sel)
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/fieldset"
+	"github.com/balcao/balcao/ui/components/list"
 )
 
 // wideRow is the width from which a result fits on one line.
@@ -22,27 +24,15 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.ctx.Styles
-	field := st.FieldBlurred
-	if m.input.Focused() {
-		field = st.FieldFocused
-	}
 	var b strings.Builder
-	b.WriteString(field.Padding(0, 1).Width(max(1, m.width-2)).Render(common.Truncate(m.input.View(), max(1, m.width-4))))
+	b.WriteString(fieldset.Box(m.ctx.Styles, m.input.View(), m.input.Focused(), m.width))
 	for _, l := range m.messages() {
 		b.WriteByte('\n')
 		b.WriteString(l)
 	}
-	h := m.listHeight()
-	end := min(len(m.lines), m.offset+h)
-	for i := m.offset; i < end; i++ {
+	if rows := m.list.View(); rows != "" {
 		b.WriteByte('\n')
-		l := m.lines[i]
-		if l.item == m.sel && l.item >= 0 {
-			b.WriteString(l.selected)
-		} else {
-			b.WriteString(l.text)
-		}
+		b.WriteString(rows)
 	}
 	return common.Fit(b.String(), m.width, m.height)
 }
@@ -90,27 +80,30 @@ func (m *Model) listHeight() int {
 	return max(0, m.height-inputHeight-len(m.messages()))
 }
 
-// render pre-renders every list line for the current results and width.
+// layoutList gives the list what is left under the field and the messages.
+func (m *Model) layoutList() { m.list.SetSize(m.width, m.listHeight()) }
+
+// render pre-renders every list row for the current results and width.
 func (m *Model) render() {
-	m.lines = m.lines[:0]
-	if m.width <= 0 {
-		return
-	}
-	st := m.ctx.Styles
-	idx := 0
-	for _, g := range m.groups {
-		header := i18n.UIContractHeader(g.Contract.Number, g.Contract.Description)
-		m.lines = append(m.lines, line{item: -1, text: st.GroupHeader.Render(common.Truncate("▌ "+header, m.width))})
-		for _, it := range g.Matches {
-			m.lines = append(m.lines, m.renderItem(idx, it)...)
-			idx++
+	var rows []list.Row
+	if m.width > 0 {
+		st := m.ctx.Styles
+		idx := 0
+		for _, g := range m.groups {
+			header := i18n.UIContractHeader(g.Contract.Number, g.Contract.Description)
+			rows = append(rows, list.Row{Item: list.Header, Text: st.GroupHeader.Render(common.Truncate("▌ "+header, m.width))})
+			for _, it := range g.Matches {
+				rows = append(rows, m.renderItem(idx, it)...)
+				idx++
+			}
 		}
 	}
-	m.scrollToSelection()
+	m.layoutList()
+	m.list.SetRows(rows)
 }
 
-// renderItem renders one beneficiary as one line (wide) or two (narrow), plain and selected.
-func (m *Model) renderItem(idx int, it model.Match) []line {
+// renderItem renders one beneficiary as one row (wide) or two (narrow), plain and selected.
+func (m *Model) renderItem(idx int, it model.Match) []list.Row {
 	st := m.ctx.Styles
 	b := it.Beneficiary
 	badge := common.Badge(st, b.Situation)
@@ -128,10 +121,10 @@ func (m *Model) renderItem(idx int, it model.Match) []line {
 		nameW := min(max(10, w-fixed), 48)
 		rest := "  " + common.PadRight(cpf, 14) + "  " + common.PadRight(card, 21) + "  " + common.PadRight(birth, 16) + "  "
 		name := common.PadRight(b.Name, nameW)
-		return []line{{
-			item:     idx,
-			text:     common.Truncate("  "+st.Bold.Render(name)+rest+badge, w),
-			selected: common.Truncate(st.Selected.Render("▸ "+name+rest)+badge, w),
+		return []list.Row{{
+			Item:     idx,
+			Text:     common.Truncate("  "+st.Bold.Render(name)+rest+badge, w),
+			Selected: common.Truncate(st.Selected.Render("▸ "+name+rest)+badge, w),
 		}}
 	}
 	nameW := max(1, w-2-1-bw)
@@ -143,40 +136,8 @@ func (m *Model) renderItem(idx int, it model.Match) []line {
 		}
 	}
 	second := common.Truncate("    "+strings.Join(parts, " · "), w)
-	return []line{
-		{item: idx, text: "  " + st.Bold.Render(first) + " " + badge, selected: st.Selected.Render("▸ "+first+" ") + badge},
-		{item: idx, text: st.Dim.Render(second), selected: st.Selected.Render(common.PadRight(second, w))},
+	return []list.Row{
+		{Item: idx, Text: "  " + st.Bold.Render(first) + " " + badge, Selected: st.Selected.Render("▸ "+first+" ") + badge},
+		{Item: idx, Text: st.Dim.Render(second), Selected: st.Selected.Render(common.PadRight(second, w))},
 	}
-}
-
-// scrollToSelection keeps the selected item (and its contract header, when it is the group's first) in view.
-func (m *Model) scrollToSelection() {
-	h := m.listHeight()
-	if h <= 0 || len(m.lines) == 0 {
-		m.offset = 0
-		return
-	}
-	first, last := -1, -1
-	for i, l := range m.lines {
-		if l.item == m.sel {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	if first < 0 {
-		m.offset = 0
-		return
-	}
-	if first > 0 && m.lines[first-1].item == -1 {
-		first-- // show the contract header with its first member
-	}
-	if first < m.offset {
-		m.offset = first
-	}
-	if last >= m.offset+h {
-		m.offset = last - h + 1
-	}
-	m.offset = min(max(m.offset, 0), max(0, len(m.lines)-h))
 }

@@ -150,48 +150,67 @@ func (m *Model) Pending() int { return m.pending }
 
 // View draws the notice line and the status line, each exactly width cells wide.
 func (m *Model) View(width int) string {
-	st := m.ctx.Styles
-	notice := ""
-	if m.notice != "" {
-		style := st.Success
-		if m.noticeErr {
-			style = st.Error
-		}
-		notice = style.Render(common.Truncate(" "+m.notice, width))
-	}
+	return m.noticeLine(width) + "\n" + m.statusLine(width)
+}
 
+// noticeLine is the notice on screen, green or (a failure) red; blank when there is none.
+func (m *Model) noticeLine(width int) string {
+	if m.notice == "" {
+		return ""
+	}
+	style := m.ctx.Styles.Success
+	if m.noticeErr {
+		style = m.ctx.Styles.Error
+	}
+	return style.Render(common.Truncate(" "+m.notice, width))
+}
+
+// statusLine is demo or production, the upstreams' health, the pending count and the busca server, on the bar.
+func (m *Model) statusLine(width int) string {
+	st := m.ctx.Styles
 	mode := st.StatusProd.Render(i18n.UIStatusProd)
 	if m.ctx.Services.Demo {
 		mode = st.StatusDemo.Render(i18n.UIStatusDemo)
 	}
 	bar := st.StatusBar
 	sep := bar.Render(" │ ")
-	health := func(name string, ok bool) string {
-		if ok {
-			return bar.Inherit(st.StatusOK).Render(i18n.UIStatusUp(name, ok))
-		}
-		return bar.Inherit(st.StatusBad).Render(i18n.UIStatusUp(name, ok))
-	}
-	server := bar.Render(i18n.UIStatusServerOff)
-	switch {
-	case m.serverErr != "":
-		server = bar.Inherit(st.StatusBad).Render(i18n.UIStatusServerErr(m.serverErr))
-	case m.addr != "":
-		server = bar.Render(i18n.UIStatusServer(m.addr, m.requests))
-	}
-	pending := i18n.UIStatusPending(m.pending)
-	if m.pendingErr {
-		pending = i18n.UIStatusPendingUnknown
-	}
-	pend := bar.Render(pending)
-	if m.pending > 0 {
-		pend = bar.Inherit(st.Warning).Bold(true).Render(pending)
-	}
-	line := mode + bar.Render(" ") + health(i18n.ServiceTOTVS, m.totvsOK) + sep + health(i18n.ServiceMosia, m.mosiaOK) +
-		sep + pend + sep + server
+	line := mode + bar.Render(" ") + m.health(i18n.ServiceTOTVS, m.totvsOK) + sep + m.health(i18n.ServiceMosia, m.mosiaOK) +
+		sep + m.pendingText() + sep + m.serverText()
 	line = common.Truncate(line, width)
 	if w := common.Width(line); w < width {
 		line += bar.Render(strings.Repeat(" ", width-w))
 	}
-	return notice + "\n" + line
+	return line
+}
+
+// health is an upstream's "ok" or "falha" on the bar.
+func (m *Model) health(name string, ok bool) string {
+	if ok {
+		return m.ctx.Styles.BarOK.Render(i18n.UIStatusUp(name, ok))
+	}
+	return m.ctx.Styles.BarBad.Render(i18n.UIStatusUp(name, ok))
+}
+
+// pendingText is how many occurrences wait to be sent, highlighted when some do.
+func (m *Model) pendingText() string {
+	pending := i18n.UIStatusPending(m.pending)
+	if m.pendingErr {
+		pending = i18n.UIStatusPendingUnknown
+	}
+	if m.pending > 0 {
+		return m.ctx.Styles.BarWarning.Render(pending)
+	}
+	return m.ctx.Styles.StatusBar.Render(pending)
+}
+
+// serverText is the busca server's address and requests, why it did not start, or that it is off.
+func (m *Model) serverText() string {
+	st := m.ctx.Styles
+	switch {
+	case m.serverErr != "":
+		return st.BarBad.Render(i18n.UIStatusServerErr(m.serverErr))
+	case m.addr != "":
+		return st.StatusBar.Render(i18n.UIStatusServer(m.addr, m.requests))
+	}
+	return st.StatusBar.Render(i18n.UIStatusServerOff)
 }

@@ -15,8 +15,9 @@ func TestDrivesARealShellProgram(t *testing.T) {
 	term.WaitFor("olá mundo", 10*time.Second)
 	term.Type("digitado com 'aspas' e espaços")
 	term.SendKeys("Enter")
-	s := term.WaitFor("digitado com 'aspas' e espaços", 10*time.Second)
-	assert.GreaterOrEqual(t, strings.Count(s, "digitado com"), 2, "typed line and its echo")
+	// The typed line shows first, cat's echo of it a moment later: wait for both.
+	s, ok := term.Until(func(s string) bool { return strings.Count(s, "digitado com 'aspas' e espaços") >= 2 }, 10*time.Second)
+	assert.True(t, ok, "typed line and its echo:\n%s", s)
 
 	w, h := term.Size()
 	assert.Equal(t, [2]int{70, 12}, [2]int{w, h})

@@ -1,13 +1,14 @@
-// Package uitest builds the console's services for UI tests: a real SQLite directory loaded from the sandbox's
-// deterministic dataset, and small in-memory stand-ins for TOTVS, Mosia, the outbox and the status, answering from
-// that same dataset.
+// Package uitest is the UI tests' one fixture package: it assembles the real parts the screens are tested
+// against — the sandbox's deterministic dataset loaded into a real directory, the sandbox server with the real
+// TOTVS and Mosia clients — and small in-memory stand-ins for TOTVS, Mosia, the outbox and the status answering
+// from that same dataset. Screen packages (and their tests) import this package, never the sandbox or the
+// directory: the directory is reached only through openDirectory.
 package uitest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -16,41 +17,33 @@ import (
 
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 )
+
+// The dataset's seed people, whom the tests open by card or chaveUnica.
+const (
+	SeedHernandesCard = sandbox.SeedHernandesCard // HERNANDES ALVES DA SILVA, a holder with a family
+	SeedFabianaCard   = sandbox.SeedFabianaCard   // FABIANA SOPHIA MELO, in Hernandes' family
+	SeedPatrickCard   = sandbox.SeedPatrickCard   // transferred between networks; has protocols
+	SeedJoaoPedro     = sandbox.SeedJoaoPedro     // João Pedro's chaveUnica (not a valid CPF), two contracts
+)
+
+// DefaultBeneficiaries is the sandbox dataset's size when none is given (the demo console's).
+const DefaultBeneficiaries = sandbox.DefaultBeneficiaries
 
 // Now is the dataset's reference day for reproducible views (running grace periods depend on it).
 var Now = time.Date(2025, time.March, 10, 0, 0, 0, 0, time.UTC)
 
-// Dataset returns the sandbox dataset of n beneficiaries at Now.
-func Dataset(n int) *sandbox.Dataset { return sandbox.NewDatasetAt(1, n, Now) }
-
-// Directory opens a real directory in a temp dir and loads the first n beneficiaries of ds.
-func Directory(tb testing.TB, ds *sandbox.Dataset, n int) *store.Directory {
-	tb.Helper()
-	dir, err := store.OpenDirectory(filepath.Join(tb.TempDir(), "dir.db"))
-	if err != nil {
-		tb.Fatalf("open directory: %v", err)
-	}
-	tb.Cleanup(func() { _ = dir.Close() })
-	bs := make([]model.Beneficiary, 0, n)
-	for i := 0; i < n && i < ds.Len(); i++ {
-		bs = append(bs, ds.Beneficiary(i))
-	}
-	if err := dir.Upsert(context.Background(), bs); err != nil {
-		tb.Fatalf("load directory: %v", err)
-	}
-	return dir
-}
+// dataset returns the sandbox dataset of n beneficiaries at Now.
+func dataset(n int) *sandbox.Dataset { return sandbox.NewDatasetAt(1, n, Now) }
 
 // Services builds services over a real directory of n beneficiaries and dataset-backed TOTVS and Mosia.
 func Services(tb testing.TB, n int) (*common.Services, *Upstream) {
 	tb.Helper()
-	ds := Dataset(n)
-	up := &Upstream{DS: ds}
+	ds := dataset(n)
+	up := &Upstream{ds: ds}
 	return &common.Services{
-		Directory: Directory(tb, ds, n),
+		Directory: loadDirectory(tb, ds, n),
 		TOTVS:     up,
 		Mosia:     up,
 		Outbox:    &Outbox{},
@@ -65,7 +58,7 @@ var ErrNotFound = errors.New("uitest: not found")
 // Upstream answers TOTVS and Mosia calls from the dataset. Fail makes a call fail; Gate, when set, is called
 // first by every call (tests use it to block or count).
 type Upstream struct {
-	DS   *sandbox.Dataset
+	ds   *sandbox.Dataset
 	mu   sync.Mutex
 	Fail map[string]error // by call: "contract", "family", "classes", "groups", "protocols"
 	Gate func(ctx context.Context, call string) error
@@ -109,12 +102,21 @@ func (u *Upstream) Count(call string) int {
 	return u.Calls[call]
 }
 
+// ProtocolNumbers lists the numbers of the protocols the dataset holds for chave, newest first.
+func (u *Upstream) ProtocolNumbers(chave string) []string {
+	var out []string
+	for _, p := range u.ds.Protocols(chave) {
+		out = append(out, p.Protocolo.String())
+	}
+	return out
+}
+
 // Contract implements common.TOTVS.
 func (u *Upstream) Contract(ctx context.Context, card string) (*model.Contract, error) {
 	if err := u.enter(ctx, "contract"); err != nil {
 		return nil, err
 	}
-	c, ok := u.DS.Contract(card)
+	c, ok := u.ds.Contract(card)
 	if !ok {
 		return nil, fmt.Errorf("contract %s: %w", card, ErrNotFound)
 	}
@@ -126,7 +128,7 @@ func (u *Upstream) Family(ctx context.Context, card string) (*model.Family, erro
 	if err := u.enter(ctx, "family"); err != nil {
 		return nil, err
 	}
-	f, ok := u.DS.Family(card)
+	f, ok := u.ds.Family(card)
 	if !ok {
 		return nil, fmt.Errorf("family %s: %w", card, ErrNotFound)
 	}
@@ -138,7 +140,7 @@ func (u *Upstream) GraceClasses(ctx context.Context, card string) (*model.GraceC
 	if err := u.enter(ctx, "classes"); err != nil {
 		return nil, err
 	}
-	g, ok := u.DS.GraceClasses(card)
+	g, ok := u.ds.GraceClasses(card)
 	if !ok {
 		return nil, fmt.Errorf("classes %s: %w", card, ErrNotFound)
 	}
@@ -150,7 +152,7 @@ func (u *Upstream) GraceGroups(ctx context.Context, card string) (*model.GraceGr
 	if err := u.enter(ctx, "groups"); err != nil {
 		return nil, err
 	}
-	g, ok := u.DS.GraceGroups(card)
+	g, ok := u.ds.GraceGroups(card)
 	if !ok {
 		return nil, fmt.Errorf("groups %s: %w", card, ErrNotFound)
 	}
@@ -165,7 +167,7 @@ func (u *Upstream) LatestProtocols(ctx context.Context, chave string, n int) ([]
 	u.mu.Lock()
 	u.LastN = n
 	u.mu.Unlock()
-	ps := u.DS.Protocols(chave)
+	ps := u.ds.Protocols(chave)
 	if len(ps) > n {
 		ps = ps[:n]
 	}
