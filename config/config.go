@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/balcao/balcao/i18n"
 )
 
 // Duration is a time.Duration written as "10s", "200ms" or "1h" in the file and the environment.
@@ -92,6 +94,60 @@ type Server struct {
 	TokenTTL     Duration `toml:"token_ttl"`
 	MaxResults   int      `toml:"max_results"`
 	Disabled     bool     `toml:"disabled"` // the console does not start it
+
+	TLSCert     string   `toml:"tls_cert"`     // PEM certificate chain; reloaded when the file changes
+	TLSKey      string   `toml:"tls_key"`      // PEM private key
+	BehindProxy bool     `toml:"behind_proxy"` // a TLS proxy terminates in front: plain HTTP beyond loopback is fine
+	MetricsAuth bool     `toml:"metrics_auth"` // /metrics asks for a credential too
+	Columns     []string `toml:"columns"`      // the result columns shown to Mosia's attendant (default: all seven)
+	Rate        float64  `toml:"rate"`         // searches per second a credential may make, sustained
+	Burst       int      `toml:"burst"`        // searches a credential may make at once
+}
+
+// MinSecret is the shortest static secret balcão accepts.
+const MinSecret = 16
+
+// HasCredential reports whether the busca service has a credential configured (a secret, or a user and password).
+func (s Server) HasCredential() bool {
+	return s.Secret != "" || s.AuthUser != "" && s.AuthPassword != ""
+}
+
+// validate checks the busca service's access: all-or-nothing credentials, a long secret, and, beyond this
+// machine, a credential and TLS (its own, or a proxy's in front).
+func (s Server) validate() error {
+	switch {
+	case s.AuthUser != "" && s.AuthPassword == "":
+		return &Error{Key: "server.auth_password", Reason: i18n.ConfigUserWithoutPassword}
+	case s.AuthUser == "" && s.AuthPassword != "":
+		return &Error{Key: "server.auth_user", Reason: i18n.ConfigPasswordWithoutUser}
+	case s.Secret != "" && len(s.Secret) < MinSecret:
+		return &Error{Key: "server.secret", Reason: i18n.ConfigSecretTooShort(len(s.Secret), MinSecret)}
+	case (s.TLSCert == "") != (s.TLSKey == ""):
+		return &Error{Key: "server.tls_cert/server.tls_key", Reason: i18n.ConfigTLSPair}
+	}
+	if loopbackAddr(s.Addr) {
+		return nil
+	}
+	switch {
+	case !s.HasCredential():
+		return &Error{Key: "server.secret", Reason: i18n.ConfigOpenToAnyone(s.Addr)}
+	case s.TLSCert == "" && !s.BehindProxy:
+		return &Error{Key: "server.tls_cert", Reason: i18n.ConfigNeedsTLS(s.Addr)}
+	}
+	return nil
+}
+
+// loopbackAddr reports whether HOST:PORT names this machine only ("" host, every interface, does not).
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // SSH is balcao ssh.
@@ -158,10 +214,11 @@ func (c *Config) Demo() bool { return c.TOTVS.URL == "" && c.Mosia.URL == "" }
 // Default returns the defaults, with paths under the XDG directories.
 func Default() *Config {
 	return &Config{
-		TOTVS:  TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
-		Mosia:  Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
-		DB:     filepath.Join(DataDir(), "diretorio.db"),
-		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50},
+		TOTVS: TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
+		Mosia: Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
+		DB:    filepath.Join(DataDir(), "diretorio.db"),
+		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50,
+			Rate: 50, Burst: 500},
 		SSH: SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50,
 			MaxSessionsPerAttendant: 3, IdleTimeout: Duration{30 * time.Minute}, LoginGrace: Duration{30 * time.Second},
 			MaxStartups: "10:30:100"},
@@ -306,6 +363,9 @@ var EnvVars = []EnvVar{
 	{"BALCAO_SERVER_AUTH_USER", "usuário de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthUser })},
 	{"BALCAO_SERVER_AUTH_PASSWORD", "senha de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthPassword })},
 	{"BALCAO_SERVER_DISABLED", "true: o console não sobe o serviço de busca", boolean(func(c *Config) *bool { return &c.Server.Disabled })},
+	{"BALCAO_SERVER_TLS_CERT", "certificado TLS (PEM) do serviço de busca; recarregado quando muda", str(func(c *Config) *string { return &c.Server.TLSCert })},
+	{"BALCAO_SERVER_TLS_KEY", "chave privada TLS (PEM) do serviço de busca", str(func(c *Config) *string { return &c.Server.TLSKey })},
+	{"BALCAO_SERVER_BEHIND_PROXY", "true: um proxy TLS atende na frente do serviço de busca", boolean(func(c *Config) *bool { return &c.Server.BehindProxy })},
 	{"BALCAO_SSH_ADDR", "endereço do servidor SSH", str(func(c *Config) *string { return &c.SSH.Addr })},
 	{"BALCAO_SSH_AUTHORIZED_KEYS", "arquivo authorized_keys dos atendentes", str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
 	{"BALCAO_SSH_HOST_KEY", "chave do host SSH (gerada uma vez)", str(func(c *Config) *string { return &c.SSH.HostKey })},
@@ -383,6 +443,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Server.MaxResults < 1 || c.Server.MaxResults > 500 {
 		return &Error{Key: "server.max_results", Reason: "deve estar entre 1 e 500"}
+	}
+	if c.Server.Rate <= 0 || c.Server.Burst < 1 {
+		return &Error{Key: "server.rate", Reason: i18n.ConfigRate}
+	}
+	if !c.Server.Disabled {
+		if err := c.Server.validate(); err != nil {
+			return err
+		}
 	}
 	if c.DB == "" {
 		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
@@ -467,4 +535,10 @@ func (c *Config) OutboxPath() string {
 		return c.OutboxDB
 	}
 	return filepath.Join(filepath.Dir(c.DB), "ocorrencias.db")
+}
+
+// LocalSecretPath is the file of the secret the busca service uses on loopback when none is configured: next
+// to the directory, generated once, 0600.
+func (c *Config) LocalSecretPath() string {
+	return filepath.Join(filepath.Dir(c.DB), "busca-local.secret")
 }

@@ -74,6 +74,16 @@ const (
 	InfoServer = "Serviço de busca"
 	// InfoSSH labels the SSH address.
 	InfoSSH = "SSH"
+	// InfoServerCredential labels what guards the busca service.
+	InfoServerCredential = "Credencial da busca"
+	// InfoCredentialBoth: a static secret and /autorizacao's user and password.
+	InfoCredentialBoth = "segredo estático (BALCAO_SERVER_SECRET) e usuário/senha de /autorizacao"
+	// InfoCredentialSecret: a static secret.
+	InfoCredentialSecret = "segredo estático (BALCAO_SERVER_SECRET)"
+	// InfoCredentialUser: /autorizacao's user and password.
+	InfoCredentialUser = "usuário e senha de /autorizacao"
+	// InfoCredentialLocal: the local secret, in its file (path).
+	InfoCredentialLocal = "segredo local em %s (só loopback; gerado na primeira partida, permissões 600)"
 	// InfoHostKey labels the SSH host key.
 	InfoHostKey = "Chave do host SSH"
 	// InfoEnvHeader introduces the environment variables.
@@ -190,14 +200,24 @@ diretório de beneficiários. Sem segredo configurado (BALCAO_SERVER_SECRET), s�
 loopback. Logs em JSON na saída de erro; SIGTERM encerra terminando as requisições em curso.`
 	// FlagServeAddr describes --addr.
 	FlagServeAddr = "endereço HOST:PORTA (padrão: server.addr, 127.0.0.1:8089)"
+	// FlagServeTLSCert describes --tls-cert.
+	FlagServeTLSCert = "certificado TLS (PEM, com a cadeia); relido quando o arquivo muda (server.tls_cert)"
+	// FlagServeTLSKey describes --tls-key.
+	FlagServeTLSKey = "chave privada TLS (PEM, permissões 600) do certificado (server.tls_key)"
+	// FlagServeBehindProxy describes --behind-proxy.
+	FlagServeBehindProxy = "um proxy TLS (nginx, Caddy) atende na frente: aceita HTTP sem TLS fora do loopback e lê o endereço do cliente em X-Forwarded-For (server.behind_proxy)"
 	// FlagServeDemo describes --demo.
 	FlagServeDemo = "usa o diretório de demonstração (beneficiários fictícios do sandbox)"
 	// ServeCannotListen says the address could not be bound.
 	ServeCannotListen = "não foi possível escutar em %s (porta ocupada ou sem permissão?): %w"
-	// ServeListening reports where the service listens: URL, directory file, row count.
-	ServeListening = "buscaBeneficiarios em http://%s (diretório %s, %d beneficiários)\n"
-	// ServeNoSecret warns that no secret is configured.
-	ServeNoSecret = "Sem segredo configurado (BALCAO_SERVER_SECRET): escutando só nesta máquina (loopback)."
+	// ServeListening reports where the service listens: scheme, address and path, directory file, row count.
+	ServeListening = "buscaBeneficiarios em %s://%s (diretório %s, %d beneficiários)\n"
+	// ServeLocalSecretNote says which secret guards the loopback service when none is configured (its file).
+	ServeLocalSecretNote = "Sem credencial configurada: só esta máquina pode buscar, com o segredo local guardado em %s (envie-o no cabeçalho Authorization)."
+	// ServeLocalSecret explains a local secret file that could not be made or read (file, error).
+	ServeLocalSecret = "segredo local do serviço de busca %s: %w"
+	// ServeTLSOn says the service answers only HTTPS.
+	ServeTLSOn = "TLS ligado (TLS 1.2 ou mais; o certificado é relido quando o arquivo muda): HTTP sem TLS é recusado."
 )
 
 // FlagError wraps a command-line error: the error, then the command whose --help to read.

@@ -61,15 +61,50 @@ func ServerFieldType(key string) string {
 	return fmt.Sprintf("O campo %q deve ser texto ou número: corrija o valor enviado.", key)
 }
 
-// ServerNoSecret is the startup notice when the service runs without authentication.
-const ServerNoSecret = "Serviço de busca sem segredo configurado: aceitando apenas conexões locais (loopback)."
+// ServerNeedsCredential refuses to build a busca service without a credential.
+const ServerNeedsCredential = "o serviço de busca precisa de uma credencial: um segredo (BALCAO_SERVER_SECRET, 16 caracteres ou mais) ou usuário e senha de /autorizacao"
 
-// ServerListenNeedsSecret explains why a non-loopback address was refused without a secret.
-func ServerListenNeedsSecret(addr string) string {
-	return fmt.Sprintf("O serviço de busca não pode escutar em %s sem segredo: configure um segredo de cabeçalho (ou usuário e senha de autorização) ou use um endereço local como 127.0.0.1:8080.", addr)
+// ServerNameTooShort is the answer to a name-only search without a word of min letters.
+func ServerNameTooShort(min int) string {
+	return fmt.Sprintf("Nome curto demais para buscar sozinho: informe ao menos uma palavra com %d letras ou mais (por exemplo o sobrenome), ou junte outro critério como a data de nascimento, o CPF ou a carteirinha.", min)
 }
 
-// ServerBadListenAddr explains an unreadable listen address.
-func ServerBadListenAddr(addr string) string {
-	return fmt.Sprintf("Endereço de escuta inválido %q: use HOST:PORTA, por exemplo 127.0.0.1:8080.", addr)
+// ServerWaitCredential is the answer while a client that failed its credential too often must wait.
+func ServerWaitCredential(seconds int) string {
+	return fmt.Sprintf("Muitas tentativas com credencial errada a partir deste endereço: aguarde %d s e confira o segredo (ou o usuário e a senha) configurado na integração do Mosia.", seconds)
 }
+
+// ServerRateLimited is the answer to a credential past its search budget.
+const ServerRateLimited = "Muitas buscas em pouco tempo com esta credencial: aguarde um instante e tente de novo. Se o volume for legítimo, peça ao administrador para aumentar server.rate."
+
+// ServerTLSUnreadable explains a TLS file that cannot be read (path, error).
+const ServerTLSUnreadable = "não foi possível ler o arquivo TLS %s: %v; confira o caminho em --tls-cert/--tls-key (server.tls_cert, server.tls_key)"
+
+// ServerTLSKeyOpen refuses a TLS private key others may read (path, mode).
+const ServerTLSKeyOpen = "a chave privada TLS %s pode ser lida por outros usuários (permissões %v): proteja-a com chmod 600 e inicie de novo"
+
+// ServerTLSBadPair explains a certificate and key that do not load together (cert, key, error).
+const ServerTLSBadPair = "o certificado %s e a chave %s não formam um par válido: %v; confira se são PEM e se a chave é a do certificado"
+
+// ServerLocalSecretOpen refuses a local secret file others may read (path, mode).
+const ServerLocalSecretOpen = "o segredo local do serviço de busca %s pode ser lido por outros usuários (permissões %v): apague-o (um novo será gerado) ou proteja-o com chmod 600"
+
+// ServerLocalSecretBad refuses a local secret file that is not a usable secret (path).
+const ServerLocalSecretBad = "o segredo local do serviço de busca %s está vazio ou curto demais: apague-o, um novo será gerado na próxima vez"
+
+// Headers of the busca answer's columns (the first seven as Mosia's integration page shows them).
+const (
+	ColName         = "Nome"
+	ColBirth        = "Nasc."
+	ColRG           = "RG"
+	ColMatricula    = "Matricula"
+	ColMother       = "Nome da Mãe"
+	ColContract     = "Número Contrato"
+	ColContractDesc = "Descrição Contrato"
+	ColChave        = "Chave única"
+	ColCPF          = "CPF"
+	ColCard         = "Carteirinha"
+	ColPhone        = "Telefone"
+	ColEmail        = "E-mail"
+	ColSituation    = "Situação"
+)

@@ -102,16 +102,25 @@ func headerValue(v string) string {
 	return v
 }
 
-// authorized reports whether r carries the static secret or a live token in SecretHeader. With neither a
-// secret nor /autorizacao configured every request is authorized.
-func (s *Server) authorized(r *http.Request) bool {
-	if s.o.Secret == "" && s.o.AuthUser == "" {
-		return true
-	}
+// Credential names, as the log and the access record show them.
+const (
+	DefaultSecretName = "segredo"  // the static secret's name when Options.SecretName is ""
+	tokenNamePrefix   = "usuario:" // a token's credential is the user that signed in
+)
+
+// credential returns the name of the credential r carries in SecretHeader: the static secret's, or the user
+// whose live token it is. ok is false when it carries neither.
+func (s *Server) credential(r *http.Request) (name string, ok bool) {
 	raw := r.Header.Get(s.o.SecretHeader)
+	if raw == "" {
+		return "", false
+	}
 	v := headerValue(raw)
 	if s.o.Secret != "" && (equal(raw, s.o.Secret) || equal(v, s.o.Secret)) {
-		return true
+		return s.o.SecretName, true
 	}
-	return s.o.AuthUser != "" && s.tokens.valid(v)
+	if s.o.AuthUser != "" && s.tokens.valid(v) {
+		return tokenNamePrefix + s.o.AuthUser, true
+	}
+	return "", false
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -163,8 +164,12 @@ func benchServe(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // production logging cost, without the disk
-	s := New(d, Options{Secret: secret, Logger: logger})
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))                     // production logging cost, without the disk
+	s, err := New(d, Options{Secret: secret, Logger: logger, Rate: math.Inf(1)}) // the load is one credential
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

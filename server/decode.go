@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
@@ -66,14 +67,11 @@ func foldKey(k string) string {
 	return b.String()
 }
 
-// maxLoggedKeys bounds how many unknown keys one log line carries.
-const maxLoggedKeys = 16
-
 // search is a decoded buscaBeneficiarios request.
 type search struct {
 	Query    model.Query
 	Criteria []string // masked "kind=value" pairs, safe for logs
-	Unknown  []string // unknown keys (names only, truncated), safe for logs
+	Unknown  int      // how many keys the service does not know (counted, never kept: a key may be personal data)
 	Refusal  string   // non-empty: answer {"status":"false","mensagem":Refusal} without searching
 	Empty    bool     // the query cannot match anything (contradictory criteria): answer "not found"
 }
@@ -108,9 +106,7 @@ func decodeSearch(body []byte) (search, error) {
 	for _, k := range keys {
 		f := fieldByKey[foldKey(k)]
 		if f == fieldUnknown {
-			if len(s.Unknown) < maxLoggedKeys {
-				s.Unknown = append(s.Unknown, truncate(k, 40))
-			}
+			s.Unknown++
 			continue
 		}
 		v, isNum, err := scalar(raw[k])
@@ -134,7 +130,28 @@ func decodeSearch(body []byte) (search, error) {
 	if s.Refusal == "" && len(s.Query.Words) == 0 && len(s.Query.IDs) == 0 {
 		s.Refusal = i18n.ServerBirthDateAlone
 	}
+	if s.Refusal == "" && !s.narrow() {
+		s.Refusal = i18n.ServerNameTooShort(minNameLetters)
+	}
 	return s, nil
+}
+
+// minNameLetters is how many letters one word needs for a name to be searched alone: shorter prefixes would
+// let a caller walk the directory ("ab", "ac", …).
+const minNameLetters = 3
+
+// narrow reports whether the query is specific enough to answer: an identifier or a birth date, or a name with
+// a word of at least minNameLetters letters.
+func (s *search) narrow() bool {
+	if len(s.Query.IDs) > 0 || s.Query.BirthDate != "" {
+		return true
+	}
+	for _, w := range s.Query.Words {
+		if utf8.RuneCountInString(w) >= minNameLetters {
+			return true
+		}
+	}
+	return false
 }
 
 // add merges one criterion into the search; it returns a pt-BR refusal when the value cannot be a criterion.

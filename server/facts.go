@@ -10,11 +10,12 @@ import (
 // note(r), and observe reads it once the request is answered. Only the goroutine serving the request touches
 // it, so it needs no lock.
 type facts struct {
-	results  int      // rows a search answered (0 when it found nothing or refused); -1 when none was made
-	criteria []string // the search's criteria, masked
-	unknown  []string // keys of the search body the service does not know (names only)
-	errKind  string   // the failure's kind, counted in balcao_busca_errors_total; "" when none
-	err      error    // the failure's cause, for the log only
+	results    int      // rows a search answered (0 when it found nothing or refused); -1 when none was made
+	criteria   []string // the search's criteria, masked
+	unknown    int      // how many keys of the search body the service does not know (never the keys)
+	credential string   // the credential the request authenticated with; "" before requireAuth
+	errKind    string   // the failure's kind, counted in balcao_busca_errors_total; "" when none
+	err        error    // the failure's cause, for the log only
 }
 
 // factsKey is the context key of a request's *facts.

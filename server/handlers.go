@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
@@ -47,7 +49,33 @@ func (s *Server) busca(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusOK, "", i18n.ServerNotFound)
 		return
 	}
+	if err := s.record(r, f, out); err != nil { // nobody is shown who was not recorded first
+		f.err = fmt.Errorf("access record: %w", err)
+		fail(w, r, http.StatusServiceUnavailable, errAudit, i18n.ServerUnavailable)
+		return
+	}
 	s.writeRows(w, out)
+}
+
+// record writes the answer's line in the access record (Options.Audit): the credential, the criterion kinds and
+// the chaveUnicas about to be shown.
+func (s *Server) record(r *http.Request, f *facts, out []model.Match) error {
+	if s.o.Audit == nil {
+		return nil
+	}
+	chaves := make([]string, 0, len(out))
+	for i := range out {
+		chaves = append(chaves, out[i].Beneficiary.ChaveUnica)
+	}
+	kinds := make([]string, 0, len(f.criteria))
+	for _, c := range f.criteria {
+		k, _, _ := strings.Cut(c, "=")
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return s.o.Audit.Record(r.Context(), audit.Entry{At: s.o.Now(), Who: f.credential, Kind: audit.KindSearch,
+		Chaves: chaves, What: strings.Join(kinds, ",")})
 }
 
 // readSearch reads and decodes a buscaBeneficiarios body.
@@ -94,7 +122,9 @@ type authPair struct {
 	Chave string `json:"chave"`
 }
 
-// autorizacao answers POST …/autorizacao with a token Mosia then sends in the <chave> header.
+// autorizacao answers POST …/autorizacao with a token Mosia then sends in the <chave> header. Each check is
+// admitted by the guard first: an address (or, from addresses it never signed in from, a user) that failed too
+// often waits, answered 429 with Retry-After, and its guesses never reach the comparison.
 func (s *Server) autorizacao(w http.ResponseWriter, r *http.Request) {
 	var req authRequest
 	body, err := readAll(r)
@@ -106,28 +136,40 @@ func (s *Server) autorizacao(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusBadRequest, errBadRequest, i18n.ServerBadJSON)
 		return
 	}
+	addr := s.clientAddr(r)
+	user := truncate(req.Usuario, 64)
+	if wait, ok := s.guard.admit(addr, user); !ok {
+		s.tooMany(w, r, wait, errThrottled, i18n.ServerWaitCredential(retryAfter(wait)))
+		return
+	}
+	s.m.loginChecks.Inc()
 	userOK := equal(req.Usuario, s.o.AuthUser)
 	passOK := equal(req.Senha, s.o.AuthPassword)
 	if !userOK || !passOK {
+		s.guard.failed(addr)
 		fail(w, r, http.StatusUnauthorized, errLogin, i18n.ServerBadLogin)
 		return
 	}
+	s.guard.succeeded(addr, user)
 	tok, err := s.tokens.issue()
 	if err != nil {
 		note(r).err = fmt.Errorf("issue token: %w", err)
 		fail(w, r, http.StatusInternalServerError, errPanic, i18n.ServerInternal)
 		return
 	}
+	note(r).credential = tokenNamePrefix + s.o.AuthUser
 	b, _ := json.Marshal(authAnswer{Auth: []authPair{{Token: tok, Chave: s.o.SecretHeader}}})
 	writeJSON(w, http.StatusOK, append(b, '\n'))
 }
 
-// healthz answers GET /healthz: {"status":"ok","beneficiarios":N}, or 503 when the directory is unreachable.
+// healthz answers GET /healthz: {"status":"ok"}, or 503 when the directory is unreachable. A request carrying a
+// valid credential also gets the beneficiary count; without one the answer says nothing about the directory.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
-	n, err := 0, s.dir.Ping(ctx)
-	if err == nil {
+	err := s.dir.Ping(ctx)
+	n := -1
+	if err == nil && s.healthCredential(r) {
 		n, err = s.dir.Count(ctx)
 	}
 	if err != nil {
@@ -135,11 +177,29 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusServiceUnavailable, errDirectory, i18n.ServerUnavailable)
 		return
 	}
-	b, _ := json.Marshal(struct {
-		Status        string `json:"status"`
-		Beneficiarios int    `json:"beneficiarios"`
-	}{"ok", n})
+	var b []byte
+	if n >= 0 {
+		b, _ = json.Marshal(struct {
+			Status        string `json:"status"`
+			Beneficiarios int    `json:"beneficiarios"`
+		}{"ok", n})
+	} else {
+		b, _ = json.Marshal(struct {
+			Status string `json:"status"`
+		}{"ok"})
+	}
 	writeJSON(w, http.StatusOK, append(b, '\n'))
+}
+
+// healthCredential reports whether a /healthz request carries a valid credential. /healthz answers anyone, so
+// a missing one is fine; a wrong one is charged to the address like anywhere else, so the count cannot become
+// a way to test guesses.
+func (s *Server) healthCredential(r *http.Request) bool {
+	if r.Header.Get(s.o.SecretHeader) == "" {
+		return false
+	}
+	_, _, ok := s.authenticate(r)
+	return ok
 }
 
 // notAllowed answers 405 with the methods the path does take in Allow.

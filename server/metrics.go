@@ -12,11 +12,12 @@ import (
 
 // metrics are the service's Prometheus series.
 type metrics struct {
-	requests *prometheus.CounterVec   // by endpoint and HTTP code
-	latency  *prometheus.HistogramVec // by endpoint
-	results  prometheus.Histogram     // rows per successful search
-	errors   *prometheus.CounterVec   // by kind
-	handler  http.Handler             // serves /metrics
+	requests    *prometheus.CounterVec   // by endpoint and HTTP code
+	latency     *prometheus.HistogramVec // by endpoint
+	results     prometheus.Histogram     // rows per successful search
+	errors      *prometheus.CounterVec   // by kind
+	loginChecks prometheus.Counter       // /autorizacao passwords compared (admitted by the guard)
+	handler     http.Handler             // serves /metrics
 
 	byEndpoint map[string]*endpointMetrics // the series of each endpoint, resolved once
 }
@@ -30,7 +31,7 @@ type endpointMetrics struct {
 // metricEndpoints and metricCodes are the label values whose series are resolved up front.
 var (
 	metricEndpoints = []string{"buscaBeneficiarios", "autorizacao", "healthz", "metrics", "other"}
-	metricCodes     = []int{200, 400, 401, 404, 405, 413, 500, 503}
+	metricCodes     = []int{200, 400, 401, 404, 405, 413, 429, 500, 503}
 )
 
 // observe counts one answered request of endpoint with its status code and duration in seconds.
@@ -57,6 +58,9 @@ const (
 	errDirectory    = "directory"
 	errPanic        = "panic"
 	errLogin        = "login"
+	errThrottled    = "throttled"    // a credential check refused while its address (or user) waits
+	errRateLimited  = "rate_limited" // a credential past its search budget
+	errAudit        = "audit"        // the access record could not be written: nothing was shown
 )
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -90,6 +94,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Requests that failed, by kind.",
 		}, []string{"kind"})),
 	}
+	m.loginChecks = register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "balcao_busca_login_checks_total",
+		Help: "Passwords /autorizacao compared; attempts the failed-login guard held back are not compared (see balcao_busca_errors_total{kind=\"throttled\"}).",
+	}))
 	m.handler = promhttp.HandlerFor(gather, promhttp.HandlerOpts{})
 	m.byEndpoint = make(map[string]*endpointMetrics, len(metricEndpoints))
 	for _, ep := range metricEndpoints {

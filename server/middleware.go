@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/balcao/balcao/i18n"
@@ -84,12 +87,15 @@ func (s *Server) finish(endpoint string, r *http.Request, code int, f *facts, d 
 }
 
 // logRequest writes a request's log line: Debug for the operational endpoints, else by status. It carries the
-// criteria masked and the unknown keys by name only, never a full CPF, name or phone.
+// criteria masked, the count of unknown keys (never the keys: a key may be someone's name) and the path with its
+// long digit runs masked, never a full CPF, name or phone.
 func (s *Server) logRequest(endpoint string, r *http.Request, code int, f *facts, d time.Duration) {
 	level := slog.LevelInfo
 	switch {
 	case endpoint == epHealthz || endpoint == epMetrics:
 		level = slog.LevelDebug
+	case code == http.StatusUnauthorized || code == http.StatusTooManyRequests:
+		level = slog.LevelDebug // a flood of these is summarised by the guard, once a minute
 	case code >= 500:
 		level = slog.LevelError
 	case code >= 400:
@@ -100,7 +106,7 @@ func (s *Server) logRequest(endpoint string, r *http.Request, code int, f *facts
 	}
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
-		slog.String("path", truncate(r.URL.Path, 120)),
+		slog.String("path", truncate(maskDigits(r.URL.Path), 120)),
 		slog.Int("status", code),
 		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 		slog.String("remote", r.RemoteAddr),
@@ -111,8 +117,11 @@ func (s *Server) logRequest(endpoint string, r *http.Request, code int, f *facts
 	if len(f.criteria) > 0 {
 		attrs = append(attrs, slog.Any("criteria", f.criteria))
 	}
-	if len(f.unknown) > 0 {
-		attrs = append(attrs, slog.Any("unknown_keys", f.unknown))
+	if f.unknown > 0 {
+		attrs = append(attrs, slog.Int("unknown_keys", f.unknown))
+	}
+	if f.credential != "" {
+		attrs = append(attrs, slog.String("credential", f.credential))
 	}
 	if f.errKind != "" {
 		attrs = append(attrs, slog.String("error_kind", f.errKind))
@@ -123,15 +132,84 @@ func (s *Server) logRequest(endpoint string, r *http.Request, code int, f *facts
 	s.log.LogAttrs(r.Context(), level, "busca: request", attrs...)
 }
 
-// requireAuth answers 401 unless the request carries the static secret or a live token (see authorized).
+// requireAuth lets a request through only with the static secret or a live token (see authenticate), noting
+// the credential's name; otherwise it answers 401, or 429 with Retry-After while the address must wait.
 func (s *Server) requireAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
+		name, wait, ok := s.authenticate(r)
+		switch {
+		case ok:
+			note(r).credential = name
+			next.ServeHTTP(w, r)
+		case wait > 0:
+			s.tooMany(w, r, wait, errThrottled, i18n.ServerWaitCredential(retryAfter(wait)))
+		default:
 			fail(w, r, http.StatusUnauthorized, errUnauthorized, i18n.ServerUnauthorized)
+		}
+	})
+}
+
+// authenticate checks the credential r carries through the guard. ok: name is the credential's. Otherwise a
+// positive wait means the client's address must wait (it failed too often), else the credential is wrong or
+// missing, which is charged to the address.
+func (s *Server) authenticate(r *http.Request) (name string, wait time.Duration, ok bool) {
+	addr := s.clientAddr(r)
+	if name, ok = s.credential(r); ok {
+		if w, held := s.guard.holding(addr, ""); held {
+			return "", w, false
+		}
+		s.guard.markGood(addr, "", s.o.Now())
+		return name, 0, true
+	}
+	if w, admitted := s.guard.admit(addr, ""); !admitted {
+		return "", w, false
+	}
+	s.guard.failed(addr)
+	return "", 0, false
+}
+
+// limitRate answers 429 in the failure shape once the request's credential has spent its search budget
+// (Options.Rate a second, Options.Burst at once). It runs after requireAuth, which names the credential.
+func (s *Server) limitRate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b := s.budgets[note(r).credential]; b != nil && !b.Allow() {
+			s.tooMany(w, r, time.Second, errRateLimited, i18n.ServerRateLimited)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooMany answers 429 with Retry-After (whole seconds, at least 1) and the failure body.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, kind, msg string) {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+	fail(w, r, http.StatusTooManyRequests, kind, msg)
+}
+
+// retryAfter is wait in whole seconds, rounded up, at least 1.
+func retryAfter(wait time.Duration) int {
+	return max(1, int((wait+time.Second-1)/time.Second))
+}
+
+// clientAddr is the address a request comes from: the peer's IP, or behind a proxy (Options.BehindProxy) the
+// last X-Forwarded-For entry, the one the proxy itself added.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.o.BehindProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // limitBody reads the request body whole before the handler runs, answering 413 past MaxBodyBytes and 400 on a
@@ -207,4 +285,30 @@ func (r *recorder) statusOr(otherwise int) int {
 		return otherwise
 	}
 	return r.status
+}
+
+// maskDigits hides every run of four or more digits in s (a CPF, card or phone pasted into a path), keeping the
+// run's last two digits.
+func maskDigits(s string) string {
+	var b []byte
+	run := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			run++
+			continue
+		}
+		if run >= 4 {
+			if b == nil {
+				b = []byte(s)
+			}
+			for j := i - run; j < i-2; j++ {
+				b[j] = '*'
+			}
+		}
+		run = 0
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }

@@ -134,8 +134,8 @@ func TestOpenAPIDocumentsTheHandler(t *testing.T) {
 	doc := loadOpenAPI(t)
 	assert.True(t, strings.HasPrefix(doc["openapi"].(string), "3."))
 	want := map[string]map[string][]string{
-		"/buscaBeneficiarios": {"post": {"200", "400", "401", "405", "413", "500", "503"}},
-		"/autorizacao":        {"post": {"200", "400", "401", "404", "405", "413"}},
+		"/buscaBeneficiarios": {"post": {"200", "400", "401", "405", "413", "429", "500", "503"}},
+		"/autorizacao":        {"post": {"200", "400", "401", "404", "405", "413", "429"}},
 		"/healthz":            {"get": {"200", "503"}},
 		"/metrics":            {"get": {"200"}},
 	}

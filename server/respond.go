@@ -1,10 +1,12 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
 
@@ -13,15 +15,33 @@ type Column struct{ ID, Description string }
 
 // DefaultColumns are the columns of the answer Mosia's integration page shows, in its order.
 func DefaultColumns() []Column {
-	return []Column{
-		{"nome", "Nome"},
-		{"data_nascimento", "Nasc."},
-		{"registro_geral", "RG"},
-		{"id_matricula", "Matricula"},
-		{"nome_mae", "Nome da Mãe"},
-		{"numero_contrato", "Número Contrato"},
-		{"contrato_descricao", "Descrição Contrato"},
-	}
+	cols, _ := ColumnsFor([]string{"nome", "data_nascimento", "registro_geral", "id_matricula", "nome_mae",
+		"numero_contrato", "contrato_descricao"})
+	return cols
+}
+
+// columnHeaders are the headers of every column the service can fill (the seven of Mosia's page as it shows
+// them, and the others).
+var columnHeaders = map[string]string{
+	"nome":               i18n.ColName,
+	"data_nascimento":    i18n.ColBirth,
+	"registro_geral":     i18n.ColRG,
+	"id_matricula":       i18n.ColMatricula,
+	"nome_mae":           i18n.ColMother,
+	"numero_contrato":    i18n.ColContract,
+	"contrato_descricao": i18n.ColContractDesc,
+	"chaveUnica":         i18n.ColChave,
+	"cpf":                i18n.ColCPF,
+	"carteirinha":        i18n.ColCard,
+	"telefone":           i18n.ColPhone,
+	"email":              i18n.ColEmail,
+	"situacao":           i18n.ColSituation,
+}
+
+// columnHeader is id's header; ok is false for an id the service cannot fill.
+func columnHeader(id string) (string, bool) {
+	h, ok := columnHeaders[id]
+	return h, ok
 }
 
 // columnValue renders one column of a match; ok is false for an id the service does not know.
@@ -221,4 +241,18 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// ColumnsFor returns the columns named by ids, in that order, with their headers; an id the service cannot
+// fill is an error naming it and the known ones.
+func ColumnsFor(ids []string) ([]Column, error) {
+	out := make([]Column, 0, len(ids))
+	for _, id := range ids {
+		desc, ok := columnHeader(id)
+		if !ok {
+			return nil, errors.New(i18n.ConfigUnknownColumn(id, columnIDs()))
+		}
+		out = append(out, Column{ID: id, Description: desc})
+	}
+	return out, nil
 }

@@ -21,6 +21,7 @@ type route struct {
 	pattern  string // a http.ServeMux pattern
 	endpoint string // its metrics label
 	auth     bool   // the request must carry the secret or a token
+	limited  bool   // the request spends its credential's search budget
 	body     bool   // the handler reads the body, limited to MaxBodyBytes
 	handler  http.HandlerFunc
 }
@@ -31,11 +32,11 @@ type route struct {
 func (s *Server) routes() []route {
 	busca, auth := literal(s.BuscaPath()), literal(s.authPath())
 	rs := []route{
-		{pattern: "POST " + busca, endpoint: epBusca, auth: true, body: true, handler: s.busca},
+		{pattern: "POST " + busca, endpoint: epBusca, auth: true, limited: true, body: true, handler: s.busca},
 		{pattern: busca, endpoint: epBusca, handler: notAllowed(http.MethodPost)},
 		{pattern: "GET /healthz", endpoint: epHealthz, handler: s.healthz}, // GET patterns match HEAD too
 		{pattern: "/healthz", endpoint: epHealthz, handler: notAllowed(http.MethodGet, http.MethodHead)},
-		{pattern: "GET /metrics", endpoint: epMetrics, handler: s.m.handler.ServeHTTP},
+		{pattern: "GET /metrics", endpoint: epMetrics, auth: s.o.MetricsAuth, handler: s.m.handler.ServeHTTP},
 		{pattern: "/metrics", endpoint: epMetrics, handler: notAllowed(http.MethodGet, http.MethodHead)},
 		{pattern: "/", endpoint: epOther, handler: notFound},
 	}
@@ -48,12 +49,15 @@ func (s *Server) routes() []route {
 }
 
 // chain puts a route's handler behind the service's middleware, outermost first: recoverPanics, observe
-// (metrics and the log line), requireAuth for the routes that need credentials, limitBody for the routes that
-// read a body.
+// (metrics and the log line), requireAuth for the routes that need credentials, limitRate for the routes that
+// spend a search budget, limitBody for the routes that read a body.
 func (s *Server) chain(rt route) http.Handler {
 	layers := []middleware{s.recoverPanics, s.observe(rt.endpoint)}
 	if rt.auth {
 		layers = append(layers, s.requireAuth)
+	}
+	if rt.limited {
+		layers = append(layers, s.limitRate)
 	}
 	if rt.body {
 		layers = append(layers, limitBody)

@@ -17,7 +17,9 @@ import (
 // serveRaw answers one request built from a raw request target, as a server would read it off the wire.
 func serveRaw(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, target, strings.NewReader(body)))
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Authorization", testSecret)
+	h.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -109,7 +111,7 @@ func TestPanicAnswerLogAndMetrics(t *testing.T) {
 
 func TestPanicAfterAnswerBegan(t *testing.T) {
 	logs := &syncBuffer{}
-	s := New(newDirectory(t, fixture), Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	s := mustNew(t, newDirectory(t, fixture), Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	h := s.chain(route{endpoint: epOther, handler: func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, []byte("{}\n"))
 		panic("late bug")

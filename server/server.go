@@ -1,11 +1,13 @@
 // Package server is balcão's inbound HTTP: the POST …/buscaBeneficiarios endpoint that Mosia Omnichannel's
 // attendant panel calls to identify a caller, Mosia's "Grupos de Autorização" endpoint …/autorizacao, and the
-// unauthenticated operational endpoints GET /healthz and GET /metrics. docs/openapi.yaml documents every answer.
+// operational endpoints GET /healthz (ok or not to anyone; the count only with a credential) and GET /metrics. docs/openapi.yaml documents every answer.
 // Every route runs behind one middleware chain, composed in routes.go.
 package server
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -16,7 +18,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
+	"github.com/balcao/balcao/audit"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
 
@@ -33,6 +38,8 @@ const (
 	DefaultTokenTTL        = time.Hour
 	DefaultMaxResults      = 50
 	DefaultSearchTimeout   = 10 * time.Second
+	DefaultRate            = 50  // searches a second per credential: far above an attendant panel's pace
+	DefaultBurst           = 500 // searches at once per credential
 	DefaultShutdownTimeout = 10 * time.Second
 	MaxBodyBytes           = 64 << 10 // request bodies over this are refused with 413
 )
@@ -49,23 +56,40 @@ const (
 // healthTimeout bounds the directory calls of one /healthz.
 const healthTimeout = 5 * time.Second
 
-// Options configures a Server; the zero value serves on the root path with no authentication.
+// Options configures a Server. A credential is required: the static Secret, or AuthUser with AuthPassword.
 type Options struct {
 	Prefix          string        // path prefix such as "/mosia"; endpoints are <Prefix>/buscaBeneficiarios and <Prefix>/autorizacao
 	SecretHeader    string        // header carrying the static secret or an issued token; default "Authorization"
-	Secret          string        // static secret; "" disables it (then listen on loopback only: see CheckListenAddr)
+	Secret          string        // static secret; "" disables it (then AuthUser and AuthPassword are required)
+	SecretName      string        // the static secret's name in the log and the access record; default "segredo"
 	AuthUser        string        // /autorizacao usuario; "" disables /autorizacao and its tokens
-	AuthPassword    string        // /autorizacao senha
+	AuthPassword    string        // /autorizacao senha; required with AuthUser
 	TokenTTL        time.Duration // lifetime of an issued token; default 1h
 	MaxResults      int           // rows per answer at most; default 50
 	Columns         []Column      // result columns; default DefaultColumns()
+	Rate            float64       // searches per second one credential may make, sustained; default 50; +Inf: no limit
+	Burst           int           // searches one credential may make at once; default 500
+	MetricsAuth     bool          // /metrics asks for a credential too
+	BehindProxy     bool          // a proxy in front: the client's address is the last X-Forwarded-For entry
+	TLS             *tls.Config   // nil: plain HTTP; see LoadTLS
+	Audit           Recorder      // each answer that shows someone is recorded here before it is sent; nil: none
 	SearchTimeout   time.Duration // bound of one directory search; default 10s
 	ShutdownTimeout time.Duration // how long Serve waits for in-flight requests; default 10s
-	Logger          *slog.Logger  // default slog.Default()
-	Registry        prometheus.Registerer
+	Now             func() time.Time
+	// Now is the clock of tokens and of the failed-login guard; default time.Now.
+	Logger   *slog.Logger // default slog.Default()
+	Registry prometheus.Registerer
 	// Registry receives the metrics; nil → the server's own registry (with Go and process collectors). /metrics serves
 	// Registry when it is also a prometheus.Gatherer, else prometheus.DefaultGatherer.
 }
+
+// Recorder keeps the access record (who was shown whose data); *audit.Log satisfies it.
+type Recorder interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// ErrNoCredential is New's answer to Options without a complete credential.
+var ErrNoCredential = errors.New(i18n.ServerNeedsCredential)
 
 // Server answers Mosia's buscaBeneficiarios; it is safe for concurrent use.
 type Server struct {
@@ -74,6 +98,8 @@ type Server struct {
 	log     *slog.Logger
 	layout  layout
 	tokens  *tokens
+	guard   *guard
+	budgets map[string]*rate.Limiter // per credential name
 	m       *metrics
 	handler http.Handler
 
@@ -81,10 +107,18 @@ type Server struct {
 	bufs     sync.Pool
 }
 
-// New builds a Server over dir with o's defaults filled in.
-func New(dir Directory, o Options) *Server {
+// New builds a Server over dir with o's defaults filled in. Without a complete credential (a static secret, or
+// a user and its password) it refuses with ErrNoCredential: no search is ever answered to anyone.
+func New(dir Directory, o Options) (*Server, error) {
+	if o.Secret == "" && o.AuthUser == "" || (o.AuthUser == "") != (o.AuthPassword == "") {
+		return nil, ErrNoCredential
+	}
 	o = withDefaults(o)
-	s := &Server{dir: dir, o: o, log: o.Logger, tokens: newTokens(o.TokenTTL, time.Now), m: newMetrics(o.Registry)}
+	s := &Server{dir: dir, o: o, log: o.Logger, tokens: newTokens(o.TokenTTL, o.Now), m: newMetrics(o.Registry),
+		guard: newGuard(o.Now, o.Logger), budgets: map[string]*rate.Limiter{}}
+	for _, name := range []string{o.SecretName, tokenNamePrefix + o.AuthUser} {
+		s.budgets[name] = rate.NewLimiter(rate.Limit(o.Rate), o.Burst)
+	}
 	var unknown []string
 	s.layout, unknown = newLayout(o.Columns)
 	if len(unknown) > 0 {
@@ -92,7 +126,7 @@ func New(dir Directory, o Options) *Server {
 	}
 	s.bufs.New = func() any { b := make([]byte, 0, 16<<10); return &b }
 	s.handler = s.buildHandler()
-	return s
+	return s, nil
 }
 
 // withDefaults fills o's unset fields and normalizes its prefix.
@@ -117,6 +151,18 @@ func withDefaults(o Options) Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.SecretName == "" {
+		o.SecretName = DefaultSecretName
+	}
+	if o.Rate == 0 {
+		o.Rate = DefaultRate
+	}
+	if o.Burst <= 0 {
+		o.Burst = DefaultBurst
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	o.Prefix = cleanPrefix(o.Prefix)
 	return o
@@ -156,7 +202,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if s.o.TLS != nil {
+		srv.TLSConfig = s.o.TLS
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	gctx, stopGuard := context.WithCancel(ctx)
+	defer stopGuard()
+	go s.guard.run(gctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("busca serve %s: %w", ln.Addr(), err)

@@ -40,22 +40,43 @@ func (s *syncBuffer) String() string {
 }
 
 type testEnv struct {
-	srv  *Server
-	ts   *httptest.Server
-	logs *syncBuffer
+	srv      *Server
+	ts       *httptest.Server
+	logs     *syncBuffer
+	autoAuth bool // requests without headers carry testSecret
 }
 
-// startServer serves dir over a real loopback HTTP server, logging JSON at debug level into a buffer.
+// testSecret is the credential startServer gives a server configured without one.
+const testSecret = "segredo-de-teste-0123456789"
+
+// startServer serves dir over a real loopback HTTP server, logging JSON at debug level into a buffer. Options
+// without a credential get testSecret; with testSecret, requests sent without headers carry it.
 func startServer(t testing.TB, dir Directory, o Options) *testEnv {
 	t.Helper()
 	logs := &syncBuffer{}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s := New(dir, o)
+	if o.Secret == "" && o.AuthUser == "" {
+		o.Secret = testSecret
+	}
+	auto := o.Secret == testSecret
+	s, err := New(dir, o)
+	require.NoError(t, err)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
-	return &testEnv{srv: s, ts: ts, logs: logs}
+	return &testEnv{srv: s, ts: ts, logs: logs, autoAuth: auto}
+}
+
+// mustNew builds a Server, with testSecret when o has no credential.
+func mustNew(tb testing.TB, dir Directory, o Options) *Server {
+	tb.Helper()
+	if o.Secret == "" && o.AuthUser == "" {
+		o.Secret = testSecret
+	}
+	s, err := New(dir, o)
+	require.NoError(tb, err)
+	return s
 }
 
 // do sends a request and returns its status and body.
@@ -64,6 +85,9 @@ func (e *testEnv) do(t testing.TB, method, path, body string, header ...string) 
 	req, err := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
+	if e.autoAuth && len(header) == 0 {
+		req.Header.Set("Authorization", testSecret)
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -322,21 +346,23 @@ func TestUnknownPathAndPrefix(t *testing.T) {
 func TestStaticSecret(t *testing.T) {
 	e := startServer(t, newDirectory(t, fixture), Options{SecretHeader: "X-Balcao-Segredo", Secret: "abc123"})
 	body := `{"chaveUnica":"15846772777"}`
-	for _, h := range [][]string{nil, {"X-Balcao-Segredo", "abc12"}, {"X-Balcao-Segredo", "abc1234"},
-		{"Authorization", "abc123"}, {"X-Balcao-Segredo", ""}} {
-		code, b := e.busca(t, body, h...)
-		require.Equal(t, http.StatusUnauthorized, code, "%v", h)
-		requireFailure(t, b, i18n.ServerUnauthorized)
-	}
 	for _, v := range []string{"abc123", "Bearer abc123", " abc123 "} {
 		code, b := e.busca(t, body, "X-Balcao-Segredo", v)
 		require.Equal(t, http.StatusOK, code, v)
 		assert.JSONEq(t, seedAnswer, string(b))
 	}
-	// /healthz and /metrics are operational endpoints without authentication.
-	code, _ := e.do(t, http.MethodGet, "/healthz", "")
+	for _, h := range [][]string{{"X-Other", "x"}, {"X-Balcao-Segredo", "abc12"}, {"X-Balcao-Segredo", "abc1234"},
+		{"Authorization", "abc123"}, {"X-Balcao-Segredo", ""}} {
+		code, b := e.busca(t, body, h...)
+		require.Equal(t, http.StatusUnauthorized, code, "%v", h)
+		requireFailure(t, b, i18n.ServerUnauthorized)
+	}
+	code, _ := e.busca(t, body, "X-Balcao-Segredo", "abc123")
+	assert.Equal(t, http.StatusOK, code, "an address that signed in does not wait for wrong secrets sent from it")
+	// /healthz and /metrics are operational endpoints: they answer without a credential.
+	code, _ = e.do(t, http.MethodGet, "/healthz", "", "X-Other", "x")
 	assert.Equal(t, http.StatusOK, code)
-	code, _ = e.do(t, http.MethodGet, "/metrics", "")
+	code, _ = e.do(t, http.MethodGet, "/metrics", "", "X-Other", "x")
 	assert.Equal(t, http.StatusOK, code)
 }
 
@@ -441,9 +467,14 @@ func TestDirectoryFailures(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	e := startServer(t, newDirectory(t, fixture), Options{Secret: "s"})
-	code, b := e.do(t, http.MethodGet, "/healthz", "")
+	code, b := e.do(t, http.MethodGet, "/healthz", "", "Authorization", "s")
 	require.Equal(t, http.StatusOK, code)
-	assert.JSONEq(t, `{"status":"ok","beneficiarios":3}`, string(b))
+	assert.JSONEq(t, `{"status":"ok","beneficiarios":3}`, string(b), "with a credential: the count too")
+	for _, h := range [][]string{{"X-None", "x"}, {"Authorization", "errado"}} {
+		code, b = e.do(t, http.MethodGet, "/healthz", "", h...)
+		require.Equal(t, http.StatusOK, code)
+		assert.JSONEq(t, `{"status":"ok"}`, string(b), "without one: ok, and nothing about the directory (%v)", h)
+	}
 }
 
 func TestMaxResults(t *testing.T) {
@@ -498,7 +529,8 @@ func TestLogsAreMasked(t *testing.T) {
 		"00011008000027010", "valor-privado", "05/08", "1994-08-05"} {
 		assert.NotContains(t, logs, secret)
 	}
-	for _, want := range []string{`"cpf=***.467.727-**"`, `"segredoDesconhecido"`, `"nome=j*** p****"`,
+	assert.NotContains(t, logs, "segredoDesconhecido", "unknown keys are counted, never written")
+	for _, want := range []string{`"cpf=***.467.727-**"`, `"unknown_keys":1`, `"nome=j*** p****"`,
 		`"telefone=*********32"`, `"results":2`, `"status":200`, `"duration_ms"`} {
 		assert.Contains(t, logs, want)
 	}

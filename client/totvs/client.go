@@ -164,7 +164,7 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // getOne fetches one entity of the card and decodes it into out.
 func (c *Client) getOne(ctx context.Context, what, card string, out any) error {
-	op := "totvs " + what + " " + card
+	op := "totvs " + what + " " + model.MaskTerm(card) // op lands in logs and errors: never the whole card
 	path, e := cardPath(op, card, what)
 	if e != nil {
 		return e
@@ -181,7 +181,7 @@ func (c *Client) getOne(ctx context.Context, what, card string, out any) error {
 
 // getPages follows hasNext with page/pageSize; add consumes one page's body.
 func (c *Client) getPages(ctx context.Context, what, card string, add func(body []byte, first bool) (Page, int, error)) error {
-	op := "totvs " + what + " " + card
+	op := "totvs " + what + " " + model.MaskTerm(card) // op lands in logs and errors: never the whole card
 	path, e := cardPath(op, card, what)
 	if e != nil {
 		return e

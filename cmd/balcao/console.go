@@ -86,29 +86,28 @@ func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
 	return nil
 }
 
-// startBackgroundServer starts the busca server unless disabled; a taken port is shown in the status bar, not fatal.
-func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime, bg *sync.WaitGroup) *serverStatus {
+// startBackgroundServer starts the busca server unless disabled. A configuration it cannot trust (TLS files,
+// columns, the local secret) stops the start with its error; a taken port is shown in the status bar, not fatal.
+func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime, bg *sync.WaitGroup) (*serverStatus, error) {
 	st := &serverStatus{}
 	if cfg.Server.Disabled {
 		st.fail(i18n.ConsoleServerDisabled)
-		return st
+		return st, nil
 	}
-	secret := cfg.Server.Secret
-	if secret == "" {
-		secret = cfg.Server.AuthPassword
+	opts, _, err := buscaOptions(cfg, rt.log, rt.audit)
+	if err != nil {
+		return nil, err
 	}
-	if err := server.CheckListenAddr(cfg.Server.Addr, secret); err != nil {
-		st.fail(fmt.Sprintf(i18n.ConsoleServerRefused, cfg.Server.Addr)) // the status bar is short; the log has it all
-		rt.log.Warn("busca server not started", "addr", cfg.Server.Addr, "err", err)
-		return st
+	srv, err := server.New(rt.dir, opts)
+	if err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		st.fail(fmt.Sprintf(i18n.ConsolePortTaken, cfg.Server.Addr))
 		rt.log.Warn("busca server not started", "addr", cfg.Server.Addr, "err", err)
-		return st
+		return st, nil
 	}
-	srv := server.New(rt.dir, serverOptions(cfg, rt.log))
 	st.set(ln.Addr().String(), srv.Requests)
 	bg.Add(1)
 	go func() {
@@ -118,7 +117,7 @@ func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime,
 			st.fail(err.Error())
 		}
 	}()
-	return st
+	return st, nil
 }
 
 func osUser() string {

@@ -46,6 +46,7 @@ func printInfo(w io.Writer, cfg *config.Config) {
 		{i18n.InfoLog, cfg.Log.File},
 		{i18n.InfoCache, config.CacheDir()},
 		{i18n.InfoServer, cfg.Server.Addr + cfg.Server.Prefix + "/buscaBeneficiarios"},
+		{i18n.InfoServerCredential, serverCredential(cfg)},
 		{i18n.InfoSSH, cfg.SSH.Addr},
 		{i18n.InfoHostKey, cfg.SSH.HostKey},
 		{"TOTVS", orDash(cfg.TOTVS.URL)},
@@ -68,4 +69,19 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// serverCredential says what guards the busca service: the configured credential (never its value), or the
+// local secret's file.
+func serverCredential(cfg *config.Config) string {
+	s := cfg.Server
+	switch {
+	case s.Secret != "" && s.AuthUser != "":
+		return i18n.InfoCredentialBoth
+	case s.Secret != "":
+		return i18n.InfoCredentialSecret
+	case s.AuthUser != "":
+		return i18n.InfoCredentialUser
+	}
+	return fmt.Sprintf(i18n.InfoCredentialLocal, cfg.LocalSecretPath())
 }

@@ -82,7 +82,7 @@ func TestCommandErrorsArePortugueseWithExitCodes(t *testing.T) {
 		{"import missing file", nil, []string{"import", "/nao/existe.csv"}, 1, "não foi possível abrir"},
 		{"bad config env", []string{"BALCAO_TOTVS_URL=totvs:80"}, []string{"info"}, 2, "totvs.url"},
 		{"half configured", []string{"BALCAO_TOTVS_URL=http://t/rest"}, []string{"serve"}, 2, "configure os dois"},
-		{"serve open without secret", nil, []string{"serve", "--demo", "--addr", "0.0.0.0:0"}, 1, "sem segredo"},
+		{"serve open without secret", nil, []string{"serve", "--demo", "--addr", "0.0.0.0:0"}, 2, "ficaria aberto a qualquer um"},
 		{"sandbox bad rate", nil, []string{"sandbox", "--fail-rate", "1.5"}, 1, "--fail-rate deve estar entre 0 e 1"},
 		{"production without directory", []string{"BALCAO_TOTVS_URL=http://127.0.0.1:1/rest", "BALCAO_TOTVS_USER=u",
 			"BALCAO_TOTVS_PASSWORD=p", "BALCAO_MOSIA_URL=http://127.0.0.1:1", "BALCAO_MOSIA_TOKEN=t"}, []string{"serve"}, 2, "catalogo.tipos"},
@@ -158,7 +158,7 @@ func freePort(t *testing.T) string {
 func TestServeDemoAnswersBuscaAndStopsGracefully(t *testing.T) {
 	addr := freePort(t)
 	cmd := exec.Command(binPath, "serve", "--demo", "--addr", addr)
-	cmd.Env = env(t, "BALCAO_SERVER_SECRET=s3gredo", "BALCAO_SANDBOX_BENEFICIARIES=500")
+	cmd.Env = env(t, "BALCAO_SERVER_SECRET="+testSecret, "BALCAO_SANDBOX_BENEFICIARIES=500")
 	var out, errb lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	require.NoError(t, cmd.Start())
@@ -168,7 +168,7 @@ func TestServeDemoAnswersBuscaAndStopsGracefully(t *testing.T) {
 	var resp *http.Response
 	require.Eventually(t, func() bool {
 		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"cpf":"158.467.727-77"}`))
-		req.Header.Set("Authorization", "s3gredo")
+		req.Header.Set("Authorization", testSecret)
 		r, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return false

@@ -134,16 +134,25 @@ func (rt *runtime) open(ctx context.Context) error {
 
 // openAudit opens the access record (its directory 0700).
 func (rt *runtime) openAudit(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("registro de acessos %s: %w", path, err)
-	}
-	l, err := audit.Open(path)
+	l, err := openAccessRecord(path)
 	if err != nil {
-		return fmt.Errorf("registro de acessos %s: %w", path, err)
+		return err
 	}
 	rt.audit = l
 	rt.closers = append(rt.closers, l.Close)
 	return nil
+}
+
+// openAccessRecord opens the access record at path (its directory 0700).
+func openAccessRecord(path string) (*audit.Log, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("registro de acessos %s: %w", path, err)
+	}
+	l, err := audit.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("registro de acessos %s: %w", path, err)
+	}
+	return l, nil
 }
 
 // auditSent records an occurrence sent to Mosia in the access record.

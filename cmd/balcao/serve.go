@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -19,13 +20,13 @@ import (
 )
 
 func newServeCmd(g *globalFlags) *cobra.Command {
-	var addr string
-	var useDemo bool
+	var f serveFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: i18n.ServeShort,
 		Long:  i18n.ServeLong,
-		Example: "  BALCAO_SERVER_SECRET=s3gr3do balcao serve --addr 0.0.0.0:8089 --db /srv/balcao/diretorio.db\n" +
+		Example: "  BALCAO_SERVER_SECRET=\"$(head -c 32 /dev/urandom | base64)\" balcao serve --addr 0.0.0.0:8089 \\\n" +
+			"      --tls-cert /etc/balcao/cert.pem --tls-key /etc/balcao/key.pem --db /srv/balcao/diretorio.db\n" +
 			"  balcao serve --demo",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -33,29 +34,46 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if addr != "" {
-				cfg.Server.Addr = addr
-			}
+			f.apply(cfg)
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			return runServe(cmd.Context(), cfg, useDemo, stderrLog(cfg), cmd.OutOrStdout())
+			return runServe(cmd.Context(), cfg, f.demo, stderrLog(cfg), cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "", i18n.FlagServeAddr)
-	cmd.Flags().BoolVar(&useDemo, "demo", false, i18n.FlagServeDemo)
+	cmd.Flags().StringVar(&f.addr, "addr", "", i18n.FlagServeAddr)
+	cmd.Flags().BoolVar(&f.demo, "demo", false, i18n.FlagServeDemo)
+	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", i18n.FlagServeTLSCert)
+	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", i18n.FlagServeTLSKey)
+	cmd.Flags().BoolVar(&f.behindProxy, "behind-proxy", false, i18n.FlagServeBehindProxy)
 	return cmd
 }
 
+// serveFlags are balcao serve's own flags.
+type serveFlags struct {
+	addr, tlsCert, tlsKey string
+	demo, behindProxy     bool
+}
+
+// apply puts the flags given over the configuration.
+func (f serveFlags) apply(cfg *config.Config) {
+	if f.addr != "" {
+		cfg.Server.Addr = f.addr
+	}
+	if f.tlsCert != "" {
+		cfg.Server.TLSCert = f.tlsCert
+	}
+	if f.tlsKey != "" {
+		cfg.Server.TLSKey = f.tlsKey
+	}
+	if f.behindProxy {
+		cfg.Server.BehindProxy = true
+	}
+	cfg.Server.Disabled = false // serve serves: its checks always apply
+}
+
 // runServe serves buscaBeneficiarios until ctx is done (SIGTERM/SIGINT), finishing requests in flight.
-func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.Logger, out interface{ Write([]byte) (int, error) }) error {
-	secret := cfg.Server.Secret
-	if secret == "" {
-		secret = cfg.Server.AuthPassword
-	}
-	if err := server.CheckListenAddr(cfg.Server.Addr, secret); err != nil {
-		return err
-	}
+func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.Logger, out io.Writer) error {
 	dbPath := cfg.DB
 	if useDemo {
 		p, err := demo.Directory(ctx, config.CacheDir(), cfg.Sandbox.Seed, cfg.Sandbox.Beneficiaries)
@@ -66,6 +84,15 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 	} else if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf(i18n.RuntimeNoDirectory, dbPath)
 	}
+	rec, err := openAccessRecord(auditPath(cfg))
+	if err != nil {
+		return err
+	}
+	defer rec.Close()
+	opts, local, err := buscaOptions(cfg, log, rec)
+	if err != nil {
+		return err
+	}
 	dir, err := store.OpenDirectory(dbPath)
 	if err != nil {
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
@@ -75,27 +102,42 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
+	srv, err := server.New(dir, opts)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf(i18n.ServeCannotListen, cfg.Server.Addr, err)
 	}
-	srv := server.New(dir, serverOptions(cfg, log))
 	n, _ := dir.Count(ctx)
-	fmt.Fprintf(out, i18n.ServeListening, ln.Addr().String()+srv.BuscaPath(), dbPath, n)
-	if cfg.Server.Secret == "" && cfg.Server.AuthPassword == "" {
-		fmt.Fprintln(out, i18n.ServeNoSecret)
+	scheme := "http"
+	if opts.TLS != nil {
+		scheme = "https"
 	}
-	log.Info("serve start", "addr", ln.Addr().String(), "beneficiarios", n)
+	fmt.Fprintf(out, i18n.ServeListening, scheme, ln.Addr().String()+srv.BuscaPath(), dbPath, n)
+	if opts.TLS != nil {
+		fmt.Fprintln(out, i18n.ServeTLSOn)
+	}
+	if local != "" {
+		fmt.Fprintf(out, i18n.ServeLocalSecretNote+"\n", local)
+	}
+	log.Info("serve start", "addr", ln.Addr().String(), "beneficiarios", n, "tls", opts.TLS != nil,
+		"credential", credentialKind(opts))
 	err = srv.Serve(ctx, ln)
 	log.Info("serve end")
 	return err
 }
 
-// serverOptions maps the configuration onto the busca server's options.
-func serverOptions(cfg *config.Config, log *slog.Logger) server.Options {
-	return server.Options{
-		Prefix: cfg.Server.Prefix, SecretHeader: cfg.Server.SecretHeader, Secret: cfg.Server.Secret,
-		AuthUser: cfg.Server.AuthUser, AuthPassword: cfg.Server.AuthPassword, TokenTTL: cfg.Server.TokenTTL.Duration,
-		MaxResults: cfg.Server.MaxResults, Logger: log,
+// credentialKind names, for the log, which credential guards the service (never its value).
+func credentialKind(o server.Options) string {
+	switch {
+	case o.SecretName == server.LocalSecretName:
+		return server.LocalSecretName
+	case o.Secret != "" && o.AuthUser != "":
+		return "segredo+usuario"
+	case o.Secret != "":
+		return "segredo"
 	}
+	return "usuario"
 }

@@ -38,7 +38,14 @@ func startConsoles(ctx context.Context, cfg *config.Config) (*consoles, error) {
 		logFile.Close()
 		return nil, err
 	}
-	status := startBackgroundServer(c.ctx, cfg, c.rt, &c.bg)
+	status, err := startBackgroundServer(c.ctx, cfg, c.rt, &c.bg)
+	if err != nil {
+		c.cancel()
+		c.rt.wait()
+		c.rt.close()
+		logFile.Close()
+		return nil, err
+	}
 	c.svc = c.rt.services(status)
 	c.bg.Add(1)
 	go func() {
