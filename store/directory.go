@@ -33,8 +33,7 @@ type Directory struct {
 	// turns (the latency tail), and more searches at once than cores only add contention and garbage.
 	searching chan struct{}
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt // prepared reader statements by SQL text
+	stmts *dirStmtCache // prepared reader statements
 
 	namesMu sync.Mutex               // serialises loading the name index
 	names   atomic.Pointer[dirNames] // the name index last loaded or written; nil until first needed
@@ -56,7 +55,7 @@ func OpenDirectory(path string) (*Directory, error) {
 		_ = wdb.Close()
 		return nil, err
 	}
-	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: map[string]*sql.Stmt{},
+	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: newDirStmtCache(rdb),
 		searching: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
@@ -65,12 +64,7 @@ func (d *Directory) Path() string { return d.path }
 
 // Close releases the file.
 func (d *Directory) Close() error {
-	d.stmtMu.Lock()
-	for _, s := range d.stmts {
-		_ = s.Close()
-	}
-	d.stmts = map[string]*sql.Stmt{}
-	d.stmtMu.Unlock()
+	d.stmts.close()
 	return errors.Join(d.rdb.Close(), d.wdb.Close())
 }
 
@@ -115,27 +109,6 @@ func (d *Directory) ByCard(ctx context.Context, card string) (model.Beneficiary,
 	}
 	b, ok := got[rk]
 	return b, ok, nil
-}
-
-// stmt returns a prepared reader statement, preparing it once.
-func (d *Directory) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	d.stmtMu.Lock()
-	defer d.stmtMu.Unlock()
-	if s, ok := d.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := d.rdb.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if len(d.stmts) > 256 { // dynamic name queries vary with the word count; keep the cache bounded
-		for k, old := range d.stmts {
-			_ = old.Close()
-			delete(d.stmts, k)
-		}
-	}
-	d.stmts[query] = s
-	return s, nil
 }
 
 // dirNamesReleaseRows is the index size from which loading it hands the memory it freed back to the OS.
@@ -187,19 +160,23 @@ func (r dirRowScanner) Scan(dest ...any) error {
 	return r.row.Scan(dest...)
 }
 
+// queryRow runs a reader query through the statement cache.
 func (d *Directory) queryRow(ctx context.Context, query string, args ...any) dirRowScanner {
-	s, err := d.stmt(ctx, query)
+	s, err := d.stmts.get(ctx, query)
 	if err != nil {
 		return dirRowScanner{err: err}
 	}
+	defer d.stmts.release(s)
 	return dirRowScanner{row: s.QueryRowContext(ctx, args...)}
 }
 
+// query runs a reader query through the statement cache.
 func (d *Directory) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := d.stmt(ctx, query)
+	s, err := d.stmts.get(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	defer d.stmts.release(s)
 	return s.QueryContext(ctx, args...)
 }
 
