@@ -23,9 +23,9 @@ import (
 
 	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -41,7 +41,7 @@ const (
 // from its dataset in SQLite, and the clients.
 type fixture struct {
 	sb    *sandbox.Sandbox
-	dir   *store.Directory
+	dir   *directory.Directory
 	totvs *client.TOTVS
 	mosia *client.Mosia
 }
@@ -84,7 +84,7 @@ func getFixture(t testing.TB) *fixture {
 			_ = sb.Close()
 			return
 		}
-		dir, err := store.OpenDirectory(path)
+		dir, err := directory.Open(context.Background(), path, directory.Options{})
 		if err != nil {
 			fixErr = err
 			_ = sb.Close()

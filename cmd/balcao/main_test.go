@@ -19,8 +19,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 var binPath string
@@ -128,7 +128,7 @@ func TestImportReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 	assert.NotContains(t, out, "linha 2:")
 	assert.Contains(t, stderr, "2 linha(s) não foram importadas")
 
-	dir, err := store.OpenDirectory(db)
+	dir, err := directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
 	defer dir.Close()
 	n, err := dir.Count(context.Background())

@@ -12,9 +12,9 @@ import (
 
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/server"
-	"github.com/balcao/balcao/store"
 )
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -65,7 +65,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 	} else if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf(i18n.RuntimeNoDirectory, dbPath)
 	}
-	dir, err := store.OpenDirectory(dbPath)
+	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}

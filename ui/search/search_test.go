@@ -19,9 +19,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/internal/uitest"
 )
@@ -224,7 +224,7 @@ func TestSearchGolden(t *testing.T) {
 }
 
 // BenchmarkKeystrokeToResults measures one keystroke to updated results on a real directory of the demo's size:
-// the debounced search (Classify + store.Directory.Search) plus applying and rendering the results. Target ≤ 50 ms.
+// the debounced search (Classify + directory.Directory.Search) plus applying and rendering the results. Target ≤ 50 ms.
 func BenchmarkKeystrokeToResults(b *testing.B) {
 	benchKeystrokes(b, newScreen(b, sandbox.DefaultBeneficiaries, 200, 47))
 }
@@ -238,7 +238,7 @@ func BenchmarkKeystrokeToResults1M(b *testing.B) {
 	}
 	path, err := demo.Directory(context.Background(), filepath.Join(cache, "balcao-bench", "demo-cache", "balcao"), 1, 1_000_000)
 	require.NoError(b, err)
-	dir, err := store.OpenDirectory(path)
+	dir, err := directory.Open(context.Background(), path, directory.Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { dir.Close() })
 	require.NoError(b, dir.Warm(context.Background()))

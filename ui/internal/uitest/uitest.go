@@ -14,9 +14,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -27,9 +27,9 @@ var Now = time.Date(2025, time.March, 10, 0, 0, 0, 0, time.UTC)
 func Dataset(n int) *sandbox.Dataset { return sandbox.NewDatasetAt(1, n, Now) }
 
 // Directory opens a real directory in a temp dir and loads the first n beneficiaries of ds.
-func Directory(tb testing.TB, ds *sandbox.Dataset, n int) *store.Directory {
+func Directory(tb testing.TB, ds *sandbox.Dataset, n int) *directory.Directory {
 	tb.Helper()
-	dir, err := store.OpenDirectory(filepath.Join(tb.TempDir(), "dir.db"))
+	dir, err := directory.Open(context.Background(), filepath.Join(tb.TempDir(), "dir.db"), directory.Options{})
 	if err != nil {
 		tb.Fatalf("open directory: %v", err)
 	}

@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -22,8 +22,8 @@ func openStmtTest(t *testing.T) *Directory {
 	path := filepath.Join(t.TempDir(), "d.db")
 	people := []model.Beneficiary{{CPF: "52998224725", Card: "00011008000027010", Name: "João da Silva",
 		Phone: "11987654321", IDMatricula: "123", Contracts: []model.ContractRef{{Number: "0000001"}}}}
-	require.NoError(t, BuildDemo(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
-	d, err := OpenDirectory(path)
+	require.NoError(t, Build(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	d, err := Open(ctx, path, Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
 	return d
@@ -71,8 +71,8 @@ func TestConcurrentSearchesOverManyStatements(t *testing.T) {
 	}
 	d.stmts.mu.Lock()
 	defer d.stmts.mu.Unlock()
-	assert.Greater(t, d.stmts.prepared, 2*dirStmtCacheSize, "distinct statements")
-	assert.LessOrEqual(t, d.stmts.lru.Len(), dirStmtCacheSize)
+	assert.Greater(t, d.stmts.prepared, 2*stmtCacheSize, "distinct statements")
+	assert.LessOrEqual(t, d.stmts.lru.Len(), stmtCacheSize)
 }
 
 // TestHeldStatementOutlivesEviction holds a statement while more than the cache's worth of others are
@@ -82,7 +82,7 @@ func TestHeldStatementOutlivesEviction(t *testing.T) {
 	d := openStmtTest(t)
 	held, err := d.stmts.get(ctx, `SELECT count(*) FROM beneficiaries`)
 	require.NoError(t, err)
-	for i := range dirStmtCacheSize + 10 {
+	for i := range stmtCacheSize + 10 {
 		var n int
 		require.NoError(t, d.queryRow(ctx, fmt.Sprintf(`SELECT %d`, i)).Scan(&n))
 		require.Equal(t, i, n)

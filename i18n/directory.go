@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Texts of the beneficiary directory and its CSV import (package store). Bad-row reasons are shown next to
-// the line number in the import report, so each says what to fix in the file.
+// Texts of the beneficiary directory and its CSV import (packages directory and directory/csvimport). Bad-row
+// reasons are shown next to the line number in the import report, so each says what to fix in the file.
 
 // ImportColumnCount is the reason of a row whose number of columns differs from the header's.
 func ImportColumnCount(got, want int) string {

@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"container/list"
@@ -7,24 +7,24 @@ import (
 	"sync"
 )
 
-// dirStmtCacheSize bounds the prepared reader statements a directory keeps: an identifier search builds its SQL
+// stmtCacheSize bounds the prepared reader statements a directory keeps: an identifier search builds its SQL
 // from the kinds of the identifiers given, and many combinations make many texts.
-const dirStmtCacheSize = 256
+const stmtCacheSize = 256
 
-// dirStmtCache keeps prepared reader statements by SQL text, the dirStmtCacheSize most recently used. A
+// stmtCache keeps prepared reader statements by SQL text, the stmtCacheSize most recently used. A
 // statement handed out is held until released: one evicted meanwhile is closed by its last holder, never
 // under a search about to run it (database/sql fails a query on a closed statement).
-type dirStmtCache struct {
+type stmtCache struct {
 	db *sql.DB
 
 	mu       sync.Mutex
-	byText   map[string]*dirCachedStmt
-	lru      list.List // of *dirCachedStmt, most recently used first
+	byText   map[string]*cachedStmt
+	lru      list.List // of *cachedStmt, most recently used first
 	prepared int       // statements prepared since open
 }
 
-// dirCachedStmt is a statement of the cache with its holders.
-type dirCachedStmt struct {
+// cachedStmt is a statement of the cache with its holders.
+type cachedStmt struct {
 	*sql.Stmt
 	text    string
 	holders int
@@ -32,13 +32,13 @@ type dirCachedStmt struct {
 	at      *list.Element
 }
 
-func newDirStmtCache(db *sql.DB) *dirStmtCache {
-	return &dirStmtCache{db: db, byText: map[string]*dirCachedStmt{}}
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, byText: map[string]*cachedStmt{}}
 }
 
 // get returns the prepared statement of query, preparing it when missing; the caller releases it once its
 // query has started (rows keep the statement alive by themselves).
-func (c *dirStmtCache) get(ctx context.Context, query string) (*dirCachedStmt, error) {
+func (c *stmtCache) get(ctx context.Context, query string) (*cachedStmt, error) {
 	c.mu.Lock()
 	if s := c.holdLocked(query); s != nil {
 		c.mu.Unlock()
@@ -55,13 +55,13 @@ func (c *dirStmtCache) get(ctx context.Context, query string) (*dirCachedStmt, e
 		_ = st.Close()
 		return s, nil
 	}
-	s := &dirCachedStmt{Stmt: st, text: query, holders: 1}
+	s := &cachedStmt{Stmt: st, text: query, holders: 1}
 	s.at = c.lru.PushFront(s)
 	c.byText[query] = s
 	c.prepared++
-	var unused []*dirCachedStmt
-	for c.lru.Len() > dirStmtCacheSize {
-		old := c.lru.Remove(c.lru.Back()).(*dirCachedStmt)
+	var unused []*cachedStmt
+	for c.lru.Len() > stmtCacheSize {
+		old := c.lru.Remove(c.lru.Back()).(*cachedStmt)
 		delete(c.byText, old.text)
 		old.evicted = true
 		if old.holders == 0 {
@@ -76,7 +76,7 @@ func (c *dirStmtCache) get(ctx context.Context, query string) (*dirCachedStmt, e
 }
 
 // holdLocked returns the cached statement of query, held, or nil; c.mu is held.
-func (c *dirStmtCache) holdLocked(query string) *dirCachedStmt {
+func (c *stmtCache) holdLocked(query string) *cachedStmt {
 	s, ok := c.byText[query]
 	if !ok {
 		return nil
@@ -87,7 +87,7 @@ func (c *dirStmtCache) holdLocked(query string) *dirCachedStmt {
 }
 
 // release ends a hold of get, closing the statement when it was evicted and this was its last holder.
-func (c *dirStmtCache) release(s *dirCachedStmt) {
+func (c *stmtCache) release(s *cachedStmt) {
 	c.mu.Lock()
 	s.holders--
 	last := s.evicted && s.holders == 0
@@ -98,18 +98,18 @@ func (c *dirStmtCache) release(s *dirCachedStmt) {
 }
 
 // close evicts every statement, closing the ones nobody holds.
-func (c *dirStmtCache) close() {
+func (c *stmtCache) close() {
 	c.mu.Lock()
-	var unused []*dirCachedStmt
+	var unused []*cachedStmt
 	for e := c.lru.Front(); e != nil; e = e.Next() {
-		s := e.Value.(*dirCachedStmt)
+		s := e.Value.(*cachedStmt)
 		s.evicted = true
 		if s.holders == 0 {
 			unused = append(unused, s)
 		}
 	}
 	c.lru.Init()
-	c.byText = map[string]*dirCachedStmt{}
+	c.byText = map[string]*cachedStmt{}
 	c.mu.Unlock()
 	for _, s := range unused {
 		_ = s.Close()
