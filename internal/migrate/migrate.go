@@ -13,7 +13,7 @@ import (
 // Step moves a file from version To-1 to version To.
 type Step struct {
 	To    int
-	Name  string                                     // for logs and errors
+	Name  string                                      // for logs and errors
 	Apply func(ctx context.Context, tx *sql.Tx) error // runs inside the step's transaction
 }
 
