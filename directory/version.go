@@ -126,7 +126,7 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 	start := time.Now()
 	to := CurrentVersion()
 	log.Info("directory rebuild", "path", path, "from_version", from.String(), "to_version", to.String())
-	bk := NewBuilder(0)
+	bk := NewBuilder(storedCount(ctx, db))
 	if err := readRecords(ctx, db, from.Layout, bk); err != nil {
 		if ctx.Err() == nil && rebuiltMeanwhile(ctx, db) {
 			return nil
@@ -154,6 +154,16 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 	log.Info("directory rebuilt", "path", path, "from_version", from.String(), "to_version", to.String(),
 		"rows", rows, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// storedCount is the file's beneficiary count as its meta row says (every layout has it), 0 when unknown.
+func storedCount(ctx context.Context, db *sql.DB) int {
+	var v string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, metaCount).Scan(&v); err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(v)
+	return max(n, 0)
 }
 
 // rebuiltMeanwhile reports whether another process brought the file to the current version during a rebuild.
