@@ -388,3 +388,33 @@ func TestImportMatricula(t *testing.T) {
 		assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.NilIfEmpty(dirtest.Rows(dirtest.Search(t, d, "123-123-321"))))
 	}
 }
+
+// TestImportIntoOlderFile imports into a directory file written before layout 6 (see directory's
+// testdata/diretorio-v5.db, 61 beneficiaries): upserting rebuilds it first and keeps its people; replacing
+// installs the file's content alone. Either way the file ends at the current version.
+func TestImportIntoOlderFile(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "diretorio-v5.db"))
+	require.NoError(t, err)
+	csvPath := filepath.Join("testdata", "beneficiarios_utf8_bom.csv")
+	for _, replace := range []bool{false, true} {
+		t.Run(fmt.Sprint("replace=", replace), func(t *testing.T) {
+			ctx := context.Background()
+			db := filepath.Join(t.TempDir(), "d.db")
+			require.NoError(t, os.WriteFile(db, src, 0o600))
+			rep, err := csvimport.File(ctx, db, csvPath, csvimport.Options{Replace: replace})
+			require.NoError(t, err)
+			info, err := directory.Inspect(ctx, db)
+			require.NoError(t, err)
+			assert.Equal(t, directory.CurrentVersion(), info.Version)
+			d := dirtest.OpenPath(t, db)
+			fixture := dirtest.Search(t, d, "ana fixture legada")
+			if replace {
+				assert.Equal(t, rep.Inserted, info.Beneficiaries)
+				assert.Empty(t, fixture)
+			} else {
+				assert.Len(t, fixture, 2)
+				assert.Len(t, dirtest.Search(t, d, "123.456.789-09"), 1, "a person of the CSV")
+			}
+		})
+	}
+}
