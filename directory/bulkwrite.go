@@ -367,6 +367,7 @@ type rawConn interface {
 // rawExec runs statements on a driver connection (see execer).
 type rawExec struct{ c rawConn }
 
+// ExecContext runs query with args converted as the driver takes them.
 func (e rawExec) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	nv := make([]driver.NamedValue, len(args))
 	for i, a := range args {

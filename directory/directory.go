@@ -168,6 +168,7 @@ type rowScanner struct {
 	err error
 }
 
+// Scan copies the row's columns into dest, or returns the error of preparing its query.
 func (r rowScanner) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err

@@ -59,6 +59,7 @@ type HeaderError struct {
 	Missing []string
 }
 
+// Error says which columns are missing, in pt-BR.
 func (e *HeaderError) Error() string { return i18n.ImportHeaderMissing(e.Missing) }
 
 // ErrEmpty is an import of an empty file.

@@ -100,6 +100,7 @@ type counter struct {
 	n atomic.Int64
 }
 
+// Read reads from the file, counting the bytes.
 func (c *counter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
