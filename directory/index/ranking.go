@@ -1,6 +1,9 @@
 package index
 
-import "cmp"
+import (
+	"cmp"
+	"strings"
+)
 
 // The search ranking: how a directory search orders its matches. Every rule of it is in this file.
 //
@@ -59,7 +62,10 @@ func RankGroup(rk int64) int64 { return rk &^ RankCounterMax }
 // CompareNames orders two folded names of one group (or of any groups, given their RankBase) as a bulk build
 // gives them rank keys: by group, then by the whole folded name. The build orders equal names by identity.
 func CompareNames(baseA int64, a string, baseB int64, b string) int {
-	return cmp.Or(cmp.Compare(baseA, baseB), cmp.Compare(a, b))
+	if c := cmp.Compare(baseA, baseB); c != 0 { // most pairs differ here: the names are not compared
+		return c
+	}
+	return strings.Compare(a, b)
 }
 
 // NextRank is the rank key after last in the group of base, or the group's first when it has no member yet
