@@ -11,18 +11,18 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
-// Version changes whenever the way the demo directory is built changes; the store's schema version is part of the
-// cached file's name too, so a schema change rebuilds the cache instead of upgrading it at start-up.
+// Version changes whenever the way the demo directory is built changes; the directory's version is part of the
+// cached file's name too, so a new layout or ranking builds a new cache instead of rebuilding it at start-up.
 const Version = "2"
 
 // Path is where the cached demo directory for a dataset lives under cacheDir. The name carries a fingerprint of
 // a sample of the dataset, so a change of the generator rebuilds the cache by itself.
 func Path(cacheDir string, ds *sandbox.Dataset) string {
-	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s.%d-s%d-n%d-%s.db", Version, store.DirectorySchemaVersion, ds.Seed(), ds.Len(), fingerprint(ds)))
+	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s.%s-s%d-n%d-%s.db", Version, directory.CurrentVersion(), ds.Seed(), ds.Len(), fingerprint(ds)))
 }
 
 func fingerprint(ds *sandbox.Dataset) string {
@@ -47,7 +47,7 @@ func Directory(ctx context.Context, cacheDir string, seed int64, n int) (string,
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return "", fmt.Errorf("demo directory cache %s: %w", cacheDir, err)
 	}
-	if err := store.BuildDemo(ctx, path, ds.Len(), ds.Beneficiary); err != nil {
+	if err := directory.Build(ctx, path, ds.Len(), ds.Beneficiary); err != nil {
 		return "", fmt.Errorf("demo directory %s: %w", path, err)
 	}
 	return path, nil

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 func TestDirectoryIsBuiltOnceAndFindsTheSeedPeople(t *testing.T) {
@@ -33,7 +33,7 @@ func TestDirectoryIsBuiltOnceAndFindsTheSeedPeople(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, path, other, "another seed is another directory")
 
-	dir, err := store.OpenDirectory(path)
+	dir, err := directory.Open(ctx, path, directory.Options{})
 	require.NoError(t, err)
 	defer dir.Close()
 	n, err := dir.Count(ctx)

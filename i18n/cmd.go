@@ -64,6 +64,12 @@ const (
 	InfoNoConfigFile = "nenhum arquivo (procurado em %s)"
 	// InfoDirectory labels the directory database.
 	InfoDirectory = "Diretório"
+	// InfoDirectoryVersion labels the directory file's version and size.
+	InfoDirectoryVersion = "Versão do diretório"
+	// InfoDirectoryMissing says the directory file does not exist yet.
+	InfoDirectoryMissing = "o arquivo ainda não existe (balcao import cria)"
+	// InfoDirectoryEmpty says the directory file holds no directory yet (opening creates it).
+	InfoDirectoryEmpty = "ainda sem diretório (criado ao abrir)"
 	// InfoOutbox labels the outbox database.
 	InfoOutbox = "Pendências"
 	// InfoLog labels the log file.

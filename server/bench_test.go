@@ -23,15 +23,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/internal/loadgen"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // Load benchmark settings. The directory is, in order: $BALCAO_BENCH_DIRECTORY (a directory file built from
-// sandbox.NewDatasetAt(benchSeed, $BALCAO_BENCH_SIZE, benchNow)), the store benchmarks' cached 1M directory
+// sandbox.NewDatasetAt(benchSeed, $BALCAO_BENCH_SIZE, benchNow)), the directory benchmarks' cached 1M directory
 // when present, or a 200k one built in b.TempDir().
 const (
 	benchSeed  = 7
@@ -63,8 +63,8 @@ func benchDirectoryPath(b *testing.B) (string, *sandbox.Dataset) {
 		require.NoError(b, err, "BALCAO_BENCH_SIZE must give the dataset size of BALCAO_BENCH_DIRECTORY")
 	} else if cache, err := os.UserCacheDir(); err == nil {
 		p := filepath.Join(cache, "balcao-bench",
-			fmt.Sprintf("directory-v%d-sandbox-1-%d-%d.db", store.DirectorySchemaVersion, benchSeed, bench1M))
-		// the store benchmarks build it: go test ./store -run '^$' -bench DirectorySearch -benchtime 1x
+			fmt.Sprintf("directory-v%s-sandbox-1-%d-%d.db", directory.CurrentVersion(), benchSeed, bench1M))
+		// the directory benchmarks build it: go test ./directory -run '^$' -bench DirectorySearch -benchtime 1x
 		if _, err := os.Stat(p); err == nil {
 			path, n = p, bench1M
 		}
@@ -153,7 +153,7 @@ func init() {
 // benchServe is the server process of BenchmarkServiceLoad.
 func benchServe(spec string) int {
 	path, secret, _ := strings.Cut(spec, "|")
-	d, err := store.OpenDirectory(path)
+	d, err := directory.Open(context.Background(), path, directory.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

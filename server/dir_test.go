@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 // joao is the beneficiary of the answer Mosia's integration page shows, with the two contracts it lists.
@@ -32,10 +32,10 @@ var fixture = []model.Beneficiary{
 		Contracts: []model.ContractRef{{Number: "0000003", Description: "MS BASIC"}}},
 }
 
-// newDirectory returns a real SQLite directory (store.Directory) in a temporary file holding bens.
+// newDirectory returns a real SQLite directory (directory.Directory) in a temporary file holding bens.
 func newDirectory(t testing.TB, bens []model.Beneficiary) Directory {
 	t.Helper()
-	d, err := store.OpenDirectory(filepath.Join(t.TempDir(), "directory.db"))
+	d, err := directory.Open(context.Background(), filepath.Join(t.TempDir(), "directory.db"), directory.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
 	require.NoError(t, d.Upsert(context.Background(), bens))

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // TestMain builds a benchmark directory when run as the build helper, and removes the benchmark's files.
@@ -18,7 +18,7 @@ func TestMain(m *testing.M) {
 		path, n, _ := strings.Cut(spec, "|")
 		size, _ := strconv.Atoi(n)
 		ds := sandbox.NewDatasetAt(benchSeed, size, benchNow)
-		if err := store.BuildDemo(context.Background(), path, ds.Len(), ds.Beneficiary); err != nil {
+		if err := directory.Build(context.Background(), path, ds.Len(), ds.Beneficiary); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

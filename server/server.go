@@ -25,7 +25,7 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// Directory is the beneficiary directory the service searches; *store.Directory satisfies it.
+// Directory is the beneficiary directory the service searches; *directory.Directory satisfies it.
 type Directory interface {
 	Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error)
 	Count(ctx context.Context) (int, error)

@@ -25,9 +25,9 @@ import (
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -43,7 +43,7 @@ const (
 // from its dataset in SQLite, and the clients.
 type fixture struct {
 	sb    *sandbox.Sandbox
-	dir   *store.Directory
+	dir   *directory.Directory
 	totvs *totvs.Client
 	mosia *mosia.Client
 }
@@ -86,7 +86,7 @@ func getFixture(t testing.TB) *fixture {
 			_ = sb.Close()
 			return
 		}
-		dir, err := store.OpenDirectory(path)
+		dir, err := directory.Open(context.Background(), path, directory.Options{})
 		if err != nil {
 			fixErr = err
 			_ = sb.Close()

@@ -27,7 +27,6 @@ const maxFuncLines = 60
 // realParts are the packages only the fixture package may import: the screens are tested through it.
 var realParts = []string{
 	"github.com/balcao/balcao/sandbox",
-	"github.com/balcao/balcao/store",
 	"github.com/balcao/balcao/directory",
 	"github.com/balcao/balcao/demo",
 }

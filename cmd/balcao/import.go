@@ -9,8 +9,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/balcao/balcao/directory/csvimport"
 	"github.com/balcao/balcao/i18n"
-	"github.com/balcao/balcao/store"
 )
 
 func newImportCmd(g *globalFlags) *cobra.Command {
@@ -45,7 +45,7 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 				progressbar.OptionClearOnFinish(),
 			)
 			start := time.Now()
-			rep, err := store.ImportFile(cmd.Context(), cfg.DB, args[0], store.ImportOptions{
+			rep, err := csvimport.File(cmd.Context(), cfg.DB, args[0], csvimport.Options{
 				Replace: replace,
 				Progress: func(rows int, bytesRead int64) {
 					rate := float64(rows) / time.Since(start).Seconds()

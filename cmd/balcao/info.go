@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
 )
 
@@ -21,14 +25,14 @@ func newInfoCmd(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			printInfo(cmd.OutOrStdout(), cfg)
+			printInfo(cmd.Context(), cmd.OutOrStdout(), cfg)
 			return cfg.Validate()
 		},
 	}
 }
 
 // printInfo says where everything lives and which mode is on, like k9s info.
-func printInfo(w io.Writer, cfg *config.Config) {
+func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	mode := i18n.InfoModeProduction
 	if cfg.Demo() {
@@ -42,6 +46,7 @@ func printInfo(w io.Writer, cfg *config.Config) {
 		{i18n.InfoMode, mode},
 		{i18n.InfoConfig, src},
 		{i18n.InfoDirectory, cfg.DB},
+		{i18n.InfoDirectoryVersion, directoryState(ctx, cfg.DB)},
 		{i18n.InfoOutbox, cfg.OutboxPath()},
 		{i18n.InfoLog, cfg.Log.File},
 		{i18n.InfoCache, config.CacheDir()},
@@ -62,6 +67,28 @@ func printInfo(w io.Writer, cfg *config.Config) {
 		fmt.Fprintf(tw, "  %s\t%s\n", ev.Name, ev.Help)
 	}
 	_ = tw.Flush()
+}
+
+// directoryState says the directory file's version and size, and whether opening it will rebuild it.
+func directoryState(ctx context.Context, path string) string {
+	info, err := directory.Inspect(ctx, path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return i18n.InfoDirectoryMissing
+	case err != nil:
+		return i18n.InfoDirectoryUnreadable(err)
+	case info.Version == directory.Version{}:
+		return i18n.InfoDirectoryEmpty
+	}
+	have := i18n.InfoVersion(info.Version.Layout, info.Version.Ranking)
+	want := i18n.InfoVersion(info.Want.Layout, info.Want.Ranking)
+	switch {
+	case info.TooNew:
+		return i18n.InfoDirectoryTooNew(have, want)
+	case info.Rebuild:
+		return i18n.InfoDirectoryRebuild(have, want, info.Beneficiaries)
+	}
+	return i18n.InfoDirectoryCurrent(have, info.Beneficiaries)
 }
 
 func orDash(s string) string {

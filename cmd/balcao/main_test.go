@@ -19,8 +19,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 var binPath string
@@ -109,6 +110,32 @@ func TestHelpAndInfo(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "DEMONSTRAÇÃO")
 	assert.Contains(t, out, "BALCAO_MOSIA_TOKEN")
+	assert.Contains(t, out, i18n.InfoDirectoryMissing)
+}
+
+// TestInfoReportsDirectoryVersion: balcao info says a directory file's version and that opening an older one
+// rebuilds it, without touching it; once opened, it is current.
+func TestInfoReportsDirectoryVersion(t *testing.T) {
+	e := env(t)
+	src, err := os.ReadFile(filepath.Join("..", "..", "directory", "testdata", "diretorio-v5.db"))
+	require.NoError(t, err)
+	db := filepath.Join(t.TempDir(), "diretorio.db")
+	require.NoError(t, os.WriteFile(db, src, 0o600))
+	out, stderr, code := run(t, e, "--db", db, "info")
+	require.Equal(t, 0, code, stderr)
+	current := directory.CurrentVersion()
+	assert.Contains(t, out, i18n.InfoDirectoryVersion)
+	assert.Contains(t, out, i18n.InfoDirectoryRebuild(i18n.InfoVersion(5, 0), i18n.InfoVersion(current.Layout, current.Ranking), 61))
+	after, err := os.ReadFile(db)
+	require.NoError(t, err)
+	assert.Equal(t, src, after, "info changes nothing")
+
+	dir, err := directory.Open(context.Background(), db, directory.Options{})
+	require.NoError(t, err)
+	require.NoError(t, dir.Close())
+	out, stderr, code = run(t, e, "--db", db, "info")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, i18n.InfoDirectoryCurrent(i18n.InfoVersion(current.Layout, current.Ranking), 61))
 }
 
 func TestImportReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
@@ -128,7 +155,7 @@ func TestImportReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 	assert.NotContains(t, out, "linha 2:")
 	assert.Contains(t, stderr, "2 linha(s) não foram importadas")
 
-	dir, err := store.OpenDirectory(db)
+	dir, err := directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
 	defer dir.Close()
 	n, err := dir.Count(context.Background())

@@ -17,10 +17,10 @@ import (
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -31,7 +31,7 @@ type runtime struct {
 	log     *slog.Logger
 	demo    bool
 	sandbox *sandbox.Sandbox
-	dir     *store.Directory
+	dir     *directory.Directory
 	totvs   *totvs.Client
 	mosia   *mosia.Client
 	box     *outbox.Queue
@@ -94,7 +94,7 @@ func (rt *runtime) open(ctx context.Context) error {
 	} else if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf(i18n.RuntimeNoDirectory, dbPath)
 	}
-	dir, err := store.OpenDirectory(dbPath)
+	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: rt.log})
 	if err != nil {
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}

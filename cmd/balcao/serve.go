@@ -13,10 +13,10 @@ import (
 
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/server"
-	"github.com/balcao/balcao/store"
 )
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -93,7 +93,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 	if err != nil {
 		return err
 	}
-	dir, err := store.OpenDirectory(dbPath)
+	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}

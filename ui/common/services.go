@@ -10,7 +10,7 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// Directory searches the beneficiary directory (satisfied by *store.Directory).
+// Directory searches the beneficiary directory (satisfied by *directory.Directory).
 type Directory interface {
 	Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error)
 	ByCard(ctx context.Context, card string) (model.Beneficiary, bool, error)

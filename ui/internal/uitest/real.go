@@ -10,9 +10,9 @@ import (
 	"github.com/balcao/balcao/client/mosia"
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/demo"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -27,7 +27,7 @@ type realDirectory interface {
 // It is the UI's one reference to the directory's package.
 func openDirectory(tb testing.TB, path string) realDirectory {
 	tb.Helper()
-	dir, err := store.OpenDirectory(path)
+	dir, err := directory.Open(context.Background(), path, directory.Options{})
 	if err != nil {
 		tb.Fatalf("open directory: %v", err)
 	}

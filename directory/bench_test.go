@@ -1,16 +1,13 @@
-package store_test
+package directory_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,16 +16,17 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
-	"github.com/balcao/balcao/store"
 )
 
 // Benchmarks run on a 1,000,000-beneficiary directory built once from the sandbox dataset and cached under
-// the user cache dir (balcao-bench/), keyed by schema and generator version. Each search benchmark times a
-// fixed set of benchQueries queries per iteration and reports percentiles over every query timed, so
+// the user cache dir (balcao-bench/), keyed by the directory's version and the generator's. Each search
+// benchmark times a fixed set of benchQueries queries per iteration and reports percentiles over every query
+// timed, so
 //
-//	go test ./store -run '^$' -bench . -benchtime 1x
+//	go test ./directory -run '^$' -bench . -benchtime 1x
 //
 // already gives meaningful figures; more iterations only add samples.
 
@@ -49,7 +47,7 @@ var (
 )
 
 // benchDirectory returns the cached 1M directory, building it on first use.
-func benchDirectory(b *testing.B) (*store.Directory, *sandbox.Dataset) {
+func benchDirectory(b *testing.B) (*directory.Directory, *sandbox.Dataset) {
 	b.Helper()
 	ds := sandbox.NewDatasetAt(benchSeed, benchSize, benchNow)
 	benchOnce.Do(func() {
@@ -61,17 +59,17 @@ func benchDirectory(b *testing.B) (*store.Directory, *sandbox.Dataset) {
 		if benchErr = os.MkdirAll(dir, 0o755); benchErr != nil {
 			return
 		}
-		benchPath = filepath.Join(dir, fmt.Sprintf("directory-v%d-%s-%d-%d.db",
-			store.DirectorySchemaVersion, benchGenerator, benchSeed, ds.Len()))
+		benchPath = filepath.Join(dir, fmt.Sprintf("directory-v%s-%s-%d-%d.db",
+			directory.CurrentVersion(), benchGenerator, benchSeed, ds.Len()))
 		if _, err := os.Stat(benchPath); err == nil {
 			return
 		}
 		start := time.Now()
-		benchErr = store.BuildDemo(context.Background(), benchPath, ds.Len(), ds.Beneficiary)
+		benchErr = directory.Build(context.Background(), benchPath, ds.Len(), ds.Beneficiary)
 		b.Logf("built %s in %s", benchPath, time.Since(start))
 	})
 	require.NoError(b, benchErr)
-	d, err := store.OpenDirectory(benchPath)
+	d, err := directory.Open(context.Background(), benchPath, directory.Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { _ = d.Close() })
 	return d, ds
@@ -89,7 +87,7 @@ func threadCPU() time.Duration {
 // benchSearch times every query of qs (cycled up to benchQueries) once per iteration and reports p50/p99 in
 // ms of wall time and of the searching thread's CPU time (which other processes on a shared machine do not
 // inflate).
-func benchSearch(b *testing.B, d *store.Directory, qs []model.Query, wantHit bool) {
+func benchSearch(b *testing.B, d *directory.Directory, qs []model.Query, wantHit bool) {
 	b.Helper()
 	ctx := context.Background()
 	runtime.LockOSThread()
@@ -182,119 +180,4 @@ func BenchmarkDirectorySearch(b *testing.B) {
 			return q
 		}), false)
 	})
-}
-
-// BenchmarkDirectoryImport measures CSV import speed on a generated file of 200,000 beneficiaries (one row
-// per contract): into a new directory (the bulk path, as --replace), merged into an existing one (a big file:
-// the directory is rebuilt with it), and a small file of 5,000 rows upserted row by row into that 200k one.
-func BenchmarkDirectoryImport(b *testing.B) {
-	ds := sandbox.NewDatasetAt(benchSeed, benchCSVRows, benchNow)
-	dir := b.TempDir()
-	csvPath := filepath.Join(dir, "beneficiarios.csv")
-	rows := benchWriteCSV(b, ds, 0, ds.Len(), csvPath)
-	ctx := context.Background()
-	rate := func(b *testing.B, rows int, total time.Duration) {
-		b.ReportMetric(float64(rows*b.N)/total.Seconds(), "rows/s")
-		b.ReportMetric(0, "ns/op")
-	}
-	built := filepath.Join(dir, "built.db")
-	b.Run("new", func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			db := filepath.Join(b.TempDir(), "dir.db")
-			rep, err := store.ImportFile(ctx, db, csvPath, store.ImportOptions{})
-			require.NoError(b, err)
-			require.Equal(b, rows, rep.Rows)
-			total += rep.Elapsed
-			if i == 0 {
-				require.NoError(b, os.Rename(db, built))
-			}
-		}
-		rate(b, rows, total)
-	})
-	b.Run("merge", func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			db := filepath.Join(b.TempDir(), "dir.db")
-			d, err := store.OpenDirectory(db)
-			require.NoError(b, err)
-			require.NoError(b, d.Upsert(ctx, []model.Beneficiary{ds.Beneficiary(0)}))
-			f, err := os.Open(csvPath)
-			require.NoError(b, err)
-			b.StartTimer()
-			rep, err := d.Import(ctx, f, store.ImportOptions{})
-			require.NoError(b, err)
-			total += rep.Elapsed
-			_ = f.Close()
-			_ = d.Close()
-		}
-		rate(b, rows, total)
-	})
-	b.Run("upsert-small", func(b *testing.B) {
-		more := sandbox.NewDatasetAt(benchSeed, benchCSVRows+5000, benchNow)
-		small := filepath.Join(dir, "small.csv")
-		smallRows := benchWriteCSV(b, more, benchCSVRows-2500, more.Len(), small) // half known, half new
-		if _, err := os.Stat(built); err != nil {                                 // "new" did not run
-			_, err := store.ImportFile(ctx, built, csvPath, store.ImportOptions{})
-			require.NoError(b, err)
-		}
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			db := filepath.Join(b.TempDir(), "dir.db")
-			src, err := os.ReadFile(built)
-			require.NoError(b, err)
-			require.NoError(b, os.WriteFile(db, src, 0o600))
-			d, err := store.OpenDirectory(db)
-			require.NoError(b, err)
-			f, err := os.Open(small)
-			require.NoError(b, err)
-			b.StartTimer()
-			rep, err := d.Import(ctx, f, store.ImportOptions{})
-			require.NoError(b, err)
-			require.Equal(b, smallRows, rep.Rows)
-			total += rep.Elapsed
-			_ = f.Close()
-			_ = d.Close()
-		}
-		rate(b, smallRows, total)
-	})
-}
-
-// benchWriteCSV writes beneficiaries from..to-1 of the dataset as a Protheus-like export (one row per
-// contract) and returns its rows.
-func benchWriteCSV(b *testing.B, ds *sandbox.Dataset, from, to int, path string) int {
-	b.Helper()
-	f, err := os.Create(path)
-	require.NoError(b, err)
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
-	w.Comma = ';'
-	require.NoError(b, w.Write([]string{"nome", "data_nascimento", "registro_geral", "id_matricula", "nome_mae",
-		"numero_contrato", "contrato_descricao", "chaveUnica", "cpf", "carteirinha", "telefone", "email", "situacao"}))
-	rows := 0
-	for i := from; i < to; i++ {
-		x := ds.Beneficiary(i)
-		birth := ""
-		if t, ok := model.ParseDate(x.BirthDate); ok {
-			birth = model.FormatDateBR(t)
-		}
-		cs := x.Contracts
-		if len(cs) == 0 {
-			cs = []model.ContractRef{{}}
-		}
-		for _, c := range cs {
-			require.NoError(b, w.Write([]string{x.Name, birth, x.RG, x.IDMatricula, x.MotherName, c.Number,
-				c.Description, x.ChaveUnica, model.FormatCPF(x.CPF), model.FormatCard(x.Card),
-				model.FormatPhone(x.Phone), x.Email, x.Situation}))
-			rows++
-		}
-	}
-	w.Flush()
-	require.NoError(b, w.Error())
-	require.NoError(b, bw.Flush())
-	b.Logf("%s: %s rows", path, strconv.Itoa(rows))
-	return rows
 }

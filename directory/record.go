@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"encoding/binary"
@@ -10,28 +10,29 @@ import (
 )
 
 // A beneficiary's fields are stored together in one column (rec), so a search reads one row per match and
-// decodes it in Go, and an import binds two values per row instead of a dozen. Birth date, phone, chaveUnica,
-// card and CPF come last: records of files before version 4 end before them (the file's columns held them).
+// decodes it in Go, and a bulk build binds two values per row instead of a dozen. Birth date, phone,
+// chaveUnica, card and CPF come last: records of files of layouts 1 to 3 end before them (the file's columns
+// held them).
 
-// errDirRecCorrupt is a stored record that cannot be decoded.
-var errDirRecCorrupt = errors.New("directory: corrupt beneficiary record")
+// errRecCorrupt is a stored record that cannot be decoded.
+var errRecCorrupt = errors.New("directory: corrupt beneficiary record")
 
-// dirRecFields are the record's strings in order.
-func dirRecFields(b *model.Beneficiary) [6]*string {
+// recFields are the record's strings in order.
+func recFields(b *model.Beneficiary) [6]*string {
 	return [6]*string{&b.Name, &b.RG, &b.IDMatricula, &b.MotherName, &b.Email, &b.Situation}
 }
 
-// dirAppendRec appends b's record (contracts in number order) to dst: length-prefixed strings, the contract
+// appendRec appends b's record (contracts in number order) to dst: length-prefixed strings, the contract
 // count, number and description of each, then birth date, phone, chaveUnica, card and CPF.
-func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
-	for _, f := range dirRecFields(b) {
+func appendRec(dst []byte, b *model.Beneficiary) []byte {
+	for _, f := range recFields(b) {
 		dst = binary.AppendUvarint(dst, uint64(len(*f)))
 		dst = append(dst, *f...)
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(b.Contracts)))
 	cs := b.Contracts
-	if !slices.IsSortedFunc(cs, dirContractOrder) {
-		cs = slices.SortedFunc(slices.Values(cs), dirContractOrder)
+	if !slices.IsSortedFunc(cs, contractOrder) {
+		cs = slices.SortedFunc(slices.Values(cs), contractOrder)
 	}
 	for _, c := range cs {
 		dst = binary.AppendUvarint(dst, uint64(len(c.Number)))
@@ -46,11 +47,11 @@ func dirAppendRec(dst []byte, b *model.Beneficiary) []byte {
 	return dst
 }
 
-func dirContractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
+func contractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
 
-// dirDecodeRec fills b's fields and contracts from rec; a record of a file before version 4 ends before
-// birth date, phone, chaveUnica, card and CPF, which are then left as they are.
-func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
+// decodeRec fills b's fields and contracts from rec; a record of a file of layouts 1 to 3 ends before birth
+// date, phone, chaveUnica, card and CPF, which are then left as they are.
+func decodeRec(rec []byte, b *model.Beneficiary) error {
 	str := func() (string, bool) {
 		l, k := binary.Uvarint(rec)
 		if k <= 0 || l > uint64(len(rec)-k) {
@@ -60,16 +61,16 @@ func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 		rec = rec[k+int(l):]
 		return s, true
 	}
-	for _, f := range dirRecFields(b) {
+	for _, f := range recFields(b) {
 		s, ok := str()
 		if !ok {
-			return errDirRecCorrupt
+			return errRecCorrupt
 		}
 		*f = s
 	}
 	n, k := binary.Uvarint(rec)
 	if k <= 0 || n > uint64(len(rec)) {
-		return errDirRecCorrupt
+		return errRecCorrupt
 	}
 	rec = rec[k:]
 	b.Contracts = nil
@@ -80,22 +81,22 @@ func dirDecodeRec(rec []byte, b *model.Beneficiary) error {
 		num, ok1 := str()
 		desc, ok2 := str()
 		if !ok1 || !ok2 {
-			return errDirRecCorrupt
+			return errRecCorrupt
 		}
 		b.Contracts[i] = model.ContractRef{Number: num, Description: desc}
 	}
-	if len(rec) == 0 { // written before version 4
+	if len(rec) == 0 { // written by layouts 1 to 3
 		return nil
 	}
 	for _, f := range [...]*string{&b.BirthDate, &b.Phone, &b.ChaveUnica, &b.Card, &b.CPF} {
 		s, ok := str()
 		if !ok {
-			return errDirRecCorrupt
+			return errRecCorrupt
 		}
 		*f = s
 	}
 	if len(rec) != 0 {
-		return errDirRecCorrupt
+		return errRecCorrupt
 	}
 	return nil
 }

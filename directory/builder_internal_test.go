@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
 )
 
@@ -17,10 +18,10 @@ import (
 func TestRankOrderHalves(t *testing.T) {
 	for _, n := range []int{10, 4095, 4096, 9001} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			bk := newDirBulk()
+			bk := NewBuilder(0)
 			words := []string{"Ana", "Álvaro", "ana", "Bia", "José", "JOSE", "Zé", "Maria da Silva"}
 			for i := 0; i < n; i++ {
-				bk.add(model.Beneficiary{
+				bk.AddNormalized(model.Beneficiary{
 					ChaveUnica: fmt.Sprintf("%011d", (i*7919)%n),
 					Card:       fmt.Sprint(i % 3),
 					Name:       words[i%len(words)] + " " + words[(i/len(words))%len(words)],
@@ -28,12 +29,12 @@ func TestRankOrderHalves(t *testing.T) {
 			}
 			got, err := bk.rankOrder()
 			require.NoError(t, err)
-			want := make([]dirRanked, len(bk.rows))
+			want := make([]ranked, len(bk.rows))
 			for i, p := range bk.rows {
 				f := model.FoldText(p.b.Name)
-				want[i] = dirRanked{i: i, base: dirRankBase(f), key: f}
+				want[i] = ranked{i: i, base: index.RankBase(f), key: f}
 			}
-			slices.SortFunc(want, func(a, b dirRanked) int {
+			slices.SortFunc(want, func(a, b ranked) int {
 				ka, kb := bk.rows[a.i].key, bk.rows[b.i].key
 				return cmp.Or(cmp.Compare(a.base, b.base), strings.Compare(a.key, b.key),
 					strings.Compare(ka.chave, kb.chave), strings.Compare(ka.card, kb.card))

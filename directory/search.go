@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
 )
 
@@ -15,44 +16,36 @@ const DefaultSearchLimit = 50
 // maxSearchLimit bounds what a caller may ask for.
 const maxSearchLimit = 1000
 
-// dirMaxWords is how many name words a search uses (model.Classify keeps at most 8 too).
-const dirMaxWords = 8
+// maxWords is how many name words a search uses (model.Classify keeps at most 8 too).
+const maxWords = 8
 
-// dirCand is a ranked beneficiary of a search.
-type dirCand struct {
-	b    *model.Beneficiary // already read, or nil
-	rk   int64
-	kp   int // identifier priority, summed over the query's identifiers (see dirIdent.prio)
-	tier int // query words matching a whole name word
+// cand is a ranked beneficiary of a search.
+type cand struct {
+	index.Hit
+	b *model.Beneficiary // already read, or nil
 }
 
-// Identifier priorities: how strongly a row matches an identifier.
-const (
-	dirPrioPhone    = 1
-	dirPrioContract = 2
-	dirPrioStrong   = 3 // CPF, chaveUnica, card or matrícula
-)
-
-// dirIdent is a query identifier normalised for each kind it may be.
-type dirIdent struct {
+// ident is a query identifier normalised for each kind it may be.
+type ident struct {
 	cpf, chave, card, phone, phoneLocal, contract, matricula string
 	hasContract                                              bool
 }
 
 // Search finds beneficiaries matching every part of q (identifiers, name words as prefixes in any order,
 // birth date) and returns one match per (beneficiary, contract), at most limit (DefaultSearchLimit when
-// limit <= 0). Order: identifier matches first (CPF, card, chaveUnica and matrícula before contract before phone), then
-// the names with more whole-word matches, then shorter names, then name order. A contract-number match lists
-// only the matching contract. An empty query finds nothing.
+// limit <= 0), in the order of the search ranking (see package index): identifier matches first (CPF, card,
+// chaveUnica and matrícula before contract before phone), then the names with more whole-word matches, then
+// shorter names, then name order. A contract-number match lists only the matching contract. An empty query
+// finds nothing.
 func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error) {
 	if limit <= 0 {
 		limit = DefaultSearchLimit
 	}
 	limit = min(limit, maxSearchLimit)
-	words := dirQueryWords(q.Words)
-	ids := make([]dirIdent, 0, len(q.IDs))
+	words := queryWords(q.Words)
+	ids := make([]ident, 0, len(q.IDs))
 	for _, id := range q.IDs {
-		if di, ok := dirIdentOf(id); ok {
+		if di, ok := identOf(id); ok {
 			ids = append(ids, di)
 		} else {
 			return nil, nil // an identifier that cannot match anything: nothing matches all parts
@@ -73,7 +66,7 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 		return nil, fmt.Errorf("directory search: %w", ctx.Err())
 	}
 	var (
-		cands []dirCand
+		cands []cand
 		err   error
 	)
 	switch {
@@ -90,12 +83,12 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 	return d.matches(ctx, cands, ids, limit)
 }
 
-// dirQueryWords folds the query words again (callers may pass raw text), deduplicated and capped.
-func dirQueryWords(in []string) []string {
+// queryWords folds the query words again (callers may pass raw text), deduplicated and capped.
+func queryWords(in []string) []string {
 	var out []string
 	for _, w := range in {
 		for _, f := range model.NameWords(w) {
-			if len(out) < dirMaxWords && !slices.Contains(out, f) {
+			if len(out) < maxWords && !slices.Contains(out, f) {
 				out = append(out, f)
 			}
 		}
@@ -103,9 +96,9 @@ func dirQueryWords(in []string) []string {
 	return out
 }
 
-// dirIdentOf normalises an identifier for each of its kinds; false when no kind can match anything.
-func dirIdentOf(id model.Identifier) (dirIdent, bool) {
-	var di dirIdent
+// identOf normalises an identifier for each of its kinds; false when no kind can match anything.
+func identOf(id model.Identifier) (ident, bool) {
+	var di ident
 	ok := false
 	for _, k := range id.Kinds {
 		switch k {
@@ -142,28 +135,28 @@ func dirIdentOf(id model.Identifier) (dirIdent, bool) {
 	return di, ok
 }
 
-// dirCapped is a name index's candidate list cut to its first rows (see identSQL): the rank keys kept, and
+// cutList is a name index's candidate list cut to its first rows (see identSQL): the rank keys kept, and
 // the priority of the kind they were candidates of.
-type dirCapped struct {
+type cutList struct {
 	rks  []int64
 	prio int
 }
 
-// identSQL returns the membership condition of an identifier and its args: its keys (see dirKeysOf), and
+// identSQL returns the membership condition of an identifier and its args: its keys (see keysOf), and
 // the name index n's candidates for its phone, matrícula and contract number. A CPF is looked up as a
 // chaveUnica too (most are both): such candidates, and the name index's, are checked on the rows (see
 // checked). With capAt > 0 each of the name index's lists is cut to its first capAt rows, and the cut
 // lists are returned: a company's contract may have thousands of holders.
-func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped) {
+func (di ident) identSQL(n *names, capAt int) (string, []any, []cutList) {
 	var keys, args []any
 	if di.cpf != "" {
-		keys = append(keys, dirKeyOf(dirKeyChave, di.cpf), dirKeyOf(dirKeyCPF, di.cpf))
+		keys = append(keys, keyOf(keyChave, di.cpf), keyOf(keyCPF, di.cpf))
 	}
 	if di.chave != "" {
-		keys = append(keys, dirKeyOf(dirKeyChave, di.chave))
+		keys = append(keys, keyOf(keyChave, di.chave))
 	}
 	if di.card != "" {
-		keys = append(keys, dirKeyOf(dirKeyCard, di.card))
+		keys = append(keys, keyOf(keyCard, di.card))
 	}
 	var subs []string // one IN of a UNION: SQLite then reads the candidates by rank key, never the whole table
 	if len(keys) > 0 {
@@ -172,7 +165,7 @@ func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped)
 	}
 	var (
 		rks    []int64
-		capped []dirCapped
+		capped []cutList
 	)
 	take := 0 // one more than kept tells a cut list
 	if capAt > 0 {
@@ -181,22 +174,22 @@ func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped)
 	memo := func(prio int, list []int64) {
 		if capAt > 0 && len(list) > capAt {
 			list = list[:capAt]
-			capped = append(capped, dirCapped{rks: list, prio: prio})
+			capped = append(capped, cutList{rks: list, prio: prio})
 		}
 		rks = append(rks, list...)
 	}
 	if local := di.phoneKey(); local != "" {
-		memo(dirPrioPhone, n.phoneRKs(local, take))
+		memo(index.PrioPhone, n.PhoneRKs(local, take))
 	}
 	if di.matricula != "" {
-		memo(dirPrioStrong, n.matriculaRKs(di.matricula, take))
+		memo(index.PrioStrong, n.MatriculaRKs(di.matricula, take))
 	}
 	if di.hasContract {
-		memo(dirPrioContract, n.contractRKs(di.contract, take))
+		memo(index.PrioContract, n.ContractRKs(di.contract, take))
 	}
 	if len(rks) > 0 {
 		subs = append(subs, `SELECT value FROM json_each(?)`)
-		args = append(args, dirJSONList(rks))
+		args = append(args, jsonList(rks))
 	}
 	if len(subs) == 0 {
 		return `0`, nil, nil
@@ -205,12 +198,12 @@ func (di dirIdent) identSQL(n *dirNames, capAt int) (string, []any, []dirCapped)
 }
 
 // checked reports whether the identifier's candidates must be checked on the rows (see identSQL).
-func (di dirIdent) checked() bool {
+func (di ident) checked() bool {
 	return di.cpf != "" || di.phoneKey() != "" || di.matricula != "" || di.hasContract
 }
 
 // phoneKey is the number without DDD the identifier's phone is searched by, or "".
-func (di dirIdent) phoneKey() string {
+func (di ident) phoneKey() string {
 	switch {
 	case di.phone != "":
 		return di.phone[2:]
@@ -219,35 +212,35 @@ func (di dirIdent) phoneKey() string {
 	}
 }
 
-// prio is how strongly b matches the identifier (see dirPrioStrong), 0 when it does not.
-func (di dirIdent) prio(b *model.Beneficiary) int {
+// prio is how strongly b matches the identifier (see index.PrioStrong), 0 when it does not.
+func (di ident) prio(b *model.Beneficiary) int {
 	switch {
 	case di.matchesStrong(b):
-		return dirPrioStrong
+		return index.PrioStrong
 	case di.hasContract && slices.ContainsFunc(b.Contracts, func(c model.ContractRef) bool {
 		return model.ContractKey(c.Number) == di.contract
 	}):
-		return dirPrioContract
+		return index.PrioContract
 	case di.matchesPhone(b):
-		return dirPrioPhone
+		return index.PrioPhone
 	}
 	return 0
 }
 
 // matchesStrong reports whether b matches the identifier by CPF, chaveUnica, card or matrícula.
-func (di dirIdent) matchesStrong(b *model.Beneficiary) bool {
+func (di ident) matchesStrong(b *model.Beneficiary) bool {
 	return di.cpf != "" && b.CPF == di.cpf || di.chave != "" && b.ChaveUnica == di.chave ||
 		di.card != "" && b.Card == di.card || di.matricula != "" && model.MatriculaKey(b.IDMatricula) == di.matricula
 }
 
 // matchesPhone reports whether b matches the identifier by phone.
-func (di dirIdent) matchesPhone(b *model.Beneficiary) bool {
+func (di ident) matchesPhone(b *model.Beneficiary) bool {
 	full, local := model.PhoneKeys(b.Phone)
 	return di.phone != "" && full == di.phone || di.phoneLocal != "" && local == di.phoneLocal
 }
 
 // matchesOther reports whether b matches the identifier by a kind other than the contract number.
-func (di dirIdent) matchesOther(b *model.Beneficiary) bool {
+func (di ident) matchesOther(b *model.Beneficiary) bool {
 	return di.matchesStrong(b) || di.matchesPhone(b)
 }
 
@@ -255,20 +248,20 @@ func (di dirIdent) matchesOther(b *model.Beneficiary) bool {
 // through the keys (phones, matrículas and contracts through the name index) and read in rank-key order;
 // each is ranked by how it matches (see prio), and name words and the birth date are checked on it. A
 // birth date alone is searched in the name index.
-func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date string, words []string, limit int) ([]dirCand, error) {
+func (d *Directory) searchFiltered(ctx context.Context, ids []ident, date string, words []string, limit int) ([]cand, error) {
 	names, err := d.namesFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var rs []dirNameRange
+	var rs []index.Range
 	if len(words) > 0 {
 		var ok bool
-		if rs, ok = names.ranges(words); !ok {
+		if rs, ok = names.Ranges(words); !ok {
 			return nil, nil
 		}
 	}
 	if len(ids) == 0 {
-		return names.searchBirth(dirBirthKey(date), rs, limit), nil
+		return candsOf(names.SearchBirth(index.BirthKey(date), rs, limit)), nil
 	}
 	// one identifier alone: its best rows are among the first of each candidate list
 	capAt := 0
@@ -276,20 +269,20 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []dirIdent, date str
 		capAt = 2*limit + 32
 	}
 	out, capped, err := d.searchIdents(ctx, names, ids, date, rs, limit, capAt)
-	if err != nil || !dirCapsHeld(out, capped, limit) {
+	if err != nil || !capsHeld(out, capped, limit) {
 		out, _, err = d.searchIdents(ctx, names, ids, date, rs, limit, 0)
 	}
 	return out, err
 }
 
-// dirCapsHeld reports whether out, the best rows of a search with cut candidate lists, are those of the
+// capsHeld reports whether out, the best rows of a search with cut candidate lists, are those of the
 // whole lists. A row left out of a cut list comes after all the list's rows, so it cannot be among the best
-// when limit rows of out rank before any such row: a stronger match, or as strong and earlier.
-func dirCapsHeld(out []dirCand, capped []dirCapped, limit int) bool {
+// when limit rows of out rank no later than the list's last row would.
+func capsHeld(out []cand, capped []cutList, limit int) bool {
 	for _, c := range capped {
-		last, n := c.rks[len(c.rks)-1], 0
+		last, n := index.Hit{RK: c.rks[len(c.rks)-1], Prio: c.prio}, 0
 		for _, o := range out {
-			if o.kp > c.prio || o.kp == c.prio && o.rk <= last {
+			if index.Compare(o.Hit, last) <= 0 {
 				n++
 			}
 		}
@@ -302,12 +295,12 @@ func dirCapsHeld(out []dirCand, capped []dirCapped, limit int) bool {
 
 // searchIdents reads the rows of the identifiers' candidates (name index lists cut at capAt, see identSQL)
 // and ranks the ones matching; it returns them and the cut lists.
-func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dirIdent, date string,
-	rs []dirNameRange, limit, capAt int) ([]dirCand, []dirCapped, error) {
+func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident, date string,
+	rs []index.Range, limit, capAt int) ([]cand, []cutList, error) {
 	var (
 		conds  []string
 		args   []any
-		capped []dirCapped
+		capped []cutList
 	)
 	for _, di := range ids {
 		m, ma, c := di.identSQL(names, capAt)
@@ -316,8 +309,8 @@ func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dir
 		capped = append(capped, c...)
 	}
 	// candidates of the name index and the birth date are checked on the rows: then SQL cannot stop at the limit
-	check := date != "" || slices.ContainsFunc(ids, dirIdent.checked)
-	query := `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) + ` ORDER BY b.rk`
+	check := date != "" || slices.ContainsFunc(ids, ident.checked)
+	query := `SELECT ` + columns + ` FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) + ` ORDER BY b.rk`
 	if len(rs) == 0 && !check {
 		query += ` LIMIT ?`
 		args = append(args, limit)
@@ -327,10 +320,10 @@ func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dir
 		return nil, nil, err
 	}
 	defer rows.Close()
-	var out []dirCand
+	var out []cand
 	for rows.Next() {
-		var c dirCand
-		b, err := dirScanInto(rows, &c.rk)
+		var c cand
+		b, err := scanInto(rows, &c.RK)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -342,17 +335,17 @@ func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dir
 		for _, di := range ids {
 			p := di.prio(&b)
 			held = held && p > 0
-			c.kp += p
+			c.Prio += p
 		}
 		if !held {
 			continue
 		}
 		if len(rs) > 0 {
-			o, ok := names.ordinal(c.rk)
+			o, ok := names.Ordinal(c.RK)
 			if !ok {
 				continue // written after the index was read
 			}
-			if c.tier, ok = names.match(o, rs); !ok {
+			if c.Tier, ok = names.Match(o, rs); !ok {
 				continue
 			}
 		}
@@ -361,51 +354,58 @@ func (d *Directory) searchIdents(ctx context.Context, names *dirNames, ids []dir
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	slices.SortStableFunc(out, func(a, b dirCand) int { // rows come by rank key
-		if a.kp != b.kp {
-			return b.kp - a.kp
-		}
-		return b.tier - a.tier
-	})
+	slices.SortFunc(out, func(a, b cand) int { return index.Compare(a.Hit, b.Hit) })
 	return out[:min(len(out), limit)], capped, nil
 }
 
-// searchNames finds the best names for words in the in-memory name index (see dirNames.search).
-func (d *Directory) searchNames(ctx context.Context, words []string, limit int) ([]dirCand, error) {
+// searchNames finds the best names for words in the in-memory name index (see index.Index.Search).
+func (d *Directory) searchNames(ctx context.Context, words []string, limit int) ([]cand, error) {
 	n, err := d.namesFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return n.search(words, limit), nil
+	return candsOf(n.Search(words, limit)), nil
+}
+
+// candsOf are the name index's hits as candidates still to read.
+func candsOf(hits []index.Hit) []cand {
+	if len(hits) == 0 {
+		return nil
+	}
+	out := make([]cand, len(hits))
+	for i, h := range hits {
+		out[i] = cand{Hit: h}
+	}
+	return out
 }
 
 // matches loads the ranked beneficiaries and expands them into one match per (beneficiary, contract).
-func (d *Directory) matches(ctx context.Context, cands []dirCand, ids []dirIdent, limit int) ([]model.Match, error) {
+func (d *Directory) matches(ctx context.Context, cands []cand, ids []ident, limit int) ([]model.Match, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
 	var rks []int64
 	for _, c := range cands {
 		if c.b == nil {
-			rks = append(rks, c.rk)
+			rks = append(rks, c.RK)
 		}
 	}
-	got, err := d.load(ctx, rks)
+	got, err := d.readRows(ctx, rks)
 	if err != nil {
 		return nil, fmt.Errorf("directory search: %w", err)
 	}
 	for _, c := range cands {
 		if c.b != nil {
-			got[c.rk] = *c.b
+			got[c.RK] = *c.b
 		}
 	}
 	out := make([]model.Match, 0, min(limit, len(cands)))
 	for i, c := range cands {
-		b, ok := got[c.rk]
+		b, ok := got[c.RK]
 		if !ok {
 			continue // replaced between the two reads
 		}
-		score := float64(c.kp)*1000 + float64(c.tier)*10 + 1 - float64(i)/float64(len(cands))
+		score := index.Score(c.Hit, i, len(cands))
 		contracts := b.Contracts
 		for _, di := range ids {
 			if di.hasContract && !di.matchesOther(&b) {

@@ -1,100 +1,25 @@
-package store_test
+package directory_test
 
 import (
 	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/internal/dirtest"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
-// testCPF makes a valid CPF from a 9-digit base.
-func testCPF(base int) string {
-	d := fmt.Sprintf("%09d", base%1_000_000_000)
-	for _, w := range []int{10, 11} {
-		sum := 0
-		for i := 0; i < len(d); i++ {
-			sum += int(d[i]-'0') * (w - i)
-		}
-		r := sum % 11
-		if r < 2 {
-			d += "0"
-		} else {
-			d += fmt.Sprint(11 - r)
-		}
-	}
-	return d
-}
-
-func testCard(n int) string { return fmt.Sprintf("0001100800%04d%02d%d", n/100, n%100, n%10) }
-
-// testPeople is a small directory shaped like the seeds: João Pedro (seed 000) holds two contracts and a
-// chaveUnica that is not a valid CPF.
-func testPeople() []model.Beneficiary {
-	return []model.Beneficiary{
-		{ChaveUnica: "15846772777", Card: "00011008000027010", Name: "João Pedro", BirthDate: "1994-08-05",
-			RG: "3025-517", IDMatricula: "123-123-321", MotherName: "Maria Delmaschio", Phone: "27998765432",
-			Email: "joao.pedro@exemplo.com.br", Situation: "Ativo",
-			Contracts: []model.ContractRef{{Number: "0000002", Description: "MS GOLD"}, {Number: "0000001", Description: "MS PLATINUM"}}},
-		{CPF: "52998224725", Card: testCard(1), Name: "João da Silva", BirthDate: "1970-01-20", Phone: "1134567890",
-			Contracts: []model.ContractRef{{Number: "0000010", Description: "MS GOLD"}}},
-		{CPF: testCPF(2), Card: testCard(2), Name: "Maria Silva", BirthDate: "1980-03-12",
-			Contracts: []model.ContractRef{{Number: "0000011", Description: "MS GOLD"}}},
-		{CPF: testCPF(3), Card: testCard(3), Name: "Maria Aparecida da Silva", BirthDate: "1980-03-12",
-			Contracts: []model.ContractRef{{Number: "0000012", Description: "MS GOLD"}}},
-		{CPF: testCPF(4), Card: testCard(4), Name: "Mariana Silva", BirthDate: "1991-07-01",
-			Contracts: []model.ContractRef{{Number: "0000013", Description: "MS GOLD"}}},
-		{CPF: testCPF(5), Card: testCard(5), Name: "Maria Silveira", BirthDate: "1980-03-12",
-			Contracts: []model.ContractRef{{Number: "0000014", Description: "MS GOLD"}}},
-		{CPF: testCPF(6), Card: testCard(6), Name: "Marian Silvano",
-			Contracts: []model.ContractRef{{Number: "0000015", Description: "MS GOLD"}}},
-		{CPF: testCPF(7), Card: testCard(7), Name: "JOSÉ DOS SANTOS", Phone: "(11) 98765-4321",
-			Contracts: []model.ContractRef{{Number: "EMP-77", Description: "EMPRESA X LTDA"}}},
-		{CPF: testCPF(8), Card: testCard(8), Name: "Ana Souza", Phone: "11987654321",
-			Contracts: []model.ContractRef{{Number: "EMP-77", Description: "EMPRESA X LTDA"}}},
-		{CPF: testCPF(9), Card: testCard(9), Name: "Pedro Sem Contrato"},
-	}
-}
-
-func openTest(t *testing.T, people []model.Beneficiary) *store.Directory {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "directory.db")
-	require.NoError(t, store.BuildDemo(context.Background(), path, len(people), func(i int) model.Beneficiary { return people[i] }))
-	d, err := store.OpenDirectory(path)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = d.Close() })
-	return d
-}
-
-// rows renders matches as "Name|contract" for compact assertions.
-func rows(ms []model.Match) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Beneficiary.Name + "|" + m.Contract.Number
-	}
-	return out
-}
-
-func search(t *testing.T, d *store.Directory, term string) []model.Match {
-	t.Helper()
-	ms, err := d.Search(context.Background(), model.Classify(term), 0)
-	require.NoError(t, err)
-	return ms
-}
-
 func TestSearchIdentifiers(t *testing.T) {
-	d := openTest(t, testPeople())
+	d := dirtest.Open(t, dirtest.People())
 	cases := []struct {
 		name, term string
 		want       []string
@@ -116,17 +41,17 @@ func TestSearchIdentifiers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+			assert.Equal(t, c.want, dirtest.NilIfEmpty(dirtest.Rows(dirtest.Search(t, d, c.term))))
 		})
 	}
 	t.Run("structured contract query", func(t *testing.T) {
 		ms, err := d.Search(context.Background(), model.Query{IDs: []model.Identifier{
 			{Value: "EMP-77", Kinds: []model.IDKind{model.IDContract}}}}, 0)
 		require.NoError(t, err)
-		assert.Equal(t, []string{"Ana Souza|EMP-77", "JOSÉ DOS SANTOS|EMP-77"}, rows(ms))
+		assert.Equal(t, []string{"Ana Souza|EMP-77", "JOSÉ DOS SANTOS|EMP-77"}, dirtest.Rows(ms))
 	})
-	t.Run("seed 000 shape", func(t *testing.T) {
-		ms := search(t, d, "15846772777")
+	t.Run("João Pedro's fields", func(t *testing.T) {
+		ms := dirtest.Search(t, d, "15846772777")
 		require.Len(t, ms, 2)
 		b := ms[0].Beneficiary
 		assert.Equal(t, "15846772777", b.ChaveUnica)
@@ -141,15 +66,8 @@ func TestSearchIdentifiers(t *testing.T) {
 	})
 }
 
-func nilIfEmpty(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
-
 func TestSearchNames(t *testing.T) {
-	d := openTest(t, testPeople())
+	d := dirtest.Open(t, dirtest.People())
 	cases := []struct {
 		term string
 		want []string
@@ -173,46 +91,22 @@ func TestSearchNames(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.term, func(t *testing.T) {
-			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+			assert.Equal(t, c.want, dirtest.NilIfEmpty(dirtest.Rows(dirtest.Search(t, d, c.term))))
 		})
 	}
 	t.Run("scores decrease", func(t *testing.T) {
-		ms := search(t, d, "maria silva")
+		ms := dirtest.Search(t, d, "maria silva")
 		for i := 1; i < len(ms); i++ {
 			assert.Greater(t, ms[i-1].Score, ms[i].Score)
 		}
-		id := search(t, d, "52998224725")
+		id := dirtest.Search(t, d, "52998224725")
 		assert.Greater(t, id[0].Score, ms[0].Score, "identifier matches rank above names")
 	})
 	t.Run("raw words from a structured query are folded", func(t *testing.T) {
 		ms, err := d.Search(context.Background(), model.Query{Words: []string{"JOÃO", "Silva"}}, 0)
 		require.NoError(t, err)
-		assert.Equal(t, []string{"João da Silva|0000010"}, rows(ms))
+		assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(ms))
 	})
-}
-
-// genNames builds n people from a small vocabulary with skewed frequencies, so names collide often.
-func genNames(n int, seed uint64) []model.Beneficiary {
-	first := []string{"Maria", "Maria", "Maria", "José", "José", "João", "Ana", "Ana", "Mariana", "Marina", "Mário",
-		"Joana", "Josefa", "Antônio", "Pedro", "Paula", "Luís", "Luísa"}
-	middle := []string{"", "", "", "da", "de", "dos", "Aparecida", "Pedro"}
-	last := []string{"Silva", "Silva", "Silva", "Santos", "Santos", "Silveira", "Souza", "Sousa", "Oliveira",
-		"Lima", "Lins", "Costa", "Sá"}
-	r := rand.New(rand.NewPCG(seed, 1))
-	out := make([]model.Beneficiary, n)
-	for i := range out {
-		parts := []string{first[r.IntN(len(first))]}
-		if m := middle[r.IntN(len(middle))]; m != "" {
-			parts = append(parts, m)
-		}
-		parts = append(parts, last[r.IntN(len(last))])
-		if r.IntN(3) == 0 {
-			parts = append(parts, last[r.IntN(len(last))])
-		}
-		out[i] = model.Beneficiary{CPF: testCPF(1000 + i), Card: testCard(1000 + i), Name: strings.Join(parts, " "),
-			Contracts: []model.ContractRef{{Number: fmt.Sprintf("%07d", 100+i%7), Description: "PLANO"}}}
-	}
-	return out
 }
 
 // bruteForce ranks people for words as the directory promises: every word a prefix of some name word;
@@ -256,8 +150,8 @@ func bruteForce(people []model.Beneficiary, words []string, limit int) []string 
 
 // TestSearchRankingMatchesBruteForce checks the streamed ranking against ranking every match.
 func TestSearchRankingMatchesBruteForce(t *testing.T) {
-	people := genNames(4000, 3)
-	d := openTest(t, people)
+	people := dirtest.GenNames(4000, 3)
+	d := dirtest.Open(t, people)
 	queries := []string{"maria", "maria silva", "silva maria", "mari", "mar", "m", "m s", "jo sa", "jose santos",
 		"ana", "ana s", "maria aparecida silva", "s", "sa", "sá", "silv", "silva santos", "maria da silva",
 		"pedro", "joao pedro", "j p s", "lins", "li", "l", "antonio costa", "mariana", "x", "maria x",
@@ -272,33 +166,33 @@ func TestSearchRankingMatchesBruteForce(t *testing.T) {
 					got[i] = m.Beneficiary.Name + "|" + m.Beneficiary.CPF
 				}
 				want := bruteForce(people, model.Classify(q).Words, limit)
-				assert.Equal(t, nilIfEmpty(want), nilIfEmpty(got))
+				assert.Equal(t, dirtest.NilIfEmpty(want), dirtest.NilIfEmpty(got))
 			})
 		}
 	}
 }
 
 func TestSearchLimit(t *testing.T) {
-	d := openTest(t, genNames(300, 5))
-	for _, c := range []struct{ limit, want int }{{0, store.DefaultSearchLimit}, {-1, store.DefaultSearchLimit},
+	d := dirtest.Open(t, dirtest.GenNames(300, 5))
+	for _, c := range []struct{ limit, want int }{{0, directory.DefaultSearchLimit}, {-1, directory.DefaultSearchLimit},
 		{10, 10}, {1, 1}, {200, 200}} {
 		ms, err := d.Search(context.Background(), model.Classify("s"), c.limit)
 		require.NoError(t, err)
 		assert.Len(t, ms, c.want, "limit %d", c.limit)
 	}
 	// a beneficiary with two contracts counts as two matches against the cap
-	d2 := openTest(t, testPeople())
+	d2 := dirtest.Open(t, dirtest.People())
 	ms, err := d2.Search(context.Background(), model.Classify("joao"), 2)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(ms))
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.Rows(ms))
 }
 
 func TestCountPingByCard(t *testing.T) {
-	d := openTest(t, testPeople())
+	d := dirtest.Open(t, dirtest.People())
 	ctx := context.Background()
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, len(testPeople()), n)
+	assert.Equal(t, len(dirtest.People()), n)
 	require.NoError(t, d.Ping(ctx))
 
 	b, ok, err := d.ByCard(ctx, "0001.1008.000027.01-0")
@@ -316,64 +210,64 @@ func TestCountPingByCard(t *testing.T) {
 
 func TestUpsert(t *testing.T) {
 	ctx := context.Background()
-	d, err := store.OpenDirectory(filepath.Join(t.TempDir(), "d.db"))
+	d, err := directory.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"), directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
 
-	require.NoError(t, d.Upsert(ctx, testPeople()))
+	require.NoError(t, d.Upsert(ctx, dirtest.People()))
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, len(testPeople()), n)
-	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(search(t, d, "15846772777")))
+	assert.Equal(t, len(dirtest.People()), n)
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.Rows(dirtest.Search(t, d, "15846772777")))
 
 	// upserting again changes nothing
-	require.NoError(t, d.Upsert(ctx, testPeople()))
+	require.NoError(t, d.Upsert(ctx, dirtest.People()))
 	n, err = d.Count(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, len(testPeople()), n)
-	assert.Len(t, search(t, d, "maria silva"), 4)
+	assert.Equal(t, len(dirtest.People()), n)
+	assert.Len(t, dirtest.Search(t, d, "maria silva"), 4)
 
 	// a new contract and a renamed person: old name words stop matching, new ones match
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{ChaveUnica: "158.467.727-77", Card: "0001.1008.000027.01-0",
 		Name: "João Pedro Delmaschio", Contracts: []model.ContractRef{{Number: "0000003", Description: "MS BRONZE"}}}}))
 	assert.Equal(t, []string{"João Pedro Delmaschio|0000001", "João Pedro Delmaschio|0000002",
-		"João Pedro Delmaschio|0000003"}, rows(search(t, d, "delmaschio")))
-	got := search(t, d, "15846772777")
+		"João Pedro Delmaschio|0000003"}, dirtest.Rows(dirtest.Search(t, d, "delmaschio")))
+	got := dirtest.Search(t, d, "15846772777")
 	require.Len(t, got, 3)
 	assert.Equal(t, "3025-517", got[0].Beneficiary.RG, "fields not given keep their value")
 
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{ChaveUnica: "15846772777", Card: "00011008000027010", Name: "Pietro"}}))
-	assert.Empty(t, search(t, d, "joao pedro delmaschio"))
-	assert.Len(t, search(t, d, "pietro"), 3)
-	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "joao")))
+	assert.Empty(t, dirtest.Search(t, d, "joao pedro delmaschio"))
+	assert.Len(t, dirtest.Search(t, d, "pietro"), 3)
+	assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(dirtest.Search(t, d, "joao")))
 
 	// upserted names still rank shorter first
-	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(500), Name: "Maria Sa"}}))
-	assert.Equal(t, "Maria Sa", search(t, d, "maria s")[0].Beneficiary.Name)
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: dirtest.CPF(500), Name: "Maria Sa"}}))
+	assert.Equal(t, "Maria Sa", dirtest.Search(t, d, "maria s")[0].Beneficiary.Name)
 
 	// a repeated word counts once: renaming its holder leaves the word findable in others' names
-	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(600), Name: "Rosa Rosa Lins", BirthDate: "02/01/1960"},
-		{CPF: testCPF(601), Name: "Rosa Lins"}}))
-	assert.Equal(t, "1960-01-02", search(t, d, testCPF(600))[0].Beneficiary.BirthDate)
-	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: testCPF(600), Name: "Joana Lins"}}))
-	assert.Equal(t, []string{"Rosa Lins|"}, rows(search(t, d, "rosa")))
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: dirtest.CPF(600), Name: "Rosa Rosa Lins", BirthDate: "02/01/1960"},
+		{CPF: dirtest.CPF(601), Name: "Rosa Lins"}}))
+	assert.Equal(t, "1960-01-02", dirtest.Search(t, d, dirtest.CPF(600))[0].Beneficiary.BirthDate)
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: dirtest.CPF(600), Name: "Joana Lins"}}))
+	assert.Equal(t, []string{"Rosa Lins|"}, dirtest.Rows(dirtest.Search(t, d, "rosa")))
 
 	// a new phone and birth date are found by them, the old ones no longer
-	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: testCard(1), Phone: "(21) 2222-3333",
+	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: dirtest.Card(1), Phone: "(21) 2222-3333",
 		BirthDate: "21/01/1970"}}))
-	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "(21) 2222-3333")))
-	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "2222-3333")))
-	assert.Empty(t, search(t, d, "(11) 3456-7890"))
-	assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "21/01/1970")))
-	assert.Empty(t, search(t, d, "20/01/1970"))
-	assert.Empty(t, search(t, d, "(11) 2222-3333"), "same number, other DDD")
+	assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(dirtest.Search(t, d, "(21) 2222-3333")))
+	assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(dirtest.Search(t, d, "2222-3333")))
+	assert.Empty(t, dirtest.Search(t, d, "(11) 3456-7890"))
+	assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(dirtest.Search(t, d, "21/01/1970")))
+	assert.Empty(t, dirtest.Search(t, d, "20/01/1970"))
+	assert.Empty(t, dirtest.Search(t, d, "(11) 2222-3333"), "same number, other DDD")
 
-	require.ErrorIs(t, d.Upsert(ctx, []model.Beneficiary{{Name: "Sem Chave"}}), store.ErrNoKey)
+	require.ErrorIs(t, d.Upsert(ctx, []model.Beneficiary{{Name: "Sem Chave"}}), directory.ErrNoKey)
 }
 
 // TestSearchBirthDate finds people by birth date alone, and with name words ranked by whole-word matches.
 func TestSearchBirthDate(t *testing.T) {
-	d := openTest(t, testPeople())
+	d := dirtest.Open(t, dirtest.People())
 	cases := []struct {
 		term string
 		want []string
@@ -390,62 +284,39 @@ func TestSearchBirthDate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.term, func(t *testing.T) {
-			assert.Equal(t, c.want, nilIfEmpty(rows(search(t, d, c.term))))
+			assert.Equal(t, c.want, dirtest.NilIfEmpty(dirtest.Rows(dirtest.Search(t, d, c.term))))
 		})
 	}
 	ms, err := d.Search(context.Background(), model.Query{BirthDate: "12/03/1980"}, 2)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"Maria Silva|0000011", "Maria Silveira|0000014"}, rows(ms), "capped in rank order")
+	assert.Equal(t, []string{"Maria Silva|0000011", "Maria Silveira|0000014"}, dirtest.Rows(ms), "capped in rank order")
 }
 
-// TestConcurrentSearchWhileImporting runs searches from many goroutines while batches are upserted.
-func TestConcurrentSearchWhileImporting(t *testing.T) {
+func TestBuild(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, testPeople())
-	more := genNames(1200, 9)
-	var csv strings.Builder
-	csv.WriteString("nome;cpf;carteirinha;numero_contrato;contrato_descricao\n")
-	for _, p := range more {
-		fmt.Fprintf(&csv, "%s;%s;%s;%s;%s\n", p.Name, p.CPF, p.Card, p.Contracts[0].Number, p.Contracts[0].Description)
-	}
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	errs := make(chan error, 16)
-	for g := 0; g < 6; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			terms := []string{"maria silva", "15846772777", "joao", "mar", "529.982.247-25", "silva 12/03/1980"}
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				ms, err := d.Search(ctx, model.Classify(terms[(i+g)%len(terms)]), 20)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if terms[(i+g)%len(terms)] == "15846772777" && len(ms) != 2 {
-					errs <- fmt.Errorf("seed person: %d matches", len(ms))
-					return
-				}
-			}
-		}()
-	}
-	rep, err := d.Import(ctx, strings.NewReader(csv.String()), store.ImportOptions{BatchSize: 200})
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
+	path := filepath.Join(t.TempDir(), "demo.db")
+	people := dirtest.People()
+	require.NoError(t, directory.Build(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	d, err := directory.Open(context.Background(), path, directory.Options{})
 	require.NoError(t, err)
-	assert.Equal(t, len(more), rep.Inserted)
+	defer d.Close()
+	assert.Len(t, dirtest.Search(t, d, "15846772777"), 2)
+
+	// rebuilding over an open directory swaps the content in place
+	more := dirtest.GenNames(50, 1)
+	require.NoError(t, directory.Build(ctx, path, len(more), func(i int) model.Beneficiary { return more[i] }))
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, len(testPeople())+len(more), n)
+	assert.Equal(t, 50, n)
+	assert.Empty(t, dirtest.Search(t, d, "15846772777"))
+
+	err = directory.Build(ctx, path, 1, func(int) model.Beneficiary { return model.Beneficiary{Name: "Sem Chave"} })
+	require.ErrorIs(t, err, directory.ErrNoKey)
+	n, err = d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 50, n, "a failed build leaves the directory alone")
+	matches, _ := filepath.Glob(path + ".build-*")
+	assert.Empty(t, matches, "no temporary files left behind")
 }
 
 // TestUpgradeFromVersion1 opens a file in the first layout (name postings in tables, fields in columns):
@@ -478,22 +349,22 @@ INSERT INTO name_vocab VALUES ('joao', 1), ('pedro', 1), ('maria', 1), ('silva',
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	d, err := store.OpenDirectory(path)
+	d, err := directory.Open(context.Background(), path, directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
-	got := search(t, d, "joao ped")
-	require.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(got))
+	got := dirtest.Search(t, d, "joao ped")
+	require.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.Rows(got))
 	assert.Equal(t, "Maria Delmaschio", got[0].Beneficiary.MotherName)
 	assert.Equal(t, "27998765432", got[0].Beneficiary.Phone)
-	assert.Equal(t, []string{"Maria Silva|EMP-7"}, rows(search(t, d, "529.982.247-25")))
+	assert.Equal(t, []string{"Maria Silva|EMP-7"}, dirtest.Rows(dirtest.Search(t, d, "529.982.247-25")))
 	byContract, err := d.Search(ctx, model.Query{IDs: []model.Identifier{{Value: "EMP-7", Kinds: []model.IDKind{model.IDContract}}}}, 0)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"Maria Silva|EMP-7"}, rows(byContract))
-	assert.Equal(t, []string{"João Pedro|0000002"}, rows(search(t, d, "0000002")))
-	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, rows(search(t, d, "123-123-321")), "by matrícula")
+	assert.Equal(t, []string{"Maria Silva|EMP-7"}, dirtest.Rows(byContract))
+	assert.Equal(t, []string{"João Pedro|0000002"}, dirtest.Rows(dirtest.Search(t, d, "0000002")))
+	assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.Rows(dirtest.Search(t, d, "123-123-321")), "by matrícula")
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{{CPF: "52998224725", Card: "00011008000028010", Name: "Maria Souza"}}))
-	assert.Equal(t, []string{"Maria Souza|EMP-7"}, rows(search(t, d, "maria s")))
+	assert.Equal(t, []string{"Maria Souza|EMP-7"}, dirtest.Rows(dirtest.Search(t, d, "maria s")))
 }

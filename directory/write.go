@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
 )
 
@@ -15,10 +16,10 @@ var ErrRankFull = errors.New("directory: too many beneficiaries with alike names
 
 // Upsert stores beneficiaries by identity (chaveUnica, defaulting to the CPF, plus card). A new identity is
 // added; for a stored one the given non-empty fields replace the stored ones and the given contracts are
-// added (or their description updated) — contracts are never removed here: a replacing import does that.
+// added (or their description updated) — contracts are never removed here: a replacing Load does that.
 // Beneficiaries of one call sharing an identity are merged. Nothing is written if any has no key.
 func (d *Directory) Upsert(ctx context.Context, bs []model.Beneficiary) error {
-	ps, err := dirPendingOf(bs)
+	ps, err := pendingOf(bs)
 	if err != nil {
 		return err
 	}
@@ -28,36 +29,36 @@ func (d *Directory) Upsert(ctx context.Context, bs []model.Beneficiary) error {
 	return nil
 }
 
-// dirPending is one identity to write, merged from one or more input rows.
-type dirPending struct {
-	key  dirKey
+// pending is one identity to write, merged from one or more input beneficiaries.
+type pending struct {
+	key  identity
 	b    model.Beneficiary
-	rows int // input rows merged into it
+	rows int // input beneficiaries merged into it
 }
 
-// dirPendingOf normalises and merges beneficiaries by identity, keeping first-seen order.
-func dirPendingOf(bs []model.Beneficiary) ([]*dirPending, error) {
-	var ps []*dirPending
-	at := map[dirKey]int{}
+// pendingOf normalises and merges beneficiaries by identity, keeping first-seen order.
+func pendingOf(bs []model.Beneficiary) ([]*pending, error) {
+	var ps []*pending
+	at := map[identity]int{}
 	for i, b := range bs {
-		nb, err := dirNormalize(b)
+		nb, err := Normalize(b)
 		if err != nil {
 			return nil, fmt.Errorf("directory upsert #%d (%s): %w", i, model.MaskName(b.Name), err)
 		}
-		k := dirKey{nb.ChaveUnica, nb.Card}
+		k := identityOf(&nb)
 		if j, ok := at[k]; ok {
-			ps[j].b = dirMergeFields(ps[j].b, nb)
+			ps[j].b = mergeFields(ps[j].b, nb)
 			ps[j].rows++
 			continue
 		}
 		at[k] = len(ps)
-		ps = append(ps, &dirPending{key: k, b: nb, rows: 1})
+		ps = append(ps, &pending{key: k, b: nb, rows: 1})
 	}
 	return ps, nil
 }
 
 // writeBatch upserts merged identities in one transaction and reports, per identity, whether it existed.
-func (d *Directory) writeBatch(ctx context.Context, ps []*dirPending) ([]bool, error) {
+func (d *Directory) writeBatch(ctx context.Context, ps []*pending) ([]bool, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
@@ -67,14 +68,14 @@ func (d *Directory) writeBatch(ctx context.Context, ps []*dirPending) ([]bool, e
 }
 
 // writeBatchLocked is writeBatch with d.wmu held.
-func (d *Directory) writeBatchLocked(ctx context.Context, ps []*dirPending) ([]bool, error) {
+func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool, error) {
 	existed := make([]bool, len(ps))
 	tx, err := d.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	w, err := dirPrepareWriter(ctx, tx)
+	w, err := prepareWriter(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,63 +93,56 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*dirPending) ([]b
 	}
 	if added > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE directory_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?`,
-			added, dirMetaCount); err != nil {
+			added, metaCount); err != nil {
 			return nil, err
 		}
 	}
-	var names *dirNames
+	var n *names
 	if len(w.changes) > 0 {
 		cur, err := d.namesIn(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		names = cur.apply(w.changes, dirNewGeneration())
-		if err := dirWriteNames(ctx, tx, names); err != nil {
+		n = newNames(cur.Apply(w.changes))
+		if err := writeNames(ctx, tx, n); err != nil {
 			return nil, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if names != nil {
-		d.installNames(names)
+	if n != nil {
+		d.installNames(n)
 	}
 	return existed, nil
 }
 
 // namesIn returns the name index as stored in the write transaction tx: the loaded one when current.
-func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*dirNames, error) {
+func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*names, error) {
 	var gen string
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, dirMetaGeneration).Scan(&gen); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = ?`, metaGeneration).Scan(&gen); err != nil {
 		return nil, fmt.Errorf("name index generation: %w", err)
 	}
 	if n := d.names.Load(); n != nil && n.gen == gen {
 		return n, nil
 	}
-	return dirReadNames(ctx, tx)
+	return readNames(ctx, tx)
 }
 
-// installNames makes n, just committed, the index searches use.
-func (d *Directory) installNames(n *dirNames) {
-	d.namesMu.Lock()
-	d.names.Store(n)
-	d.namesMu.Unlock()
-}
-
-// dirWriter holds the statements of one write transaction.
-type dirWriter struct {
+// writer holds the statements of one write transaction.
+type writer struct {
 	sel, maxRank, ins, upd, addKey, dropKey *sql.Stmt
-	changes                                 []dirNameChange // to the name index, in order
+	changes                                 []index.Change // to the name index, in order
 	rec                                     []byte
 }
 
-func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
-	w := &dirWriter{}
+func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
+	w := &writer{}
 	for _, s := range []struct {
 		dst *(*sql.Stmt)
 		sql string
 	}{
-		{&w.sel, `SELECT ` + dirColumns + ` FROM beneficiaries b WHERE b.rk IN (SELECT rk FROM keys WHERE key = ?)`},
+		{&w.sel, `SELECT ` + columns + ` FROM beneficiaries b WHERE b.rk IN (SELECT rk FROM keys WHERE key = ?)`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
 		{&w.ins, `INSERT INTO beneficiaries(rk, rec) VALUES (?, ?)`},
 		{&w.upd, `UPDATE beneficiaries SET rk = ?, rec = ? WHERE rk = ?`},
@@ -165,7 +159,7 @@ func dirPrepareWriter(ctx context.Context, tx *sql.Tx) (*dirWriter, error) {
 	return w, nil
 }
 
-func (w *dirWriter) close() {
+func (w *writer) close() {
 	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addKey, w.dropKey} {
 		if s != nil {
 			_ = s.Close()
@@ -174,27 +168,25 @@ func (w *dirWriter) close() {
 }
 
 // allocRank gives a new rank key in the group of a folded name: after the group's last member.
-func (w *dirWriter) allocRank(ctx context.Context, folded string) (int64, error) {
-	base := dirRankBase(folded)
+func (w *writer) allocRank(ctx context.Context, folded string) (int64, error) {
+	base := index.RankBase(folded)
 	var last sql.NullInt64
-	if err := w.maxRank.QueryRowContext(ctx, base, base+dirRankCounterMax).Scan(&last); err != nil {
+	if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&last); err != nil {
 		return 0, err
 	}
-	switch {
-	case !last.Valid:
-		return base, nil
-	case last.Int64 >= base+dirRankCounterMax:
+	rk, ok := index.NextRank(base, last.Int64, last.Valid)
+	if !ok {
 		return 0, ErrRankFull
 	}
-	return last.Int64 + 1, nil
+	return rk, nil
 }
 
 // find reads the stored beneficiary of an identity: among the holders of its card (or, without a card,
 // of its chaveUnica), the one with both.
-func (w *dirWriter) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
-	key := dirKeyOf(dirKeyCard, card)
+func (w *writer) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
+	key := keyOf(keyCard, card)
 	if card == "" {
-		key = dirKeyOf(dirKeyChave, chave)
+		key = keyOf(keyChave, chave)
 	}
 	rows, err := w.sel.QueryContext(ctx, key)
 	if err != nil {
@@ -202,7 +194,7 @@ func (w *dirWriter) find(ctx context.Context, chave, card string) (int64, model.
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rk, b, err := dirScan(rows)
+		rk, b, err := scan(rows)
 		if err != nil {
 			return 0, model.Beneficiary{}, false, err
 		}
@@ -214,7 +206,7 @@ func (w *dirWriter) find(ctx context.Context, chave, card string) (int64, model.
 }
 
 // upsert writes one normalised beneficiary and reports whether its identity existed.
-func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, error) {
+func (w *writer) upsert(ctx context.Context, b model.Beneficiary) (bool, error) {
 	rk, cur, ok, err := w.find(ctx, b.ChaveUnica, b.Card)
 	if err != nil {
 		return false, err
@@ -222,67 +214,67 @@ func (w *dirWriter) upsert(ctx context.Context, b model.Beneficiary) (bool, erro
 	if !ok {
 		return false, w.insert(ctx, b)
 	}
-	merged := dirMergeFields(cur, b)
+	merged := mergeFields(cur, b)
 	newRK := rk
 	folded := model.FoldText(merged.Name)
 	nameChanged := folded != model.FoldText(cur.Name)
-	if nameChanged && dirRankBase(folded) != rk&^dirRankCounterMax {
+	if nameChanged && index.RankBase(folded) != index.RankGroup(rk) {
 		if newRK, err = w.allocRank(ctx, folded); err != nil {
 			return true, err
 		}
 	}
-	if dirSameFields(merged, cur) && slices.Equal(merged.Contracts, cur.Contracts) && newRK == rk {
+	if sameFields(merged, cur) && slices.Equal(merged.Contracts, cur.Contracts) && newRK == rk {
 		return true, nil
 	}
-	w.rec = dirAppendRec(w.rec[:0], &merged)
+	w.rec = appendRec(w.rec[:0], &merged)
 	if _, err := w.upd.ExecContext(ctx, newRK, w.rec, rk); err != nil {
 		return true, err
 	}
-	oldKeys, newKeys := dirKeysOf(&cur), dirKeysOf(&merged)
+	if err := w.moveKeys(ctx, keysOf(&cur), rk, keysOf(&merged), newRK); err != nil {
+		return true, err
+	}
+	if x := index.ExtraOf(&merged); nameChanged || newRK != rk || !x.Equal(index.ExtraOf(&cur)) {
+		w.changes = append(w.changes, index.Change{Old: rk, HasOld: true, RK: newRK, HasNew: true,
+			Words: index.Words(merged.Name), Extra: x})
+	}
+	return true, nil
+}
+
+// moveKeys replaces the keys oldKeys of rank key rk with newKeys of rank key newRK, leaving the ones both hold.
+func (w *writer) moveKeys(ctx context.Context, oldKeys []string, rk int64, newKeys []string, newRK int64) error {
 	for _, k := range oldKeys {
 		if newRK != rk || !slices.Contains(newKeys, k) {
 			if _, err := w.dropKey.ExecContext(ctx, k, rk); err != nil {
-				return true, err
+				return err
 			}
 		}
 	}
 	for _, k := range newKeys {
 		if newRK != rk || !slices.Contains(oldKeys, k) {
 			if _, err := w.addKey.ExecContext(ctx, k, newRK); err != nil {
-				return true, err
+				return err
 			}
 		}
 	}
-	if x := dirRowExtraOf(&merged); nameChanged || newRK != rk || !x.equal(dirRowExtraOf(&cur)) {
-		w.changes = append(w.changes, dirNameChange{old: rk, hasOld: true, rk: newRK, hasNew: true,
-			words: dirNameWords(merged.Name), extra: x})
-	}
-	return true, nil
+	return nil
 }
 
-func (w *dirWriter) insert(ctx context.Context, b model.Beneficiary) error {
+// insert writes a beneficiary of a new identity.
+func (w *writer) insert(ctx context.Context, b model.Beneficiary) error {
 	rk, err := w.allocRank(ctx, model.FoldText(b.Name))
 	if err != nil {
 		return err
 	}
-	w.rec = dirAppendRec(w.rec[:0], &b)
+	w.rec = appendRec(w.rec[:0], &b)
 	if _, err := w.ins.ExecContext(ctx, rk, w.rec); err != nil {
 		return err
 	}
-	for _, k := range dirKeysOf(&b) {
+	for _, k := range keysOf(&b) {
 		if _, err := w.addKey.ExecContext(ctx, k, rk); err != nil {
 			return err
 		}
 	}
-	w.changes = append(w.changes, dirNameChange{rk: rk, hasNew: true, words: dirNameWords(b.Name),
-		extra: dirRowExtraOf(&b)})
+	w.changes = append(w.changes, index.Change{RK: rk, HasNew: true, Words: index.Words(b.Name),
+		Extra: index.ExtraOf(&b)})
 	return nil
-}
-
-// dirSameFields reports whether two beneficiaries have the same stored fields (contracts aside).
-func dirSameFields(a, b model.Beneficiary) bool {
-	a.Contracts, b.Contracts = nil, nil
-	return a.ChaveUnica == b.ChaveUnica && a.Card == b.Card && a.CPF == b.CPF && a.Name == b.Name &&
-		a.BirthDate == b.BirthDate && a.RG == b.RG && a.IDMatricula == b.IDMatricula &&
-		a.MotherName == b.MotherName && a.Phone == b.Phone && a.Email == b.Email && a.Situation == b.Situation
 }

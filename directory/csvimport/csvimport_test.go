@@ -1,4 +1,4 @@
-package store_test
+package csvimport_test
 
 import (
 	"context"
@@ -13,9 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/csvimport"
+	"github.com/balcao/balcao/directory/internal/dirtest"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/store"
 )
 
 func TestImportFileEncodingsAndBadRows(t *testing.T) {
@@ -23,14 +25,14 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 		file                   string
 		encoding, delim        string
 		rows, inserted, upd    int
-		bad                    []store.BadRow
+		bad                    []csvimport.BadRow
 		term                   string
 		wantName, wantContract string
 	}{
 		{
-			file: "beneficiarios_utf8_bom.csv", encoding: store.EncodingUTF8, delim: ";",
+			file: "beneficiarios_utf8_bom.csv", encoding: csvimport.EncodingUTF8, delim: ";",
 			rows: 12, inserted: 4, upd: 1, // 13 lines: one record spans two
-			bad: []store.BadRow{
+			bad: []csvimport.BadRow{
 				{Line: 5, Reason: i18n.ImportNoName},
 				{Line: 6, Reason: i18n.ImportBadDate("31/02/1990")},
 				{Line: 7, Reason: i18n.ImportNoKey},
@@ -42,9 +44,9 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 			term: "conceicao", wantName: "Maria da Conceição", wantContract: "0000010",
 		},
 		{
-			file: "beneficiarios_1252.csv", encoding: store.Encoding1252, delim: ",",
+			file: "beneficiarios_1252.csv", encoding: csvimport.Encoding1252, delim: ",",
 			rows: 4, inserted: 2, upd: 1,
-			bad:  []store.BadRow{{Line: 5, Reason: i18n.ImportNoKey}},
+			bad:  []csvimport.BadRow{{Line: 5, Reason: i18n.ImportNoKey}},
 			term: "CONCEIÇÃO araujo", wantName: "CONCEIÇÃO ARAÚJO", wantContract: "0000010",
 		},
 	}
@@ -53,7 +55,7 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 			ctx := context.Background()
 			db := filepath.Join(t.TempDir(), "d.db")
 			var progress atomic.Int64
-			rep, err := store.ImportFile(ctx, db, filepath.Join("testdata", c.file), store.ImportOptions{
+			rep, err := csvimport.File(ctx, db, filepath.Join("testdata", c.file), csvimport.Options{
 				Progress: func(rows int, _ int64) { progress.Store(int64(rows)) }})
 			require.NoError(t, err)
 			assert.Equal(t, c.encoding, rep.Encoding)
@@ -65,7 +67,7 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 			assert.Equal(t, len(c.bad), rep.BadTotal)
 			assert.Equal(t, int64(c.rows), progress.Load())
 
-			d, err := store.OpenDirectory(db)
+			d, err := directory.Open(context.Background(), db, directory.Options{})
 			require.NoError(t, err)
 			defer d.Close()
 			n, err := d.Count(ctx)
@@ -73,7 +75,7 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 			assert.Equal(t, c.inserted, n)
 
 			// the seed person: two rows merged into one beneficiary with both contracts
-			ms := search(t, d, "15846772777")
+			ms := dirtest.Search(t, d, "15846772777")
 			require.Len(t, ms, 2)
 			b := ms[0].Beneficiary
 			assert.Equal(t, "00011008000027010", b.Card)
@@ -84,9 +86,9 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 			assert.Equal(t, "Ativo", b.Situation)
 			assert.Equal(t, "0000001", ms[0].Contract.Number)
 			assert.Equal(t, "MS GOLD", ms[1].Contract.Description)
-			assert.Equal(t, rows(ms), rows(search(t, d, "joao pedro")))
+			assert.Equal(t, dirtest.Rows(ms), dirtest.Rows(dirtest.Search(t, d, "joao pedro")))
 
-			ms = search(t, d, c.term)
+			ms = dirtest.Search(t, d, c.term)
 			require.Len(t, ms, 1)
 			assert.Equal(t, c.wantName, ms[0].Beneficiary.Name)
 			assert.Equal(t, c.wantContract, ms[0].Contract.Number)
@@ -97,59 +99,59 @@ func TestImportFileEncodingsAndBadRows(t *testing.T) {
 func TestImportDetails(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "d.db")
-	_, err := store.ImportFile(ctx, db, filepath.Join("testdata", "beneficiarios_utf8_bom.csv"), store.ImportOptions{})
+	_, err := csvimport.File(ctx, db, filepath.Join("testdata", "beneficiarios_utf8_bom.csv"), csvimport.Options{})
 	require.NoError(t, err)
-	d, err := store.OpenDirectory(db)
+	d, err := directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
 
-	ms := search(t, d, "jose antonio")
+	ms := dirtest.Search(t, d, "jose antonio")
 	require.Len(t, ms, 1)
 	assert.Equal(t, "12345678909", ms[0].Beneficiary.CPF)
 	assert.Equal(t, "12345678909", ms[0].Beneficiary.ChaveUnica, "chaveUnica defaults to the CPF")
 	assert.Equal(t, "MS\nGOLD; PLUS", ms[0].Contract.Description, "quoted field with delimiter and newline")
 	assert.Equal(t, "Bloqueado", ms[0].Beneficiary.Situation)
 
-	ms = search(t, d, "silva jr")
+	ms = dirtest.Search(t, d, "silva jr")
 	require.Len(t, ms, 1)
 	assert.Equal(t, "Silva; Jr, Antônio", ms[0].Beneficiary.Name)
 	assert.Equal(t, "", ms[0].Beneficiary.ChaveUnica, "card-only rows keep an empty chaveUnica")
 	assert.Equal(t, model.ContractRef{}, ms[0].Contract)
-	assert.Len(t, search(t, d, "0001.1008.000600.01-0"), 1)
-	assert.Len(t, search(t, d, "(11) 98765-4321"), 1)
+	assert.Len(t, dirtest.Search(t, d, "0001.1008.000600.01-0"), 1)
+	assert.Len(t, dirtest.Search(t, d, "(11) 98765-4321"), 1)
 }
 
 func TestReimportIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "d.db")
 	csvPath := filepath.Join("testdata", "beneficiarios_utf8_bom.csv")
-	first, err := store.ImportFile(ctx, db, csvPath, store.ImportOptions{})
+	first, err := csvimport.File(ctx, db, csvPath, csvimport.Options{})
 	require.NoError(t, err)
-	d, err := store.OpenDirectory(db)
+	d, err := directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
-	before := search(t, d, "15846772777")
+	before := dirtest.Search(t, d, "15846772777")
 	require.NoError(t, d.Close())
 
 	for _, batch := range []int{0, 1, 3} {
-		again, err := store.ImportFile(ctx, db, csvPath, store.ImportOptions{BatchSize: batch})
+		again, err := csvimport.File(ctx, db, csvPath, csvimport.Options{BatchSize: batch})
 		require.NoError(t, err)
 		assert.Equal(t, 0, again.Inserted)
 		assert.Equal(t, first.Inserted+first.Updated, again.Updated)
 		assert.Equal(t, first.Bad, again.Bad)
 	}
-	d, err = store.OpenDirectory(db)
+	d, err = directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, first.Inserted, n)
-	assert.Equal(t, before, search(t, d, "15846772777"))
-	assert.Len(t, search(t, d, "maria"), 1)
+	assert.Equal(t, before, dirtest.Search(t, d, "15846772777"))
+	assert.Len(t, dirtest.Search(t, d, "maria"), 1)
 }
 
 func TestImportHeaderAndEmpty(t *testing.T) {
 	ctx := context.Background()
-	d, err := store.OpenDirectory(filepath.Join(t.TempDir(), "d.db"))
+	d, err := directory.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"), directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
 	cases := []struct {
@@ -161,15 +163,15 @@ func TestImportHeaderAndEmpty(t *testing.T) {
 		{"a,b\n1,2\n", []string{"nome", i18n.ImportKeyOrColumns}},
 	}
 	for _, c := range cases {
-		_, err := d.Import(ctx, strings.NewReader(c.csv), store.ImportOptions{})
-		var he *store.ImportHeaderError
+		_, err := csvimport.Import(ctx, d, strings.NewReader(c.csv), csvimport.Options{})
+		var he *csvimport.HeaderError
 		require.ErrorAs(t, err, &he)
 		assert.Equal(t, c.missing, he.Missing)
 		assert.Contains(t, err.Error(), "cabeçalho")
 	}
 	for _, empty := range []string{"", "\ufeff", "  \n\n"} {
-		_, err := d.Import(ctx, strings.NewReader(empty), store.ImportOptions{})
-		require.ErrorIs(t, err, store.ErrImportEmpty)
+		_, err := csvimport.Import(ctx, d, strings.NewReader(empty), csvimport.Options{})
+		require.ErrorIs(t, err, csvimport.ErrEmpty)
 	}
 	n, err := d.Count(ctx)
 	require.NoError(t, err)
@@ -182,21 +184,21 @@ func TestImportStrayWindows1252Field(t *testing.T) {
 	b.WriteString("nome;cpf\n")
 	i := 0
 	for ; b.Len() < 80<<10; i++ {
-		fmt.Fprintf(&b, "José Número %d;%s\n", i, testCPF(10_000+i))
+		fmt.Fprintf(&b, "José Número %d;%s\n", i, dirtest.CPF(10_000+i))
 	}
-	raw := b.String() + "JO\xc3O LATINO;" + testCPF(5) + "\n"
-	d, err := store.OpenDirectory(filepath.Join(t.TempDir(), "d.db"))
+	raw := b.String() + "JO\xc3O LATINO;" + dirtest.CPF(5) + "\n"
+	d, err := directory.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"), directory.Options{})
 	require.NoError(t, err)
 	defer d.Close()
-	rep, err := d.Import(context.Background(), strings.NewReader(raw), store.ImportOptions{})
+	rep, err := csvimport.Import(context.Background(), d, strings.NewReader(raw), csvimport.Options{})
 	require.NoError(t, err)
-	assert.Equal(t, store.EncodingUTF8, rep.Encoding)
+	assert.Equal(t, csvimport.EncodingUTF8, rep.Encoding)
 	assert.Equal(t, i+1, rep.Inserted)
 	assert.Empty(t, rep.Bad)
-	ms := search(t, d, "joão latino")
+	ms := dirtest.Search(t, d, "joão latino")
 	require.Len(t, ms, 1)
 	assert.Equal(t, "JOÃO LATINO", ms[0].Beneficiary.Name)
-	ms = search(t, d, testCPF(10_012))
+	ms = dirtest.Search(t, d, dirtest.CPF(10_012))
 	require.Len(t, ms, 1)
 	assert.Equal(t, "José Número 12", ms[0].Beneficiary.Name)
 }
@@ -220,16 +222,16 @@ func peopleCSV(t *testing.T, people []model.Beneficiary) string {
 func TestImportReplaceIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "d.db")
-	old := genNames(1500, 11)
-	_, err := store.ImportFile(ctx, db, peopleCSV(t, old), store.ImportOptions{})
+	old := dirtest.GenNames(1500, 11)
+	_, err := csvimport.File(ctx, db, peopleCSV(t, old), csvimport.Options{})
 	require.NoError(t, err)
-	fresh := genNames(600, 12)
+	fresh := dirtest.GenNames(600, 12)
 	for i := range fresh {
-		fresh[i].CPF, fresh[i].Card = testCPF(90_000+i), testCard(9000+i)
+		fresh[i].CPF, fresh[i].Card = dirtest.CPF(90_000+i), dirtest.Card(9000+i)
 	}
 	freshCSV := peopleCSV(t, fresh)
 
-	reader, err := store.OpenDirectory(db)
+	reader, err := directory.Open(context.Background(), db, directory.Options{})
 	require.NoError(t, err)
 	defer reader.Close()
 	seen := sync.Map{}
@@ -259,23 +261,23 @@ func TestImportReplaceIsAtomic(t *testing.T) {
 		}()
 	}
 	for _, live := range []bool{false, true} {
-		var rep store.ImportReport
+		var rep csvimport.Report
 		if live { // through the open directory
 			f, err := os.Open(peopleCSV(t, old))
 			require.NoError(t, err)
-			rep, err = reader.Import(ctx, f, store.ImportOptions{Replace: true})
+			rep, err = csvimport.Import(ctx, reader, f, csvimport.Options{Replace: true})
 			_ = f.Close()
 			require.NoError(t, err)
 			assert.Equal(t, len(old), rep.Inserted)
 		} else { // through the file, as `balcao import --replace`
-			rep, err = store.ImportFile(ctx, db, freshCSV, store.ImportOptions{Replace: true})
+			rep, err = csvimport.File(ctx, db, freshCSV, csvimport.Options{Replace: true})
 			require.NoError(t, err)
 			assert.Equal(t, len(fresh), rep.Inserted)
 			n, err := reader.Count(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, len(fresh), n)
-			assert.Empty(t, search(t, reader, old[0].CPF), "old rows are gone")
-			assert.Len(t, search(t, reader, fresh[0].CPF), 1)
+			assert.Empty(t, dirtest.Search(t, reader, old[0].CPF), "old rows are gone")
+			assert.Len(t, dirtest.Search(t, reader, fresh[0].CPF), 1)
 		}
 	}
 	close(stop)
@@ -289,38 +291,11 @@ func TestImportReplaceIsAtomic(t *testing.T) {
 	assert.Equal(t, len(old), n)
 }
 
-func TestBuildDemo(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	people := testPeople()
-	require.NoError(t, store.BuildDemo(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
-	d, err := store.OpenDirectory(path)
-	require.NoError(t, err)
-	defer d.Close()
-	assert.Len(t, search(t, d, "15846772777"), 2)
-
-	// rebuilding over an open directory swaps the content in place
-	more := genNames(50, 1)
-	require.NoError(t, store.BuildDemo(ctx, path, len(more), func(i int) model.Beneficiary { return more[i] }))
-	n, err := d.Count(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, 50, n)
-	assert.Empty(t, search(t, d, "15846772777"))
-
-	err = store.BuildDemo(ctx, path, 1, func(int) model.Beneficiary { return model.Beneficiary{Name: "Sem Chave"} })
-	require.ErrorIs(t, err, store.ErrNoKey)
-	n, err = d.Count(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, 50, n, "a failed build leaves the directory alone")
-	matches, _ := filepath.Glob(path + ".build-*")
-	assert.Empty(t, matches, "no temporary files left behind")
-}
-
 // TestImportBigFileRebuildsMerged: a big upsert (a full export) rebuilds the directory merged with the file.
 func TestImportBigFileRebuildsMerged(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, testPeople())
-	more := genNames(12_000, 21)
+	d := dirtest.Open(t, dirtest.People())
+	more := dirtest.GenNames(12_000, 21)
 	var b strings.Builder
 	b.WriteString("nome;chaveUnica;cpf;carteirinha;numero_contrato;contrato_descricao\n")
 	b.WriteString("João Pedro;15846772777;;00011008000027010;0000003;MS BRONZE\n")
@@ -328,7 +303,7 @@ func TestImportBigFileRebuildsMerged(t *testing.T) {
 		fmt.Fprintf(&b, "%s;;%s;%s;%s;%s\n", p.Name, p.CPF, p.Card, p.Contracts[0].Number, p.Contracts[0].Description)
 	}
 	for round := 0; round < 2; round++ {
-		rep, err := d.Import(ctx, strings.NewReader(b.String()), store.ImportOptions{})
+		rep, err := csvimport.Import(ctx, d, strings.NewReader(b.String()), csvimport.Options{})
 		require.NoError(t, err)
 		if round == 0 {
 			assert.Equal(t, len(more), rep.Inserted)
@@ -339,11 +314,107 @@ func TestImportBigFileRebuildsMerged(t *testing.T) {
 		}
 		n, err := d.Count(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, len(testPeople())+len(more), n)
-		ms := search(t, d, "15846772777")
-		assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002", "João Pedro|0000003"}, rows(ms))
+		assert.Equal(t, len(dirtest.People())+len(more), n)
+		ms := dirtest.Search(t, d, "15846772777")
+		assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002", "João Pedro|0000003"}, dirtest.Rows(ms))
 		assert.Equal(t, "3025-517", ms[0].Beneficiary.RG, "fields the file leaves empty keep their value")
-		assert.Equal(t, []string{"João da Silva|0000010"}, rows(search(t, d, "529.982.247-25")))
-		assert.Len(t, search(t, d, more[123].CPF), 1)
+		assert.Equal(t, []string{"João da Silva|0000010"}, dirtest.Rows(dirtest.Search(t, d, "529.982.247-25")))
+		assert.Len(t, dirtest.Search(t, d, more[123].CPF), 1)
+	}
+}
+
+// TestConcurrentSearchWhileImporting runs searches from many goroutines while batches are upserted.
+func TestConcurrentSearchWhileImporting(t *testing.T) {
+	ctx := context.Background()
+	d := dirtest.Open(t, dirtest.People())
+	more := dirtest.GenNames(1200, 9)
+	var csv strings.Builder
+	csv.WriteString("nome;cpf;carteirinha;numero_contrato;contrato_descricao\n")
+	for _, p := range more {
+		fmt.Fprintf(&csv, "%s;%s;%s;%s;%s\n", p.Name, p.CPF, p.Card, p.Contracts[0].Number, p.Contracts[0].Description)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 16)
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			terms := []string{"maria silva", "15846772777", "joao", "mar", "529.982.247-25", "silva 12/03/1980"}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ms, err := d.Search(ctx, model.Classify(terms[(i+g)%len(terms)]), 20)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if terms[(i+g)%len(terms)] == "15846772777" && len(ms) != 2 {
+					errs <- fmt.Errorf("seed person: %d matches", len(ms))
+					return
+				}
+			}
+		}()
+	}
+	rep, err := csvimport.Import(ctx, d, strings.NewReader(csv.String()), csvimport.Options{BatchSize: 200})
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	require.NoError(t, err)
+	assert.Equal(t, len(more), rep.Inserted)
+	n, err := d.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(dirtest.People())+len(more), n)
+}
+
+// TestImportMatricula imports a CSV of the sandbox's first beneficiary and finds João Pedro by his matrícula.
+func TestImportMatricula(t *testing.T) {
+	ctx := context.Background()
+	d, err := directory.Open(ctx, filepath.Join(t.TempDir(), "d.db"), directory.Options{})
+	require.NoError(t, err)
+	defer d.Close()
+	csv := "nome;id_matricula;chaveUnica;carteirinha;numero_contrato\n" +
+		"João Pedro;123-123-321;15846772777;0001.1008.000027.01-0;0000001\n" +
+		"João Pedro;123-123-321;15846772777;0001.1008.000027.01-0;0000002\n"
+	for _, replace := range []bool{false, true} {
+		_, err = csvimport.Import(ctx, d, strings.NewReader(csv), csvimport.Options{Replace: replace})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"João Pedro|0000001", "João Pedro|0000002"}, dirtest.NilIfEmpty(dirtest.Rows(dirtest.Search(t, d, "123-123-321"))))
+	}
+}
+
+// TestImportIntoOlderFile imports into a directory file written before layout 6 (see directory's
+// testdata/diretorio-v5.db, 61 beneficiaries): upserting rebuilds it first and keeps its people; replacing
+// installs the file's content alone. Either way the file ends at the current version.
+func TestImportIntoOlderFile(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "diretorio-v5.db"))
+	require.NoError(t, err)
+	csvPath := filepath.Join("testdata", "beneficiarios_utf8_bom.csv")
+	for _, replace := range []bool{false, true} {
+		t.Run(fmt.Sprint("replace=", replace), func(t *testing.T) {
+			ctx := context.Background()
+			db := filepath.Join(t.TempDir(), "d.db")
+			require.NoError(t, os.WriteFile(db, src, 0o600))
+			rep, err := csvimport.File(ctx, db, csvPath, csvimport.Options{Replace: replace})
+			require.NoError(t, err)
+			info, err := directory.Inspect(ctx, db)
+			require.NoError(t, err)
+			assert.Equal(t, directory.CurrentVersion(), info.Version)
+			d := dirtest.OpenPath(t, db)
+			fixture := dirtest.Search(t, d, "ana fixture legada")
+			if replace {
+				assert.Equal(t, rep.Inserted, info.Beneficiaries)
+				assert.Empty(t, fixture)
+			} else {
+				assert.Len(t, fixture, 2)
+				assert.Len(t, dirtest.Search(t, d, "123.456.789-09"), 1, "a person of the CSV")
+			}
+		})
 	}
 }

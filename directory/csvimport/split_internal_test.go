@@ -1,4 +1,4 @@
-package store
+package csvimport
 
 import (
 	"errors"
@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// csvRecords reads every record of b as importRun's converters do.
+// csvRecords reads every record of b as run's converters do.
 func csvRecords(t testing.TB, b []byte, comma byte) [][]string {
-	cr := importCSV(b, comma)
+	cr := csvReader(b, comma)
 	var out [][]string
 	for {
 		rec, err := cr.Read()
@@ -23,10 +23,10 @@ func csvRecords(t testing.TB, b []byte, comma byte) [][]string {
 	}
 }
 
-// checkSplit cuts b where importRecordsEnd says its whole records end and checks that reading the two
+// checkSplit cuts b where recordsEnd says its whole records end and checks that reading the two
 // parts apart gives the records encoding/csv reads from the whole, and that the cut is at a line end.
 func checkSplit(t testing.TB, b []byte, comma byte) int {
-	cut := importRecordsEnd(b, comma)
+	cut := recordsEnd(b, comma)
 	require.True(t, cut >= 0 && cut <= len(b), "cut %d of %d", cut, len(b))
 	if cut > 0 {
 		require.Equal(t, byte('\n'), b[cut-1], "cut %d of %q", cut, b)
@@ -37,7 +37,7 @@ func checkSplit(t testing.TB, b []byte, comma byte) int {
 	return cut
 }
 
-func TestImportRecordsEnd(t *testing.T) {
+func TestRecordsEnd(t *testing.T) {
 	cases := []struct {
 		in   string
 		want int // where the whole records end
@@ -64,8 +64,8 @@ func TestImportRecordsEnd(t *testing.T) {
 	}
 }
 
-// FuzzImportRecordsEnd checks the record splitter of imports against encoding/csv on any input.
-func FuzzImportRecordsEnd(f *testing.F) {
+// FuzzRecordsEnd checks the record splitter of imports against encoding/csv on any input.
+func FuzzRecordsEnd(f *testing.F) {
 	for _, s := range []string{"a;b\nc;d\n", "\"a\nb\";c\nd", "x;\"a\"\"\nb\"\nz", "\"a\"b\nc\"\n\"", "a,\"b\r\n\",c\r\n"} {
 		f.Add([]byte(s), false)
 	}

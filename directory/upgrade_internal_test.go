@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -11,12 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory/index"
+	"github.com/balcao/balcao/internal/migrate"
 	"github.com/balcao/balcao/model"
 )
 
-// dirV3Tables is the layout of version 3 files: phone and birth date in columns and SQLite indexes, and
+// v3Tables is the layout of version 3 files: phone and birth date in columns and SQLite indexes, and
 // (version 2) no matrículas table.
-const dirV3Tables = `
+const v3Tables = `
 CREATE TABLE directory_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE beneficiaries(rk INTEGER PRIMARY KEY, chave_unica TEXT NOT NULL, card TEXT NOT NULL,
 	cpf TEXT NOT NULL, birth_date TEXT NOT NULL, phone TEXT NOT NULL, phone_local TEXT NOT NULL, rec BLOB NOT NULL);
@@ -41,17 +43,17 @@ func writeOldDirectory(t *testing.T, path string, version int, people []model.Be
 	db, err := sql.Open("sqlite", "file:"+path)
 	require.NoError(t, err)
 	defer db.Close()
-	_, err = db.ExecContext(ctx, dirV3Tables)
+	_, err = db.ExecContext(ctx, v3Tables)
 	require.NoError(t, err)
 	if version == 3 {
 		_, err = db.ExecContext(ctx, `CREATE TABLE matriculas(key TEXT NOT NULL, rk INTEGER NOT NULL, PRIMARY KEY(key, rk)) WITHOUT ROWID`)
 		require.NoError(t, err)
 	}
 	for i, p := range people {
-		b, err := dirNormalize(p)
+		b, err := Normalize(p)
 		require.NoError(t, err)
-		rk := dirRankBase(model.FoldText(b.Name)) + int64(i)
-		rec := dirAppendRec(nil, &b)
+		rk := index.RankBase(model.FoldText(b.Name)) + int64(i)
+		rec := appendRec(nil, &b)
 		trailer := 0 // what version 4 appends: the fields that were columns
 		for _, f := range []string{b.BirthDate, b.Phone, b.ChaveUnica, b.Card, b.CPF} {
 			trailer += len(binary.AppendUvarint(nil, uint64(len(f)))) + len(f)
@@ -75,28 +77,36 @@ func writeOldDirectory(t *testing.T, path string, version int, people []model.Be
 	require.NoError(t, err)
 }
 
-// writeV4Directory writes people as a version 4 file would hold them: the current tables, with contract
-// numbers ('k') and matrículas ('m') as key rows, and the name index snapshot of that version.
+// v4Tables is the layout of version 4 and 5 files (and, so far, of the current one).
+const v4Tables = `
+CREATE TABLE directory_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE beneficiaries(rk INTEGER PRIMARY KEY, rec BLOB NOT NULL);
+CREATE TABLE keys(key TEXT NOT NULL, rk INTEGER NOT NULL, PRIMARY KEY(key, rk)) WITHOUT ROWID;
+CREATE TABLE name_index(part INTEGER PRIMARY KEY, data BLOB NOT NULL);
+`
+
+// writeV4Directory writes people as a version 4 file would hold them: the tables of versions 4 and 5, with
+// contract numbers ('k') and matrículas ('m') as key rows, and the name index snapshot of that version.
 func writeV4Directory(t *testing.T, path string, people []model.Beneficiary) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("sqlite", "file:"+path)
 	require.NoError(t, err)
 	defer db.Close()
-	_, err = db.ExecContext(ctx, dirTables)
+	_, err = db.ExecContext(ctx, v4Tables)
 	require.NoError(t, err)
 	for i, p := range people {
-		b, err := dirNormalize(p)
+		b, err := Normalize(p)
 		require.NoError(t, err)
-		rk := dirRankBase(model.FoldText(b.Name)) + int64(i)
-		_, err = db.ExecContext(ctx, `INSERT INTO beneficiaries VALUES (?, ?)`, rk, dirAppendRec(nil, &b))
+		rk := index.RankBase(model.FoldText(b.Name)) + int64(i)
+		_, err = db.ExecContext(ctx, `INSERT INTO beneficiaries VALUES (?, ?)`, rk, appendRec(nil, &b))
 		require.NoError(t, err)
-		keys := dirKeysOf(&b)
+		keys := keysOf(&b)
 		for _, c := range b.Contracts {
-			keys = append(keys, dirKeyOf('k', model.ContractKey(c.Number)))
+			keys = append(keys, keyOf('k', model.ContractKey(c.Number)))
 		}
 		if k := model.MatriculaKey(b.IDMatricula); k != "" {
-			keys = append(keys, dirKeyOf('m', k))
+			keys = append(keys, keyOf('m', k))
 		}
 		for _, k := range keys {
 			_, err = db.ExecContext(ctx, `INSERT INTO keys VALUES (?, ?)`, k, rk)
@@ -136,7 +146,7 @@ func TestUpgradeFromVersions2To4(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "old.db")
 			writeOldDirectory(t, path, version, people)
 			for round := range 2 { // the second open finds a current file
-				d, err := OpenDirectory(path)
+				d, err := Open(ctx, path, Options{})
 				require.NoError(t, err)
 				joao := []string{"João Pedro|0000001", "João Pedro|0000002"}
 				assert.Equal(t, joao, search(t, d, "123-123-321"), "matrícula")
@@ -162,13 +172,18 @@ func TestUpgradeFromVersions2To4(t *testing.T) {
 			db, err := sql.Open("sqlite", "file:"+path)
 			require.NoError(t, err)
 			defer db.Close()
-			var v string
+			var v, ranking string
 			var old, oldKeys int
 			require.NoError(t, db.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = 'schema_version'`).Scan(&v))
+			require.NoError(t, db.QueryRowContext(ctx, `SELECT value FROM directory_meta WHERE key = 'ranking_version'`).Scan(&ranking))
+			uv, err := migrate.Version(ctx, db)
+			require.NoError(t, err)
 			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name IN
 				('beneficiaries_phone', 'beneficiaries_birth')`).Scan(&old))
 			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM keys WHERE substr(key, 1, 1) IN ('k', 'm')`).Scan(&oldKeys))
-			assert.Equal(t, strconv.Itoa(DirectorySchemaVersion), v)
+			assert.Equal(t, LayoutVersion, uv)
+			assert.Equal(t, strconv.Itoa(LayoutVersion), v, "kept for the builds before user_version")
+			assert.Equal(t, strconv.Itoa(index.RankingVersion), ranking)
 			assert.Zero(t, old, "the SQLite indexes of version 3 are gone")
 			assert.Zero(t, oldKeys, "the contract and matrícula keys of version 4 are gone")
 		})

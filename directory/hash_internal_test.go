@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -10,16 +10,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
 )
 
-// hashTwins finds two numbers without leading zeros whose dirKeyHash is the same.
+// hashTwins finds two numbers without leading zeros whose index.KeyHash is the same.
 func hashTwins(t *testing.T) (string, string) {
 	t.Helper()
 	seen := map[uint32]string{}
 	for i := 1_000_000; i < 3_000_000; i++ {
 		s := strconv.Itoa(i)
-		h := dirKeyHash(s)
+		h := index.KeyHash(s)
 		if other, ok := seen[h]; ok {
 			return other, s
 		}
@@ -34,14 +35,14 @@ func hashTwins(t *testing.T) (string, string) {
 // read back from the file and after an upsert changes them.
 func TestHashedIdentifiersAreCheckedOnTheRows(t *testing.T) {
 	x, y := hashTwins(t)
-	require.Equal(t, dirKeyHash(x), dirKeyHash(y))
+	require.Equal(t, index.KeyHash(x), index.KeyHash(y))
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "d.db")
 	people := []model.Beneficiary{
 		{ChaveUnica: "52998224725", Name: "Ana Souza", IDMatricula: y, Contracts: []model.ContractRef{{Number: x}}},
 		{ChaveUnica: "11144477735", Name: "Bruno Lima", IDMatricula: x, Contracts: []model.ContractRef{{Number: y}}},
 	}
-	require.NoError(t, BuildDemo(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	require.NoError(t, Build(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
 	find := func(d *Directory, kind model.IDKind, v string) []string {
 		t.Helper()
 		ms, err := d.Search(ctx, model.Query{IDs: []model.Identifier{{Value: v, Kinds: []model.IDKind{kind}}}}, 0)
@@ -53,12 +54,12 @@ func TestHashedIdentifiersAreCheckedOnTheRows(t *testing.T) {
 		return out
 	}
 	for round := range 2 { // the second round reads the index the first one wrote
-		d, err := OpenDirectory(path)
+		d, err := Open(ctx, path, Options{})
 		require.NoError(t, err)
 		n, err := d.namesFor(ctx)
 		require.NoError(t, err)
-		require.Len(t, n.contractRKs(x, 0), 2, "every holder of either number is a candidate")
-		require.Len(t, n.matriculaRKs(x, 0), 2-round)
+		require.Len(t, n.ContractRKs(x, 0), 2, "every holder of either number is a candidate")
+		require.Len(t, n.MatriculaRKs(x, 0), 2-round)
 		if round == 0 {
 			assert.Equal(t, []string{"Ana Souza"}, find(d, model.IDContract, x))
 			assert.Equal(t, []string{"Bruno Lima"}, find(d, model.IDContract, y))
@@ -75,29 +76,6 @@ func TestHashedIdentifiersAreCheckedOnTheRows(t *testing.T) {
 		assert.Equal(t, []string{"Ana Souza", "Ana Souza"}, find(d, model.IDMatricula, "5"), "one row per contract")
 		require.NoError(t, d.Close())
 	}
-}
-
-// TestContractRKsFindsOwners checks the owner of each contract position, with rows without contracts around.
-func TestContractRKsFindsOwners(t *testing.T) {
-	nb := newDirNamesBuilder(0)
-	rows := [][]string{nil, {"10"}, nil, nil, {"10", "20"}, nil, {"20"}, {"30"}}
-	for i, cs := range rows {
-		b := model.Beneficiary{Name: "x"}
-		for _, c := range cs {
-			b.Contracts = append(b.Contracts, model.ContractRef{Number: c})
-		}
-		nb.add(int64(100+i), []string{"x"}, dirRowExtraOf(&b))
-	}
-	n := nb.finish("g")
-	assert.Equal(t, []int64{101, 104}, n.contractRKs("10", 0))
-	assert.Equal(t, []int64{104, 106}, n.contractRKs("20", 0))
-	assert.Equal(t, []int64{107}, n.contractRKs("30", 0))
-	assert.Empty(t, n.contractRKs("40", 0))
-	back, err := decodeDirNames(n.encode(), "g")
-	require.NoError(t, err)
-	assert.Equal(t, n.conOff, back.conOff)
-	assert.Equal(t, n.conHash, back.conHash)
-	assert.Equal(t, []int64{104, 106}, back.contractRKs("20", 0))
 }
 
 // TestBigContractCandidatesAreCut searches contract numbers with hundreds of holders: the candidate list is
@@ -120,16 +98,16 @@ func TestBigContractCandidatesAreCut(t *testing.T) {
 		}
 		people = append(people, b)
 	}
-	require.NoError(t, BuildDemo(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
-	d, err := OpenDirectory(path)
+	require.NoError(t, Build(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	d, err := Open(ctx, path, Options{})
 	require.NoError(t, err)
 	defer d.Close()
 	names, err := d.namesFor(ctx)
 	require.NoError(t, err)
-	ids := func(v string) []dirIdent {
-		di, ok := dirIdentOf(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDContract, model.IDChaveUnica}})
+	ids := func(v string) []ident {
+		di, ok := identOf(model.Identifier{Value: v, Kinds: []model.IDKind{model.IDContract, model.IDChaveUnica}})
 		require.True(t, ok)
-		return []dirIdent{di}
+		return []ident{di}
 	}
 	for _, v := range []string{x, y} {
 		for _, limit := range []int{1, 10, 50} {

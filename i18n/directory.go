@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Texts of the beneficiary directory and its CSV import (package store). Bad-row reasons are shown next to
-// the line number in the import report, so each says what to fix in the file.
+// Texts of the beneficiary directory and its CSV import (packages directory and directory/csvimport). Bad-row
+// reasons are shown next to the line number in the import report, so each says what to fix in the file.
 
 // ImportColumnCount is the reason of a row whose number of columns differs from the header's.
 func ImportColumnCount(got, want int) string {
@@ -50,3 +50,30 @@ const ImportEmptyFile = "o arquivo está vazio: exporte os beneficiários em CSV
 
 // ImportKeyOrColumns names the alternative key columns in ImportHeaderMissing.
 const ImportKeyOrColumns = "chaveUnica, cpf ou carteirinha"
+
+// InfoVersion renders a directory file's version for balcao info: its format (layout) and the version of the
+// search ordering its rank keys were given by.
+func InfoVersion(layout, ranking int) string {
+	return fmt.Sprintf("formato %d, ordenação %d", layout, ranking)
+}
+
+// InfoDirectoryCurrent describes a directory file of the version this build writes.
+func InfoDirectoryCurrent(version string, n int) string {
+	return fmt.Sprintf("%s; %d beneficiários", version, n)
+}
+
+// InfoDirectoryRebuild describes a directory file of another version, which opening rebuilds.
+func InfoDirectoryRebuild(version, want string, n int) string {
+	return fmt.Sprintf("%s; %d beneficiários; será reconstruído a partir dos próprios registros ao ser aberto (esta versão do balcão usa %s)",
+		version, n, want)
+}
+
+// InfoDirectoryTooNew describes a directory file written by a newer balcão, which this one refuses.
+func InfoDirectoryTooNew(version, want string) string {
+	return fmt.Sprintf("%s: gravado por uma versão mais nova do balcão, que esta (%s) não abre; atualize o balcão", version, want)
+}
+
+// InfoDirectoryUnreadable says the directory file could not be read, and why.
+func InfoDirectoryUnreadable(err error) string {
+	return fmt.Sprintf("não foi possível ler: %v", err)
+}

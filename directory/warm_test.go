@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 func TestWarmLoadsNamesAndSearchAgrees(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dir.db")
-	d, err := OpenDirectory(path)
+	d, err := Open(ctx, path, Options{})
 	require.NoError(t, err)
 	require.NoError(t, d.Upsert(ctx, []model.Beneficiary{
 		{ChaveUnica: "52998224725", CPF: "52998224725", Name: "João da Silva"},
@@ -22,7 +22,7 @@ func TestWarmLoadsNamesAndSearchAgrees(t *testing.T) {
 	}))
 	require.NoError(t, d.Close())
 
-	d, err = OpenDirectory(path)
+	d, err = Open(ctx, path, Options{})
 	require.NoError(t, err)
 	defer d.Close()
 	done := make(chan error, 1)

@@ -1,0 +1,169 @@
+package csvimport
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
+)
+
+// chunkSize is how much of the file a converter of run's pipeline takes at once.
+const chunkSize = 256 << 10
+
+// progressEvery is how many rows go between two progress calls (and checks of the context).
+const progressEvery = 10_000
+
+// batch is a run of whole records of the file: cut by the reader, split and converted by a converter, kept
+// by run in order.
+type batch struct {
+	raw     []byte // the records as in the file
+	line    int    // the line raw starts on
+	nlines  int    // how many lines raw has
+	lines   []int
+	bens    []model.Beneficiary
+	reasons []string
+	done    chan struct{} // closed once converted
+}
+
+// convertAll splits the batch's records and converts them.
+func (ir *reader) convertAll(bt *batch) {
+	cr := csvReader(ir.decode(bt.raw), ir.delim[0])
+	cr.ReuseRecord = true
+	bt.lines = make([]int, 0, bt.nlines+1)
+	bt.bens = make([]model.Beneficiary, 0, bt.nlines+1)
+	bt.reasons = make([]string, 0, bt.nlines+1)
+	for {
+		var r record
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			r = record{line: pe.StartLine, reason: i18n.ImportMalformed(pe.Err.Error())}
+		case err != nil: // reading memory: only a parse error can happen
+			bt.lines = append(bt.lines, bt.line)
+			bt.bens = append(bt.bens, model.Beneficiary{})
+			bt.reasons = append(bt.reasons, i18n.ImportMalformed(err.Error()))
+			return
+		default:
+			r.fields = rec
+			r.line, _ = cr.FieldPos(0)
+		}
+		r.line += bt.line - 1
+		b, reason := ir.convert(r)
+		bt.lines = append(bt.lines, r.line)
+		bt.bens = append(bt.bens, b)
+		bt.reasons = append(bt.reasons, reason)
+	}
+}
+
+// run reads every row, handing good ones to keep in file order and recording bad ones in rep. One goroutine
+// cuts the file into runs of whole records (cut), two split and convert them (the costly part), and this one
+// keeps them.
+func run(ctx context.Context, r io.Reader, opts Options, rep *Report, keep func(b model.Beneficiary)) error {
+	ir, err := newReader(r)
+	if err != nil {
+		return err
+	}
+	rep.Encoding, rep.Delimiter = ir.encoding, ir.delim
+	stop := make(chan struct{})
+	defer close(stop)
+	ordered := make(chan *batch, 8)
+	work := make(chan *batch, 8)
+	var readErr error
+	go func() {
+		defer close(ordered) // after readErr is set
+		defer close(work)
+		readErr = ir.cut(ordered, work, stop)
+	}()
+	for range 2 { // converters
+		go func() {
+			for bt := range work {
+				ir.convertAll(bt)
+				bt.raw = nil
+				close(bt.done)
+			}
+		}()
+	}
+	for bt := range ordered {
+		<-bt.done
+		if err := ir.keepBatch(ctx, bt, opts, rep, keep); err != nil {
+			return err
+		}
+	}
+	if readErr != nil { // set before ordered was closed
+		return fmt.Errorf("import: read: %w", readErr)
+	}
+	if opts.Progress != nil {
+		opts.Progress(rep.Rows, ir.counter.n.Load())
+	}
+	return nil
+}
+
+// cut reads the file in runs of whole records, handing each to a converter (work) and, in file order, to
+// run (ordered), until the file ends, a read fails or stop is closed.
+func (ir *reader) cut(ordered, work chan<- *batch, stop <-chan struct{}) error {
+	var rest []byte // the start of a record the last read cut
+	line := ir.firstLine
+	for {
+		buf := make([]byte, max(chunkSize, 2*len(rest)))
+		k := copy(buf, rest)
+		n, err := io.ReadFull(ir.src, buf[k:])
+		buf = buf[:k+n]
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return err
+		}
+		end := len(buf)
+		if !eof {
+			end = recordsEnd(buf, ir.delim[0])
+		}
+		rest = buf[end:]
+		if end > 0 {
+			bt := &batch{raw: buf[:end:end], line: line, done: make(chan struct{})}
+			bt.nlines = bytes.Count(bt.raw, []byte{'\n'})
+			line += bt.nlines
+			for _, ch := range []chan<- *batch{work, ordered} {
+				select {
+				case ch <- bt:
+				case <-stop:
+					return nil
+				}
+			}
+		}
+		if eof {
+			return nil
+		}
+	}
+}
+
+// keepBatch records a converted batch's rows in rep, handing the good ones to keep, and reports progress.
+func (ir *reader) keepBatch(ctx context.Context, bt *batch, opts Options, rep *Report, keep func(model.Beneficiary)) error {
+	for i, line := range bt.lines {
+		rep.Rows++
+		if reason := bt.reasons[i]; reason != "" {
+			rep.BadTotal++
+			if len(rep.Bad) < MaxBadRows {
+				rep.Bad = append(rep.Bad, BadRow{Line: line, Reason: reason})
+			}
+		} else {
+			keep(bt.bens[i])
+		}
+		if rep.Rows%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress(rep.Rows, ir.counter.n.Load())
+			}
+		}
+	}
+	return nil
+}
