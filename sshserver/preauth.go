@@ -48,8 +48,9 @@ func (s *startups) admit() bool {
 type preauthConn struct {
 	net.Conn
 	gate  *startups
-	timer *time.Timer
 	once  sync.Once
+	mu    sync.Mutex
+	timer *time.Timer // set under mu: the grace timer may fire before onConn has stored it
 }
 
 // authed ends the pre-authentication limits: the slot is given back and the grace timer stopped.
@@ -57,7 +58,11 @@ func (c *preauthConn) authed() { c.release() }
 
 func (c *preauthConn) release() {
 	c.once.Do(func() {
-		c.timer.Stop()
+		c.mu.Lock()
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.mu.Unlock()
 		c.gate.open.Add(-1)
 	})
 }
@@ -79,10 +84,12 @@ func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
 		return nil
 	}
 	pc := &preauthConn{Conn: conn, gate: s.startups}
+	pc.mu.Lock()
 	pc.timer = time.AfterFunc(s.o.LoginGrace, func() {
 		s.graceExpired.Add(1)
 		_ = pc.Close()
 	})
+	pc.mu.Unlock()
 	ctx.SetValue(preauthKey{}, pc)
 	return pc
 }
