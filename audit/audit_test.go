@@ -236,3 +236,36 @@ func BenchmarkRecordParallel64(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "lines/s")
 }
+
+func TestIndexCatchesUpInBatchesAndAcrossOpens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "acessos.db")
+	l := openT(t, path)
+	const n = indexBatch + 700 // more than one batch
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := g; i < n; i += 8 {
+				assert.NoError(t, l.Record(ctx, entry(i, fmt.Sprintf("c%05d", i%50), "todos", fmt.Sprintf("c%05d", i%50))))
+			}
+		})
+	}
+	wg.Wait()
+	got, err := l.Who(ctx, "todos", time.Time{})
+	require.NoError(t, err)
+	assert.Len(t, got, n, "every line, over two batches")
+	got, err = l.Who(ctx, "c00007", time.Time{})
+	require.NoError(t, err)
+	assert.Len(t, got, n/50)
+
+	// Lines written after an index, by another process's Log, are found too.
+	require.NoError(t, l.Close())
+	other := openT(t, path)
+	require.NoError(t, other.Record(ctx, entry(1, "nova")))
+	got, err = other.Who(ctx, "nova", time.Time{})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	got, err = other.Who(ctx, "todos", time.Time{})
+	require.NoError(t, err)
+	assert.Len(t, got, n, "indexing again adds nothing twice")
+}

@@ -11,6 +11,9 @@ import (
 // Who lists the lines that touched chave's data since `since` (all when zero), oldest first: the answer an
 // operator owes a data subject asking who saw their data.
 func (l *Log) Who(ctx context.Context, chave string, since time.Time) ([]Entry, error) {
+	if err := l.Index(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := l.db.QueryContext(ctx, `SELECT l.seq, l.at, l.who, l.key, l.kind, l.chaves, l.what, l.prev, l.hash
 		FROM chaves c JOIN lines l ON l.seq = c.seq WHERE c.chave = ? AND l.at >= ? ORDER BY l.seq`,
 		chave, since.UnixNano())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +69,7 @@ CREATE TABLE meta (
 const (
 	metaAnchorSeq  = "anchor_seq"
 	metaAnchorHash = "anchor_hash"
+	metaIndexed    = "indexed_seq" // the last line whose chaves are in the chaves table
 )
 
 // Open opens (creating if needed, mode 0600) the access record at path and starts its writer.
@@ -155,11 +157,17 @@ func (l *Log) Close() error {
 	return l.db.Close()
 }
 
-// writer writes the queued entries in groups: whatever arrived while the previous group was being written.
+// gatherFor is how long the writer waits, after a line arrives, for others to share its commit. A commit costs
+// far more than a line: without the wait, a busy service committed nearly every line alone.
+const gatherFor = time.Millisecond
+
+// writer writes the queued entries in groups: a line, and those that arrive within gatherFor of it.
 func (l *Log) writer() {
 	defer close(l.done)
+	timer := time.NewTimer(gatherFor)
 	for r := range l.reqs {
 		group := []request{r}
+		timer.Reset(gatherFor)
 	more:
 		for len(group) < maxGroup {
 			select {
@@ -168,10 +176,11 @@ func (l *Log) writer() {
 					break more
 				}
 				group = append(group, r)
-			default:
+			case <-timer.C:
 				break more
 			}
 		}
+		timer.Stop()
 		err := l.write(group)
 		for _, g := range group {
 			g.done <- err
@@ -179,7 +188,9 @@ func (l *Log) writer() {
 	}
 }
 
-// write appends a group in one transaction, chained to the head it reads under the write lock.
+// write appends a group in one transaction, chained to the head it reads under the write lock. Only the lines
+// are written here: the index of whose data each line touched is built later, in bulk (see index), so a search
+// answering fifty people costs one row, not fifty-one.
 func (l *Log) write(group []request) error {
 	ctx := context.Background()
 	tx, err := l.db.BeginTx(ctx, nil)
@@ -191,27 +202,101 @@ func (l *Log) write(group []request) error {
 	if err != nil {
 		return fmt.Errorf("audit write: %w", err)
 	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO lines (seq, at, who, key, kind, chaves, what, prev, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`) // once a group: parsing it again was most of a line's cost
+	if err != nil {
+		return fmt.Errorf("audit write: %w", err)
+	}
+	defer ins.Close()
 	for _, r := range group {
 		e := r.e
 		seq++
 		e.Seq, e.Prev = seq, prev
 		e.Hash = e.hash()
 		prev = e.Hash
-		if _, err := tx.ExecContext(ctx, `INSERT INTO lines (seq, at, who, key, kind, chaves, what, prev, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.At.UnixNano(), e.Who, e.Key, string(e.Kind),
+		if _, err := ins.ExecContext(ctx, e.Seq, e.At.UnixNano(), e.Who, e.Key, string(e.Kind),
 			strings.Join(e.Chaves, "\x1f"), e.What, e.Prev, e.Hash); err != nil {
 			return fmt.Errorf("audit write: %w", err)
-		}
-		for _, c := range dedupe(e.Chaves) {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO chaves (chave, seq) VALUES (?, ?)`, c, e.Seq); err != nil {
-				return fmt.Errorf("audit write: %w", err)
-			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("audit write: %w", err)
 	}
 	return nil
+}
+
+// indexBatch is how many lines one transaction of index reads.
+const indexBatch = 5000
+
+// Index brings the chaveUnica index up to the last line written: Who calls it first, and the daily purge keeps
+// it close. Several processes may run it at once; each batch runs under the file's write lock.
+func (l *Log) Index(ctx context.Context) error {
+	for {
+		n, err := l.indexBatch(ctx)
+		if err != nil {
+			return fmt.Errorf("audit index: %w", err)
+		}
+		if n < indexBatch {
+			return nil
+		}
+	}
+}
+
+// indexBatch indexes up to indexBatch lines past the last one indexed, sorted by chave so the index's pages are
+// written in order, and returns how many lines it read.
+func (l *Log) indexBatch(ctx context.Context) (int, error) {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var doneText string
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = ?)`, metaIndexed).
+		Scan(nullable(&doneText)); err != nil {
+		return 0, err
+	}
+	done, _ := strconv.ParseInt(doneText, 10, 64)
+	type pair struct {
+		chave string
+		seq   int64
+	}
+	var pairs []pair
+	n, last := 0, done
+	rows, err := tx.QueryContext(ctx, `SELECT seq, chaves FROM lines WHERE seq > ? ORDER BY seq LIMIT ?`, done, indexBatch)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var chaves string
+		if err := rows.Scan(&last, &chaves); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		n++
+		for _, c := range dedupe(strings.Split(chaves, "\x1f")) {
+			pairs = append(pairs, pair{c, last})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || n == 0 {
+		return 0, err
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.chave, b.chave) })
+	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO chaves (chave, seq) VALUES (?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	for _, p := range pairs {
+		if _, err := ins.ExecContext(ctx, p.chave, p.seq); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, metaIndexed, strconv.FormatInt(last, 10)); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
 }
 
 // head is the last line's seq and hash, or the anchor when every line was purged, or the genesis.

@@ -300,3 +300,6 @@ const UIContractCard = "Carteirinha"
 
 // UIContractSituation labels the contract's situation field (fields.situation, outside SX3).
 const UIContractSituation = "Situação"
+
+// BenAccessNotRecorded is the notice when the access record could not note a beneficiary's opening.
+const BenAccessNotRecorded = "Não foi possível gravar este acesso no registro de acessos: avise o suporte (o log tem o motivo)."

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,9 +24,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/internal/loadgen"
+	"github.com/balcao/balcao/internal/testcert"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
 )
@@ -150,9 +153,11 @@ func init() {
 	}
 }
 
-// benchServe is the server process of BenchmarkServiceLoad.
+// benchServe is the server process of BenchmarkServiceLoad: spec is "path|secret[|cert|key|audit]", with TLS
+// when cert and key are given and the access record when audit names its file.
 func benchServe(spec string) int {
-	path, secret, _ := strings.Cut(spec, "|")
+	f := append(strings.Split(spec, "|"), "", "", "")
+	path, secret, cert, key, auditPath := f[0], f[1], f[2], f[3], f[4]
 	d, err := directory.Open(context.Background(), path, directory.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -164,8 +169,24 @@ func benchServe(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))                     // production logging cost, without the disk
-	s, err := New(d, Options{Secret: secret, Logger: logger, Rate: math.Inf(1)}) // the load is one credential
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))        // production logging cost, without the disk
+	o := Options{Secret: secret, Logger: logger, Rate: math.Inf(1)} // the load is one credential
+	if cert != "" {
+		if o.TLS, err = LoadTLS(cert, key, logger); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	if auditPath != "" {
+		l, err := audit.Open(auditPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer l.Close()
+		o.Audit = l
+	}
+	s, err := New(d, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -190,11 +211,12 @@ func benchServe(spec string) int {
 	return 0
 }
 
-// benchServer starts the server process on path and returns its address and process id; it stops with b.
-func benchServer(b *testing.B, path, secret string) (string, int) {
+// benchServer starts the server process on spec (see benchServe) and returns its address and process id; it
+// stops with b.
+func benchServer(b *testing.B, spec string) (string, int) {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), benchServeEnv+"="+path+"|"+secret)
+	cmd.Env = append(os.Environ(), benchServeEnv+"="+spec)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	require.NoError(b, err)
@@ -219,7 +241,7 @@ func BenchmarkServiceLoad(b *testing.B) {
 		require.NoError(b, os.WriteFile(f, append(bytes.Join(bodies, []byte("\n")), '\n'), 0o600))
 	}
 	const secret = "bench-secret"
-	addr, pid := benchServer(b, path, secret)
+	addr, pid := benchServer(b, path+"|"+secret)
 	ctx := context.Background()
 	url := "http://" + addr + "/buscaBeneficiarios"
 	header := http.Header{"Authorization": {secret}}
@@ -283,4 +305,53 @@ func procMemMB(b *testing.B, pid int) (hwm, rss float64) {
 		}
 	}
 	return hwm, rss
+}
+
+// BenchmarkServiceModes measures the mix of BenchmarkServiceLoad with what stands in a request's way turned on
+// one at a time: plain HTTP, TLS, the access record, and both. Each mode serves from its own process.
+//
+//	go test ./server -run '^$' -bench ServiceModes -benchtime 1x
+func BenchmarkServiceModes(b *testing.B) {
+	path, ds := benchDirectoryPath(b)
+	bodies := benchBodies(b, ds, 1000)
+	const secret = "bench-secret-0123456789"
+	ca, err := testcert.NewCA()
+	require.NoError(b, err)
+	dir := b.TempDir()
+	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(b, ca.Issue(cert, key, 1))
+	tc := &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost"}
+	for _, mode := range []struct {
+		name  string
+		tls   bool
+		audit bool
+	}{{"plain", false, false}, {"tls", true, false}, {"audit", false, true}, {"tls+audit", true, true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			spec, scheme, conf := path+"|"+secret, "http", (*tls.Config)(nil)
+			if mode.tls {
+				spec, scheme, conf = spec+"|"+cert+"|"+key, "https", tc
+			} else {
+				spec += "||"
+			}
+			if mode.audit {
+				spec += "|" + filepath.Join(b.TempDir(), "acessos.db")
+			}
+			addr, _ := benchServer(b, spec)
+			url := scheme + "://" + addr + "/buscaBeneficiarios"
+			header := http.Header{"Authorization": {secret}}
+			warm := loadgen.RunTLS(context.Background(), conf, url, header, benchConns, 4*benchConns, bodies)
+			require.Zero(b, warm.Errors, "warm-up: %+v", warm)
+			var res loadgen.Result
+			b.ResetTimer()
+			for range b.N {
+				res = loadgen.RunTLS(context.Background(), conf, url, header, benchConns, benchRequests, bodies)
+				require.Zero(b, res.Errors, "%+v", res)
+			}
+			b.StopTimer()
+			b.ReportMetric(res.PerSec, "req/s")
+			b.ReportMetric(msOf(res.P50), "p50_ms")
+			b.ReportMetric(msOf(res.P99), "p99_ms")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"strings"
 	"sync"
 
+	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/ui/common"
@@ -149,4 +151,13 @@ func relayEvents(ctx context.Context, sender *outbox.Sender, box *outbox.Queue, 
 			broadcast(common.OutboxEventMsg{Item: toCommon(it)})
 		}
 	}
+}
+
+// consoleAccesses writes the console's beneficiary openings into the access record.
+type consoleAccesses struct{ log *audit.Log }
+
+// Opened records that an attendant opened a person's data and which tabs loaded.
+func (a consoleAccesses) Opened(ctx context.Context, x common.Access) error {
+	return a.log.Record(ctx, audit.Entry{Who: x.Attendant, Key: x.Key, Kind: audit.KindBeneficiary,
+		Chaves: []string{x.Chave}, What: strings.Join(x.Tabs, ",")})
 }

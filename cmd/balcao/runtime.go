@@ -209,6 +209,9 @@ func (rt *runtime) purgeDaily(ctx context.Context) {
 		case n > 0:
 			rt.log.Info("outbox purge", "items", n, "retention", rt.cfg.Outbox.Retention.Duration.String())
 		}
+		if err := rt.audit.Index(ctx); err != nil && ctx.Err() == nil { // keeps `balcao audit --chave` quick
+			rt.log.Warn("access record index", "err", err)
+		}
 		n, err = rt.audit.Purge(ctx, time.Now().Add(-rt.cfg.Audit.Retention.Duration))
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -262,6 +265,7 @@ func (rt *runtime) services(status *serverStatus) *common.Services {
 		TOTVS:     rt.totvs,
 		Mosia:     rt.mosia,
 		Outbox:    &consoleOutbox{box: rt.box, sender: rt.sender},
+		Accesses:  consoleAccesses{log: rt.audit},
 		Status:    &consoleStatus{rt: rt, server: status},
 		Catalogue: cat,
 		Demo:      rt.demo,

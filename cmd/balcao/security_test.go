@@ -1,17 +1,9 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/balcao/balcao/internal/testcert"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -193,7 +186,9 @@ func TestServeTLSRefusesPlainHTTPAndReloadsTheCertificate(t *testing.T) {
 		}
 		t.Log("cmd/balcao: curl not installed (apt-get install curl): checking with Go's client only")
 	} else {
-		c := exec.Command("curl", "-sS", "--cacert", filepath.Join(dir, "ca.pem"), "-H", "Authorization: "+testSecret,
+		ca := filepath.Join(dir, "ca.pem")
+		require.NoError(t, os.WriteFile(ca, testCA.PEM, 0o600))
+		c := exec.Command("curl", "-sS", "--cacert", ca, "-H", "Authorization: "+testSecret,
 			"-H", "Content-Type: application/json", "-d", `{"cpf":"158.467.727-77"}`,
 			"https://localhost:"+port+"/buscaBeneficiarios")
 		got, err := c.CombinedOutput()
@@ -211,23 +206,22 @@ func TestServeTLSRefusesPlainHTTPAndReloadsTheCertificate(t *testing.T) {
 	_, err := tls.Dial("tcp", "127.0.0.1:"+port, &tls.Config{MaxVersion: tls.VersionTLS11, InsecureSkipVerify: true})
 	assert.Error(t, err, "TLS below 1.2 is refused")
 
-	assert.Equal(t, int64(1), servedSerial(t, dir, port))
+	assert.Equal(t, int64(1), servedSerial(port))
 	// Rotation: the files are replaced (as certbot does) and the new certificate is served without a restart.
 	newCert, newKey := writeCert(t, filepath.Join(dir, "next"), "next", 2)
 	require.NoError(t, os.Rename(newKey, key))
 	require.NoError(t, os.Rename(newCert, cert))
-	require.Eventually(t, func() bool { return servedSerial(t, dir, port) == 2 }, 10*time.Second, 100*time.Millisecond,
+	require.Eventually(t, func() bool { return servedSerial(port) == 2 }, 10*time.Second, 100*time.Millisecond,
 		"the rotated certificate is served without a restart")
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: caPool(t, dir)}}}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: testCA.Pool()}}}
 	code, body = post(t, client, "https://localhost:"+port+"/buscaBeneficiarios", `{"cpf":"158.467.727-77"}`,
 		"Authorization", testSecret)
 	assert.Equal(t, http.StatusOK, code, body)
 }
 
 // servedSerial is the serial number of the certificate the server on port presents, checked against the CA.
-func servedSerial(t *testing.T, dir, port string) int64 {
-	t.Helper()
-	c, err := tls.Dial("tcp", "127.0.0.1:"+port, &tls.Config{RootCAs: caPool(t, dir), ServerName: "localhost"})
+func servedSerial(port string) int64 {
+	c, err := tls.Dial("tcp", "127.0.0.1:"+port, &tls.Config{RootCAs: testCA.Pool(), ServerName: "localhost"})
 	if err != nil {
 		return -1
 	}
@@ -235,56 +229,22 @@ func servedSerial(t *testing.T, dir, port string) int64 {
 	return c.ConnectionState().PeerCertificates[0].SerialNumber.Int64()
 }
 
-// testCA is the one certificate authority the tests' server certificates chain to.
-var testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
+// testCA is the certificate authority the tests' server certificates chain to.
+var testCA = func() *testcert.CA {
+	ca, err := testcert.NewCA()
+	if err != nil {
+		panic(err)
+	}
+	return ca
+}()
 
-// writeCert writes a certificate for localhost and 127.0.0.1 with serial, signed by a test CA, as name.pem and
-// name.key (0600) under dir, and the CA as dir/ca.pem.
+// writeCert writes a certificate for localhost and 127.0.0.1 with serial as dir/name.pem and dir/name.key.
 func writeCert(t *testing.T, dir, name string, serial int64) (certPath, keyPath string) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(dir, 0o700))
-	if testCA.cert == nil {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		require.NoError(t, err)
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1000), Subject: pkix.Name{CommonName: "balcao test CA"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-			BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		require.NoError(t, err)
-		testCA.cert, _ = x509.ParseCertificate(der)
-		testCA.key = key
-		testCA.pem = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(dir), "ca.pem"), testCA.pem, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "ca.pem"), testCA.pem, 0o600))
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "localhost"},
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, testCA.cert, &key.PublicKey, testCA.key)
-	require.NoError(t, err)
-	kder, err := x509.MarshalECPrivateKey(key)
-	require.NoError(t, err)
 	certPath, keyPath = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
-	require.NoError(t, os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
-	require.NoError(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
+	require.NoError(t, testCA.Issue(certPath, keyPath, serial))
 	return certPath, keyPath
-}
-
-// caPool is the test CA as a pool.
-func caPool(t *testing.T, dir string) *x509.CertPool {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
-	require.NoError(t, err)
-	p := x509.NewCertPool()
-	require.True(t, p.AppendCertsFromPEM(b))
-	return p
 }
 
 func TestTwoLetterHarvestOfTheDemoDirectory(t *testing.T) {

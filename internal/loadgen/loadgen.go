@@ -6,6 +6,7 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -30,13 +31,18 @@ type Result struct {
 // Run POSTs n bodies (taken round-robin from bodies) to url over conns concurrent keep-alive connections, each
 // request carrying header, and measures throughput and latency. It stops early when ctx is done.
 func Run(ctx context.Context, url string, header http.Header, conns int, n int, bodies [][]byte) Result {
+	return RunTLS(ctx, nil, url, header, conns, n, bodies)
+}
+
+// RunTLS is Run over https with the client configuration tc (nil: Go's defaults).
+func RunTLS(ctx context.Context, tc *tls.Config, url string, header http.Header, conns int, n int, bodies [][]byte) Result {
 	if conns < 1 {
 		conns = 1
 	}
 	if len(bodies) == 0 {
 		bodies = [][]byte{[]byte("{}")}
 	}
-	client, closeIdle := newClient(conns)
+	client, closeIdle := newClient(conns, tc)
 	defer closeIdle()
 
 	l := &load{ctx: ctx, client: client, url: url, header: header, n: n, bodies: bodies,
@@ -50,9 +56,10 @@ func Run(ctx context.Context, url string, header http.Header, conns int, n int, 
 	return l.result(time.Since(start))
 }
 
-// newClient returns a client keeping up to conns connections open, and how to close them.
-func newClient(conns int) (*http.Client, func()) {
+// newClient returns a client keeping up to conns connections open (TLS with tc), and how to close them.
+func newClient(conns int, tc *tls.Config) (*http.Client, func()) {
 	tr := &http.Transport{
+		TLSClientConfig:     tc,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,

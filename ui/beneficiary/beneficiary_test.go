@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 	"github.com/balcao/balcao/ui/internal/uitest"
@@ -399,4 +400,65 @@ func TestScrollingATab(t *testing.T) {
 	assert.Equal(t, 1, m.lists[TabFamily].Selected(), "the last member")
 	m.Update(uitest.Key("up"))
 	assert.Equal(t, 0, m.lists[TabFamily].Selected())
+}
+
+// accesses is an access record in memory.
+type accesses struct {
+	mu   sync.Mutex
+	got  []common.Access
+	fail error
+}
+
+func (a *accesses) Opened(_ context.Context, x common.Access) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fail != nil {
+		return a.fail
+	}
+	a.got = append(a.got, x)
+	return nil
+}
+
+// settle feeds the screen every answer and returns the messages of the commands its updates return.
+func settle(m *Model, msgs []tea.Msg) []tea.Msg {
+	var out []tea.Msg
+	for _, msg := range msgs {
+		_, cmd := m.Update(msg)
+		for _, x := range uitest.Exec(cmd) {
+			if _, ok := x.(spinner.TickMsg); !ok {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+func TestOpeningIsInTheAccessRecord(t *testing.T) {
+	f := newFixture(t)
+	rec := &accesses{}
+	f.svc.Accesses = rec
+	f.ctx.Session.Attendant, f.ctx.Session.KeyFingerprint = "maria", "SHA256:abc"
+	f.up.SetFail("protocols", context.DeadlineExceeded)
+	m := f.open(t, uitest.SeedHernandesCard, 100, 30)
+	settle(m, uitest.Exec(m.Init()))
+	require.Len(t, rec.got, 1, "one line once the five calls have answered")
+	got := rec.got[0]
+	assert.Equal(t, "maria", got.Attendant)
+	assert.Equal(t, "SHA256:abc", got.Key)
+	assert.Equal(t, m.Beneficiary().ChaveUnica, got.Chave)
+	assert.Equal(t, []string{"contrato", "familia", "carencias"}, got.Tabs, "what loaded; protocols failed")
+
+	f.up.SetFail("protocols", nil)
+	m.Update(uitest.Key("4"))
+	_, cmd := m.Update(uitest.Key("r"))
+	settle(m, uitest.Exec(cmd))
+	require.Len(t, rec.got, 2, "a reload is another look")
+	assert.Equal(t, []string{"protocolos"}, rec.got[1].Tabs)
+
+	rec.fail = errors.New("disk full")
+	_, cmd = m.Update(uitest.Key("r"))
+	msgs := settle(m, uitest.Exec(cmd))
+	require.Len(t, msgs, 1)
+	assert.Equal(t, common.NoticeMsg{Text: i18n.BenAccessNotRecorded, Error: true}, msgs[0],
+		"a look the record could not keep is said on screen")
 }

@@ -3,9 +3,11 @@ package beneficiary
 import (
 	"context"
 	"errors"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -18,6 +20,7 @@ func (m *Model) start(k kind) tea.Cmd {
 	l := &m.loads[k]
 	l.gen++
 	l.loading, l.err = true, nil
+	m.round[k] = true
 	gen, id, parent := l.gen, m.id, m.parent
 	card, chave, n := m.ben.Card, m.ben.ChaveUnica, m.nProto
 	svc := m.ctx.Services
@@ -96,6 +99,44 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 	}
 	return cmd
 }
+
+// settled records, once every call of a round has answered, which tabs loaded in the access record.
+func (m *Model) settled() tea.Cmd {
+	if m.Loading() || m.round == [numKinds]bool{} {
+		return nil
+	}
+	var tabs []string
+	for k, started := range m.round {
+		name := accessTab[k]
+		if started && m.loads[k].err == nil && m.loads[k].loaded && !slices.Contains(tabs, name) {
+			tabs = append(tabs, name)
+		}
+	}
+	m.round = [numKinds]bool{}
+	rec := m.ctx.Services.Accesses
+	if rec == nil {
+		return nil
+	}
+	a := common.Access{Attendant: m.ctx.Session.Attendant, Key: m.ctx.Session.KeyFingerprint,
+		Chave: m.ben.ChaveUnica, Tabs: tabs}
+	if a.Chave == "" {
+		a.Chave = m.ben.Card
+	}
+	log := m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		if err := rec.Opened(ctx, a); err != nil {
+			log.Error("access record: beneficiary opening not recorded", "chave", model.MaskTerm(a.Chave), "err", err)
+			return common.NoticeMsg{Text: i18n.BenAccessNotRecorded, Error: true}
+		}
+		return nil
+	}
+}
+
+// accessTab names each call's tab in the access record.
+var accessTab = [numKinds]string{kContract: "contrato", kFamily: "familia", kClasses: "carencias",
+	kGroups: "carencias", kProtocols: "protocolos"}
 
 // completeIdentity fills what a thin beneficiary (opened from a family row) lacks from the contract fields, and
 // lists protocols once a chaveUnica is known.

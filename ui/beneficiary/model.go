@@ -79,6 +79,7 @@ type Model struct {
 	cancel context.CancelFunc
 
 	loads     [numKinds]load
+	round     [numKinds]bool // calls started since the access record last heard of this screen
 	data      *model.Contract
 	family    *model.Family
 	classes   *model.GraceClasses

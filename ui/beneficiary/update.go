@@ -24,7 +24,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.updateKeys()
 		return cmd
 	case LoadedMsg:
-		return m.applyLoaded(msg)
+		cmd := m.applyLoaded(msg)
+		if msg.Screen == m.id {
+			cmd = tea.Batch(cmd, m.settled())
+		}
+		return cmd
 	case memberMsg:
 		if msg.screen != m.id {
 			return nil

@@ -80,12 +80,26 @@ type Status interface {
 	UpstreamHealthy() (totvs, mosia bool)
 }
 
+// Access is one attendant's look at one person's data, for the access record.
+type Access struct {
+	Attendant string   // the session's attendant
+	Key       string   // the SSH key's fingerprint ("" locally)
+	Chave     string   // whose data: the chaveUnica (the card when the directory has none)
+	Tabs      []string // what loaded: contrato, familia, carencias, protocolos
+}
+
+// Accesses keeps the access record (satisfied by the console's adapter over audit.Log, wired in cmd).
+type Accesses interface {
+	Opened(ctx context.Context, a Access) error
+}
+
 // Services is everything the console calls; one value is shared by every session.
 type Services struct {
 	Directory Directory
 	TOTVS     TOTVS
 	Mosia     Mosia
 	Outbox    Outbox
+	Accesses  Accesses // nil: no access record
 	Status    Status
 	Catalogue config.Catalogue
 	Demo      bool // running on the embedded sandbox and demo directory
