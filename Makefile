@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: run test build bench lint fuzz clean
+.PHONY: run test build bench soak lint fuzz clean
 
 ## run: the console on the embedded sandbox and demo directory (no network, no config needed)
 run:
@@ -24,8 +24,15 @@ build:
 ## system-level benchmarks time a fixed number of operations each, so one iteration (-benchtime 1x) is the measurement
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./directory/ ./directory/csvimport/ ./server/ ./ui/... ./cmd/balcao/ | tee bench.out
+	$(GO) test -run '^$$' -bench . ./audit/ | tee -a bench.out
 	$(GO) test -run '^$$' -bench . ./model/ | tee -a bench.out
 	@echo; echo "== figures =="; grep -E '^Benchmark' bench.out
+
+## soak: the outbox's fault soaks at full size (SOAK_SEEDS fault seeds of SOAK_ITEMS look-alike items each)
+SOAK_SEEDS ?= 200
+SOAK_ITEMS ?= 40
+soak:
+	BALCAO_SOAK_SEEDS=$(SOAK_SEEDS) BALCAO_SOAK_ITEMS=$(SOAK_ITEMS) $(GO) test -count=1 -timeout 60m -run 'Soak' -v ./outbox/ | grep -E 'soak:|^(ok|FAIL)'
 
 ## lint: formatting, vet and staticcheck
 lint:

@@ -41,8 +41,10 @@
 //
 // Limits. (1) Occurrences of the same type, subject and requester for the same beneficiary, opened by someone else
 // (Mosia's panel, another system) inside the window while an item is Uncertain, are indistinguishable from it: the
-// item may take that protocol and its own text would not reach Mosia. Two such items of the outbox itself still end
-// with the right count of occurrences, though they may swap protocols. (2) A Mosia clock behind ours by more than
+// item may take that protocol and its own text would not reach Mosia. Two such items of the outbox itself cannot be
+// confused: look-alike items (same beneficiary, type, subject and requester) are delivered one at a time, the next
+// not posted while an earlier one is Uncertain, and a 2xx answer's protocol held by another item is recorded on
+// both and flagged for a person, never resent. (2) A Mosia clock behind ours by more than
 // ClockSkew can hide the earlier registration, and the item is sent twice. (3) The list shows only the 10 latest
 // protocols: if more than 10 newer occurrences were opened for the beneficiary between the lost attempt and the
 // check, the original is not seen and the item is sent twice. (4) A corrected item (Resubmit) keeps its attempt

@@ -123,7 +123,7 @@ func TestSoakLookAlikesOverFaultSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak")
 	}
-	seeds, perSeed := envInt("BALCAO_SOAK_SEEDS", 60), envInt("BALCAO_SOAK_ITEMS", 40)
+	seeds, perSeed := envInt("BALCAO_SOAK_SEEDS", 50), envInt("BALCAO_SOAK_ITEMS", 24)
 	var total, created int
 	start := time.Now()
 	for seed := range seeds {

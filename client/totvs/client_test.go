@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -538,4 +539,21 @@ func TestPing(t *testing.T) {
 		require.NoError(t, newOAuthClient(s).Ping(clienttest.Ctx(t)))
 		assert.EqualValues(t, 1, s.password.Load())
 	})
+}
+
+func TestTOTVSLogsAndErrorsNeverCarryTheWholeCard(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"code":500,"message":"falha"}`))
+	}))
+	t.Cleanup(srv.Close)
+	lg, logs := clienttest.DebugLogger()
+	c := New(Options{BaseURL: srv.URL + "/rest", User: "u", Password: "p", Retries: 1, Logger: lg})
+	_, err := c.Contract(clienttest.Ctx(t), card)
+	require.Error(t, err)
+	for _, leak := range []string{card, model.FormatCard(card)} {
+		assert.NotContains(t, logs.String(), leak, "the card in an op or a path is masked in the log")
+		assert.NotContains(t, err.Error(), leak)
+	}
+	assert.Contains(t, logs.String(), "totvs contract ***************"+card[len(card)-2:])
 }
