@@ -11,7 +11,7 @@ import (
 // Step moves a part's tables from version To-1 to version To. Adding a column is one step with one ALTER TABLE.
 type Step struct {
 	To    int
-	Name  string                                  // for logs and errors
+	Name  string                                     // for logs and errors
 	Apply func(ctx context.Context, tx pgx.Tx) error // runs in the migration's transaction
 }
 
