@@ -23,6 +23,9 @@ import (
 // Pool is a pool of connections to balcão's database.
 type Pool = pgxpool.Pool
 
+// Conn is one connection taken from a Pool.
+type Conn = pgxpool.Conn
+
 // Defaults of Open.
 const (
 	DefaultMaxConns       = 12
