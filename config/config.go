@@ -226,10 +226,9 @@ func Default() *Config {
 			MaxStartups: "10:30:100"},
 		Outbox: Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0,
 			Retention: Duration{90 * 24 * time.Hour}, Lease: Duration{2 * time.Minute}},
-		Postgres: Postgres{Poll: Duration{DefaultPostgresPoll}},
-		Sandbox:  Sandbox{Beneficiaries: 20000, Seed: 1},
-		Log:      Log{File: filepath.Join(StateDir(), "balcao.log")},
-		Audit:    Audit{Retention: Duration{5 * 365 * 24 * time.Hour}},
+		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
+		Log:     Log{File: filepath.Join(StateDir(), "balcao.log")},
+		Audit:   Audit{Retention: Duration{5 * 365 * 24 * time.Hour}},
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/balcao/balcao/i18n"
 )
@@ -12,11 +11,8 @@ import (
 // Postgres is fleet mode: many instances on one PostgreSQL database (docs/deploy.md).
 type Postgres struct {
 	URL  string   `toml:"url"`  // postgres://user@host:5432/balcao?sslmode=verify-full; "" = one machine (SQLite)
-	Poll Duration `toml:"poll"` // how often the directory's generation is checked without a notification (default 30s)
+	Poll Duration `toml:"poll"` // how often the directory's generation is checked without a notification (0: 30s)
 }
-
-// DefaultPostgresPoll is Postgres.Poll's default.
-const DefaultPostgresPoll = 30 * time.Second
 
 // Fleet reports whether balcão runs in fleet mode.
 func (c *Config) Fleet() bool { return c.Postgres.URL != "" }
