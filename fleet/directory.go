@@ -40,9 +40,17 @@ CREATE TABLE directory_state (
 );`)},
 }
 
-// recordColumns are the columns of a generation's table, in the order they are copied and read.
+// recordColumns are the columns of a generation's table, in the order they are copied and read. contracts holds
+// each contract as number, US (0x1f), description, the contracts separated by RS (0x1e): one text reads several
+// times faster than two arrays, and a refresh reads a million of them.
 var recordColumns = []string{"chave_unica", "card", "cpf", "name", "birth_date", "rg", "matricula", "mother_name",
-	"phone", "email", "situation", "contract_numbers", "contract_descriptions"}
+	"phone", "email", "situation", "contracts"}
+
+// Separators of the contracts column.
+const (
+	contractSep = "\x1e"
+	fieldSep    = "\x1f"
+)
 
 // Generation is one published content of the shared directory.
 type Generation struct {
@@ -110,8 +118,7 @@ func Publish(ctx context.Context, pool *pgsql.Pool, src *directory.Directory, so
 	if _, err := pool.Exec(ctx, `DROP TABLE IF EXISTS `+g.Table+`; CREATE TABLE `+g.Table+` (
 		chave_unica text NOT NULL, card text NOT NULL, cpf text NOT NULL, name text NOT NULL,
 		birth_date text NOT NULL, rg text NOT NULL, matricula text NOT NULL, mother_name text NOT NULL,
-		phone text NOT NULL, email text NOT NULL, situation text NOT NULL,
-		contract_numbers text[] NOT NULL, contract_descriptions text[] NOT NULL)`); err != nil {
+		phone text NOT NULL, email text NOT NULL, situation text NOT NULL, contracts text NOT NULL)`); err != nil {
 		return Generation{}, fmt.Errorf("directory publish: %w", err)
 	}
 	n, err := copyRecords(ctx, pool, g.Table, src)
@@ -180,13 +187,17 @@ func (s *beneficiarySource) Next() bool {
 
 func (s *beneficiarySource) Values() ([]any, error) {
 	b := &s.cur
-	nums := make([]string, len(b.Contracts))
-	descs := make([]string, len(b.Contracts))
+	var cs strings.Builder
 	for i, c := range b.Contracts {
-		nums[i], descs[i] = c.Number, c.Description
+		if i > 0 {
+			cs.WriteString(contractSep)
+		}
+		cs.WriteString(c.Number)
+		cs.WriteString(fieldSep)
+		cs.WriteString(c.Description)
 	}
 	return []any{b.ChaveUnica, b.Card, b.CPF, b.Name, b.BirthDate, b.RG, b.IDMatricula, b.MotherName, b.Phone,
-		b.Email, b.Situation, nums, descs}, nil
+		b.Email, b.Situation, cs.String()}, nil
 }
 
 func (s *beneficiarySource) Err() error { return nil }
@@ -238,29 +249,23 @@ func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory
 		return rep, fmt.Errorf("directory rebuild %d: %w", g.Number, err)
 	}
 	var (
-		b           model.Beneficiary
-		nums, descs []string
+		b         model.Beneficiary
+		contracts string
 	)
 	for rows.Next() {
 		b = model.Beneficiary{}
 		if err := rows.Scan(&b.ChaveUnica, &b.Card, &b.CPF, &b.Name, &b.BirthDate, &b.RG, &b.IDMatricula,
-			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &nums, &descs); err != nil {
+			&b.MotherName, &b.Phone, &b.Email, &b.Situation, &contracts); err != nil {
 			rows.Close()
 			return rep, fmt.Errorf("directory rebuild %d: %w", g.Number, err)
 		}
 		rep.Read++
-		if len(nums) > 0 {
-			b.Contracts = make([]model.ContractRef, len(nums))
-			for i := range nums {
-				b.Contracts[i].Number = nums[i]
-				if i < len(descs) {
-					b.Contracts[i].Description = descs[i]
-				}
-			}
-		}
-		if _, err := bk.Add(b); err != nil {
+		b.Contracts = parseContracts(contracts)
+		if b.ChaveUnica == "" && b.Card == "" { // written by a directory, so normalised: only a hand edit lacks a key
 			rep.Skipped++
+			continue
 		}
+		bk.AddNormalized(b)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -273,6 +278,19 @@ func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory
 	}
 	rep.LoadTime = time.Since(start)
 	return rep, nil
+}
+
+// parseContracts reads the contracts column.
+func parseContracts(s string) []model.ContractRef {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, contractSep)
+	out := make([]model.ContractRef, len(parts))
+	for i, p := range parts {
+		out[i].Number, out[i].Description, _ = strings.Cut(p, fieldSep)
+	}
+	return out
 }
 
 func randomID() string {
