@@ -175,7 +175,7 @@ func TestImportReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 	assert.Equal(t, 2, n)
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
