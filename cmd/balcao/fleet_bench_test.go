@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -128,19 +129,28 @@ func benchServe(b *testing.B, db, pgURL string) string {
 	cmd := exec.Command(binPath, "--config", cfgPath, "serve")
 	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "XDG_DATA_HOME=" + dir, "XDG_STATE_HOME=" + dir,
 		"XDG_CACHE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	stderr := &tailBuffer{}
+	cmd.Stdout, cmd.Stderr = io.Discard, stderr // the request log costs what it costs in production
 	require.NoError(b, cmd.Start())
-	b.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
-	deadline := time.Now().Add(5 * time.Minute)
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	b.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); <-exited })
+	start := time.Now()
 	for {
+		select {
+		case <-exited:
+			b.Fatalf("serve ended: %s", stderr.String())
+		default:
+		}
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				b.Logf("serve (fleet: %v) answering after %s", pgURL != "", time.Since(start).Round(time.Millisecond))
 				return "http://" + addr + "/buscaBeneficiarios"
 			}
 		}
-		require.False(b, time.Now().After(deadline), "serve never answered")
+		require.Less(b, time.Since(start), 10*time.Minute, "serve never answered: %s", stderr.String())
 		time.Sleep(100 * time.Millisecond)
 	}
 }
@@ -167,4 +177,26 @@ func benchFleetBodies(ds *sandbox.Dataset, n int) [][]byte {
 		out = append(out, raw)
 	}
 	return out
+}
+
+// tailBuffer keeps the last 4 KiB written to it, safe for concurrent use.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = t.buf[len(t.buf)-4096:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }
