@@ -74,3 +74,11 @@ func MigrateHostKey(from, path string) string {
 	}
 	return "  chave do host SSH: o banco já tinha a da frota, e ela fica"
 }
+
+// Rows of balcao info in fleet mode.
+const (
+	InfoFleet           = "Frota (PostgreSQL)"
+	InfoFleetOff        = "não: um computador só (SQLite); veja docs/deploy.md"
+	InfoFleetSpill      = "Ocorrências à espera do banco"
+	InfoFleetAuditQueue = "Acessos à espera do banco"
+)

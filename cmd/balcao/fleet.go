@@ -20,6 +20,7 @@ import (
 	"github.com/balcao/balcao/fleet"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/outbox"
+	"github.com/balcao/balcao/pgsql"
 	"github.com/balcao/balcao/server"
 	"github.com/balcao/balcao/sshserver"
 )
@@ -212,4 +213,16 @@ func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, repl
 	}
 	dest := fmt.Sprintf(i18n.FleetImportDest, f.URL, rep.Generation.Number, rep.Published.Round(time.Millisecond))
 	return printImportReport(cmd.OutOrStdout(), rep.Report, maxBad, dest)
+}
+
+// fleetInfo is what balcao info adds in fleet mode: the database (no password) and the files waiting for it.
+func fleetInfo(cfg *config.Config) [][2]string {
+	if !cfg.Fleet() {
+		return [][2]string{{i18n.InfoFleet, i18n.InfoFleetOff}}
+	}
+	return [][2]string{
+		{i18n.InfoFleet, pgsql.Redact(cfg.Postgres.URL)},
+		{i18n.InfoFleetSpill, cfg.SpillPath()},
+		{i18n.InfoFleetAuditQueue, cfg.AuditQueuePath()},
+	}
 }

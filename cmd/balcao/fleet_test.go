@@ -510,3 +510,65 @@ func TestFleetSoakWithPostgresRestart(t *testing.T) {
 	fmt.Println(summary)
 	assert.Positive(t, spilled, "submissions during the outage went to the spill")
 }
+
+// Fleet mode refuses what it cannot trust, in pt-BR, and never prints the database password.
+func TestFleetModeRefusesWhatItCannotUse(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := toml.Marshal(map[string]any{
+		"totvs":    map[string]any{"url": "http://127.0.0.1:9/rest", "user": "u", "password": "p"},
+		"mosia":    map[string]any{"url": "http://127.0.0.1:9", "token": "t"},
+		"catalogo": config.DefaultCatalogue(),
+	})
+	require.NoError(t, err)
+	prod := filepath.Join(dir, "config.toml")
+	require.NoError(t, os.WriteFile(prod, raw, 0o600))
+	closed := "postgres://balcao:senha-secreta@" + freePort(t) + "/balcao?connect_timeout=2"
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string
+	}{
+		{"demo has no fleet", []string{"serve", "--postgres", "postgres://db/balcao"}, 2, "precisa de TOTVS e Mosia"},
+		{"serve --demo has no fleet", []string{"--config", prod, "serve", "--demo", "--postgres", "postgres://db/balcao"}, 2, "precisa de TOTVS e Mosia"},
+		{"unreadable URL", []string{"--config", prod, "serve", "--postgres", "mysql://db/balcao"}, 2, "postgres.url"},
+		{"database out of reach", []string{"--config", prod, "serve", "--postgres", closed}, 1, "não foi possível usar o PostgreSQL da frota"},
+		{"import, database out of reach", []string{"--config", prod, "import", "--postgres", closed, prod}, 1, "não foi possível usar o PostgreSQL da frota"},
+		{"migrate needs a target", []string{"--config", prod, "migrate"}, 1, "--to-postgres"},
+		{"migrate needs a URL", []string{"--config", prod, "migrate", "--to-postgres"}, 2, "postgres.url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := run(t, env(t), tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Contains(t, stderr, tt.contains)
+			assert.NotContains(t, stderr, "senha-secreta")
+			assert.NotContains(t, stderr, "panic")
+		})
+	}
+}
+
+// balcao migrate --to-postgres moves a machine into an empty fleet database, says what it moved, and a second
+// run moves nothing; the fleet's commands then read what came (the directory, the access record's chain).
+func TestMigrateToPostgresWithTheBinary(t *testing.T) {
+	url := pgtest.URL(t)
+	e := env(t)
+	db := filepath.Join(t.TempDir(), "diretorio.db")
+	csv := filepath.Join(t.TempDir(), "b.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("nome;cpf;numero_contrato;contrato_descricao\n"+
+		"João da Silva;529.982.247-25;0000009;MS PRATA\nAna Lima;235.764.830-98;0000010;MS OURO\n"), 0o600))
+	_, stderr, code := run(t, e, "--db", db, "import", csv)
+	require.Equal(t, 0, code, stderr)
+
+	out, stderr, code := run(t, e, "--db", db, "migrate", "--to-postgres="+url)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "diretório: 2 beneficiários, geração 1")
+	assert.Contains(t, out, "ocorrencias.db não existe: nada a copiar")
+	out, stderr, code = run(t, e, "--db", db, "migrate", "--to-postgres="+url)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "o banco já tem um e ele fica")
+	assert.Contains(t, out, "o banco já tinha a da frota")
+
+	_, stderr, code = run(t, e, "audit", "verify", "--postgres", url)
+	assert.Equal(t, 0, code, stderr)
+}
