@@ -77,8 +77,12 @@ func MigrateHostKey(from, path string) string {
 
 // Rows of balcao info in fleet mode.
 const (
-	InfoFleet           = "Frota (PostgreSQL)"
-	InfoFleetOff        = "não: um computador só (SQLite); veja docs/deploy.md"
-	InfoFleetSpill      = "Ocorrências à espera do banco"
+	// InfoFleet labels the fleet's database.
+	InfoFleet = "Frota (PostgreSQL)"
+	// InfoFleetOff says the instance runs on one machine.
+	InfoFleetOff = "não: um computador só (SQLite); veja docs/deploy.md"
+	// InfoFleetSpill labels the local spill of occurrences.
+	InfoFleetSpill = "Ocorrências à espera do banco"
+	// InfoFleetAuditQueue labels the local queue of access record lines.
 	InfoFleetAuditQueue = "Acessos à espera do banco"
 )
