@@ -58,24 +58,24 @@ const healthTimeout = 5 * time.Second
 
 // Options configures a Server. A credential is required: the static Secret, or AuthUser with AuthPassword.
 type Options struct {
-	Prefix          string                                   // path prefix such as "/mosia"; endpoints are <Prefix>/buscaBeneficiarios and <Prefix>/autorizacao
-	SecretHeader    string                                   // header carrying the static secret or an issued token; default "Authorization"
-	Secret          string                                   // static secret; "" disables it (then AuthUser and AuthPassword are required)
-	SecretName      string                                   // the static secret's name in the log and the access record; default "segredo"
-	AuthUser        string                                   // /autorizacao usuario; "" disables /autorizacao and its tokens
-	AuthPassword    string                                   // /autorizacao senha; required with AuthUser
-	TokenTTL        time.Duration                            // lifetime of an issued token; default 1h
-	MaxResults      int                                      // rows per answer at most; default 50
-	Columns         []Column                                 // result columns; default DefaultColumns()
-	Rate            float64                                  // searches per second one credential may make, sustained; default 50; +Inf: no limit
-	Burst           int                                      // searches one credential may make at once; default 500
-	MetricsAuth     bool                                     // /metrics asks for a credential too
-	BehindProxy     bool                                     // a proxy in front: the client's address is the last X-Forwarded-For entry
-	TLS             *tls.Config                              // nil: plain HTTP; see LoadTLS
-	Audit           Recorder                                 // each answer that shows someone is recorded here before it is sent; nil: none
-	Database        func(ctx context.Context) DatabaseStatus // fleet mode: the shared database, for /healthz; nil: none
-	SearchTimeout   time.Duration                            // bound of one directory search; default 10s
-	ShutdownTimeout time.Duration                            // how long Serve waits for in-flight requests; default 10s
+	Prefix          string        // path prefix such as "/mosia"; endpoints are <Prefix>/buscaBeneficiarios and <Prefix>/autorizacao
+	SecretHeader    string        // header carrying the static secret or an issued token; default "Authorization"
+	Secret          string        // static secret; "" disables it (then AuthUser and AuthPassword are required)
+	SecretName      string        // the static secret's name in the log and the access record; default "segredo"
+	AuthUser        string        // /autorizacao usuario; "" disables /autorizacao and its tokens
+	AuthPassword    string        // /autorizacao senha; required with AuthUser
+	TokenTTL        time.Duration // lifetime of an issued token; default 1h
+	MaxResults      int           // rows per answer at most; default 50
+	Columns         []Column      // result columns; default DefaultColumns()
+	Rate            float64       // searches per second one credential may make, sustained; default 50; +Inf: no limit
+	Burst           int           // searches one credential may make at once; default 500
+	MetricsAuth     bool          // /metrics asks for a credential too
+	BehindProxy     bool          // a proxy in front: the client's address is the last X-Forwarded-For entry
+	TLS             *tls.Config   // nil: plain HTTP; see LoadTLS
+	Audit           Recorder      // each answer that shows someone is recorded here before it is sent; nil: none
+	Database        DatabaseCheck // fleet mode: the shared database, for /healthz; nil: none
+	SearchTimeout   time.Duration // bound of one directory search; default 10s
+	ShutdownTimeout time.Duration // how long Serve waits for in-flight requests; default 10s
 	Now             func() time.Time
 	// Now is the clock of tokens and of the failed-login guard; default time.Now.
 	Logger   *slog.Logger // default slog.Default()
@@ -88,6 +88,9 @@ type Options struct {
 type Recorder interface {
 	Record(ctx context.Context, e audit.Entry) error
 }
+
+// DatabaseCheck reports the fleet's shared database (see Options.Database).
+type DatabaseCheck func(ctx context.Context) DatabaseStatus
 
 // DatabaseStatus is what /healthz says of the fleet's shared database. Searches are answered from the
 // instance's own index whether or not the database answers, so /healthz stays 200 either way.

@@ -104,7 +104,7 @@ func (p *fleetParts) status(ctx context.Context) server.DatabaseStatus {
 func (p *fleetParts) close() error { return p.f.Close() }
 
 // databaseStatus is the busca service's Database option: nil on one machine.
-func (rt *runtime) databaseStatus() func(context.Context) server.DatabaseStatus {
+func (rt *runtime) databaseStatus() server.DatabaseCheck {
 	if rt.fleet == nil {
 		return nil
 	}

@@ -107,7 +107,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 
 // serveDirectory serves dir until ctx is done; db is the fleet's database state (nil on one machine).
 func serveDirectory(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer, dir *directory.Directory,
-	rec *audit.Log, dbPath string, db func(context.Context) server.DatabaseStatus) error {
+	rec *audit.Log, dbPath string, db server.DatabaseCheck) error {
 	opts, local, err := buscaOptions(cfg, log, rec)
 	if err != nil {
 		return err
