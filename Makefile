@@ -1,4 +1,4 @@
-# balcão — see README.md. Only Go is needed; the end-to-end tests also use tmux and openssh-client.
+# balcão — see README.md. Only Go is needed; the end-to-end tests also use tmux, openssh-client and postgresql.
 GO       ?= go
 BIN      := bin/balcao
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -23,7 +23,7 @@ build:
 ## bench: speed and memory figures (builds and caches a 1,000,000-beneficiary directory the first time); the
 ## system-level benchmarks time a fixed number of operations each, so one iteration (-benchtime 1x) is the measurement
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./directory/ ./directory/csvimport/ ./server/ ./ui/... ./cmd/balcao/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./directory/ ./directory/csvimport/ ./server/ ./ui/... ./cmd/balcao/ ./fleet/ | tee bench.out
 	$(GO) test -run '^$$' -bench . ./audit/ | tee -a bench.out
 	$(GO) test -run '^$$' -bench . ./model/ | tee -a bench.out
 	@echo; echo "== figures =="; grep -E '^Benchmark' bench.out

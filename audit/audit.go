@@ -62,3 +62,19 @@ func (e Entry) hash() string {
 
 // genesis is the hash the first line of a record chains to.
 const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Chain numbers group after the head (seq, prev) of a record and sets each line's Seq, Prev and Hash.
+func Chain(seq int64, prev string, group []Entry) {
+	for i := range group {
+		seq++
+		group[i].Seq, group[i].Prev = seq, prev
+		group[i].Hash = group[i].hash()
+		prev = group[i].Hash
+	}
+}
+
+// Genesis is the hash the first line of a record chains to.
+const Genesis = genesis
+
+// Check reports whether e's hash is its own (the line was not edited since it was written).
+func (e Entry) Check() bool { return e.hash() == e.Hash }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -18,27 +17,13 @@ import (
 	"github.com/balcao/balcao/internal/migrate"
 )
 
-// maxGroup bounds how many lines one transaction writes.
-const maxGroup = 1024
-
-// ErrClosed is a Record after Close.
-var ErrClosed = errors.New("audit: record closed")
-
-// Log is the access record in an SQLite file (0600), safe for concurrent use, also by several processes sharing
-// the file (each group re-reads the chain's head under the file's write lock).
-type Log struct {
-	db   *sql.DB
-	reqs chan request
-
-	mu     sync.RWMutex // guards closed against sends on reqs
-	closed bool
-	done   chan struct{}
+// SQLite is the access record's store in one SQLite file (0600, WAL, synchronous=FULL), shared safely by
+// several processes (each group re-reads the chain's head under the file's write lock).
+type SQLite struct {
+	db *sql.DB
 }
 
-type request struct {
-	e    Entry
-	done chan error
-}
+var _ Store = (*SQLite)(nil)
 
 var schemaSteps = []migrate.Step{{To: 1, Name: "lines", Apply: func(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `
@@ -72,8 +57,8 @@ const (
 	metaIndexed    = "indexed_seq" // the last line whose chaves are in the chaves table
 )
 
-// Open opens (creating if needed, mode 0600) the access record at path and starts its writer.
-func Open(path string) (*Log, error) {
+// OpenSQLite opens (creating if needed, mode 0600) the access record's file at path.
+func OpenSQLite(path string) (*SQLite, error) {
 	if err := privateFile(path); err != nil {
 		return nil, fmt.Errorf("audit open %s: %w", path, err)
 	}
@@ -93,10 +78,11 @@ func Open(path string) (*Log, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("audit schema %s: %w", path, err)
 	}
-	l := &Log{db: db, reqs: make(chan request, maxGroup), done: make(chan struct{})}
-	go l.writer()
-	return l, nil
+	return &SQLite{db: db}, nil
 }
+
+// Close closes the file.
+func (s *SQLite) Close() error { return s.db.Close() }
 
 // privateFile creates path 0600 when missing and takes a file others can read (and its WAL) back to 0600.
 func privateFile(path string) error {
@@ -117,124 +103,45 @@ func privateFile(path string) error {
 	return nil
 }
 
-// Record appends an entry and returns once it is on disk (or ctx ends first: then the line may still be written).
-func (l *Log) Record(ctx context.Context, e Entry) error {
-	if e.At.IsZero() {
-		e.At = time.Now()
-	}
-	r := request{e: e, done: make(chan error, 1)}
-	l.mu.RLock()
-	if l.closed {
-		l.mu.RUnlock()
-		return ErrClosed
-	}
-	select {
-	case l.reqs <- r:
-		l.mu.RUnlock()
-	case <-ctx.Done():
-		l.mu.RUnlock()
-		return fmt.Errorf("audit record: %w", ctx.Err())
-	}
-	select {
-	case err := <-r.done:
-		return err
-	case <-ctx.Done():
-		return fmt.Errorf("audit record: %w", ctx.Err())
-	}
-}
-
-// Close writes what is queued and closes the file.
-func (l *Log) Close() error {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return nil
-	}
-	l.closed = true
-	close(l.reqs)
-	l.mu.Unlock()
-	<-l.done
-	return l.db.Close()
-}
-
-// gatherFor is how long the writer waits, after a line arrives, for others to share its commit. A commit costs
-// far more than a line: without the wait, a busy service committed nearly every line alone.
-const gatherFor = time.Millisecond
-
-// writer writes the queued entries in groups: a line, and those that arrive within gatherFor of it.
-func (l *Log) writer() {
-	defer close(l.done)
-	timer := time.NewTimer(gatherFor)
-	for r := range l.reqs {
-		group := []request{r}
-		timer.Reset(gatherFor)
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r, ok := <-l.reqs:
-				if !ok {
-					break more
-				}
-				group = append(group, r)
-			case <-timer.C:
-				break more
-			}
-		}
-		timer.Stop()
-		err := l.write(group)
-		for _, g := range group {
-			g.done <- err
-		}
-	}
-}
-
-// write appends a group in one transaction, chained to the head it reads under the write lock. Only the lines
-// are written here: the index of whose data each line touched is built later, in bulk (see index), so a search
+// Append writes a group in one transaction, chained to the head it reads under the write lock. Only the lines
+// are written here: the index of whose data each line touched is built later, in bulk (see Index), so a search
 // answering fifty people costs one row, not fifty-one.
-func (l *Log) write(group []request) error {
-	ctx := context.Background()
-	tx, err := l.db.BeginTx(ctx, nil)
+func (s *SQLite) Append(ctx context.Context, group []Entry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("audit write: %w", err)
+		return err
 	}
 	defer func() { _ = tx.Rollback() }()
 	seq, prev, err := head(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("audit write: %w", err)
+		return err
 	}
+	Chain(seq, prev, group)
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO lines (seq, at, who, key, kind, chaves, what, prev, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`) // once a group: parsing it again was most of a line's cost
 	if err != nil {
-		return fmt.Errorf("audit write: %w", err)
+		return err
 	}
 	defer ins.Close()
-	for _, r := range group {
-		e := r.e
-		seq++
-		e.Seq, e.Prev = seq, prev
-		e.Hash = e.hash()
-		prev = e.Hash
+	for _, e := range group {
 		if _, err := ins.ExecContext(ctx, e.Seq, e.At.UnixNano(), e.Who, e.Key, string(e.Kind),
 			strings.Join(e.Chaves, "\x1f"), e.What, e.Prev, e.Hash); err != nil {
-			return fmt.Errorf("audit write: %w", err)
+			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("audit write: %w", err)
-	}
-	return nil
+	return tx.Commit()
 }
 
 // indexBatch is how many lines one transaction of index reads.
 const indexBatch = 5000
 
-// Index brings the chaveUnica index up to the last line written: Who calls it first, and the daily purge keeps
-// it close. Several processes may run it at once; each batch runs under the file's write lock.
-func (l *Log) Index(ctx context.Context) error {
+// Index brings the chaveUnica index up to the last line written. Several processes may run it at once; each
+// batch runs under the file's write lock.
+func (s *SQLite) Index(ctx context.Context) error {
 	for {
-		n, err := l.indexBatch(ctx)
+		n, err := s.indexBatch(ctx)
 		if err != nil {
-			return fmt.Errorf("audit index: %w", err)
+			return err
 		}
 		if n < indexBatch {
 			return nil
@@ -244,8 +151,8 @@ func (l *Log) Index(ctx context.Context) error {
 
 // indexBatch indexes up to indexBatch lines past the last one indexed, sorted by chave so the index's pages are
 // written in order, and returns how many lines it read.
-func (l *Log) indexBatch(ctx context.Context) (int, error) {
-	tx, err := l.db.BeginTx(ctx, nil)
+func (s *SQLite) indexBatch(ctx context.Context) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}

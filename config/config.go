@@ -56,6 +56,7 @@ type Config struct {
 	Audit      Audit          `toml:"audit"`      // the access record
 	Catalogue  Catalogue      `toml:"catalogo"`   // occurrence types, subjects, forms
 	Attendants map[string]int `toml:"atendentes"` // attendant id (SSH user) → Mosia idAtendente
+	Postgres   Postgres       `toml:"postgres"`   // fleet mode (docs/deploy.md); empty: one machine
 
 	// Source records where the file came from ("" when none was read).
 	Source string `toml:"-"`
@@ -187,6 +188,7 @@ type Outbox struct {
 	MaxBackoff  Duration `toml:"max_backoff"`
 	MaxAttempts int      `toml:"max_attempts"`
 	Retention   Duration `toml:"retention"` // sent items keep their content this long; then only protocol, times, attendant
+	Lease       Duration `toml:"lease"`     // how long a sender holds an item; another instance takes it over after
 }
 
 // Sandbox is the embedded emulator used when no upstream is configured.
@@ -223,7 +225,7 @@ func Default() *Config {
 			MaxSessionsPerAttendant: 3, IdleTimeout: Duration{30 * time.Minute}, LoginGrace: Duration{30 * time.Second},
 			MaxStartups: "10:30:100"},
 		Outbox: Outbox{MinBackoff: Duration{2 * time.Second}, MaxBackoff: Duration{5 * time.Minute}, MaxAttempts: 0,
-			Retention: Duration{90 * 24 * time.Hour}},
+			Retention: Duration{90 * 24 * time.Hour}, Lease: Duration{2 * time.Minute}},
 		Sandbox: Sandbox{Beneficiaries: 20000, Seed: 1},
 		Log:     Log{File: filepath.Join(StateDir(), "balcao.log")},
 		Audit:   Audit{Retention: Duration{5 * 365 * 24 * time.Hour}},
@@ -372,6 +374,7 @@ var EnvVars = []EnvVar{
 	{"BALCAO_SANDBOX_BENEFICIARIES", "tamanho do diretório de demonstração", integer(func(c *Config) *int { return &c.Sandbox.Beneficiaries })},
 	{"BALCAO_LOG", "arquivo de log", str(func(c *Config) *string { return &c.Log.File })},
 	{"BALCAO_DEBUG", "true: log detalhado", boolean(func(c *Config) *bool { return &c.Log.Debug })},
+	{"BALCAO_POSTGRES_URL", "modo frota: URL do PostgreSQL compartilhado (postgres://…); vazio = um computador só", str(func(c *Config) *string { return &c.Postgres.URL })},
 }
 
 func (c *Config) applyEnv(environ []string) error {
@@ -469,6 +472,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.Retention.Duration < 24*time.Hour {
 		return &Error{Key: "outbox.retention", Reason: "deve ser de pelo menos um dia (por exemplo 90d)"}
+	}
+	if c.Outbox.Lease.Duration < 2*time.Second {
+		return &Error{Key: "outbox.lease", Reason: "deve ser de pelo menos 2s (por exemplo 2m)"}
+	}
+	if err := c.Postgres.validate(c.Demo()); err != nil {
+		return err
 	}
 	if c.Sandbox.Beneficiaries < 10 || c.Sandbox.Beneficiaries > 2_000_000 {
 		return &Error{Key: "sandbox.beneficiaries", Reason: "deve estar entre 10 e 2.000.000"}

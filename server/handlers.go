@@ -163,13 +163,16 @@ func (s *Server) autorizacao(w http.ResponseWriter, r *http.Request) {
 }
 
 // healthz answers GET /healthz: {"status":"ok"}, or 503 when the directory is unreachable. A request carrying a
-// valid credential also gets the beneficiary count; without one the answer says nothing about the directory.
+// valid credential also gets the beneficiary count; without one the answer says nothing about the directory. In
+// fleet mode it adds the shared database's state ("banco": ok or indisponivel), and with a credential the
+// generations and what waits on this machine.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
 	err := s.dir.Ping(ctx)
 	n := -1
-	if err == nil && s.healthCredential(r) {
+	withCredential := err == nil && s.healthCredential(r)
+	if withCredential {
 		n, err = s.dir.Count(ctx)
 	}
 	if err != nil {
@@ -177,18 +180,39 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusServiceUnavailable, errDirectory, i18n.ServerUnavailable)
 		return
 	}
-	var b []byte
+	ans := healthAnswer{Status: "ok"}
 	if n >= 0 {
-		b, _ = json.Marshal(struct {
-			Status        string `json:"status"`
-			Beneficiarios int    `json:"beneficiarios"`
-		}{"ok", n})
-	} else {
-		b, _ = json.Marshal(struct {
-			Status string `json:"status"`
-		}{"ok"})
+		ans.Beneficiarios = &n
 	}
+	if s.o.Database != nil {
+		db := s.o.Database(ctx)
+		ans.Banco = "indisponivel"
+		if db.OK {
+			ans.Banco = "ok"
+		}
+		if withCredential {
+			ans.Frota = &fleetHealth{Geracao: db.Generation, GeracaoLocal: db.Local, OcorrenciasLocais: db.Spilled,
+				AcessosLocais: db.Queued}
+		}
+	}
+	b, _ := json.Marshal(ans)
 	writeJSON(w, http.StatusOK, append(b, '\n'))
+}
+
+// healthAnswer is /healthz's answer (docs/openapi.yaml).
+type healthAnswer struct {
+	Status        string       `json:"status"`
+	Beneficiarios *int         `json:"beneficiarios,omitempty"`
+	Banco         string       `json:"banco,omitempty"`
+	Frota         *fleetHealth `json:"frota,omitempty"`
+}
+
+// fleetHealth is the fleet part of /healthz, for a request with a credential.
+type fleetHealth struct {
+	Geracao           int64 `json:"geracao"`
+	GeracaoLocal      int64 `json:"geracao_local"`
+	OcorrenciasLocais int   `json:"ocorrencias_locais"`
+	AcessosLocais     int   `json:"acessos_locais"`
 }
 
 // healthCredential reports whether a /healthz request carries a valid credential. /healthz answers anyone, so

@@ -73,6 +73,7 @@ type Options struct {
 	BehindProxy     bool          // a proxy in front: the client's address is the last X-Forwarded-For entry
 	TLS             *tls.Config   // nil: plain HTTP; see LoadTLS
 	Audit           Recorder      // each answer that shows someone is recorded here before it is sent; nil: none
+	Database        DatabaseCheck // fleet mode: the shared database, for /healthz; nil: none
 	SearchTimeout   time.Duration // bound of one directory search; default 10s
 	ShutdownTimeout time.Duration // how long Serve waits for in-flight requests; default 10s
 	Now             func() time.Time
@@ -86,6 +87,19 @@ type Options struct {
 // Recorder keeps the access record (who was shown whose data); *audit.Log satisfies it.
 type Recorder interface {
 	Record(ctx context.Context, e audit.Entry) error
+}
+
+// DatabaseCheck reports the fleet's shared database (see Options.Database).
+type DatabaseCheck func(ctx context.Context) DatabaseStatus
+
+// DatabaseStatus is what /healthz says of the fleet's shared database. Searches are answered from the
+// instance's own index whether or not the database answers, so /healthz stays 200 either way.
+type DatabaseStatus struct {
+	OK         bool  // the database answered
+	Generation int64 // the shared directory's generation
+	Local      int64 // the generation this instance's index holds
+	Spilled    int   // occurrences waiting on this machine for the database
+	Queued     int   // access record lines waiting on this machine for the database
 }
 
 // ErrNoCredential is New's answer to Options without a complete credential.

@@ -38,6 +38,7 @@ const (
 type Options struct {
 	Addr               string         // HOST:PORT; default 127.0.0.1:2222
 	HostKeyPath        string         // ed25519 host key, generated once (0600) and reused; default under config.DataDir()
+	HostKey            gossh.Signer   // fleet mode: the fleet's host key, used instead of HostKeyPath's file
 	AuthorizedKeysPath string         // the attendants' public keys; "" = none
 	Demo               bool           // without authorized keys, accept anyone — only on loopback, and said on screen
 	MaxSessions        int            // default 50
@@ -135,9 +136,11 @@ func New(svc *common.Services, hub *ui.Hub, o Options) (*Server, error) {
 		}
 	}
 
-	signer, err := loadOrCreateHostKey(o.HostKeyPath, s.log)
-	if err != nil {
-		return nil, err
+	signer := o.HostKey
+	if signer == nil {
+		if signer, err = loadOrCreateHostKey(o.HostKeyPath, s.log); err != nil {
+			return nil, err
+		}
 	}
 	s.signer = signer
 

@@ -43,6 +43,7 @@ func newAuditCmd(g *globalFlags) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&chave, "chave", "", i18n.FlagAuditChave)
 	cmd.Flags().StringVar(&desde, "desde", "", i18n.FlagAuditDesde)
+	cmd.PersistentFlags().StringVar(&g.postgres, "postgres", "", i18n.FlagPostgres)
 	cmd.AddCommand(&cobra.Command{
 		Use:   "verify",
 		Short: i18n.AuditVerifyShort,
@@ -59,6 +60,9 @@ func withAudit(g *globalFlags, f func(*audit.Log) error) error {
 	cfg, err := loadConfig(g)
 	if err != nil {
 		return err
+	}
+	if cfg.Fleet() {
+		return withFleetAudit(cfg, f)
 	}
 	path := auditPath(cfg)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -37,6 +37,7 @@ func newConsoleCmd(g *globalFlags) *cobra.Command {
 		},
 	}
 	addConsoleFlags(cmd, &f)
+	addPostgresFlag(cmd, g)
 	return cmd
 }
 
@@ -98,6 +99,7 @@ func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime,
 	if err != nil {
 		return nil, err
 	}
+	opts.Database = rt.databaseStatus()
 	srv, err := server.New(rt.dir, opts)
 	if err != nil {
 		return nil, err

@@ -57,6 +57,7 @@ func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 		{"TOTVS", orDash(cfg.TOTVS.URL)},
 		{"Mosia", orDash(cfg.Mosia.URL)},
 	}
+	rows = append(rows, fleetInfo(cfg)...)
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
 	}

@@ -24,6 +24,7 @@ type globalFlags struct {
 	configPath string
 	debug      bool
 	db         string
+	postgres   string // --postgres: fleet mode on this database
 }
 
 func main() {
@@ -56,6 +57,7 @@ func newRootCmd() *cobra.Command {
 		},
 	}
 	addConsoleFlags(root, &cf)
+	addPostgresFlag(root, g)
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", i18n.FlagConfig)
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, i18n.FlagDebug)
 	root.PersistentFlags().StringVar(&g.db, "db", "", i18n.FlagDB)
@@ -67,6 +69,7 @@ func newRootCmd() *cobra.Command {
 		newImportCmd(g),
 		newInfoCmd(g),
 		newAuditCmd(g),
+		newMigrateCmd(g),
 	)
 	localizeCobra(root)
 	return root
@@ -83,6 +86,9 @@ func loadConfig(g *globalFlags) (*config.Config, error) {
 	}
 	if g.db != "" {
 		cfg.DB = g.db
+	}
+	if g.postgres != "" {
+		cfg.Postgres.URL = g.postgres
 	}
 	return cfg, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/internal/pgtest"
 	"github.com/balcao/balcao/model"
 )
 
@@ -37,6 +38,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop() // the fleet tests' throwaway PostgreSQL, if they started one
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -173,7 +175,7 @@ func TestImportReportsBadRowsAndKeepsGoodOnes(t *testing.T) {
 	assert.Equal(t, 2, n)
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,7 +17,6 @@ import (
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
-	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
@@ -37,6 +35,7 @@ type runtime struct {
 	box     *outbox.Queue
 	audit   *audit.Log
 	sender  *outbox.Sender
+	fleet   *fleetParts // fleet mode: the shared database's parts; nil on one machine
 
 	healthTOTVS, healthMosia atomic.Bool
 	closers                  []func() error
@@ -68,11 +67,17 @@ func (rt *runtime) open(ctx context.Context) error {
 	if rt.demo && cfg.OutboxDB == "" {
 		outboxPath = demoPath("ocorrencias.db")
 	}
-	if err := rt.openOutbox(outboxPath); err != nil {
-		return err
-	}
-	if err := rt.openAudit(auditPath(cfg)); err != nil {
-		return err
+	if cfg.Fleet() {
+		if err := rt.openFleet(ctx); err != nil {
+			return err
+		}
+	} else {
+		if err := rt.openOutbox(outboxPath); err != nil {
+			return err
+		}
+		if err := rt.openAudit(auditPath(cfg)); err != nil {
+			return err
+		}
 	}
 	if rt.demo {
 		sb := sandbox.New(sandbox.Options{Seed: cfg.Sandbox.Seed, Beneficiaries: cfg.Sandbox.Beneficiaries,
@@ -91,12 +96,10 @@ func (rt *runtime) open(ctx context.Context) error {
 			return err
 		}
 		dbPath = p
-	} else if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf(i18n.RuntimeNoDirectory, dbPath)
 	}
-	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: rt.log})
+	dir, err := rt.openDirectory(ctx, dbPath)
 	if err != nil {
-		return fmt.Errorf("diretório %s: %w", dbPath, err)
+		return err
 	}
 	rt.dir = dir
 	rt.closers = append(rt.closers, dir.Close)
@@ -115,7 +118,7 @@ func (rt *runtime) open(ctx context.Context) error {
 	cat := cfg.Catalogue
 	rt.sender = outbox.NewSender(rt.box, rt.mosia, outbox.Options{
 		MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration,
-		MaxAttempts: cfg.Outbox.MaxAttempts, Logger: rt.log, OnSent: rt.auditSent,
+		MaxAttempts: cfg.Outbox.MaxAttempts, Lease: cfg.Outbox.Lease.Duration, Logger: rt.log, OnSent: rt.auditSent,
 		SubjectName: func(typ, subject int) string {
 			if t, ok := cat.TypeByID(typ); ok {
 				if s, ok := t.SubjectByID(subject); ok {

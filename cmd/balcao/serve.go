@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
@@ -46,6 +47,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().StringVar(&f.tlsCert, "tls-cert", "", i18n.FlagServeTLSCert)
 	cmd.Flags().StringVar(&f.tlsKey, "tls-key", "", i18n.FlagServeTLSKey)
 	cmd.Flags().BoolVar(&f.behindProxy, "behind-proxy", false, i18n.FlagServeBehindProxy)
+	addPostgresFlag(cmd, g)
 	return cmd
 }
 
@@ -74,6 +76,12 @@ func (f serveFlags) apply(cfg *config.Config) {
 
 // runServe serves buscaBeneficiarios until ctx is done (SIGTERM/SIGINT), finishing requests in flight.
 func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.Logger, out io.Writer) error {
+	if cfg.Fleet() {
+		if useDemo {
+			return &config.Error{Key: "--demo", Reason: i18n.ConfigPostgresDemo}
+		}
+		return runFleetServe(ctx, cfg, log, out)
+	}
 	dbPath := cfg.DB
 	if useDemo {
 		p, err := demo.Directory(ctx, config.CacheDir(), cfg.Sandbox.Seed, cfg.Sandbox.Beneficiaries)
@@ -89,15 +97,22 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 		return err
 	}
 	defer rec.Close()
-	opts, local, err := buscaOptions(cfg, log, rec)
-	if err != nil {
-		return err
-	}
 	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: log})
 	if err != nil {
 		return fmt.Errorf("diretório %s: %w", dbPath, err)
 	}
 	defer dir.Close()
+	return serveDirectory(ctx, cfg, log, out, dir, rec, dbPath, nil)
+}
+
+// serveDirectory serves dir until ctx is done; db is the fleet's database state (nil on one machine).
+func serveDirectory(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer, dir *directory.Directory,
+	rec *audit.Log, dbPath string, db server.DatabaseCheck) error {
+	opts, local, err := buscaOptions(cfg, log, rec)
+	if err != nil {
+		return err
+	}
+	opts.Database = db
 	gctune.Tighten()
 	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
 		return fmt.Errorf("diretório %s: %w", dbPath, err)

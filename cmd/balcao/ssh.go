@@ -31,6 +31,7 @@ func newSSHCmd(g *globalFlags) *cobra.Command {
 	cmd.Flags().StringVar(&f.authorizedKeys, "authorized-keys", "", i18n.FlagSSHAuthorizedKeys)
 	cmd.Flags().StringVar(&f.hostKey, "host-key", "", i18n.FlagSSHHostKey)
 	cmd.Flags().BoolVar(&f.demo, "demo", false, i18n.FlagSSHDemo)
+	addPostgresFlag(cmd, g)
 	return cmd
 }
 
@@ -68,6 +69,9 @@ func runSSH(ctx context.Context, g *globalFlags, f sshFlags, cmd *cobra.Command)
 		return err
 	}
 	defer c.stop()
+	if err := c.rt.fleetHostKey(ctx, &opts); err != nil {
+		return err
+	}
 	c.log.Info("ssh start", "addr", cfg.SSH.Addr, "demo_data", c.rt.demo, "open", f.demo && cfg.SSH.AuthorizedKeys == "")
 	opts.Logger = c.log
 	runErr := sshserver.Run(c.ctx, c.svc, c.hub, opts, cmd.OutOrStdout())
