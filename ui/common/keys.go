@@ -1,6 +1,7 @@
 package common
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,6 +18,8 @@ type KeyMap struct {
 	Down      key.Binding
 	PageUp    key.Binding
 	PageDown  key.Binding
+	Home      key.Binding // Home and g: the first row
+	End       key.Binding // End and G: the last row
 	Open      key.Binding // Enter
 	Back      key.Binding // Esc
 	Refresh   key.Binding // r refresh/retry
@@ -25,10 +28,15 @@ type KeyMap struct {
 	Quit      key.Binding // q (only when no field is being typed in)
 	ForceQuit key.Binding // Ctrl+C always
 	Choose    key.Binding // ↑/↓ escolher (help only)
+	History   key.Binding // h: the occurrences sent in this session
+	Yes       key.Binding // s: yes to a question (discard the changes?, quit?)
+	No        key.Binding // n or Esc: no to a question
 
 	// Busca.
 	Search     key.Binding // / focus search
 	LeaveField key.Binding // Esc leaves the search field
+	ClearField key.Binding // Esc with text in the field: clears it (help only)
+	Clear      key.Binding // Ctrl+U clears the field
 	FieldUp    key.Binding // ↑ while the field has focus (k types)
 	FieldDown  key.Binding // ↓ while the field has focus (j types)
 
@@ -39,7 +47,7 @@ type KeyMap struct {
 	Tab2       key.Binding
 	Tab3       key.Binding
 	Tab4       key.Binding
-	Tabs       key.Binding // tab/1-4 abas (help only)
+	Tabs       key.Binding // tab/1-N abas (help only)
 	ScrollUp   key.Binding // ↑/k on a tab without rows to choose
 	ScrollDown key.Binding
 	Scroll     key.Binding // ↑/↓ rolar (help only)
@@ -47,6 +55,7 @@ type KeyMap struct {
 	MemberDown key.Binding
 	OpenMember key.Binding // Enter on Família
 	New        key.Binding // n new occurrence
+	Resume     key.Binding // n when a draft is kept: resume it
 	More       key.Binding // + more protocols
 	Less       key.Binding // - fewer protocols
 	Count      key.Binding // +/- quantidade (help only)
@@ -60,31 +69,38 @@ type KeyMap struct {
 	Enter     key.Binding // Enter leaves a field
 	Submit    key.Binding // Ctrl+S
 	Copy      key.Binding // y copy protocol
-	Yes       key.Binding // s: discard the typed changes
-	No        key.Binding // n or Esc: keep editing
 	Return    key.Binding // Enter on an outcome screen
 
 	// Pendências.
-	Retry key.Binding // r retries the selected item now
-	Edit  key.Binding // Enter corrects the selected item
+	Retry  key.Binding // r retries the selected item now
+	Edit   key.Binding // Enter corrects the selected item (or shows a pending one's detail)
+	Detail key.Binding // v shows the selected item's full text
+	Cancel key.Binding // x cancels the selected item (asks first)
 }
 
 // DefaultKeyMap returns the console's keys with pt-BR help; the keys of one screen are derived from the shared
 // ones (same keys, the screen's own help), so a remapped key carries over.
 func DefaultKeyMap() *KeyMap {
 	k := &KeyMap{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", i18n.UIKeyUp)),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", i18n.UIKeyDown)),
-		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", i18n.UIKeyPageUp)),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", i18n.UIKeyPageDown)),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", i18n.UIKeyOpen)),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyBack)),
-		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", i18n.UIKeyRefresh)),
-		Outbox:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", i18n.UIKeyOutbox)),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", i18n.UIKeyHelp)),
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", i18n.UIKeyQuit)),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", i18n.UIKeyForceQuit)),
-		Choose:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyChoose)),
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", i18n.UIKeyUp)),
+		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", i18n.UIKeyDown)),
+		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", i18n.UIKeyPageUp)),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", i18n.UIKeyPageDown)),
+		Home:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", i18n.UIKeyHome)),
+		End:        key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", i18n.UIKeyEnd)),
+		History:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", i18n.UIKeyHistory)),
+		Clear:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", i18n.UIKeyClear)),
+		ClearField: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyClearField)),
+		Detail:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", i18n.PendKeyDetail)),
+		Cancel:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", i18n.PendKeyCancel)),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", i18n.UIKeyOpen)),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyBack)),
+		Refresh:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", i18n.UIKeyRefresh)),
+		Outbox:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", i18n.UIKeyOutbox)),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", i18n.UIKeyHelp)),
+		Quit:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", i18n.UIKeyQuit)),
+		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", i18n.UIKeyForceQuit)),
+		Choose:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyChoose)),
 
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", i18n.UIKeySearch)),
 		FieldUp:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", i18n.UIKeyUp)),
@@ -122,6 +138,7 @@ func DefaultKeyMap() *KeyMap {
 		key.WithHelp(k.PrevTab.Help().Key+"/↑", i18n.OccKeyPrevField))
 	k.Return = relabel(k.Open, i18n.OccKeyReturn)
 	k.Retry = relabel(k.Refresh, i18n.PendKeyRetry)
+	k.Resume = relabel(k.New, i18n.UIKeyResume)
 	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
 	return k
 }
@@ -129,4 +146,19 @@ func DefaultKeyMap() *KeyMap {
 // relabel is a new binding with b's keys and key label and another help text.
 func relabel(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// TabKey is the binding of the tab at index i (0-based): the digit i+1, with the tab's title as help; there are
+// keys for the first nine tabs (ok is false past them).
+func TabKey(i int, title string) (key.Binding, bool) {
+	if i < 0 || i > 8 {
+		return key.Binding{}, false
+	}
+	d := string(rune('1' + i))
+	return key.NewBinding(key.WithKeys(d), key.WithHelp(d, title)), true
+}
+
+// TabsHelp is the footer's one entry for Tab and the digit keys of n tabs ("tab/1-5 abas").
+func TabsHelp(n int) key.Binding {
+	return key.NewBinding(key.WithKeys("tab"), key.WithHelp(fmt.Sprintf("tab/1-%d", min(max(n, 1), 9)), i18n.UIKeyTabs))
 }

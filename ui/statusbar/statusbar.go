@@ -31,8 +31,7 @@ type Model struct {
 
 	addr, serverErr string
 	requests        int64
-	totvsOK         bool
-	mosiaOK         bool
+	totvs, mosia    common.Health
 
 	notice    string
 	noticeErr bool
@@ -50,7 +49,7 @@ type clearNoticeMsg struct{ id int }
 
 // New builds a status bar reading from the session's services.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, totvsOK: true, mosiaOK: true}
+	m := &Model{ctx: ctx}
 	m.snapshot()
 	return m
 }
@@ -87,7 +86,7 @@ func (m *Model) snapshot() {
 		return
 	}
 	m.addr, m.serverErr, m.requests = s.ServerAddr(), s.ServerError(), s.ServerRequests()
-	m.totvsOK, m.mosiaOK = s.UpstreamHealthy()
+	m.totvs, m.mosia = s.Upstreams()
 }
 
 // Update handles its tick, the pending count, notices and outbox events (it returns notice commands too).
@@ -174,21 +173,29 @@ func (m *Model) statusLine(width int) string {
 	}
 	bar := st.StatusBar
 	sep := bar.Render(" │ ")
-	line := mode + bar.Render(" ") + m.health(i18n.ServiceTOTVS, m.totvsOK) + sep + m.health(i18n.ServiceMosia, m.mosiaOK) +
-		sep + m.pendingText() + sep + m.serverText()
-	line = common.Truncate(line, width)
+	// The server's address is cut first, then the pending count: a warning word ("ocupada", "falha") stays whole.
+	head := mode + bar.Render(" ") + m.health(i18n.ServiceTOTVS, m.totvs) + sep + m.health(i18n.ServiceMosia, m.mosia) +
+		sep + m.pendingText() + sep
+	line := common.Truncate(head+m.serverText(width-common.Width(head)-1), width)
 	if w := common.Width(line); w < width {
 		line += bar.Render(strings.Repeat(" ", width-w))
 	}
 	return line
 }
 
-// health is an upstream's "ok" or "falha" on the bar.
-func (m *Model) health(name string, ok bool) string {
-	if ok {
-		return m.ctx.Styles.BarOK.Render(i18n.UIStatusUp(name, ok))
+// health is an upstream's state on the bar: ok (green), lento (amber), falha (red), or still being checked.
+func (m *Model) health(name string, h common.Health) string {
+	st := m.ctx.Styles
+	text := i18n.UIStatusHealth(name, int(h.State))
+	switch h.State {
+	case common.HealthOK:
+		return st.BarOK.Render(text)
+	case common.HealthSlow:
+		return st.BarSlow.Render(text)
+	case common.HealthDown:
+		return st.BarBad.Render(text)
 	}
-	return m.ctx.Styles.BarBad.Render(i18n.UIStatusUp(name, ok))
+	return st.StatusBar.Render(text)
 }
 
 // pendingText is how many occurrences wait to be sent, highlighted when some do.
@@ -203,14 +210,28 @@ func (m *Model) pendingText() string {
 	return m.ctx.Styles.StatusBar.Render(pending)
 }
 
-// serverText is the busca server's address and requests, why it did not start, or that it is off.
-func (m *Model) serverText() string {
+// serverText is the busca server's address and requests, why it did not start, or that it is off, in at most
+// width cells: a reason is shortened by cutting the address it names, never its last word.
+func (m *Model) serverText(width int) string {
 	st := m.ctx.Styles
 	switch {
 	case m.serverErr != "":
-		return st.BarBad.Render(i18n.UIStatusServerErr(m.serverErr))
+		return st.BarBad.Render(fitReason(i18n.UIStatusServerErr(m.serverErr), width))
 	case m.addr != "":
-		return st.StatusBar.Render(i18n.UIStatusServer(m.addr, m.requests))
+		return st.StatusBar.Render(common.Truncate(i18n.UIStatusServer(m.addr, m.requests), width))
 	}
-	return st.StatusBar.Render(i18n.UIStatusServerOff)
+	return st.StatusBar.Render(common.Truncate(i18n.UIStatusServerOff, width))
+}
+
+// fitReason cuts a reason to width keeping its last word (the one that says what is wrong: "ocupada").
+func fitReason(s string, width int) string {
+	if common.Width(s) <= width || width <= 0 {
+		return common.Truncate(s, width)
+	}
+	i := strings.LastIndex(s, " ")
+	if i < 0 {
+		return common.Truncate(s, width)
+	}
+	last := s[i:]
+	return common.Truncate(s[:i], width-common.Width(last)) + last
 }
