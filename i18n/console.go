@@ -224,3 +224,58 @@ const (
 	UIContractCompany     = "Empresa"
 	UIContractSubcontract = "Subcontrato"
 )
+
+// ---- Nova ocorrência ----
+
+// OccDraftResumed says the form opened on a draft left open.
+const OccDraftResumed = "Rascunho retomado: o que foi digitado antes está de volta. Esc descarta, Ctrl+S envia."
+
+// OccLeftWhileSending says the form was left while its occurrence was being sent.
+const OccLeftWhileSending = "A ocorrência continua guardada na fila de envio: o protocolo aparece aqui embaixo e em h."
+
+// OccTitleCorrected is the title once a correction was sent.
+const OccTitleCorrected = "Correção enviada"
+
+// OccCorrectionOnly introduces Mosia's refusal on the correction screen (where the form is already open).
+const OccCorrectionOnly = "O Mosia pediu correção. Corrija os campos abaixo e tecle Ctrl+S para enviar de novo."
+
+// OccOutcomeHint tells what to do on the outcome screens.
+const OccOutcomeHint = "y copia o protocolo (sem espaços) · Enter volta"
+
+// OccPendingOutcomeHint tells what to do on the pending outcome screen.
+const OccPendingOutcomeHint = "Enter volta · p abre Pendências"
+
+// OccSendingFor is the sending line with the seconds waited.
+func OccSendingFor(elapsed string) string {
+	if elapsed == "" {
+		return "Enviando… (Esc sai; a ocorrência fica guardada)"
+	}
+	return "Enviando… " + elapsed + " (Esc sai; a ocorrência fica guardada)"
+}
+
+// OccSideContract titles the contract beside the form.
+const OccSideContract = "Contrato"
+
+// OccSideProtocols titles the last protocols beside the form.
+const OccSideProtocols = "Últimos protocolos"
+
+// ---- Pendências ----
+
+// Pendências: cancelling and the detail.
+const (
+	PendCancelAsk    = "Cancelar esta ocorrência? Ela não será enviada ao Mosia (fica registrado que foi você). s cancela, n mantém."
+	PendCancelled    = "Ocorrência cancelada: não será enviada."
+	PendCancelFailed = "Não foi possível cancelar: ela pode estar sendo enviada agora. Tente de novo em instantes."
+	PendDetailTitle  = "Ocorrência na fila"
+	PendDetailHint   = "Esc fecha · ↑/↓ rolam"
+	PendDetailNote   = "Anotação"
+	PendDetailReason = "Situação"
+	PendDetailWho    = "Beneficiário"
+	PendDetailAsked  = "Solicitante"
+	PendDetailType   = "Tipo / assunto"
+	PendDetailWhen   = "Criada em"
+	PendDetailTries  = "Tentativas"
+	PendDetailDraft  = "Contrato"
+	PendDetailForm   = "Formulário"
+	PendStateCancel  = "Cancelada"
+)

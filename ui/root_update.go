@@ -173,13 +173,26 @@ func (r *Root) answerQuit(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// flusher is a screen with typing not yet on disk (a draft's last second).
+type flusher interface{ Flush() tea.Cmd }
+
+// quit saves what screens still hold, then ends the program.
 func (r *Root) quit() tea.Cmd {
+	var flush []tea.Cmd
+	for _, s := range r.stack {
+		if f, ok := s.(flusher); ok {
+			flush = append(flush, f.Flush())
+		}
+	}
 	r.quitting = true
 	r.asking = false
 	for len(r.stack) > 1 {
 		r.pop()
 	}
-	return tea.Quit
+	if len(flush) == 0 {
+		return tea.Quit
+	}
+	return tea.Sequence(tea.Batch(flush...), tea.Quit)
 }
 
 // forward gives a message to the active screen only.

@@ -95,8 +95,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.family != nil {
 			fam = m.family.Members
 		}
+		plan := ""
+		if m.data != nil {
+			plan = m.data.Plan
+		}
 		return m.ctx.Navigate(common.NewOccurrenceMsg{Beneficiary: m.ben, Contract: m.contract, Family: fam,
-			Draft: m.draft})
+			Draft: m.draft, Plan: plan, Protocols: m.protocols})
 	case key.Matches(msg, k.Copy):
 		return m.copyProtocol()
 	case key.Matches(msg, k.Refresh):

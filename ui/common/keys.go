@@ -61,21 +61,25 @@ type KeyMap struct {
 	Count      key.Binding // +/- quantidade (help only)
 
 	// Nova ocorrência.
-	NextField key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
-	PrevField key.Binding // Shift+Tab and ↑
-	Cycle     key.Binding // ←/→/space on a choice (help)
-	Left      key.Binding // ← moves a choice back
-	Right     key.Binding // → and space move a choice on
-	Enter     key.Binding // Enter leaves a field
-	Submit    key.Binding // Ctrl+S
-	Copy      key.Binding // y copy protocol
-	Return    key.Binding // Enter on an outcome screen
+	NextField    key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
+	PrevField    key.Binding // Shift+Tab and ↑
+	Cycle        key.Binding // ←/→/space on a choice (help)
+	Left         key.Binding // ← moves a choice back
+	Right        key.Binding // → and space move a choice on
+	Enter        key.Binding // Enter leaves a field
+	Submit       key.Binding // Ctrl+S
+	Copy         key.Binding // y copy protocol
+	Return       key.Binding // Enter on an outcome screen
+	LeaveSending key.Binding // Esc while sending: leave, the item stays queued
 
 	// Pendências.
-	Retry  key.Binding // r retries the selected item now
-	Edit   key.Binding // Enter corrects the selected item (or shows a pending one's detail)
-	Detail key.Binding // v shows the selected item's full text
-	Cancel key.Binding // x cancels the selected item (asks first)
+	Retry      key.Binding // r retries the selected item now
+	Edit       key.Binding // Enter corrects the selected item (or shows a pending one's detail)
+	Detail     key.Binding // v shows the selected item's full text
+	Cancel     key.Binding // x cancels the selected item (asks first)
+	CancelYes  key.Binding // s: yes, cancel it
+	CancelNo   key.Binding // n or Esc: keep it
+	ShowDetail key.Binding // Enter on a pending item: its detail
 }
 
 // DefaultKeyMap returns the console's keys with pt-BR help; the keys of one screen are derived from the shared
@@ -137,8 +141,11 @@ func DefaultKeyMap() *KeyMap {
 	k.PrevField = key.NewBinding(key.WithKeys(slices.Concat(k.PrevTab.Keys(), []string{"up"})...),
 		key.WithHelp(k.PrevTab.Help().Key+"/↑", i18n.OccKeyPrevField))
 	k.Return = relabel(k.Open, i18n.OccKeyReturn)
+	k.LeaveSending = relabel(k.Back, i18n.UIKeyLeaveSend)
 	k.Retry = relabel(k.Refresh, i18n.PendKeyRetry)
 	k.Resume = relabel(k.New, i18n.UIKeyResume)
+	k.CancelYes, k.CancelNo = relabel(k.Yes, i18n.UIKeyCancelYes), relabel(k.No, i18n.UIKeyCancelNo)
+	k.ShowDetail = relabel(k.Open, i18n.PendKeyDetail)
 	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
 	return k
 }

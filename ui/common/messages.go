@@ -31,6 +31,8 @@ type NewOccurrenceMsg struct {
 	Contract    model.ContractRef
 	Family      []model.FamilyMember // when the Família tab has loaded, for choosing another requester
 	Draft       *Draft               // a draft left open for this beneficiary: the form opens on it
+	Plan        string               // the plan, shown beside the form when wide
+	Protocols   []model.Protocol     // the last protocols, shown beside the form when wide
 }
 
 // OccurrenceSentMsg tells the root (and the Beneficiário screen) that an occurrence got a protocol.
