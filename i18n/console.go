@@ -13,7 +13,7 @@ const (
 	UIKeyEnd        = "fim"                     // G/End
 	UIKeyHistory    = "enviadas nesta sessão"   // h
 	UIKeyClear      = "limpar o campo"          // Ctrl+U
-	UIKeyClearField = "limpar / sair do campo"  // Esc in the search field
+	UIKeyClearField = "limpar a busca"          // Esc on the results: clear and type again
 	PendKeyDetail   = "ver texto completo"      // v on Pendências
 	PendKeyCancel   = "cancelar pendência"      // x on Pendências
 	UIKeyQuitYes    = "sair"                    // s answers "quit?"
@@ -137,7 +137,7 @@ func UIDraftKept(when string) string {
 func UIProtoHeaderN(shown, asked int) string {
 	switch {
 	case shown == 0:
-		return "Nenhum protocolo no Mosia (+/- muda a quantidade, 1 a 10)"
+		return "Protocolos no Mosia (+/- muda a quantidade, 1 a 10)"
 	case shown == 1:
 		return "Último protocolo no Mosia (+/- muda a quantidade, 1 a 10; y copia o primeiro)"
 	case shown < asked:

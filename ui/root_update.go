@@ -15,6 +15,7 @@ import (
 // (asked through the context, or sent as a message) changes the stack; every other message reaches every screen
 // (each drops results that are not its own).
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	r.status.Snapshot() // health follows real calls as they answer, not only the bar's tick
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height

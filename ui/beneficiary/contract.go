@@ -85,7 +85,11 @@ func (m *Model) mainSection() model.Section {
 	}
 	add(i18n.UISumPlan, d.Plan)
 	add(i18n.UISumSituation, m.situationText())
-	add(i18n.UISumContract, strings.TrimSpace(d.Number+" "+m.contract.Description))
+	number := d.Number
+	if number == "" {
+		number = m.contract.Number
+	}
+	add(i18n.UISumContract, strings.TrimSpace(number+" "+m.contract.Description))
 	add(i18n.UIContractCompany, d.Company)
 	add(i18n.UIContractSubcontract, d.Subcontract)
 	return sec

@@ -191,11 +191,12 @@ func (m *Model) protocolRows() []list.Row {
 		}
 		out = append(out, list.Row{Item: list.Header})
 		for j, l := range lines {
-			text := l
+			text, sel := l, st.Selected.Render(l)
 			if j == 0 {
 				text = " " + st.Bold.Render(common.GroupDigits(p.Number)) + "  " + p.Status.Name
+				sel = st.Selected.Render("▸" + l[1:])
 			}
-			out = append(out, list.Row{Item: i, Text: text, Selected: st.Selected.Render("▸" + l[1:])})
+			out = append(out, list.Row{Item: i, Text: text, Selected: sel})
 		}
 	}
 	return out

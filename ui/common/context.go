@@ -2,6 +2,7 @@ package common
 
 import (
 	"io"
+	"sync/atomic"
 
 	"log/slog"
 
@@ -33,20 +34,37 @@ type Context struct {
 	Height   int
 	History  *History // the occurrences sent in this session, newest first
 
-	nav []tea.Msg // screens asked the root to move (see Navigate)
+	nav []navigation // screens asked the root to move (see Navigate)
+}
+
+// navigation is one move a screen asked for; taken once the root acted on it.
+type navigation struct {
+	msg   tea.Msg
+	taken *atomic.Bool
 }
 
 // Navigate asks the root to change screens (open a beneficiary, go back, …). The root acts on it as soon as the
 // screen's Update returns, before the next key: keys that arrive together (a burst over SSH) land on the screen
-// each one opens. It returns nil so that a screen can `return m.ctx.Navigate(msg)`.
+// each one opens. The command it returns delivers msg only if nothing took it by then (a screen run without the
+// root, as in its tests).
 func (c *Context) Navigate(msg tea.Msg) tea.Cmd {
-	c.nav = append(c.nav, msg)
-	return nil
+	taken := new(atomic.Bool)
+	c.nav = append(c.nav, navigation{msg: msg, taken: taken})
+	return func() tea.Msg {
+		if taken.Load() {
+			return nil
+		}
+		return msg
+	}
 }
 
-// TakeNavigation returns the navigation asked since the last call and forgets it.
+// TakeNavigation returns the navigation asked since the last call, marked as taken.
 func (c *Context) TakeNavigation() []tea.Msg {
-	out := c.nav
+	out := make([]tea.Msg, 0, len(c.nav))
+	for _, n := range c.nav {
+		n.taken.Store(true)
+		out = append(out, n.msg)
+	}
 	c.nav = nil
 	return out
 }

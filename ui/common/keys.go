@@ -86,25 +86,18 @@ type KeyMap struct {
 // ones (same keys, the screen's own help), so a remapped key carries over.
 func DefaultKeyMap() *KeyMap {
 	k := &KeyMap{
-		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", i18n.UIKeyUp)),
-		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", i18n.UIKeyDown)),
-		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", i18n.UIKeyPageUp)),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", i18n.UIKeyPageDown)),
-		Home:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", i18n.UIKeyHome)),
-		End:        key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", i18n.UIKeyEnd)),
-		History:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", i18n.UIKeyHistory)),
-		Clear:      key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", i18n.UIKeyClear)),
-		ClearField: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyClearField)),
-		Detail:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", i18n.PendKeyDetail)),
-		Cancel:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", i18n.PendKeyCancel)),
-		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", i18n.UIKeyOpen)),
-		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyBack)),
-		Refresh:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", i18n.UIKeyRefresh)),
-		Outbox:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", i18n.UIKeyOutbox)),
-		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", i18n.UIKeyHelp)),
-		Quit:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", i18n.UIKeyQuit)),
-		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", i18n.UIKeyForceQuit)),
-		Choose:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyChoose)),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", i18n.UIKeyUp)),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", i18n.UIKeyDown)),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("PgUp", i18n.UIKeyPageUp)),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn", i18n.UIKeyPageDown)),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", i18n.UIKeyOpen)),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyBack)),
+		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", i18n.UIKeyRefresh)),
+		Outbox:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", i18n.UIKeyOutbox)),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", i18n.UIKeyHelp)),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", i18n.UIKeyQuit)),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", i18n.UIKeyForceQuit)),
+		Choose:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyChoose)),
 
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", i18n.UIKeySearch)),
 		FieldUp:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", i18n.UIKeyUp)),
@@ -132,6 +125,7 @@ func DefaultKeyMap() *KeyMap {
 		Yes:    key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", i18n.OccKeyYes)),
 		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
+	addIssue14Keys(k)
 	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
 	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
 	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
@@ -148,6 +142,18 @@ func DefaultKeyMap() *KeyMap {
 	k.ShowDetail = relabel(k.Open, i18n.PendKeyDetail)
 	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
 	return k
+}
+
+// addIssue14Keys adds the keys of the attendants' day: first/last row, the session history, clearing the search,
+// and Pendências' detail and cancel.
+func addIssue14Keys(k *KeyMap) {
+	k.Home = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", i18n.UIKeyHome))
+	k.End = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", i18n.UIKeyEnd))
+	k.History = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", i18n.UIKeyHistory))
+	k.Clear = key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", i18n.UIKeyClear))
+	k.ClearField = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyClearField))
+	k.Detail = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", i18n.PendKeyDetail))
+	k.Cancel = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", i18n.PendKeyCancel))
 }
 
 // relabel is a new binding with b's keys and key label and another help text.

@@ -75,6 +75,10 @@ func (f *fakeOutbox) Resubmit(_ context.Context, id string, req model.Occurrence
 
 func (f *fakeOutbox) PendingCount(context.Context) (int, error) { return 0, nil }
 
+func (f *fakeOutbox) Cancel(context.Context, string, string) (common.OutboxItem, error) {
+	return common.OutboxItem{}, errors.New("not used")
+}
+
 // fakeDirectory answers ByCard from a map.
 type fakeDirectory map[string]model.Beneficiary
 
@@ -233,7 +237,7 @@ func submitNow(t testing.TB, m *Model) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
 	for _, msg := range collect(send(m, keyCtrlS)) {
-		if sm, ok := msg.(submitMsg); ok {
+		if sm, ok := msg.(common.SubmittedMsg); ok {
 			out = append(out, collect(send(m, sm))...)
 			continue
 		}

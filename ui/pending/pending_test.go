@@ -37,8 +37,9 @@ type fakeOutbox struct {
 	listErr  error
 	retried  []string
 	retryOut common.OutboxItem
-	retryErr error
-	lists    int
+	retryErr  error
+	lists     int
+	cancelled []string
 }
 
 func (f *fakeOutbox) Submit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
@@ -66,6 +67,20 @@ func (f *fakeOutbox) Resubmit(context.Context, string, model.Occurrence) (common
 }
 
 func (f *fakeOutbox) PendingCount(context.Context) (int, error) { return len(f.items), nil }
+
+func (f *fakeOutbox) Cancel(_ context.Context, id, attendant string) (common.OutboxItem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, it := range f.items {
+		if it.ID == id {
+			f.cancelled = append(f.cancelled, id+":"+attendant)
+			f.items = append(f.items[:i:i], f.items[i+1:]...)
+			it.State = common.OutboxCancelled
+			return it, nil
+		}
+	}
+	return common.OutboxItem{}, errors.New("not found")
+}
 
 func req(typ, subj int, name, key string) model.Occurrence {
 	return model.Occurrence{TypeID: typ, SubjectID: subj, Requester: model.Party{Name: name, ChaveUnica: key},

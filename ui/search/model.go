@@ -113,12 +113,12 @@ func (m *Model) SetSize(width, height int) {
 }
 
 type keyMap struct {
-	Up, Down, PageUp, PageDown, Home, End, Open, New, Focus, Blur, Clear key.Binding
+	Up, Down, PageUp, PageDown, Home, End, Open, New, Focus, Blur, Clear, Clear2 key.Binding
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
 	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End,
-		Open: k.Open, New: k.New, Focus: k.Search, Blur: k.ClearField, Clear: k.Clear}
+		Open: k.Open, New: k.New, Focus: k.Search, Blur: k.LeaveField, Clear: k.Clear, Clear2: k.ClearField}
 }
 
 // updateKeys enables only what works now (help shows only those); while the field has focus, only the arrows move.
@@ -141,17 +141,18 @@ func (m *Model) updateKeys() {
 	m.keys.Focus.SetEnabled(!m.input.Focused())
 	m.keys.Blur.SetEnabled(m.input.Focused())
 	m.keys.Clear.SetEnabled(m.input.Focused() && m.input.Value() != "")
+	m.keys.Clear2.SetEnabled(!m.input.Focused() && m.input.Value() != "")
 }
 
 // ShortHelp lists the keys shown in the footer.
 func (m *Model) ShortHelp() []key.Binding {
 	move := m.ctx.Keys.Choose
 	move.SetEnabled(len(m.items) > 0)
-	return []key.Binding{move, m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear}
+	return []key.Binding{move, m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear, m.keys.Clear2}
 }
 
 // FullHelp lists every key of the screen, in columns.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Home, m.keys.End},
-		{m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear}}
+		{m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear, m.keys.Clear2}}
 }

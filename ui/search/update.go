@@ -75,13 +75,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.ctx.Navigate(common.NewOccurrenceMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 		}
 		return nil
-	case focused && msg.Type == tea.KeyEsc:
-		if m.input.Value() != "" { // Esc clears first; Esc on an empty field leaves it
-			m.input.SetValue("")
-			return m.changed()
-		}
+	case focused && msg.Type == tea.KeyEsc: // leave the field, the results stay (j/k, g/G, n work on them)
 		m.input.Blur()
 		return nil
+	case !focused && key.Matches(msg, m.keys.Clear2):
+		m.input.SetValue("") // Esc on the results clears the search and goes back to the field
+		cmd := m.input.Focus()
+		return tea.Batch(cmd, m.changed())
 	case !focused && key.Matches(msg, m.keys.Focus):
 		m.input.CursorEnd()
 		return m.input.Focus()

@@ -79,6 +79,9 @@ func (m *Model) Refresh() tea.Cmd {
 	return m.fetchPending()
 }
 
+// Snapshot copies the server's figures and upstream health now (cheap reads; the root calls it on every message).
+func (m *Model) Snapshot() { m.snapshot() }
+
 // snapshot copies the server's figures and upstream health (cheap reads) so View never calls out.
 func (m *Model) snapshot() {
 	s := m.ctx.Services.Status
