@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/beneficiary"
 	"github.com/balcao/balcao/ui/common"
@@ -40,6 +41,7 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	svc, up := uitest.Services(t, 300)
 	r := newRoot(svc, common.Session{Attendant: "teste"})
+	r.now = func() time.Time { return uitest.Now }
 	r.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return &harness{t: t, r: r, svc: svc, up: up}
 }
@@ -398,7 +400,20 @@ func TestRootGolden(t *testing.T) {
 		t.Run(fmt.Sprintf("beneficiario_%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h := newHarness(t, sz[0], sz[1])
 			h.typeText("joao pedro")
-			h.press(true, "enter", "4")
+			h.press(true, "enter", "5")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		t.Run(fmt.Sprintf("resumo_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			h := newHarness(t, sz[0], sz[1])
+			h.typeText("133.315.847-54")
+			h.press(true, "enter")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		t.Run(fmt.Sprintf("historico_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			h := newHarness(t, sz[0], sz[1])
+			h.svc.Catalogue = config.DefaultCatalogue()
+			h.typeText("133.315.847-54")
+			h.press(true, "enter", "n", "ctrl+s", "enter", "h")
 			golden.RequireEqual(t, []byte(h.view()))
 		})
 	}

@@ -256,7 +256,7 @@ func (r *Root) submitted(msg common.SubmittedMsg) tea.Cmd {
 	if msg.Err != nil {
 		return nil
 	}
-	r.ctx.History.Add(common.Sent{ItemID: msg.Item.ID, At: time.Now(), Name: common.PartyName(msg.Item.Occurrence),
+	r.ctx.History.Add(common.Sent{ItemID: msg.Item.ID, At: r.now(), Name: common.PartyName(msg.Item.Occurrence),
 		Type: msg.TypeName, State: msg.Item.State, Protocol: msg.Item.Protocol})
 	d := r.ctx.Services.Drafts
 	if d == nil || msg.DraftKey == "" {

@@ -4,6 +4,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,6 +32,7 @@ type Root struct {
 	height   int
 	quitting bool
 	asking   bool // "quit?" waits for its answer
+	now      func() time.Time
 }
 
 type globalKeys struct {
@@ -54,7 +57,7 @@ func newRoot(svc *common.Services, s common.Session) *Root {
 	h.Ellipsis = "…"
 	k := ctx.Keys
 	r := &Root{
-		ctx: ctx, status: statusbar.New(ctx), help: h,
+		ctx: ctx, status: statusbar.New(ctx), help: h, now: time.Now,
 		global: globalKeys{Help: k.Help, Quit: k.Quit, ForceQuit: k.ForceQuit, Outbox: k.Outbox, Back: k.Back,
 			History: k.History, Search: k.Search, Yes: k.Yes, No: k.No},
 	}

@@ -102,7 +102,7 @@ func TestTabsShowTheirData(t *testing.T) {
 	f := newFixture(t)
 	m := f.loaded(t, uitest.SeedHernandesCard, 120, 40)
 	head := flat(m.View())
-	assert.Contains(t, head, "HERNANDES ALVES DA SILVA Ativo")
+	assert.Contains(t, head, "MARIA HERNANDES (HERNANDES ALVES DA SILVA) Ativo", "the social name first")
 	assert.Contains(t, head, "CPF 235.764.830-98")
 	assert.Contains(t, head, "Carteirinha 0001.1008.000027.01-0")
 	assert.Contains(t, head, "Contrato 000000000001 EMPRESA X LTDA")

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/require"
 
@@ -245,3 +246,6 @@ func submitNow(t testing.TB, m *Model) []tea.Msg {
 	}
 	return out
 }
+
+// flat is a view's text without styles, its whitespace folded.
+func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }

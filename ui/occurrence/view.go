@@ -148,7 +148,10 @@ func (m *Model) correctionLines() []string {
 		return nil
 	}
 	st := m.ctx.Styles
-	out := []string{st.Warning.Render(i18n.OccCorrectionOnly)}
+	var out []string
+	for _, l := range common.WrapWords(i18n.OccCorrectionOnly, m.width) {
+		out = append(out, st.WarningBold.Render(l))
+	}
 	for i, l := range wrapLines(i18n.MosiaRefusal(m.correction), m.width) {
 		if i == 2 {
 			break
