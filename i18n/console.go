@@ -44,7 +44,8 @@ func UIQuitAsk(drafts, sending, pending int) string {
 
 // ---- status bar ----
 
-// UIStatusHealth renders an upstream's state on the bar ("TOTVS ok", "Mosia lento", "TOTVS falha", "TOTVS …").
+// UIStatusHealth renders an upstream's state on the bar ("TOTVS ok", "Mosia lento", "TOTVS falha", and "TOTVS …"
+// while nothing answered yet).
 func UIStatusHealth(name string, state int) string {
 	switch state {
 	case 1:
@@ -54,7 +55,7 @@ func UIStatusHealth(name string, state int) string {
 	case 3:
 		return name + " falha"
 	}
-	return name + " verificando…"
+	return name + " …"
 }
 
 // ---- Beneficiário: Resumo and the tab list ----

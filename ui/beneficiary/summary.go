@@ -154,7 +154,10 @@ func (m *Model) summaryNotes() []string {
 	st := m.ctx.Styles
 	out := []string{" " + st.Section.Render(i18n.UISumWarnings)}
 	warns := m.warnings()
-	if len(warns) == 0 {
+	switch {
+	case len(warns) == 0 && m.Loading():
+		out = append(out, " "+st.Dim.Render(i18n.UISumLoading))
+	case len(warns) == 0:
 		out = append(out, " "+st.Dim.Render(i18n.UISumNoWarnings))
 	}
 	for _, w := range warns {

@@ -148,7 +148,7 @@ func (m *Model) updateKeys() {
 func (m *Model) ShortHelp() []key.Binding {
 	move := m.ctx.Keys.Choose
 	move.SetEnabled(len(m.items) > 0)
-	return []key.Binding{move, m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear, m.keys.Clear2}
+	return []key.Binding{move, m.keys.Open, m.keys.Blur, m.keys.Clear2, m.keys.Clear, m.keys.New, m.keys.Focus}
 }
 
 // FullHelp lists every key of the screen, in columns.
