@@ -156,9 +156,9 @@ func (o *fakeOutbox) done() int {
 
 type fakeStatus struct{}
 
-func (fakeStatus) ServerAddr() string                   { return "" }
-func (fakeStatus) ServerError() string                  { return "" }
-func (fakeStatus) ServerRequests() int64                { return 0 }
+func (fakeStatus) ServerAddr() string    { return "" }
+func (fakeStatus) ServerError() string   { return "" }
+func (fakeStatus) ServerRequests() int64 { return 0 }
 func (fakeStatus) Upstreams() (common.Health, common.Health) {
 	return common.Health{State: common.HealthOK}, common.Health{State: common.HealthOK}
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
-	"github.com/balcao/balcao/drafts"
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/drafts"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
@@ -129,8 +129,14 @@ func (rt *runtime) open(ctx context.Context) error {
 	})
 	rt.wg.Add(4)
 	go func() { defer rt.wg.Done(); _ = rt.sender.Run(ctx) }()
-	go func() { defer rt.wg.Done(); rt.healthTOTVS.watch(ctx, probeDeadline(cfg.TOTVS.Timeout.Duration), rt.totvs.Ping) }()
-	go func() { defer rt.wg.Done(); rt.healthMosia.watch(ctx, probeDeadline(cfg.Mosia.Timeout.Duration), rt.mosia.Ping) }()
+	go func() {
+		defer rt.wg.Done()
+		rt.healthTOTVS.watch(ctx, probeDeadline(cfg.TOTVS.Timeout.Duration), rt.totvs.Ping)
+	}()
+	go func() {
+		defer rt.wg.Done()
+		rt.healthMosia.watch(ctx, probeDeadline(cfg.Mosia.Timeout.Duration), rt.mosia.Ping)
+	}()
 	go func() { defer rt.wg.Done(); rt.purgeDaily(ctx) }()
 	return nil
 }

@@ -35,7 +35,7 @@ const (
 type tab struct {
 	id    string // the name in the access record and in console.start_tab
 	title string
-	kinds []kind                   // the calls it shows (its mark: spinner while any loads, "!" when one failed)
+	kinds []kind                    // the calls it shows (its mark: spinner while any loads, "!" when one failed)
 	rows  func(m *Model) []list.Row // its content, rebuilt when its data or the width changes
 	warn  func(m *Model) []string   // what the Resumo shows about it (nil: nothing to say)
 }
@@ -48,17 +48,17 @@ func init() { tabList = tabDefs() }
 // tabDefs defines the tabs.
 func tabDefs() [numTabs]tab {
 	return [numTabs]tab{
-	{id: "resumo", title: i18n.UITabSummary, kinds: []kind{kContract, kFamily, kClasses, kGroups, kProtocols},
-		rows: (*Model).summaryRows},
-	{id: "contrato", title: i18n.UITabContract, kinds: []kind{kContract},
-		rows: func(m *Model) []list.Row { return m.section(kContract, i18n.UILoadingContract, m.contractLines) },
-		warn: (*Model).contractWarnings},
-	{id: "familia", title: i18n.UITabFamily, kinds: []kind{kFamily}, rows: (*Model).familySection,
-		warn: (*Model).familyWarnings},
-	{id: "carencias", title: i18n.UITabGrace, kinds: []kind{kClasses, kGroups}, rows: (*Model).graceRows,
-		warn: (*Model).graceWarnings},
-	{id: "protocolos", title: i18n.UITabProtocols, kinds: []kind{kProtocols}, rows: (*Model).protocolSection,
-		warn: (*Model).protocolWarnings},
+		{id: "resumo", title: i18n.UITabSummary, kinds: []kind{kContract, kFamily, kClasses, kGroups, kProtocols},
+			rows: (*Model).summaryRows},
+		{id: "contrato", title: i18n.UITabContract, kinds: []kind{kContract},
+			rows: func(m *Model) []list.Row { return m.section(kContract, i18n.UILoadingContract, m.contractLines) },
+			warn: (*Model).contractWarnings},
+		{id: "familia", title: i18n.UITabFamily, kinds: []kind{kFamily}, rows: (*Model).familySection,
+			warn: (*Model).familyWarnings},
+		{id: "carencias", title: i18n.UITabGrace, kinds: []kind{kClasses, kGroups}, rows: (*Model).graceRows,
+			warn: (*Model).graceWarnings},
+		{id: "protocolos", title: i18n.UITabProtocols, kinds: []kind{kProtocols}, rows: (*Model).protocolSection,
+			warn: (*Model).protocolWarnings},
 	}
 }
 
@@ -237,7 +237,7 @@ func (m *Model) SetSize(width, height int) {
 
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End, Open, Back, NextTab, PrevTab, New, Refresh, More, Less, Copy key.Binding
-	Tab []key.Binding // 1–N: straight to a tab
+	Tab                                                                                                 []key.Binding // 1–N: straight to a tab
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {

@@ -3,10 +3,10 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"net"
 	"regexp"
 	"strings"
 	"sync"
