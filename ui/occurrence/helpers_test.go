@@ -32,6 +32,7 @@ type fakeOutbox struct {
 	protocol  string
 	err       error
 	n         int
+	gate      chan struct{} // when set, Submit waits for it to close
 }
 
 func (f *fakeOutbox) answer(id string, req model.Occurrence) common.OutboxItem {
@@ -42,6 +43,9 @@ func (f *fakeOutbox) answer(id string, req model.Occurrence) common.OutboxItem {
 }
 
 func (f *fakeOutbox) Submit(_ context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
+	if f.gate != nil {
+		<-f.gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if attendant == "" {
