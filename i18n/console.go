@@ -140,11 +140,11 @@ func UIProtoHeaderN(shown, asked int) string {
 	case shown == 0:
 		return "Protocolos no Mosia (+/- muda a quantidade, 1 a 10)"
 	case shown == 1:
-		return "Último protocolo no Mosia (+/- muda a quantidade, 1 a 10; y copia o primeiro)"
+		return "Último protocolo no Mosia (+/- muda a quantidade, 1 a 10; y copia o selecionado)"
 	case shown < asked:
-		return fmt.Sprintf("Os %d protocolos no Mosia (+/- muda a quantidade, 1 a 10; y copia o primeiro)", shown)
+		return fmt.Sprintf("Os %d protocolos no Mosia (+/- muda a quantidade, 1 a 10; y copia o selecionado)", shown)
 	}
-	return fmt.Sprintf("Últimos %d protocolos no Mosia (+/- muda a quantidade, 1 a 10; y copia o primeiro)", shown)
+	return fmt.Sprintf("Últimos %d protocolos no Mosia (+/- muda a quantidade, 1 a 10; y copia o selecionado)", shown)
 }
 
 // UIProtocolCopied says a protocol was copied.

@@ -275,7 +275,7 @@ func (m *Model) updateKeys() {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	move := k.Scroll
-	if m.tabs.Active() == TabFamily {
+	if m.tabs.Active() == TabFamily || m.tabs.Active() == TabProtocols && len(m.protocols) > 0 {
 		move = k.Choose
 	}
 	count := k.Count
