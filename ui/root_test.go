@@ -491,3 +491,27 @@ func BenchmarkViewRoot200x50(b *testing.B) {
 		})
 	}
 }
+
+// A long notice is wrapped on two lines at 80 columns, never cut mid-sentence; the screen gives it the room.
+func TestLongNoticeWrapsAt80(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	text := "Não enviada ainda: o Mosia não respondeu a tempo. A ocorrência está guardada e será reenviada automaticamente."
+	h.r.Update(common.NoticeMsg{Text: text})
+	v := h.view()
+	lines := strings.Split(v, "\n")
+	assert.Len(t, lines, 24)
+	assert.Contains(t, flat(v), "será reenviada automaticamente.")
+	h.r.Update(statusbarClear(h))
+	assert.Len(t, strings.Split(h.view(), "\n"), 24)
+}
+
+// statusbarClear is the message that clears the notice (its timer, run now).
+func statusbarClear(h *harness) tea.Msg {
+	statusbar.NoticeFor = time.Millisecond
+	defer func() { statusbar.NoticeFor = 10 * time.Second }()
+	_, cmd := h.r.Update(common.NoticeMsg{Text: "x"})
+	for _, m := range uitest.Exec(cmd) {
+		return m
+	}
+	return nil
+}

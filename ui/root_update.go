@@ -16,6 +16,16 @@ import (
 // (each drops results that are not its own).
 func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	r.status.Snapshot() // health follows real calls as they answer, not only the bar's tick
+	before := r.status.Lines(r.width)
+	m, cmd := r.update(msg)
+	if r.status.Lines(r.width) != before { // a long notice came or went: the screens get their new height
+		r.layout()
+	}
+	return m, cmd
+}
+
+// update is Update's work.
+func (r *Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height

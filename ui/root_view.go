@@ -7,7 +7,6 @@ import (
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/common"
-	"github.com/balcao/balcao/ui/statusbar"
 )
 
 // maxHelpShare caps the full help so that some of the screen stays visible.
@@ -27,11 +26,11 @@ func (r *Root) helpHeight() int {
 		return 1
 	}
 	h := common.Lines(r.fullHelpView())
-	return max(1, min(h, r.height-statusbar.Height-minBodyWithHelp))
+	return max(1, min(h, r.height-r.status.Lines(r.width)-minBodyWithHelp))
 }
 
 // bodyHeight is what is left for the active screen.
-func (r *Root) bodyHeight() int { return max(0, r.height-statusbar.Height-r.helpHeight()) }
+func (r *Root) bodyHeight() int { return max(0, r.height-r.status.Lines(r.width)-r.helpHeight()) }
 
 // layout sizes every screen on the stack.
 func (r *Root) layout() {
@@ -63,7 +62,7 @@ func (r *Root) View() string {
 	default:
 		helpView = r.shortHelpView()
 	}
-	body := common.Fit(r.active().View(), r.width, r.height-statusbar.Height-hh)
+	body := common.Fit(r.active().View(), r.width, r.height-r.status.Lines(r.width)-hh)
 	return body + "\n" + r.status.View(r.width) + "\n" + helpView
 }
 

@@ -19,8 +19,14 @@ const Refresh = 3 * time.Second
 // NoticeFor is how long a notice stays on screen (a variable so tests need not wait for it).
 var NoticeFor = 10 * time.Second
 
-// Height is the bar's height: the notice line and the status line.
+// Height is the bar's usual height: the notice line and the status line (a long notice takes one more line).
 const Height = 2
+
+// maxNoticeLines is how many lines a notice may take: a long one is wrapped, never cut mid-sentence.
+const maxNoticeLines = 2
+
+// Lines is the bar's height at width: the notice's lines (one, or two for a long one) and the status line.
+func (m *Model) Lines(width int) int { return len(m.noticeLines(width)) + 1 }
 
 // Model is the status bar of one console.
 type Model struct {
@@ -150,21 +156,30 @@ func (m *Model) Notice() string { return m.notice }
 // Pending returns the last pending count read.
 func (m *Model) Pending() int { return m.pending }
 
-// View draws the notice line and the status line, each exactly width cells wide.
+// View draws the notice lines and the status line, each at most width cells wide.
 func (m *Model) View(width int) string {
-	return m.noticeLine(width) + "\n" + m.statusLine(width)
+	return strings.Join(m.noticeLines(width), "\n") + "\n" + m.statusLine(width)
 }
 
-// noticeLine is the notice on screen, green or (a failure) red; blank when there is none.
-func (m *Model) noticeLine(width int) string {
+// noticeLines are the notice on screen, green or (a failure) red, wrapped on at most two lines; one blank line
+// when there is none.
+func (m *Model) noticeLines(width int) []string {
 	if m.notice == "" {
-		return ""
+		return []string{""}
 	}
 	style := m.ctx.Styles.Success
 	if m.noticeErr {
 		style = m.ctx.Styles.Error
 	}
-	return style.Render(common.Truncate(" "+m.notice, width))
+	lines := common.WrapWords(m.notice, max(1, width-2))
+	if len(lines) > maxNoticeLines {
+		lines = lines[:maxNoticeLines]
+		lines[maxNoticeLines-1] = common.Truncate(lines[maxNoticeLines-1]+" "+common.Ellipsis, width-2)
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(" " + l)
+	}
+	return lines
 }
 
 // statusLine is demo or production, the upstreams' health, the pending count and the busca server, on the bar.
