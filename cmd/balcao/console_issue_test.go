@@ -104,7 +104,9 @@ func TestRealCallsUpdateHealth(t *testing.T) {
 
 type mosiaStub struct{}
 
-func (mosiaStub) LatestProtocols(context.Context, string, int) ([]model.Protocol, error) { return nil, nil }
+func (mosiaStub) LatestProtocols(context.Context, string, int) ([]model.Protocol, error) {
+	return nil, nil
+}
 
 // balcao sandbox writes a config file a console can load as it is (URLs, credentials, catalogue, a directory of the
 // sandbox's people), 0600, and prints the line that uses it.

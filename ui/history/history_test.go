@@ -19,7 +19,7 @@ func session(n int) *common.Context {
 	ctx := common.NewContext(&common.Services{}, common.Session{Attendant: "ana", Output: &strings.Builder{}})
 	at := time.Date(2025, 3, 10, 14, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {
-		ctx.History.Add(common.Sent{ItemID: string(rune('A' + i%26)) + strings.Repeat("x", i), At: at.Add(time.Duration(i) * time.Minute),
+		ctx.History.Add(common.Sent{ItemID: string(rune('A'+i%26)) + strings.Repeat("x", i), At: at.Add(time.Duration(i) * time.Minute),
 			Name: "Patrick Oliveira Cabral", Type: "Solicitação / Atualização cadastral",
 			State: common.OutboxSent, Protocol: "34567820261130500001"})
 	}

@@ -116,4 +116,3 @@ func TestSidePanelWhenWide(t *testing.T) {
 	c.SetSize(100, 30)
 	assert.NotContains(t, flat(c.View()), "Últimos protocolos", "narrow: the form alone")
 }
-
