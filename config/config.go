@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ type Config struct {
 	Log        Log            `toml:"log"`        // where the log goes
 	Audit      Audit          `toml:"audit"`      // the access record
 	Catalogue  Catalogue      `toml:"catalogo"`   // occurrence types, subjects, forms
+	Console    Console        `toml:"console"`    // the attendant console
 	Attendants map[string]int `toml:"atendentes"` // attendant id (SSH user) → Mosia idAtendente
 	Postgres   Postgres       `toml:"postgres"`   // fleet mode (docs/deploy.md); empty: one machine
 
@@ -204,6 +206,26 @@ type Audit struct {
 	Retention Duration `toml:"retention"` // lines older than this are dropped (default 5 years)
 }
 
+// Console is how the attendant console behaves.
+type Console struct {
+	StartTab       string   `toml:"start_tab"`       // the Beneficiário tab that opens first (ConsoleTabs); default resumo
+	DraftRetention Duration `toml:"draft_retention"` // an abandoned draft is deleted after this (default 7 days)
+}
+
+// ConsoleTabs are the Beneficiário tabs console.start_tab may name, in the screen's order.
+var ConsoleTabs = []string{"resumo", "contrato", "familia", "carencias", "protocolos"}
+
+// validate checks the start tab and the retention.
+func (c Console) validate() error {
+	if c.StartTab != "" && !slices.Contains(ConsoleTabs, c.StartTab) {
+		return &Error{Key: "console.start_tab", Reason: i18n.ConfigStartTab(c.StartTab, ConsoleTabs)}
+	}
+	if c.DraftRetention.Duration <= 0 {
+		return &Error{Key: "console.draft_retention", Reason: i18n.ConfigDraftRetention}
+	}
+	return nil
+}
+
 // Log is where the log file lives.
 type Log struct {
 	File  string `toml:"file"`
@@ -216,9 +238,10 @@ func (c *Config) Demo() bool { return c.TOTVS.URL == "" && c.Mosia.URL == "" }
 // Default returns the defaults, with paths under the XDG directories.
 func Default() *Config {
 	return &Config{
-		TOTVS: TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
-		Mosia: Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
-		DB:    filepath.Join(DataDir(), "diretorio.db"),
+		TOTVS:   TOTVS{Auth: "basic", Timeout: Duration{10 * time.Second}, Retries: 2, PageSize: 50, MaxPages: 20},
+		Mosia:   Mosia{Timeout: Duration{10 * time.Second}, Retries: 2, TotalProtocolos: 5},
+		Console: Console{StartTab: "resumo", DraftRetention: Duration{7 * 24 * time.Hour}},
+		DB:      filepath.Join(DataDir(), "diretorio.db"),
 		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50,
 			Rate: 50, Burst: 500},
 		SSH: SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50,
@@ -372,6 +395,7 @@ var EnvVars = []EnvVar{
 	{"BALCAO_SSH_AUTHORIZED_KEYS", "arquivo authorized_keys dos atendentes", str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
 	{"BALCAO_SSH_HOST_KEY", "chave do host SSH (gerada uma vez)", str(func(c *Config) *string { return &c.SSH.HostKey })},
 	{"BALCAO_SANDBOX_BENEFICIARIES", "tamanho do diretório de demonstração", integer(func(c *Config) *int { return &c.Sandbox.Beneficiaries })},
+	{"BALCAO_CONSOLE_START_TAB", "aba do beneficiário que abre primeiro (resumo, contrato, familia, carencias, protocolos)", str(func(c *Config) *string { return &c.Console.StartTab })},
 	{"BALCAO_LOG", "arquivo de log", str(func(c *Config) *string { return &c.Log.File })},
 	{"BALCAO_DEBUG", "true: log detalhado", boolean(func(c *Config) *bool { return &c.Log.Debug })},
 	{"BALCAO_POSTGRES_URL", "modo frota: URL do PostgreSQL compartilhado (postgres://…); vazio = um computador só", str(func(c *Config) *string { return &c.Postgres.URL })},
@@ -412,6 +436,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := checkURL("mosia.url", c.Mosia.URL); err != nil {
+		return err
+	}
+	if err := c.Console.validate(); err != nil {
 		return err
 	}
 	if (c.TOTVS.URL == "") != (c.Mosia.URL == "") {

@@ -1,5 +1,7 @@
 package i18n
 
+import "time"
+
 // Texts of the command line (cmd/balcao).
 const (
 	// ErrorPrefix starts every error printed by the command line.
@@ -72,6 +74,8 @@ const (
 	InfoDirectoryEmpty = "ainda sem diretório (criado ao abrir)"
 	// InfoOutbox labels the outbox database.
 	InfoOutbox = "Pendências"
+	// InfoDrafts labels the drafts file.
+	InfoDrafts = "Rascunhos"
 	// InfoLog labels the log file.
 	InfoLog = "Log"
 	// InfoCache labels the cache dir.
@@ -236,3 +240,16 @@ const (
 	// ArgsExact says the wrong number of arguments was given: usage, how many were given, the command path.
 	ArgsExact = "uso: balcao %s (recebi %d argumento(s); veja \"%s --help\")"
 )
+
+// InfoDraftsWhat says where the forms being typed are kept and for how long an abandoned one stays.
+func InfoDraftsWhat(path, retention string) string {
+	return path + " (ocorrências sendo digitadas; apagadas ao enviar ou descartar, e as abandonadas após " + retention + ")"
+}
+
+// Days renders a duration in whole days when it is one ("7 dias"), else as Go writes it.
+func Days(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return Plural(int(d/(24*time.Hour)), "1 dia", "%d dias")
+	}
+	return d.String()
+}

@@ -1,6 +1,9 @@
 package i18n
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // ConfigGenHint says how to make a good secret.
 const ConfigGenHint = "Gere um bom segredo com: head -c 32 /dev/urandom | base64"
@@ -36,3 +39,11 @@ const ConfigRate = "o limite de buscas por credencial deve ser maior que zero (s
 func ConfigUnknownColumn(id string, known []string) string {
 	return fmt.Sprintf("coluna %q desconhecida; use algumas destas: %v", id, known)
 }
+
+// ConfigStartTab says console.start_tab names no tab, and lists the ones it may.
+func ConfigStartTab(got string, tabs []string) string {
+	return fmt.Sprintf("aba desconhecida %q: use uma de %s", got, strings.Join(tabs, ", "))
+}
+
+// ConfigDraftRetention says the draft retention must be positive.
+const ConfigDraftRetention = "use uma duração positiva, por exemplo 7d (rascunhos abandonados são apagados depois dela)"

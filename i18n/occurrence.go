@@ -44,7 +44,7 @@ const OccFieldOtherPhone = "Telefone"
 const OccFieldContract = "Contrato"
 
 // OccFieldDraft labels the draft toggle.
-const OccFieldDraft = "Rascunho"
+const OccFieldDraft = "Rascunho no Mosia"
 
 // OccFieldNote labels the note.
 const OccFieldNote = "Anotação"
@@ -73,10 +73,10 @@ const OccFormNone = "nenhum"
 const OccSelectNone = "— escolha com ←/→ —"
 
 // OccDraftOn is the draft toggle when on.
-const OccDraftOn = "[x] sim, guardar como rascunho no Mosia"
+const OccDraftOn = "[x] sim: vai ao Mosia como rascunho, sem andamento"
 
 // OccDraftOff is the draft toggle when off.
-const OccDraftOff = "[ ] não (espaço alterna)"
+const OccDraftOff = "[ ] não: vai ativa ao Mosia (espaço alterna)"
 
 // OccNoSubject is shown when the chosen type has no subjects in the catalogue.
 const OccNoSubject = "(este tipo não tem assuntos)"

@@ -1,6 +1,10 @@
 package i18n
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // OutboxStatePending labels an occurrence waiting to be sent.
 const OutboxStatePending = "Aguardando envio"
@@ -58,14 +62,23 @@ const OutboxAuth = "O Mosia recusou o token da integração (HTTP 401/403). A oc
 const OutboxEndpoint = "O Mosia não reconheceu o endereço de criação de ocorrências (HTTP 404). A ocorrência está " +
 	"guardada e será reenviada sozinha; avise o suporte para conferir o endereço do Mosia na configuração."
 
-// OutboxNeedsCorrection is an item's reason when Mosia refused its content: the attendant must edit it.
+// OutboxCorrectInPending ends a refusal's reason: where to correct it.
+const OutboxCorrectInPending = " Corrija os dados em Pendências (tecla p) e envie de novo."
+
+// OutboxNeedsCorrection is an item's reason when Mosia refused its content: the attendant must edit it. Mosia's
+// message is quoted without its own final stop (no `."."`).
 func OutboxNeedsCorrection(mosiaMsg string) string {
 	if mosiaMsg == "" {
 		return "O Mosia recusou a ocorrência sem dizer o motivo. Confira tipo, assunto, solicitante e contrato em " +
 			"Pendências (tecla p), corrija e envie de novo; se estiver tudo certo, avise o suporte."
 	}
-	return fmt.Sprintf("O Mosia recusou a ocorrência: %q. Corrija os dados em Pendências (tecla p) e envie de novo.",
-		mosiaMsg)
+	return "O Mosia recusou a ocorrência: “" + strings.TrimRight(strings.TrimSpace(mosiaMsg), ".") + "”." +
+		OutboxCorrectInPending
+}
+
+// MosiaRefusal is a refusal's reason without where to correct it (for the screen where it is being corrected).
+func MosiaRefusal(reason string) string {
+	return strings.TrimSuffix(reason, OutboxCorrectInPending)
 }
 
 // OutboxStalled is appended once an item failed many times in a row.
@@ -95,3 +108,16 @@ func OutboxReviewUnreadableDate(protocol string) string {
 // OutboxHeldBack says an occurrence waits for an earlier one for the same beneficiary, type and subject.
 const OutboxHeldBack = "Aguardando o envio de outra ocorrência parecida (mesmo beneficiário, tipo e assunto): " +
 	"as duas seguem uma de cada vez, para que nenhuma se perca nem se repita."
+
+// OutboxCancelledBy is a cancelled item's reason: who gave it up and when.
+func OutboxCancelledBy(attendant string, at time.Time) string {
+	return fmt.Sprintf("Cancelada por %s em %s.", attendant, at.In(saoPaulo()).Format("02/01/2006 15:04"))
+}
+
+// saoPaulo is the attendants' time zone (UTC-3 when the zone database is missing).
+func saoPaulo() *time.Location {
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("BRT", -3*3600)
+}

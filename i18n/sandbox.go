@@ -119,3 +119,18 @@ const SandboxMosiaUnknownType = "Tipo de ocorrência %d não encontrado."
 
 // SandboxMosiaUnknownSubject answers an idAssunto not under the type: subject id, type id.
 const SandboxMosiaUnknownSubject = "Assunto %d não pertence ao tipo de ocorrência %d."
+
+// SandboxSetupHint introduces the line that starts a console on the sandbox: path is the config file written.
+func SandboxSetupHint(path string) string {
+	return "Configuração para usar este sandbox (URLs, credenciais, catálogo e um diretório com as pessoas da base) " +
+		"gravada em " + path + ". Para abrir o console nele, em outro terminal:"
+}
+
+// SandboxConfigHeader heads the config file the sandbox writes.
+const SandboxConfigHeader = "Gerado por balcao sandbox: aponta o balcão para o sandbox local (dados fictícios). Não use em produção."
+
+// Flags of balcao sandbox that write the console's setup.
+const (
+	FlagSandboxWriteConfig    = "onde gravar o arquivo de configuração do console para este sandbox (padrão: sandbox/balcao.toml no diretório de dados)"
+	FlagSandboxWriteDirectory = "grava o diretório de beneficiários com as pessoas do sandbox neste arquivo SQLite (padrão: o diretório de demonstração em cache)"
+)

@@ -1,6 +1,9 @@
 package i18n
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // ---- root, layout, help ----
 
@@ -12,8 +15,8 @@ func UITooSmall(w, h, minW, minH int) string {
 	return fmt.Sprintf("Agora: %d×%d. Mínimo: %d×%d. Aumente a janela ou diminua a fonte.", w, h, minW, minH)
 }
 
-// UIHelpTitle heads the full help: the screen's keys, then (last column) those of every screen.
-const UIHelpTitle = "Ajuda: as teclas desta tela e, na última coluna, as de qualquer tela. ? ou Esc fecha."
+// UIHelpTitle heads the full help: the keys of every screen (first column), then the screen's.
+const UIHelpTitle = "Ajuda: na primeira coluna as teclas de qualquer tela; depois, as desta tela. ? ou Esc fecha."
 
 // UIPlaceholder is shown by a screen that is not available in this build.
 const UIPlaceholder = "Esta tela ainda não está disponível nesta versão. Pressione Esc para voltar."
@@ -103,9 +106,9 @@ const UIStatusPendingUnknown = "pendências: ?"
 // UINoticeSent says an occurrence reached Mosia and got a protocol.
 func UINoticeSent(who, protocol string) string {
 	if who == "" {
-		return fmt.Sprintf("Ocorrência enviada: protocolo %s", protocol)
+		return fmt.Sprintf("Ocorrência enviada: protocolo %s", groupDigits(protocol))
 	}
-	return fmt.Sprintf("Ocorrência de %s enviada: protocolo %s", who, protocol)
+	return fmt.Sprintf("Ocorrência de %s enviada: protocolo %s", who, groupDigits(protocol))
 }
 
 // UINoticeNeedsCorrection says the Mosia refused an occurrence and it waits in Pendências.
@@ -303,3 +306,18 @@ const UIContractSituation = "Situação"
 
 // BenAccessNotRecorded is the notice when the access record could not note a beneficiary's opening.
 const BenAccessNotRecorded = "Não foi possível gravar este acesso no registro de acessos: avise o suporte (o log tem o motivo)."
+
+// groupDigits writes a protocol in groups of four to be read aloud ("3456 7820 2611 3050 0001").
+func groupDigits(s string) string {
+	if len(s) <= 4 || strings.Trim(s, "0123456789") != "" {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:min(i+4, len(s))])
+	}
+	return b.String()
+}

@@ -28,6 +28,7 @@ const (
 //   - a phone written with "(", "+", as 9876-5432/98765-4321, or 12–13 digits starting with 55 → [IDPhone],
 //     normalised by NormalizePhone;
 //   - 10 digits → [IDPhone (when well-formed), IDContract, IDChaveUnica];
+//   - 9 digits starting with 9 (a mobile number without DDD) → [IDPhone, IDContract, IDChaveUnica, IDMatricula];
 //   - any other run of digits (e.g. contract 0000001, or a registration id 123-123-321) → [IDContract, IDChaveUnica,
 //     IDMatricula].
 //
@@ -214,6 +215,10 @@ func classifyDigits(tok string) (Identifier, string, bool) {
 	case 12, 13:
 		if p, ok := NormalizePhone(d); ok && strings.HasPrefix(d, "55") && len(p) >= 10 {
 			return id(p, IDPhone), "", true
+		}
+	case 9:
+		if d[0] == '9' { // a mobile number without its DDD, typed without the hyphen
+			return id(d, IDPhone, IDContract, IDChaveUnica, IDMatricula), "", true
 		}
 	}
 	return id(d, IDContract, IDChaveUnica, IDMatricula), "", true

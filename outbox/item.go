@@ -21,6 +21,7 @@ const (
 	Sent            State = "sent"
 	NeedsCorrection State = "needs_correction" // Mosia refused its content: the attendant corrects it
 	NeedsReview     State = "needs_review"     // the outbox cannot tell alone whether Mosia has it: a person decides
+	Cancelled       State = "cancelled"        // an attendant gave it up before it was sent: never sent
 )
 
 // Kind is what an item asks of Mosia.

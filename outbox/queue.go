@@ -104,6 +104,19 @@ func (q *Queue) RetryNow(ctx context.Context, id string) error {
 	})
 }
 
+// Cancel gives up an unsent item for good: it is never sent, and its reason records who cancelled it and when.
+// An item being sent right now, or already sent, is refused (ErrLeased, ErrAlreadySent).
+func (q *Queue) Cancel(ctx context.Context, id, attendant string) error {
+	return q.update(ctx, "cancel", id, func(it *Item) error {
+		if err := editable(*it, time.Now()); err != nil {
+			return err
+		}
+		it.State, it.NextAttemptAt, it.LeaseOwner, it.LeaseUntil = Cancelled, time.Time{}, "", time.Time{}
+		it.LastError = i18n.OutboxCancelledBy(attendant, time.Now())
+		return nil
+	})
+}
+
 // Claim atomically leases ONE due item to owner until now+lease: a pending item whose next attempt is due, or
 // an item whose sender's lease expired (it crashed or hung). ok is false when nothing is due.
 func (q *Queue) Claim(ctx context.Context, owner string, lease time.Duration, now time.Time) (Item, bool, error) {

@@ -144,6 +144,9 @@ func (o *fakeOutbox) Resubmit(context.Context, string, model.Occurrence) (common
 	return common.OutboxItem{}, fmt.Errorf("fake outbox: no item")
 }
 func (o *fakeOutbox) PendingCount(context.Context) (int, error) { return 0, nil }
+func (o *fakeOutbox) Cancel(context.Context, string, string) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no item")
+}
 
 func (o *fakeOutbox) done() int {
 	o.mu.Lock()
@@ -153,10 +156,12 @@ func (o *fakeOutbox) done() int {
 
 type fakeStatus struct{}
 
-func (fakeStatus) ServerAddr() string                   { return "" }
-func (fakeStatus) ServerError() string                  { return "" }
-func (fakeStatus) ServerRequests() int64                { return 0 }
-func (fakeStatus) UpstreamHealthy() (totvs, mosia bool) { return true, true }
+func (fakeStatus) ServerAddr() string    { return "" }
+func (fakeStatus) ServerError() string   { return "" }
+func (fakeStatus) ServerRequests() int64 { return 0 }
+func (fakeStatus) Upstreams() (common.Health, common.Health) {
+	return common.Health{State: common.HealthOK}, common.Health{State: common.HealthOK}
+}
 
 // running is a server serving in the background on 127.0.0.1:0.
 type running struct {

@@ -33,7 +33,7 @@ func TestOpenSSHSearchAndOpen(t *testing.T) {
 	term.WaitFor(hernandesCPF, waitLong)
 	term.SendKeys("Enter")
 	term.WaitFor("Carteirinha "+hernandesCard, waitLong)
-	screen := term.WaitFor("Dados Pessoais", waitLong)
+	screen := term.WaitFor("[1 Resumo]", waitLong)
 	assert.Contains(t, screen, "Contrato")
 	assert.Contains(t, screen, "HERNANDES ALVES DA SILVA")
 	assert.Contains(t, screen, "CPF "+hernandesCPF)
@@ -48,6 +48,34 @@ func TestOpenSSHSearchAndOpen(t *testing.T) {
 	require.NoError(t, srv.stop(t))
 	term.WaitFor("O servidor balcão está sendo desligado", waitLong)
 	term.WaitFor("[programa terminou: status 0]", waitLong)
+}
+
+// TestOpenSSHBurstKeys: keys typed together arrive over SSH in one read; each acts on its own, in order, on the
+// screen the one before opened ("32": Família then Contrato; "5n": Protocolos then the form; "jjj" moves).
+func TestOpenSSHBurstKeys(t *testing.T) {
+	requireOpenSSH(t)
+	termtest.Require(t)
+	f := getFixture(t)
+	home := t.TempDir()
+	key := keygen(t, home, "atendente1")
+	srv := startServer(t, f.services(&fakeOutbox{}), Options{AuthorizedKeysPath: authorizedKeysFile(t, key)})
+	term := termtest.Start(t, termtest.Options{Width: 100, Height: 30, Env: []string{"HOME=" + home}},
+		"ssh", sshArgs(srv.port(), key, "atendente1", "-tt")...)
+	term.WaitFor("Buscar", waitLong)
+	term.Type("hernandes alves da silva")
+	term.WaitFor(hernandesCPF, waitLong)
+	term.SendKeys("Enter")
+	term.WaitFor("[1 Resumo]", waitLong)
+	term.Type("32")
+	term.WaitFor("[2 Contrato]", waitLong)
+	term.Type("5n")
+	term.WaitFor("Nova ocorrência", waitLong)
+	term.SendKeys("Escape")
+	term.WaitFor("[5 Protocolos]", waitLong)
+	term.Type("3jg")
+	screen := term.WaitFor("[3 Família]", waitLong)
+	assert.Contains(t, screen, "▸", "a member is selected")
+	require.NoError(t, srv.stop(t))
 }
 
 // TestOpenSSHUnknownKeyRefused: a key that is not in authorized_keys gets "Permission denied".

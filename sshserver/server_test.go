@@ -140,9 +140,9 @@ func openHernandes(c *goClient) {
 	c.send("hernandes alves da silva")
 	c.waitFor(hernandesCPF)
 	c.send("\r")
-	c.waitFor("[1 Contrato]")
+	c.waitFor("[1 Resumo]")
 	c.waitFor("Carteirinha " + hernandesCard)
-	c.waitFor("Dados Pessoais") // the contract's folder, from the sandbox's TOTVS
+	c.waitFor("EMPRESARIAL 200") // the plan, from the sandbox's TOTVS
 }
 
 func TestOpenAccessDemo(t *testing.T) {
@@ -358,7 +358,7 @@ func TestConcurrentSessions(t *testing.T) {
 			c.send(b.CPF)
 			c.waitFor(model.FormatCard(b.Card))
 			c.send("\r")
-			c.waitFor("[1 Contrato]")
+			c.waitFor("[1 Resumo]")
 			c.waitFor("Carteirinha " + model.FormatCard(b.Card))
 		}()
 	}

@@ -310,12 +310,10 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	q := &queryingSession{Session: sess, in: ss.in, until: time.Now().Add(queryWindow)}
 	r := bm.MakeRenderer(q)
 	ss.in.unread(terminalReplies.ReplaceAll(q.read.Bytes(), nil)) // keys typed meanwhile go to the console
-	if noColor(sess.Environ()) {
-		r.SetColorProfile(termenv.Ascii)
-	}
 	logger := s.log.With(slog.String("attendant", ss.id.attendant), slog.String("key", ss.id.fingerprint))
 	m := ui.New(s.svc, common.Session{Attendant: ss.id.attendant, AttendantID: s.o.Attendants[ss.id.attendant],
-		KeyFingerprint: ss.id.fingerprint, Renderer: r, Output: sess, Logger: logger})
+		KeyFingerprint: ss.id.fingerprint, Renderer: r, Output: sess, Logger: logger,
+		NoColor: noColor(sess.Environ())}) // no colour, but bold, reverse and underline stay
 	opts := append(ui.ProgramOptions(),
 		tea.WithInput(ss.in), tea.WithOutput(sess),
 		tea.WithoutSignalHandler(), // signals are the server's: a SIGTERM is a graceful shutdown, not 50 quits

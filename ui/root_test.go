@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/beneficiary"
 	"github.com/balcao/balcao/ui/common"
@@ -40,6 +41,7 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	svc, up := uitest.Services(t, 300)
 	r := newRoot(svc, common.Session{Attendant: "teste"})
+	r.now = func() time.Time { return uitest.Now }
 	r.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return &harness{t: t, r: r, svc: svc, up: up}
 }
@@ -154,7 +156,7 @@ func TestKeyPrecedence(t *testing.T) {
 	assert.Equal(t, 1, h.r.Depth())
 
 	h.press(false, "esc")
-	require.False(t, s.Typing())
+	require.False(t, s.Typing(), "Esc leaves the field")
 	h.press(true, "p")
 	assert.Equal(t, 2, h.r.Depth(), "p opens Pendências when not typing")
 	assert.True(t, isPending(h.r.Active()))
@@ -179,10 +181,11 @@ func TestSearchOpenAndBack(t *testing.T) {
 	require.True(t, ok)
 	assert.False(t, b.Loading(), "the five calls answered")
 	v := flat(h.view())
-	assert.Contains(t, v, "Dados Pessoais")
+	assert.Contains(t, v, "[1 Resumo]", "the Resumo opens first")
+	assert.Contains(t, v, "Plano EMPRESARIAL 200 QC NACIONAL")
 	assert.Contains(t, v, "DEMONSTRAÇÃO")
 
-	h.press(true, "2")
+	h.press(true, "3")
 	assert.Contains(t, flat(h.view()), "FABIANA SOPHIA MELO")
 	h.press(true, "down", "enter")
 	require.Equal(t, 3, h.r.Depth(), "Enter on a family member opens them")
@@ -197,15 +200,99 @@ func TestSearchOpenAndBack(t *testing.T) {
 	assert.Equal(t, 1, h.r.Depth(), "Esc on Busca never pops it")
 }
 
+// Runes that arrive in one read (typed fast, over SSH) act one by one outside a text field, each on the screen the
+// one before left open; in a field they are text.
+func TestBurstKeys(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.typeText("hernandes alves")
+	h.press(true, "enter")
+	b := h.r.Active().(*beneficiary.Model)
+	require.False(t, b.Loading())
+	h.press(true, "5n")
+	require.Equal(t, 3, h.r.Depth(), "5n: Protocolos, then n opens the form")
+	assert.Equal(t, beneficiary.TabProtocols, b.ActiveTab())
+	h.press(true, "esc")
+	require.Equal(t, 2, h.r.Depth())
+	h.press(true, "32")
+	assert.Equal(t, beneficiary.TabContract, b.ActiveTab(), "3 then 2")
+
+	h = newHarness(t, 100, 30)
+	h.typeText("silva")
+	h.press(false, "esc")
+	s := h.r.Active().(*search.Model)
+	require.False(t, s.Typing())
+	h.press(false, "jjj")
+	first, _ := s.Selected()
+	assert.Equal(t, s.Results()[3].Beneficiary.Card, first.Beneficiary.Card, "jjj moves three rows")
+	h.press(false, "/ab")
+	assert.True(t, s.Typing(), "/ focuses the field")
+	assert.Equal(t, "silvaab", s.Value(), "the rest of the burst is text for the field")
+}
+
+// q and Ctrl+C ask first while a form is being typed or occurrences wait; a second Ctrl+C (or s) quits.
+func TestQuitAsksWithWorkAtStake(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.typeText("hernandes alves")
+	h.press(true, "enter", "n")
+	require.Equal(t, 3, h.r.Depth())
+	for i := 0; i < 5; i++ {
+		h.press(true, "down")
+	}
+	h.press(true, "p", "e", "d", "i", "u")
+	assert.False(t, isQuit(h.press(false, "ctrl+c")), "a form being typed: ask first")
+	require.True(t, h.r.Asking())
+	assert.Contains(t, flat(h.view()), "Sair? há uma ocorrência sendo digitada")
+	h.press(false, "n")
+	assert.False(t, h.r.Asking())
+	assert.Equal(t, 3, h.r.Depth(), "n goes on typing")
+	h.press(false, "ctrl+c")
+	assert.True(t, isQuit(h.press(false, "ctrl+c")), "Ctrl+C twice quits")
+
+	h = newHarness(t, 100, 30)
+	h.svc.Outbox.(*uitest.Outbox).Pending = 2
+	h.run(h.r.status.Refresh())
+	h.press(false, "esc")
+	assert.False(t, isQuit(h.press(false, "q")), "occurrences not delivered: ask first")
+	assert.Contains(t, flat(h.view()), "2 ocorrências ainda não chegaram ao Mosia")
+	assert.True(t, isQuit(h.press(false, "s")))
+}
+
+// / is global: from a family member it goes straight back to Busca with the field focused.
+func TestEscOnResultsClearsTheSearch(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.typeText("silva")
+	s := h.r.Active().(*search.Model)
+	h.press(false, "esc")
+	require.False(t, s.Typing())
+	require.NotEmpty(t, s.Results(), "leaving the field keeps the results")
+	h.press(false, "esc")
+	assert.True(t, s.Typing(), "Esc on the results: back to the field")
+	assert.Equal(t, "", s.Value(), "…with the search cleared")
+	assert.Empty(t, s.Results())
+}
+
+func TestSlashFromAnyScreen(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.typeText("hernandes alves")
+	h.press(true, "enter", "3", "down", "enter")
+	require.Equal(t, 3, h.r.Depth())
+	h.press(true, "/")
+	require.Equal(t, 1, h.r.Depth())
+	s := h.r.Active().(*search.Model)
+	assert.True(t, s.Typing())
+	assert.Equal(t, "hernandes alves", s.Value())
+}
+
 func TestHelpToggle(t *testing.T) {
 	h := newHarness(t, 100, 30)
 	h.press(false, "esc", "?")
 	v := flat(h.view())
-	assert.Contains(t, v, "Ajuda: as teclas desta tela")
+	assert.Contains(t, v, "Ajuda: na primeira coluna as teclas de qualquer tela")
 	assert.Contains(t, v, "ctrl+c sair sempre")
+	assert.Contains(t, v, "ctrl+u limpar o campo", "Ctrl+U is documented")
 	assert.Len(t, strings.Split(h.view(), "\n"), 30)
 	h.press(false, "?")
-	assert.NotContains(t, flat(h.view()), "Ajuda: as teclas desta tela")
+	assert.NotContains(t, flat(h.view()), "Ajuda: na primeira coluna")
 }
 
 func TestTooSmall(t *testing.T) {
@@ -226,7 +313,7 @@ func TestStatusBar(t *testing.T) {
 		assert.Contains(t, v, want)
 	}
 	st := h.svc.Status.(*uitest.Status)
-	st.Addr, st.Err, st.Mosia = "", "porta 8089 ocupada", false
+	st.Addr, st.Err, st.Mosia = "", "porta 8089 ocupada", common.HealthDown
 	h.svc.Outbox.(*uitest.Outbox).Pending = 2
 	h.run(h.r.status.Refresh())
 	v = flat(h.view())
@@ -242,7 +329,7 @@ func TestStatusBar(t *testing.T) {
 	statusbar.NoticeFor = time.Millisecond
 	defer func() { statusbar.NoticeFor = 10 * time.Second }()
 	_, cmd := h.r.Update(common.OutboxEventMsg{Item: item})
-	assert.Contains(t, flat(h.view()), "Ocorrência de Ana enviada: protocolo 1111120250310000001")
+	assert.Contains(t, flat(h.view()), "Ocorrência de Ana enviada: protocolo 1111 1202 5031 0000 001")
 	var sent bool
 	for _, m := range uitest.Exec(cmd) {
 		if s, ok := m.(common.OccurrenceSentMsg); ok {
@@ -260,7 +347,7 @@ func screensAt(t *testing.T) map[string]*harness {
 	h.press(false, "down", "down")
 	out["busca"] = h
 
-	for tab := 1; tab <= 4; tab++ {
+	for tab := 1; tab <= 5; tab++ {
 		h := newHarness(t, 100, 30)
 		h.run(common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: mustCard(t, h, uitest.SeedPatrickCard)}))
 		h.press(true, fmt.Sprint(tab))
@@ -313,7 +400,20 @@ func TestRootGolden(t *testing.T) {
 		t.Run(fmt.Sprintf("beneficiario_%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h := newHarness(t, sz[0], sz[1])
 			h.typeText("joao pedro")
-			h.press(true, "enter", "4")
+			h.press(true, "enter", "5")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		t.Run(fmt.Sprintf("resumo_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			h := newHarness(t, sz[0], sz[1])
+			h.typeText("133.315.847-54")
+			h.press(true, "enter")
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		t.Run(fmt.Sprintf("historico_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			h := newHarness(t, sz[0], sz[1])
+			h.svc.Catalogue = config.DefaultCatalogue()
+			h.typeText("133.315.847-54")
+			h.press(true, "enter", "n", "ctrl+s", "enter", "h")
 			golden.RequireEqual(t, []byte(h.view()))
 		})
 	}
@@ -390,4 +490,28 @@ func BenchmarkViewRoot200x50(b *testing.B) {
 			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
 		})
 	}
+}
+
+// A long notice is wrapped on two lines at 80 columns, never cut mid-sentence; the screen gives it the room.
+func TestLongNoticeWrapsAt80(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	text := "Não enviada ainda: o Mosia não respondeu a tempo. A ocorrência está guardada e será reenviada automaticamente."
+	h.r.Update(common.NoticeMsg{Text: text})
+	v := h.view()
+	lines := strings.Split(v, "\n")
+	assert.Len(t, lines, 24)
+	assert.Contains(t, flat(v), "será reenviada automaticamente.")
+	h.r.Update(statusbarClear(h))
+	assert.Len(t, strings.Split(h.view(), "\n"), 24)
+}
+
+// statusbarClear is the message that clears the notice (its timer, run now).
+func statusbarClear(h *harness) tea.Msg {
+	statusbar.NoticeFor = time.Millisecond
+	defer func() { statusbar.NoticeFor = 10 * time.Second }()
+	_, cmd := h.r.Update(common.NoticeMsg{Text: "x"})
+	for _, m := range uitest.Exec(cmd) {
+		return m
+	}
+	return nil
 }

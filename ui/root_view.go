@@ -7,7 +7,6 @@ import (
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/common"
-	"github.com/balcao/balcao/ui/statusbar"
 )
 
 // maxHelpShare caps the full help so that some of the screen stays visible.
@@ -20,15 +19,18 @@ func (r *Root) tooSmall() bool {
 
 // helpHeight is how many lines the footer takes: one for the short help, more for the full help.
 func (r *Root) helpHeight() int {
+	if r.asking {
+		return len(r.askLines())
+	}
 	if !r.showHelp {
 		return 1
 	}
 	h := common.Lines(r.fullHelpView())
-	return max(1, min(h, r.height-statusbar.Height-minBodyWithHelp))
+	return max(1, min(h, r.height-r.status.Lines(r.width)-minBodyWithHelp))
 }
 
 // bodyHeight is what is left for the active screen.
-func (r *Root) bodyHeight() int { return max(0, r.height-statusbar.Height-r.helpHeight()) }
+func (r *Root) bodyHeight() int { return max(0, r.height-r.status.Lines(r.width)-r.helpHeight()) }
 
 // layout sizes every screen on the stack.
 func (r *Root) layout() {
@@ -52,25 +54,44 @@ func (r *Root) View() string {
 	}
 	hh := r.helpHeight()
 	var helpView string
-	if r.showHelp {
+	switch {
+	case r.asking:
+		helpView = strings.Join(r.askLines(), "\n")
+	case r.showHelp:
 		helpView = common.Fit(r.fullHelpView(), r.width, hh)
-	} else {
+	default:
 		helpView = r.shortHelpView()
 	}
-	body := common.Fit(r.active().View(), r.width, r.height-statusbar.Height-hh)
+	body := common.Fit(r.active().View(), r.width, r.height-r.status.Lines(r.width)-hh)
 	return body + "\n" + r.status.View(r.width) + "\n" + helpView
 }
 
 // globalBindings are the keys that work on every screen, enabled as they apply now.
 func (r *Root) globalBindings() []key.Binding {
 	typing := r.active().Typing()
-	help, quit, force, outbox, back := r.global.Help, r.global.Quit, r.global.ForceQuit, r.global.Outbox, r.global.Back
+	g := r.global
+	help, quit, force, outbox, back, hist, search := g.Help, g.Quit, g.ForceQuit, g.Outbox, g.Back, g.History, g.Search
 	help.SetEnabled(!typing)
 	quit.SetEnabled(!typing)
 	force.SetEnabled(typing)
 	outbox.SetEnabled(!typing && !isPending(r.active()))
 	back.SetEnabled(false)
-	return []key.Binding{help, outbox, quit, force, back}
+	hist.SetEnabled(!typing && !isHistory(r.active()))
+	search.SetEnabled(!typing && len(r.stack) > 1)
+	return []key.Binding{help, outbox, quit, force, back, hist, search}
+}
+
+// askLines is the question "quit?" with what would be interrupted, wrapped, at most three lines.
+func (r *Root) askLines() []string {
+	drafts, sending := r.atStake()
+	lines := common.WrapWords(i18n.UIQuitAsk(drafts, sending, r.status.Pending()), max(1, r.width-2))
+	if len(lines) > 3 {
+		lines = lines[len(lines)-3:]
+	}
+	for i, l := range lines {
+		lines[i] = r.ctx.Styles.WarningBold.Render(" " + l)
+	}
+	return lines
 }
 
 // footerGlobals are the global keys the one-line footer shows (Pendências is announced by the status bar).
@@ -117,14 +138,58 @@ func (r *Root) shortHelpLine(bindings []key.Binding, width int) string {
 	return b.String()
 }
 
-// fullHelpView is the active screen's key columns and a column of global keys.
+// fullHelpView is the column of global keys and the active screen's key columns, laid out in bands as wide as the
+// terminal (a column that does not fit starts the next band: none is ever hidden).
 func (r *Root) fullHelpView() string {
-	cols := append([][]key.Binding(nil), r.active().FullHelp()...)
 	g := r.globalBindings()
-	force := r.global.ForceQuit // always listed in the full help
-	cols = append(cols, append(g[:3:3], force))
-	title := r.ctx.Styles.Bold.Render(common.Truncate(" "+i18n.UIHelpTitle, r.width-1))
-	return title + "\n" + r.help.FullHelpView(cols)
+	force, clear := r.global.ForceQuit, r.ctx.Keys.Clear // always listed in the full help
+	globals := []key.Binding{g[0], g[1], g[5], g[6], g[2], force, clear}
+	cols := append([][]key.Binding{globals}, r.active().FullHelp()...)
+	var out []string
+	for _, l := range common.WrapWords(i18n.UIHelpTitle, max(1, r.width-2)) {
+		out = append(out, r.ctx.Styles.Bold.Render(" "+l))
+	}
+	return strings.Join(append(out, r.helpBands(cols)...), "\n")
+}
+
+// helpBands renders key columns side by side, starting a new band when the next column does not fit.
+func (r *Root) helpBands(cols [][]key.Binding) []string {
+	st := r.ctx.Styles
+	var out, band []string
+	used := 0
+	flush := func() {
+		out = append(out, band...)
+		band, used = nil, 0
+	}
+	for _, col := range cols {
+		var lines []string
+		w := 0
+		for _, b := range col {
+			if b.Enabled() && b.Help().Key != "" {
+				l := st.HelpKey.Render(b.Help().Key) + " " + st.HelpDesc.Render(b.Help().Desc)
+				lines, w = append(lines, l), max(w, common.Width(l))
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		if used > 0 && used+3+w > r.width-1 {
+			flush()
+		}
+		for len(band) < len(lines) {
+			band = append(band, strings.Repeat(" ", used))
+		}
+		for i := range band {
+			cell := ""
+			if i < len(lines) {
+				cell = lines[i]
+			}
+			band[i] = common.PadRight(band[i], used) + common.PadRight(" "+cell, w+3)
+		}
+		used += w + 3
+	}
+	flush()
+	return out
 }
 
 // tooSmallView tells the attendant the terminal is too small, centred, within whatever size there is.

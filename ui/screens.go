@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/history"
 	"github.com/balcao/balcao/ui/occurrence"
 	"github.com/balcao/balcao/ui/pending"
 )
@@ -22,5 +23,14 @@ func newPending(ctx *common.Context) common.Component { return pending.New(ctx) 
 // isPending reports whether a screen is Pendências.
 func isPending(c common.Component) bool {
 	_, ok := c.(*pending.Model)
+	return ok
+}
+
+// newHistory opens the session history.
+func newHistory(ctx *common.Context) common.Component { return history.New(ctx) }
+
+// isHistory reports whether a screen is the session history.
+func isHistory(c common.Component) bool {
+	_, ok := c.(*history.Model)
 	return ok
 }

@@ -1,9 +1,11 @@
 // Package ui is the console's Bubble Tea program: one root model that owns the screens (Busca, Beneficiário,
-// Nova ocorrência, Pendências) on a navigation stack, routes keys to the active one, sizes them all, and draws the
+// Nova ocorrência, Pendências, the session history) on a navigation stack, routes keys to the active one, sizes them all, and draws the
 // status bar and the help footer.
 package ui
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,10 +31,12 @@ type Root struct {
 	width    int
 	height   int
 	quitting bool
+	asking   bool // "quit?" waits for its answer
+	now      func() time.Time
 }
 
 type globalKeys struct {
-	Help, Quit, ForceQuit, Outbox, Back key.Binding
+	Help, Quit, ForceQuit, Outbox, Back, History, Search, Yes, No key.Binding
 }
 
 // New builds the console for one session (locally, or one per SSH connection).
@@ -53,8 +57,9 @@ func newRoot(svc *common.Services, s common.Session) *Root {
 	h.Ellipsis = "…"
 	k := ctx.Keys
 	r := &Root{
-		ctx: ctx, status: statusbar.New(ctx), help: h,
-		global: globalKeys{Help: k.Help, Quit: k.Quit, ForceQuit: k.ForceQuit, Outbox: k.Outbox, Back: k.Back},
+		ctx: ctx, status: statusbar.New(ctx), help: h, now: time.Now,
+		global: globalKeys{Help: k.Help, Quit: k.Quit, ForceQuit: k.ForceQuit, Outbox: k.Outbox, Back: k.Back,
+			History: k.History, Search: k.Search, Yes: k.Yes, No: k.No},
 	}
 	r.stack = []common.Component{search.New(ctx)}
 	return r
@@ -70,6 +75,9 @@ func (r *Root) active() common.Component { return r.stack[len(r.stack)-1] }
 
 // Active returns the screen on screen (for tests).
 func (r *Root) Active() common.Component { return r.active() }
+
+// Asking reports whether "quit?" waits for its answer (for tests).
+func (r *Root) Asking() bool { return r.asking }
 
 // Depth returns how many screens are on the stack.
 func (r *Root) Depth() int { return len(r.stack) }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/model"
@@ -15,6 +17,7 @@ import (
 type consoleOutbox struct {
 	box    *outbox.Queue
 	sender *outbox.Sender
+	mosia  *health // a send is a real Mosia call: its outcome is Mosia's health too
 }
 
 var _ common.Outbox = (*consoleOutbox)(nil)
@@ -28,7 +31,9 @@ func (o *consoleOutbox) Submit(ctx context.Context, attendant string, occ model.
 }
 
 func (o *consoleOutbox) sendNow(ctx context.Context, it outbox.Item) (common.OutboxItem, error) {
+	start := time.Now()
 	sent, err := o.sender.SendNow(ctx, it.ID)
+	o.observe(time.Since(start), sent, err)
 	if err != nil { // stored, not sent now: the background sender carries on
 		o.sender.Kick()
 		if got, gerr := o.box.Get(context.WithoutCancel(ctx), it.ID); gerr == nil {
@@ -73,8 +78,34 @@ func (o *consoleOutbox) Resubmit(ctx context.Context, id string, occ model.Occur
 	return o.sendNow(ctx, it)
 }
 
+// observe tells Mosia's health what a send found: an answer (sent, or refused for its content) says it is up; an
+// item left pending after the attempt says it is not.
+func (o *consoleOutbox) observe(took time.Duration, it outbox.Item, err error) {
+	if o.mosia == nil {
+		return
+	}
+	switch {
+	case err == nil && (it.State == outbox.Sent || it.State == outbox.NeedsCorrection):
+		o.mosia.observe(took, nil)
+	case err == nil && it.State == outbox.Pending && it.Attempts > 0:
+		o.mosia.observe(took, errors.New(it.LastError))
+	}
+}
+
 func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
 	return o.box.PendingCount(ctx)
+}
+
+// Cancel gives an unsent item up for good, recording the attendant.
+func (o *consoleOutbox) Cancel(ctx context.Context, id, attendant string) (common.OutboxItem, error) {
+	if err := o.box.Cancel(ctx, id, attendant); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	if err != nil {
+		return common.OutboxItem{}, err
+	}
+	return toCommon(it), nil
 }
 
 func toCommon(it outbox.Item) common.OutboxItem {
@@ -133,12 +164,13 @@ func (c *consoleStatus) ServerRequests() int64 {
 	return f()
 }
 
-func (c *consoleStatus) UpstreamHealthy() (bool, bool) {
-	return c.rt.healthTOTVS.Load(), c.rt.healthMosia.Load()
+func (c *consoleStatus) Upstreams() (common.Health, common.Health) {
+	return c.rt.healthTOTVS.get(), c.rt.healthMosia.get()
 }
 
-// relayEvents forwards the sender's events to every open console until ctx is done.
-func relayEvents(ctx context.Context, sender *outbox.Sender, box *outbox.Queue, broadcast func(any)) {
+// relayEvents forwards the sender's events to every open console until ctx is done; a sent item tells Mosia's
+// health that Mosia answers.
+func relayEvents(ctx context.Context, sender *outbox.Sender, box *outbox.Queue, mosia *health, broadcast func(any)) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -147,6 +179,9 @@ func relayEvents(ctx context.Context, sender *outbox.Sender, box *outbox.Queue, 
 			it, err := box.Get(context.WithoutCancel(ctx), ev.ItemID)
 			if err != nil {
 				continue
+			}
+			if it.State == outbox.Sent && mosia != nil {
+				mosia.reached()
 			}
 			broadcast(common.OutboxEventMsg{Item: toCommon(it)})
 		}

@@ -48,6 +48,7 @@ func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 		{i18n.InfoDirectory, cfg.DB},
 		{i18n.InfoDirectoryVersion, directoryState(ctx, cfg.DB)},
 		{i18n.InfoOutbox, cfg.OutboxPath()},
+		{i18n.InfoDrafts, i18n.InfoDraftsWhat(draftsPath(cfg, cfg.Demo()), i18n.Days(cfg.Console.DraftRetention.Duration))},
 		{i18n.InfoLog, cfg.Log.File},
 		{i18n.InfoCache, config.CacheDir()},
 		{i18n.InfoServer, cfg.Server.Addr + cfg.Server.Prefix + "/buscaBeneficiarios"},

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/balcao/balcao/audit"
@@ -17,6 +16,7 @@ import (
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/drafts"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
@@ -37,7 +37,8 @@ type runtime struct {
 	sender  *outbox.Sender
 	fleet   *fleetParts // fleet mode: the shared database's parts; nil on one machine
 
-	healthTOTVS, healthMosia atomic.Bool
+	healthTOTVS, healthMosia health
+	drafts                   *drafts.Store
 	closers                  []func() error
 	wg                       sync.WaitGroup
 }
@@ -46,8 +47,6 @@ type runtime struct {
 // and builds or reuses the cached demo directory). The sender runs until ctx is done.
 func startRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger) (*runtime, error) {
 	rt := &runtime{cfg: cfg, log: log, demo: cfg.Demo()}
-	rt.healthTOTVS.Store(true)
-	rt.healthMosia.Store(true)
 	if err := rt.open(ctx); err != nil {
 		rt.close()
 		return nil, err
@@ -78,6 +77,9 @@ func (rt *runtime) open(ctx context.Context) error {
 		if err := rt.openAudit(auditPath(cfg)); err != nil {
 			return err
 		}
+	}
+	if err := rt.openDrafts(draftsPath(cfg, rt.demo)); err != nil {
+		return err
 	}
 	if rt.demo {
 		sb := sandbox.New(sandbox.Options{Seed: cfg.Sandbox.Seed, Beneficiaries: cfg.Sandbox.Beneficiaries,
@@ -128,10 +130,39 @@ func (rt *runtime) open(ctx context.Context) error {
 			return ""
 		},
 	})
-	rt.wg.Add(3)
+	rt.wg.Add(4)
 	go func() { defer rt.wg.Done(); _ = rt.sender.Run(ctx) }()
-	go func() { defer rt.wg.Done(); rt.watchHealth(ctx) }()
+	go func() {
+		defer rt.wg.Done()
+		rt.healthTOTVS.watch(ctx, probeDeadline(cfg.TOTVS.Timeout.Duration), rt.totvs.Ping)
+	}()
+	go func() {
+		defer rt.wg.Done()
+		rt.healthMosia.watch(ctx, probeDeadline(cfg.Mosia.Timeout.Duration), rt.mosia.Ping)
+	}()
 	go func() { defer rt.wg.Done(); rt.purgeDaily(ctx) }()
+	return nil
+}
+
+// draftsPath is where the console keeps the forms being typed: rascunhos.db next to the outbox (the demo's apart).
+func draftsPath(cfg *config.Config, demo bool) string {
+	if demo && cfg.OutboxDB == "" {
+		return demoPath(drafts.FileName)
+	}
+	return filepath.Join(filepath.Dir(cfg.OutboxPath()), drafts.FileName)
+}
+
+// openDrafts opens the drafts file (its directory 0700).
+func (rt *runtime) openDrafts(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("rascunhos %s: %w", path, err)
+	}
+	s, err := drafts.Open(path)
+	if err != nil {
+		return fmt.Errorf("rascunhos %s: %w", path, err)
+	}
+	rt.drafts = s
+	rt.closers = append(rt.closers, s.Close)
 	return nil
 }
 
@@ -215,6 +246,11 @@ func (rt *runtime) purgeDaily(ctx context.Context) {
 		if err := rt.audit.Index(ctx); err != nil && ctx.Err() == nil { // keeps `balcao audit --chave` quick
 			rt.log.Warn("access record index", "err", err)
 		}
+		if n, err := rt.drafts.Purge(ctx, time.Now().Add(-rt.cfg.Console.DraftRetention.Duration)); err != nil && ctx.Err() == nil {
+			rt.log.Warn("drafts purge", "err", err)
+		} else if n > 0 {
+			rt.log.Info("drafts purge", "drafts", n, "retention", rt.cfg.Console.DraftRetention.Duration.String())
+		}
 		n, err = rt.audit.Purge(ctx, time.Now().Add(-rt.cfg.Audit.Retention.Duration))
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -222,23 +258,6 @@ func (rt *runtime) purgeDaily(ctx context.Context) {
 		case n > 0:
 			rt.log.Info("access record purge", "lines", n, "retention", rt.cfg.Audit.Retention.Duration.String())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// watchHealth probes the upstreams every 30 s for the status bar.
-func (rt *runtime) watchHealth(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
-	defer t.Stop()
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		rt.healthTOTVS.Store(rt.totvs.Ping(pctx) == nil || ctx.Err() != nil)
-		rt.healthMosia.Store(rt.mosia.Ping(pctx) == nil || ctx.Err() != nil)
-		cancel()
 		select {
 		case <-ctx.Done():
 			return
@@ -265,9 +284,11 @@ func (rt *runtime) services(status *serverStatus) *common.Services {
 	cat := rt.cfg.Catalogue
 	return &common.Services{
 		Directory: rt.dir,
-		TOTVS:     rt.totvs,
-		Mosia:     rt.mosia,
-		Outbox:    &consoleOutbox{box: rt.box, sender: rt.sender},
+		TOTVS:     observedTOTVS{c: rt.totvs, h: &rt.healthTOTVS},
+		Mosia:     observedMosia{c: rt.mosia, h: &rt.healthMosia},
+		Outbox:    &consoleOutbox{box: rt.box, sender: rt.sender, mosia: &rt.healthMosia},
+		Drafts:    rt.drafts,
+		StartTab:  rt.cfg.Console.StartTab,
 		Accesses:  consoleAccesses{log: rt.audit},
 		Status:    &consoleStatus{rt: rt, server: status},
 		Catalogue: cat,

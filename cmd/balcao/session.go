@@ -50,7 +50,7 @@ func startConsoles(ctx context.Context, cfg *config.Config) (*consoles, error) {
 	c.bg.Add(1)
 	go func() {
 		defer c.bg.Done()
-		relayEvents(c.ctx, c.rt.sender, c.rt.box, func(m any) { c.hub.Broadcast(m) })
+		relayEvents(c.ctx, c.rt.sender, c.rt.box, &c.rt.healthMosia, func(m any) { c.hub.Broadcast(m) })
 	}()
 	return c, nil
 }

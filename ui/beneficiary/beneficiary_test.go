@@ -102,16 +102,22 @@ func TestTabsShowTheirData(t *testing.T) {
 	f := newFixture(t)
 	m := f.loaded(t, uitest.SeedHernandesCard, 120, 40)
 	head := flat(m.View())
-	assert.Contains(t, head, "HERNANDES ALVES DA SILVA Ativo")
+	assert.Contains(t, head, "MARIA HERNANDES (HERNANDES ALVES DA SILVA) Ativo", "the social name first")
 	assert.Contains(t, head, "CPF 235.764.830-98")
 	assert.Contains(t, head, "Carteirinha 0001.1008.000027.01-0")
 	assert.Contains(t, head, "Contrato 000000000001 EMPRESA X LTDA")
+	assert.Contains(t, head, "Nascimento 15/06/2001")
+	assert.Contains(t, head, "[1 Resumo]", "the Resumo opens first")
+	assert.Contains(t, head, "Plano EMPRESARIAL 200 QC NACIONAL")
+	assert.Contains(t, head, "Família 2 pessoas")
 
+	m.Update(uitest.Key("2"))
 	v := flat(m.View())
+	assert.Contains(t, v, "Principais Plano EMPRESARIAL 200 QC NACIONAL", "what is looked for first, first")
 	assert.Contains(t, v, "Dados Pessoais", "folder title as section")
 	assert.Contains(t, v, "Relativos ao Plano")
 
-	m.Update(uitest.Key("2"))
+	m.Update(uitest.Key("3"))
 	v = flat(m.View())
 	assert.Contains(t, v, "FABIANA SOPHIA MELO")
 	assert.Contains(t, v, "0001.1008.000027.02-8")
@@ -124,10 +130,9 @@ func TestTabsShowTheirData(t *testing.T) {
 
 	m.Update(uitest.Key("tab"))
 	v = flat(m.View())
-	assert.Contains(t, v, "Últimos 5 protocolos")
 	ps := f.up.ProtocolNumbers(m.Beneficiary().ChaveUnica)
 	if len(ps) > 0 {
-		assert.Contains(t, v, ps[0], "the protocol as the dataset lists it")
+		assert.Contains(t, v, common.GroupDigits(ps[0]), "the protocol as the dataset lists it, grouped")
 	} else {
 		assert.Contains(t, v, "Nenhum protocolo")
 	}
@@ -139,11 +144,12 @@ func TestTabErrorAndRetry(t *testing.T) {
 	f := newFixture(t)
 	f.up.SetFail("family", context.DeadlineExceeded)
 	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
-	m.Update(uitest.Key("2"))
+	assert.Contains(t, flat(m.View()), "! Família: não carregou (r tenta de novo)", "the Resumo warns")
+	m.Update(uitest.Key("3"))
 	v := flat(m.View())
 	assert.Contains(t, v, flat(client.UserMessage(context.DeadlineExceeded)))
 	assert.Contains(t, v, "Pressione r para tentar de novo")
-	assert.Contains(t, flat(m.headerView()), "[2 Família !]", "the tab is marked as failed")
+	assert.Contains(t, flat(m.headerView()), "[3 Família !]", "the tab is marked as failed")
 
 	f.up.SetFail("family", nil)
 	before := f.up.Count("family")
@@ -208,11 +214,11 @@ func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
 	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	_, cmd := m.Update(uitest.Key("+"))
 	assert.Nil(t, cmd, "+ only works on Protocolos")
-	m.Update(uitest.Key("4"))
+	m.Update(uitest.Key("5"))
 	_, cmd = m.Update(uitest.Key("+"))
 	feed(m, uitest.Exec(cmd))
 	assert.Equal(t, 6, f.up.LastN)
-	assert.Contains(t, flat(m.View()), "Últimos 6 protocolos")
+	assert.Contains(t, flat(m.View()), "Protocolos no Mosia (+/- muda a quantidade, 1 a 10)")
 	for i := 0; i < 12; i++ {
 		_, cmd = m.Update(uitest.Key("-"))
 		feed(m, uitest.Exec(cmd))
@@ -230,7 +236,7 @@ func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
 func TestFamilyEnterOpensMember(t *testing.T) {
 	f := newFixture(t)
 	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
-	m.Update(uitest.Key("2"))
+	m.Update(uitest.Key("3"))
 	require.Equal(t, 0, m.lists[TabFamily].Selected(), "the open beneficiary is selected")
 	_, cmd := m.Update(uitest.Key("enter"))
 	assert.Nil(t, cmd, "Enter on the person already on screen does nothing")
@@ -269,7 +275,7 @@ func TestGraceRunningIsHighlightedWithText(t *testing.T) {
 	m.setTab(TabGrace)
 	v := flat(m.View())
 	assert.Contains(t, v, "CONSULTAS 01/02/2025 Carência Cumprida")
-	assert.Contains(t, v, "PARTO 30/09/2025 EM CARÊNCIA até 30/09/2025")
+	assert.Contains(t, v, "PARTO 30/09/2025 Em carência até 30/09/2025", "the case TOTVS uses beside it")
 
 	m.classes.Transfer = true
 	m.classes.Items = []model.GraceClass{{Description: "INTERNAÇÃO", PrevEnd: "2024-01-01",
@@ -277,7 +283,7 @@ func TestGraceRunningIsHighlightedWithText(t *testing.T) {
 	m.refresh(TabGrace)
 	v = flat(m.View())
 	assert.Contains(t, v, "Rede anterior")
-	assert.Contains(t, v, "INTERNAÇÃO 01/01/2024 · Carência Cumprida EM CARÊNCIA até 01/01/2026")
+	assert.Contains(t, v, "INTERNAÇÃO 01/01/2024 · Carência Cumprida Em carência até 01/01/2026")
 }
 
 func TestLayoutEveryTabEverySize(t *testing.T) {
@@ -296,7 +302,7 @@ func TestLayoutEveryTabEverySize(t *testing.T) {
 	}
 }
 
-var tabFiles = [numTabs]string{"contrato", "familia", "carencias", "protocolos"}
+var tabFiles = [numTabs]string{"resumo", "contrato", "familia", "carencias", "protocolos"}
 
 func TestBeneficiaryGolden(t *testing.T) {
 	f := newFixture(t)
@@ -304,8 +310,8 @@ func TestBeneficiaryGolden(t *testing.T) {
 		name, card string
 		tabs       []int
 	}{
-		{"hernandes", uitest.SeedHernandesCard, []int{TabContract, TabFamily, TabGrace, TabProtocols}},
-		{"patrick", uitest.SeedPatrickCard, []int{TabGrace, TabProtocols}}, // transferred; has protocols
+		{"hernandes", uitest.SeedHernandesCard, []int{TabSummary, TabContract, TabFamily, TabGrace, TabProtocols}},
+		{"patrick", uitest.SeedPatrickCard, []int{TabSummary, TabGrace, TabProtocols}}, // transferred; has protocols
 	}
 	for _, p := range people {
 		for _, size := range [][2]int{{80, 21}, {200, 47}} {
@@ -325,7 +331,7 @@ func BenchmarkViewBeneficiary200x50(b *testing.B) {
 	m := f.loaded(b, uitest.SeedHernandesCard, 200, 47)
 	for tab := 0; tab < numTabs; tab++ {
 		m.setTab(tab)
-		b.Run(tabTitles[tab], func(b *testing.B) {
+		b.Run(tabList[tab].title, func(b *testing.B) {
 			b.ReportAllocs()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
@@ -354,12 +360,12 @@ func TestTabBarWhileLoadingInTrueColour(t *testing.T) {
 		plain := ansi.Strip(m.View())
 		assert.NotContains(t, plain, "[38;", "tab %d", tab)
 		assert.NotContains(t, plain, "\x1b", "tab %d", tab)
-		assert.Contains(t, plain, "["+fmt.Sprintf("%d %s", tab+1, tabTitles[tab])+" "+ansi.Strip(m.spin.View())+"]")
+		assert.Contains(t, plain, "["+fmt.Sprintf("%d %s", tab+1, tabList[tab].title)+" "+ansi.Strip(m.spin.View())+"]")
 	}
 	m.Update(LoadedMsg{Screen: m.id, kind: kFamily, gen: m.loads[kFamily].gen, err: context.DeadlineExceeded})
 	m.setTab(TabFamily)
 	plain := ansi.Strip(m.View())
-	assert.Contains(t, plain, "[2 Família !]")
+	assert.Contains(t, plain, "[3 Família !]")
 	assert.NotContains(t, plain, "\x1b")
 }
 
@@ -372,34 +378,53 @@ func TestScrollingATab(t *testing.T) {
 		lines := strings.Split(m.View(), "\n")
 		return ansi.Strip(lines[len(lines)-1])
 	}
+	m.Update(uitest.Key("2"))
 	tests := []struct {
 		key  string
 		want string
 	}{
-		{"pgdown", " linhas 16–31 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
-		{"down", " linhas 17–32 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
-		{"pgdown", " linhas 32–47 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
-		{"pgdown", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
-		{"down", " linhas 45–60 de 60 · ↑ ou PgUp volta"},
-		{"pgup", " linhas 30–45 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
-		{"up", " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"pgdown", " linhas 16–31 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"down", " linhas 17–32 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"j", " linhas 18–33 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"G", " linhas 52–67 de 67 · ↑ ou PgUp volta"},
+		{"down", " linhas 52–67 de 67 · ↑ ou PgUp volta"},
+		{"pgup", " linhas 37–52 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"up", " linhas 36–51 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
+		{"g", " linhas 1–16 de 67 · ↓ ou PgDn mostra mais abaixo"},
+		{"end", " linhas 52–67 de 67 · ↑ ou PgUp volta"},
+		{"home", " linhas 1–16 de 67 · ↓ ou PgDn mostra mais abaixo"},
+		{"pgdown", " linhas 16–31 de 67 · ↑/↓ ou PgUp/PgDn rolam"},
 	}
 	for _, tt := range tests {
-		m.Update(uitest.Key(tt.key))
+		m.Update(keyOf(tt.key))
 		assert.Equal(t, tt.want, last(), "after %s", tt.key)
 	}
 	m.Update(uitest.Key("1"))
-	assert.Equal(t, " linhas 29–44 de 60 · ↑/↓ ou PgUp/PgDn rolam", last(), "a tab keeps its place")
-
 	m.Update(uitest.Key("2"))
+	assert.Equal(t, " linhas 16–31 de 67 · ↑/↓ ou PgUp/PgDn rolam", last(), "a tab keeps its place")
+
+	m.Update(uitest.Key("3"))
 	assert.Equal(t, "", last(), "Família fits")
 	m.Update(uitest.Key("down"))
 	assert.Equal(t, 1, m.lists[TabFamily].Selected())
-	assert.Contains(t, flat(m.View()), "▸0001.1008.000027.02-8 FABIANA")
+	assert.Contains(t, flat(m.View()), "FABIANA SOPHIA MELO")
 	m.Update(uitest.Key("pgdown"))
 	assert.Equal(t, 1, m.lists[TabFamily].Selected(), "the last member")
-	m.Update(uitest.Key("up"))
-	assert.Equal(t, 0, m.lists[TabFamily].Selected())
+	m.Update(uitest.Key("g"))
+	assert.Equal(t, 0, m.lists[TabFamily].Selected(), "g: the first member")
+	m.Update(uitest.Key("G"))
+	assert.Equal(t, 1, m.lists[TabFamily].Selected(), "G: the last")
+}
+
+// keyOf is a key press, with Home and End too.
+func keyOf(k string) tea.KeyMsg {
+	switch k {
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	}
+	return uitest.Key(k)
 }
 
 // accesses is an access record in memory.
@@ -449,7 +474,7 @@ func TestOpeningIsInTheAccessRecord(t *testing.T) {
 	assert.Equal(t, []string{"contrato", "familia", "carencias"}, got.Tabs, "what loaded; protocols failed")
 
 	f.up.SetFail("protocols", nil)
-	m.Update(uitest.Key("4"))
+	m.Update(uitest.Key("5"))
 	_, cmd := m.Update(uitest.Key("r"))
 	settle(m, uitest.Exec(cmd))
 	require.Len(t, rec.got, 2, "a reload is another look")

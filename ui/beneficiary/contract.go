@@ -1,19 +1,21 @@
 package beneficiary
 
 import (
+	"strings"
+
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 )
 
 // twoColumns is the width from which the Contrato tab lays fields out in two columns.
-const twoColumns = 150
+const twoColumns = 120
 
 // contractLines renders the sections: titled, label column aligned, empty values dimmed.
 func (m *Model) contractLines() []string {
 	var secs []model.Section
-	if m.data != nil {
-		secs = m.data.Sections
+	if m.data != nil && len(m.data.Sections) > 0 {
+		secs = append([]model.Section{m.mainSection()}, m.data.Sections...)
 	}
 	if len(secs) == 0 {
 		return []string{" " + m.ctx.Styles.Dim.Render(i18n.UIContractEmpty)}
@@ -69,4 +71,41 @@ func (m *Model) fieldCell(f model.Field, colW, labelW int) string {
 		v = st.EmptyValue.Render(i18n.UIEmpty)
 	}
 	return common.PadRight(st.Label.Render(common.PadRight(f.Label, labelW))+"  "+v, colW-2)
+}
+
+// mainSection is what the attendant looks for first — plan, situation and block, contract, company — ahead of the
+// TOTVS's full field list (which follows, complete).
+func (m *Model) mainSection() model.Section {
+	d := m.data
+	sec := model.Section{Title: i18n.UIContractMain}
+	add := func(label, value string) {
+		if value != "" {
+			sec.Fields = append(sec.Fields, model.Field{Label: label, Value: value})
+		}
+	}
+	add(i18n.UISumPlan, d.Plan)
+	add(i18n.UISumSituation, m.situationText())
+	number := d.Number
+	if number == "" {
+		number = m.contract.Number
+	}
+	add(i18n.UISumContract, strings.TrimSpace(number+" "+m.contract.Description))
+	add(i18n.UIContractCompany, d.Company)
+	add(i18n.UIContractSubcontract, d.Subcontract)
+	return sec
+}
+
+// situationText is the situation with the block date and reason when blocked.
+func (m *Model) situationText() string {
+	situation := m.ben.Situation
+	if m.data == nil {
+		return situation
+	}
+	if m.data.Situation != "" {
+		situation = m.data.Situation
+	}
+	if m.data.BlockDate == "" && m.data.BlockReason == "" {
+		return situation
+	}
+	return i18n.UISumBlocked(situation, common.DateBR(m.data.BlockDate), m.data.BlockReason)
 }

@@ -18,6 +18,9 @@ var errNoChave = errors.New("beneficiary has no chaveUnica")
 // start marks a call in flight under a new tag and returns the command that makes it.
 func (m *Model) start(k kind) tea.Cmd {
 	l := &m.loads[k]
+	if !m.Loading() {
+		m.started = m.now()
+	}
 	l.gen++
 	l.loading, l.err = true, nil
 	m.round[k] = true
@@ -74,26 +77,26 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 	l.loading = false
 	if msg.err != nil {
 		l.err = msg.err
-		m.refresh(tabOf(msg.kind))
+		m.refreshKind(msg.kind)
 		return nil
 	}
 	l.loaded = true
 	var cmd tea.Cmd
 	switch v := msg.value.(type) {
 	case *model.Contract:
-		m.data = v
+		m.data = cleanContract(v)
 		cmd = m.completeIdentity()
 	case *model.Family:
-		m.family = v
+		m.family = cleanFamily(v)
 	case *model.GraceClasses:
-		m.classes = v
+		m.classes = cleanClasses(v)
 	case *model.GraceGroups:
-		m.groups = v
+		m.groups = cleanGroups(v)
 	case []model.Protocol:
-		m.protocols = v
+		m.protocols = cleanProtocols(v)
 	}
 	m.updateKeys()
-	m.refresh(tabOf(msg.kind))
+	m.refreshKind(msg.kind)
 	if msg.kind == kFamily {
 		m.lists[TabFamily].Select(m.selfIndex())
 	}
@@ -193,7 +196,7 @@ func (m *Model) retry() tea.Cmd {
 	for k := kind(0); k < numKinds; k++ {
 		if want[k] && !m.loads[k].loading {
 			cmds = append(cmds, m.start(k))
-			m.refresh(tabOf(k))
+			m.refreshKind(k)
 		}
 	}
 	cmds = append(cmds, m.startSpinner())
@@ -230,4 +233,35 @@ func (m *Model) openMember(f model.FamilyMember) tea.Cmd {
 type memberMsg struct {
 	screen uint64
 	open   common.OpenBeneficiaryMsg
+}
+
+// draftMsg carries the draft left open for the screen's beneficiary (nil when none).
+type draftMsg struct {
+	screen uint64
+	draft  *common.Draft
+}
+
+// draftKey is what the beneficiary's draft is filed under: the card, else the chaveUnica.
+func (m *Model) draftKey() string { return common.DraftKey(m.ben) }
+
+// loadDraft looks for a draft this attendant left open for the beneficiary.
+func (m *Model) loadDraft() tea.Cmd {
+	d := m.ctx.Services.Drafts
+	k := m.draftKey()
+	if d == nil || k == "" {
+		return nil
+	}
+	id, attendant, log := m.id, m.ctx.Session.Attendant, m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		got, ok, err := d.Load(ctx, attendant, k)
+		if err != nil {
+			log.Warn("draft lookup failed", "err", err)
+		}
+		if err != nil || !ok {
+			return nil
+		}
+		return draftMsg{screen: id, draft: &got}
+	}
 }

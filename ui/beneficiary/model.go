@@ -5,6 +5,7 @@ package beneficiary
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -19,14 +20,66 @@ import (
 	"github.com/balcao/balcao/ui/components/tabs"
 )
 
-// Tabs of the screen, in order.
+// Tabs of the screen, in order (their index in tabList).
 const (
-	TabContract = iota
+	TabSummary = iota
+	TabContract
 	TabFamily
 	TabGrace
 	TabProtocols
 	numTabs
 )
+
+// tab is one tab of the screen: what it is called, the calls it shows, how it draws them and what the Resumo
+// should say about it. A new tab is one more entry in tabList (its key is its position: 1–9).
+type tab struct {
+	id    string // the name in the access record and in console.start_tab
+	title string
+	kinds []kind                    // the calls it shows (its mark: spinner while any loads, "!" when one failed)
+	rows  func(m *Model) []list.Row // its content, rebuilt when its data or the width changes
+	warn  func(m *Model) []string   // what the Resumo shows about it (nil: nothing to say)
+}
+
+// tabList is the screen's tabs, in order (set in init: the Resumo's rows read the list).
+var tabList [numTabs]tab
+
+func init() { tabList = tabDefs() }
+
+// tabDefs defines the tabs.
+func tabDefs() [numTabs]tab {
+	return [numTabs]tab{
+		{id: "resumo", title: i18n.UITabSummary, kinds: []kind{kContract, kFamily, kClasses, kGroups, kProtocols},
+			rows: (*Model).summaryRows},
+		{id: "contrato", title: i18n.UITabContract, kinds: []kind{kContract},
+			rows: func(m *Model) []list.Row { return m.section(kContract, i18n.UILoadingContract, m.contractLines) },
+			warn: (*Model).contractWarnings},
+		{id: "familia", title: i18n.UITabFamily, kinds: []kind{kFamily}, rows: (*Model).familySection,
+			warn: (*Model).familyWarnings},
+		{id: "carencias", title: i18n.UITabGrace, kinds: []kind{kClasses, kGroups}, rows: (*Model).graceRows,
+			warn: (*Model).graceWarnings},
+		{id: "protocolos", title: i18n.UITabProtocols, kinds: []kind{kProtocols}, rows: (*Model).protocolSection,
+			warn: (*Model).protocolWarnings},
+	}
+}
+
+// TabByID is the index of the tab named id (as console.start_tab names it); ok is false for an unknown name.
+func TabByID(id string) (int, bool) {
+	for i, t := range tabList {
+		if t.id == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// TabIDs are the tabs' names, in order (for console.start_tab's message).
+func TabIDs() []string {
+	out := make([]string, len(tabList))
+	for i, t := range tabList {
+		out[i] = t.id
+	}
+	return out
+}
 
 // kind is one of the five upstream calls.
 type kind int
@@ -92,8 +145,12 @@ type Model struct {
 
 	spin    spinner.Model
 	ticking bool
+	started time.Time // when the calls in flight started (the spinner shows the seconds since)
 
-	lists [numTabs]list.Model // each tab's rows; Família's members are its items
+	lists [numTabs]list.Model // each tab's rows; Família's members and the protocols are items
+
+	draft    *common.Draft // a draft left open for this beneficiary, offered back on n
+	draftGen int
 }
 
 // LoadedMsg carries one upstream answer back to the screen that asked, tagged with the screen and the call.
@@ -109,15 +166,19 @@ type LoadedMsg struct {
 func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	parent, cancel := context.WithCancel(context.Background())
 	m := &Model{
-		ctx: ctx, id: screenIDs.Add(1), keys: newKeyMap(ctx.Keys), now: time.Now,
-		ben: msg.Beneficiary, contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Warning)),
+		ctx: ctx, id: screenIDs.Add(1), now: time.Now, ben: cleanBeneficiary(msg.Beneficiary),
+		contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
+		spin: spinner.New(spinner.WithSpinner(common.SpinnerDot), spinner.WithStyle(ctx.Styles.Warning)),
 	}
+	m.keys = newKeyMap(ctx.Keys)
 	titles := make([]string, numTabs)
-	for t, title := range tabTitles {
-		titles[t] = fmt.Sprintf("%d %s", t+1, title)
+	for t, tb := range tabList {
+		titles[t] = fmt.Sprintf("%d %s", t+1, tb.title)
 	}
 	m.tabs = tabs.New(ctx.Styles, titles...)
+	if t, ok := TabByID(ctx.Services.StartTab); ok {
+		m.tabs.SetActive(t)
+	}
 	if m.contract.Number == "" && m.contract.Description == "" && len(m.ben.Contracts) > 0 {
 		m.contract = m.ben.Contracts[0]
 	}
@@ -128,13 +189,13 @@ func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	return m
 }
 
-// Init starts the five calls at once, each its own command, and the spinner.
+// Init starts the five calls at once, each its own command, the spinner, and the look for a draft left open.
 func (m *Model) Init() tea.Cmd {
-	cmds := make([]tea.Cmd, 0, numKinds+1)
+	cmds := make([]tea.Cmd, 0, numKinds+2)
 	for k := kind(0); k < numKinds; k++ {
 		cmds = append(cmds, m.start(k))
 	}
-	cmds = append(cmds, m.startSpinner())
+	cmds = append(cmds, m.startSpinner(), m.loadDraft())
 	m.refreshAll()
 	m.markTabs()
 	return tea.Batch(cmds...)
@@ -175,13 +236,20 @@ func (m *Model) SetSize(width, height int) {
 }
 
 type keyMap struct {
-	Up, Down, PageUp, PageDown, Open, Back, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, New, Refresh, More, Less key.Binding
+	Up, Down, PageUp, PageDown, Home, End, Open, Back, NextTab, PrevTab, New, Refresh, More, Less, Copy key.Binding
+	Tab                                                                                                 []key.Binding // 1–N: straight to a tab
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
-	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.OpenMember, Back: k.Back,
-		NextTab: k.NextTab, PrevTab: k.PrevTab, Tab1: k.Tab1, Tab2: k.Tab2, Tab3: k.Tab3, Tab4: k.Tab4, New: k.New,
-		Refresh: k.Refresh, More: k.More, Less: k.Less}
+	km := keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End,
+		Open: k.OpenMember, Back: k.Back, NextTab: k.NextTab, PrevTab: k.PrevTab, New: k.New, Refresh: k.Refresh,
+		More: k.More, Less: k.Less, Copy: k.Copy}
+	for i, t := range tabList {
+		if b, ok := common.TabKey(i, t.title); ok {
+			km.Tab = append(km.Tab, b)
+		}
+	}
+	return km
 }
 
 // updateKeys enables only what works on the active tab: ↑/↓ choose a member on Família and scroll elsewhere.
@@ -195,54 +263,51 @@ func (m *Model) updateKeys() {
 	m.keys.Open.SetEnabled(m.tabs.Active() == TabFamily && m.family != nil && len(m.family.Members) > 0)
 	m.keys.More.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto < MaxProtocols)
 	m.keys.Less.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto > MinProtocols)
+	m.keys.Copy.SetEnabled((m.tabs.Active() == TabProtocols || m.tabs.Active() == TabSummary) && len(m.protocols) > 0)
+	if m.draft != nil {
+		m.keys.New = m.ctx.Keys.Resume
+	} else {
+		m.keys.New = m.ctx.Keys.New
+	}
 }
 
 // ShortHelp lists the keys shown in the footer (some combined, for display only).
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	move := k.Scroll
-	if m.tabs.Active() == TabFamily {
+	if m.tabs.Active() == TabFamily || m.tabs.Active() == TabProtocols && len(m.protocols) > 0 {
 		move = k.Choose
 	}
 	count := k.Count
 	count.SetEnabled(m.tabs.Active() == TabProtocols)
-	return []key.Binding{m.keys.New, k.Tabs, move, m.keys.Back, m.keys.Open, count, m.keys.Refresh}
+	return []key.Binding{m.keys.New, common.TabsHelp(numTabs), move, m.keys.Back, m.keys.Copy, m.keys.Open, count,
+		m.keys.Refresh}
 }
 
 // FullHelp lists every key of the screen, in columns.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.NextTab, m.keys.PrevTab, m.keys.Tab1, m.keys.Tab2, m.keys.Tab3, m.keys.Tab4},
-		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Open},
-		{m.keys.New, m.keys.Refresh, m.keys.More, m.keys.Less, m.keys.Back},
+		append([]key.Binding{m.keys.NextTab, m.keys.PrevTab}, m.keys.Tab...),
+		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Home, m.keys.End, m.keys.Open},
+		{m.keys.New, m.keys.Copy, m.keys.Refresh, m.keys.More, m.keys.Less, m.keys.Back},
 	}
 }
-
-// tabTitles are the tab names, in order.
-var tabTitles = [numTabs]string{i18n.UITabContract, i18n.UITabFamily, i18n.UITabGrace, i18n.UITabProtocols}
 
 // kindsOf lists the calls a tab shows.
-func kindsOf(tab int) []kind {
-	switch tab {
-	case TabContract:
-		return []kind{kContract}
-	case TabFamily:
-		return []kind{kFamily}
-	case TabGrace:
-		return []kind{kClasses, kGroups}
+func kindsOf(t int) []kind {
+	if t < 0 || t >= numTabs {
+		return nil
 	}
-	return []kind{kProtocols}
+	return tabList[t].kinds
 }
 
-// tabOf is the tab that shows a call.
-func tabOf(k kind) int {
-	switch k {
-	case kContract:
-		return TabContract
-	case kFamily:
-		return TabFamily
-	case kClasses, kGroups:
-		return TabGrace
+// tabsOf are the tabs that show a call (the Resumo shows them all).
+func tabsOf(k kind) []int {
+	var out []int
+	for i, t := range tabList {
+		if slices.Contains(t.kinds, k) {
+			out = append(out, i)
+		}
 	}
-	return TabProtocols
+	return out
 }

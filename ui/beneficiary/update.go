@@ -5,7 +5,9 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/ui/clipboard"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -34,7 +36,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.opening = false
-		return common.Cmd(msg.open)
+		return m.ctx.Navigate(msg.open)
+	case draftMsg:
+		if msg.screen == m.id {
+			m.draft = msg.draft
+			m.updateKeys()
+			m.refresh(TabSummary)
+		}
+		return nil
 	case spinner.TickMsg:
 		if msg.ID != m.spin.ID() {
 			return nil
@@ -47,12 +56,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.spin, cmd = m.spin.Update(msg)
 		m.refresh(m.tabs.Active())
 		return cmd
+	case common.SubmittedMsg:
+		if msg.Err == nil && msg.DraftKey != "" && msg.DraftKey == m.draftKey() {
+			m.draft = nil // sent: nothing to resume any more
+			m.updateKeys()
+			m.refresh(TabSummary)
+		}
+		return nil
 	case common.OccurrenceSentMsg:
 		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica || m.loads[kProtocols].loading {
 			return nil
 		}
 		cmd := m.start(kProtocols)
-		m.refresh(TabProtocols)
+		m.refreshKind(kProtocols)
 		return tea.Batch(cmd, m.startSpinner())
 	}
 	return nil
@@ -71,7 +87,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		m.cancel()
-		return common.Cmd(common.BackMsg{})
+		return m.ctx.Navigate(common.BackMsg{})
 	case key.Matches(msg, k.Open):
 		return m.openSelected()
 	case key.Matches(msg, k.New):
@@ -79,7 +95,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.family != nil {
 			fam = m.family.Members
 		}
-		return common.Cmd(common.NewOccurrenceMsg{Beneficiary: m.ben, Contract: m.contract, Family: fam})
+		plan := ""
+		if m.data != nil {
+			plan = m.data.Plan
+		}
+		return m.ctx.Navigate(common.NewOccurrenceMsg{Beneficiary: m.ben, Contract: m.contract, Family: fam,
+			Draft: m.draft, Plan: plan, Protocols: m.protocols})
+	case key.Matches(msg, k.Copy):
+		return m.copyProtocol()
 	case key.Matches(msg, k.Refresh):
 		return m.retry()
 	case key.Matches(msg, k.More):
@@ -90,7 +113,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// tabKey is the tab a key asks for: Tab and Shift+Tab go round, 1–4 go straight to one.
+// tabKey is the tab a key asks for: Tab and Shift+Tab go round, 1–N go straight to one.
 func (m *Model) tabKey(msg tea.KeyMsg) (int, bool) {
 	k := m.keys
 	switch {
@@ -98,14 +121,11 @@ func (m *Model) tabKey(msg tea.KeyMsg) (int, bool) {
 		return m.tabs.Next(), true
 	case key.Matches(msg, k.PrevTab):
 		return m.tabs.Prev(), true
-	case key.Matches(msg, k.Tab1):
-		return TabContract, true
-	case key.Matches(msg, k.Tab2):
-		return TabFamily, true
-	case key.Matches(msg, k.Tab3):
-		return TabGrace, true
-	case key.Matches(msg, k.Tab4):
-		return TabProtocols, true
+	}
+	for i, b := range k.Tab {
+		if key.Matches(msg, b) {
+			return i, true
+		}
 	}
 	return 0, false
 }
@@ -122,6 +142,10 @@ func (m *Model) moveKey(msg tea.KeyMsg) bool {
 		l.PageUp()
 	case key.Matches(msg, k.PageDown):
 		l.PageDown()
+	case key.Matches(msg, k.Home):
+		l.Top()
+	case key.Matches(msg, k.End):
+		l.Bottom()
 	default:
 		return false
 	}
@@ -157,6 +181,24 @@ func (m *Model) setProtocols(n int) tea.Cmd {
 	}
 	m.nProto = n
 	cmd := m.start(kProtocols)
-	m.refresh(TabProtocols)
+	m.refreshKind(kProtocols)
 	return tea.Batch(cmd, m.startSpinner())
+}
+
+// copyProtocol copies the selected protocol (the newest on the Resumo), raw, through the session's terminal.
+func (m *Model) copyProtocol() tea.Cmd {
+	if len(m.protocols) == 0 {
+		return nil
+	}
+	i := 0
+	if m.tabs.Active() == TabProtocols {
+		i = min(max(m.lists[TabProtocols].Selected(), 0), len(m.protocols)-1)
+	}
+	out, p := m.ctx.Session.Output, m.protocols[i].Number
+	return func() tea.Msg {
+		if err := clipboard.Copy(out, p); err != nil {
+			return common.NoticeMsg{Text: i18n.OccCopyFailed, Error: true}
+		}
+		return common.NoticeMsg{Text: i18n.UIProtocolCopied(p)}
+	}
 }

@@ -33,33 +33,58 @@ func (m *Model) scrollLine() string {
 	return m.ctx.Styles.Dim.Render(common.Truncate(" "+i18n.UIScroll(p.First, p.Last, p.Total, p.AtTop, p.AtBottom), m.width-1))
 }
 
-// headerView is the name and badge, the identifiers, the tab bar and a rule.
+// narrowHeader is the width below which the header uses short labels so that every identifier fits.
+const narrowHeader = 110
+
+// headerView is the name (and social name), the badge and the birth date, the identifiers, the tab bar and a rule.
 func (m *Model) headerView() string {
 	st := m.ctx.Styles
 	w := m.width
-	badge := common.Badge(st, m.ben.Situation)
-	name := st.Title.Render(common.Truncate(" "+m.ben.Name, max(1, w-common.Width(badge)-1)))
-	line1 := name + " " + badge
-
-	var ids []string
+	short := w < narrowHeader
 	label := func(l, v string) string { return st.Label.Render(l+" ") + st.Value.Render(v) }
+	birth := ""
+	if d := common.DateBR(m.ben.BirthDate); d != "" {
+		l := i18n.UILabelBirth
+		if short {
+			l = i18n.UILabelBirthShort
+		}
+		birth = label(l, d)
+	}
+	badge := common.Badge(st, m.ben.Situation)
+	name := m.ben.Name
+	if m.data != nil && m.data.SocialName != "" {
+		name = m.data.SocialName + " (" + m.ben.Name + ")"
+	}
+	room := max(1, w-common.Width(badge)-common.Width(birth)-4)
+	line1 := st.Title.Render(common.Truncate(" "+name, room)) + " " + badge
+	if birth != "" {
+		line1 += strings.Repeat(" ", max(1, w-1-common.Width(line1)-common.Width(birth))) + birth
+	}
+	line2 := common.Truncate(" "+strings.Join(m.identifiers(short), st.Dim.Render(" · ")), w)
+	line3 := m.tabs.View(w)
+	line4 := st.Dim.Render(strings.Repeat("─", max(0, w)))
+	return line1 + "\n" + line2 + "\n" + line3 + "\n" + line4
+}
+
+// identifiers are the CPF, the card and the contract (number first: the description is what gets cut).
+func (m *Model) identifiers(short bool) []string {
+	st := m.ctx.Styles
+	label := func(l, v string) string { return st.Label.Render(l+" ") + st.Value.Render(v) }
+	lCard, lContract := i18n.UILabelCard, i18n.UILabelContract
+	if short {
+		lCard, lContract = i18n.UILabelCardShort, i18n.UILabelContractShort
+	}
+	var ids []string
 	if m.ben.CPF != "" {
 		ids = append(ids, label(i18n.UILabelCPF, model.FormatCPF(m.ben.CPF)))
 	}
 	if m.ben.Card != "" {
-		ids = append(ids, label(i18n.UILabelCard, model.FormatCard(m.ben.Card)))
+		ids = append(ids, label(lCard, model.FormatCard(m.ben.Card)))
 	}
 	if n, d := m.contract.Number, m.contract.Description; n != "" || d != "" {
-		ids = append(ids, label(i18n.UILabelContract, strings.TrimSpace(n+" "+d)))
+		ids = append(ids, label(lContract, strings.TrimSpace(n+" "+d)))
 	}
-	if d := common.DateBR(m.ben.BirthDate); d != "" {
-		ids = append(ids, label(i18n.UILabelBirth, d))
-	}
-	line2 := common.Truncate(" "+strings.Join(ids, st.Dim.Render(" · ")), w)
-
-	line3 := m.tabs.View(w)
-	line4 := st.Dim.Render(strings.Repeat("─", max(0, w)))
-	return line1 + "\n" + line2 + "\n" + line3 + "\n" + line4
+	return ids
 }
 
 type tabState int
@@ -70,12 +95,16 @@ const (
 	stateError
 )
 
-// markTabs marks each tab with its state: the spinner while loading, "!" after an error.
+// markTabs marks each tab with its state: the spinner (and the seconds waited) while loading, "!" after an error.
 func (m *Model) markTabs() {
 	for t := 0; t < numTabs; t++ {
 		switch m.tabState(t) {
 		case stateLoading:
-			m.tabs.SetMark(t, m.spin.View())
+			mark := m.spin.View()
+			if e := common.Elapsed(m.started, m.now()); e != "" {
+				mark += m.ctx.Styles.Warning.Render(" " + e)
+			}
+			m.tabs.SetMark(t, mark)
 		case stateError:
 			m.tabs.SetMark(t, m.ctx.Styles.Error.Render("!"))
 		default:
@@ -98,6 +127,13 @@ func (m *Model) tabState(t int) tabState {
 	return s
 }
 
+// refreshKind rebuilds the tabs that show a call.
+func (m *Model) refreshKind(k kind) {
+	for _, t := range tabsOf(k) {
+		m.refresh(t)
+	}
+}
+
 // refreshAll rebuilds every tab's content (after a resize).
 func (m *Model) refreshAll() {
 	for t := 0; t < numTabs; t++ {
@@ -110,19 +146,10 @@ func (m *Model) refresh(t int) {
 	if m.width <= 0 {
 		return
 	}
-	var rows []list.Row
-	switch t {
-	case TabContract:
-		rows = m.section(kContract, i18n.UILoadingContract, m.contractLines)
-	case TabFamily:
-		rows = m.familySection()
-	case TabGrace:
-		rows = append(rows, m.section(kClasses, i18n.UILoadingClasses, m.classLines)...)
-		rows = append(rows, list.Row{Item: list.Header})
-		rows = append(rows, m.section(kGroups, i18n.UILoadingGroups, m.groupLines)...)
-	case TabProtocols:
-		rows = m.section(kProtocols, i18n.UILoadingProtocols, m.protocolLines)
+	if t < 0 || t >= numTabs {
+		return
 	}
+	rows := tabList[t].rows(m)
 	for i := range rows {
 		rows[i].Text = common.Truncate(rows[i].Text, m.width)
 		rows[i].Selected = common.Truncate(rows[i].Selected, m.width)
@@ -153,7 +180,11 @@ func (m *Model) callState(k kind, what string) (lines []string, ready bool) {
 	l := m.loads[k]
 	switch {
 	case l.loading:
-		return []string{" " + m.spin.View() + " " + st.Dim.Render(i18n.UILoading(what))}, false
+		line := " " + m.spin.View() + " " + st.Dim.Render(i18n.UILoading(what))
+		if e := common.Elapsed(m.started, m.now()); e != "" {
+			line += st.Dim.Render(" " + e)
+		}
+		return []string{line}, false
 	case l.err != nil:
 		msg := client.UserMessage(l.err)
 		if k == kProtocols && l.err == errNoChave {

@@ -34,3 +34,13 @@ func darkBackground(environ []string) bool {
 	}
 	return true
 }
+
+// NoColor reports whether the environment ("K=V") asks for no colour: NO_COLOR set and not empty (no-color.org).
+func NoColor(environ []string) bool {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}

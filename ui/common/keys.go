@@ -1,6 +1,7 @@
 package common
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,6 +18,8 @@ type KeyMap struct {
 	Down      key.Binding
 	PageUp    key.Binding
 	PageDown  key.Binding
+	Home      key.Binding // Home and g: the first row
+	End       key.Binding // End and G: the last row
 	Open      key.Binding // Enter
 	Back      key.Binding // Esc
 	Refresh   key.Binding // r refresh/retry
@@ -25,10 +28,15 @@ type KeyMap struct {
 	Quit      key.Binding // q (only when no field is being typed in)
 	ForceQuit key.Binding // Ctrl+C always
 	Choose    key.Binding // ↑/↓ escolher (help only)
+	History   key.Binding // h: the occurrences sent in this session
+	Yes       key.Binding // s: yes to a question (discard the changes?, quit?)
+	No        key.Binding // n or Esc: no to a question
 
 	// Busca.
 	Search     key.Binding // / focus search
 	LeaveField key.Binding // Esc leaves the search field
+	ClearField key.Binding // Esc with text in the field: clears it (help only)
+	Clear      key.Binding // Ctrl+U clears the field
 	FieldUp    key.Binding // ↑ while the field has focus (k types)
 	FieldDown  key.Binding // ↓ while the field has focus (j types)
 
@@ -39,7 +47,7 @@ type KeyMap struct {
 	Tab2       key.Binding
 	Tab3       key.Binding
 	Tab4       key.Binding
-	Tabs       key.Binding // tab/1-4 abas (help only)
+	Tabs       key.Binding // tab/1-N abas (help only)
 	ScrollUp   key.Binding // ↑/k on a tab without rows to choose
 	ScrollDown key.Binding
 	Scroll     key.Binding // ↑/↓ rolar (help only)
@@ -47,26 +55,31 @@ type KeyMap struct {
 	MemberDown key.Binding
 	OpenMember key.Binding // Enter on Família
 	New        key.Binding // n new occurrence
+	Resume     key.Binding // n when a draft is kept: resume it
 	More       key.Binding // + more protocols
 	Less       key.Binding // - fewer protocols
 	Count      key.Binding // +/- quantidade (help only)
 
 	// Nova ocorrência.
-	NextField key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
-	PrevField key.Binding // Shift+Tab and ↑
-	Cycle     key.Binding // ←/→/space on a choice (help)
-	Left      key.Binding // ← moves a choice back
-	Right     key.Binding // → and space move a choice on
-	Enter     key.Binding // Enter leaves a field
-	Submit    key.Binding // Ctrl+S
-	Copy      key.Binding // y copy protocol
-	Yes       key.Binding // s: discard the typed changes
-	No        key.Binding // n or Esc: keep editing
-	Return    key.Binding // Enter on an outcome screen
+	NextField    key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
+	PrevField    key.Binding // Shift+Tab and ↑
+	Cycle        key.Binding // ←/→/space on a choice (help)
+	Left         key.Binding // ← moves a choice back
+	Right        key.Binding // → and space move a choice on
+	Enter        key.Binding // Enter leaves a field
+	Submit       key.Binding // Ctrl+S
+	Copy         key.Binding // y copy protocol
+	Return       key.Binding // Enter on an outcome screen
+	LeaveSending key.Binding // Esc while sending: leave, the item stays queued
 
 	// Pendências.
-	Retry key.Binding // r retries the selected item now
-	Edit  key.Binding // Enter corrects the selected item
+	Retry      key.Binding // r retries the selected item now
+	Edit       key.Binding // Enter corrects the selected item (or shows a pending one's detail)
+	Detail     key.Binding // v shows the selected item's full text
+	Cancel     key.Binding // x cancels the selected item (asks first)
+	CancelYes  key.Binding // s: yes, cancel it
+	CancelNo   key.Binding // n or Esc: keep it
+	ShowDetail key.Binding // Enter on a pending item: its detail
 }
 
 // DefaultKeyMap returns the console's keys with pt-BR help; the keys of one screen are derived from the shared
@@ -112,6 +125,7 @@ func DefaultKeyMap() *KeyMap {
 		Yes:    key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", i18n.OccKeyYes)),
 		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
+	addIssue14Keys(k)
 	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
 	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
 	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
@@ -121,12 +135,43 @@ func DefaultKeyMap() *KeyMap {
 	k.PrevField = key.NewBinding(key.WithKeys(slices.Concat(k.PrevTab.Keys(), []string{"up"})...),
 		key.WithHelp(k.PrevTab.Help().Key+"/↑", i18n.OccKeyPrevField))
 	k.Return = relabel(k.Open, i18n.OccKeyReturn)
+	k.LeaveSending = relabel(k.Back, i18n.UIKeyLeaveSend)
 	k.Retry = relabel(k.Refresh, i18n.PendKeyRetry)
+	k.Resume = relabel(k.New, i18n.UIKeyResume)
+	k.CancelYes, k.CancelNo = relabel(k.Yes, i18n.UIKeyCancelYes), relabel(k.No, i18n.UIKeyCancelNo)
+	k.ShowDetail = relabel(k.Open, i18n.PendKeyDetail)
 	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
 	return k
+}
+
+// addIssue14Keys adds the keys of the attendants' day: first/last row, the session history, clearing the search,
+// and Pendências' detail and cancel.
+func addIssue14Keys(k *KeyMap) {
+	k.Home = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", i18n.UIKeyHome))
+	k.End = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", i18n.UIKeyEnd))
+	k.History = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", i18n.UIKeyHistory))
+	k.Clear = key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", i18n.UIKeyClear))
+	k.ClearField = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", i18n.UIKeyClearField))
+	k.Detail = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", i18n.PendKeyDetail))
+	k.Cancel = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", i18n.PendKeyCancel))
 }
 
 // relabel is a new binding with b's keys and key label and another help text.
 func relabel(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// TabKey is the binding of the tab at index i (0-based): the digit i+1, with the tab's title as help; there are
+// keys for the first nine tabs (ok is false past them).
+func TabKey(i int, title string) (key.Binding, bool) {
+	if i < 0 || i > 8 {
+		return key.Binding{}, false
+	}
+	d := string(rune('1' + i))
+	return key.NewBinding(key.WithKeys(d), key.WithHelp(d, title)), true
+}
+
+// TabsHelp is the footer's one entry for Tab and the digit keys of n tabs ("tab/1-5 abas").
+func TabsHelp(n int) key.Binding {
+	return key.NewBinding(key.WithKeys("tab"), key.WithHelp(fmt.Sprintf("tab/1-%d", min(max(n, 1), 9)), i18n.UIKeyTabs))
 }

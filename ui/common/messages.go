@@ -30,6 +30,9 @@ type NewOccurrenceMsg struct {
 	Beneficiary model.Beneficiary
 	Contract    model.ContractRef
 	Family      []model.FamilyMember // when the Família tab has loaded, for choosing another requester
+	Draft       *Draft               // a draft left open for this beneficiary: the form opens on it
+	Plan        string               // the plan, shown beside the form when wide
+	Protocols   []model.Protocol     // the last protocols, shown beside the form when wide
 }
 
 // OccurrenceSentMsg tells the root (and the Beneficiário screen) that an occurrence got a protocol.
@@ -57,3 +60,16 @@ type NoticeMsg struct {
 
 // Cmd wraps a message as a command.
 func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// SearchMsg asks the root to go back to Busca with the search field focused (the global /).
+type SearchMsg struct{}
+
+// SubmittedMsg is the outbox's answer to a submission (the root records it in the session history and drops the
+// draft; the form that sent it shows the outcome, if it is still open).
+type SubmittedMsg struct {
+	Screen   uint64 // the form that sent it
+	Item     OutboxItem
+	Err      error  // nothing was stored
+	TypeName string // the type and subject, for the history
+	DraftKey string // the draft the occurrence came from ("" when none is kept)
+}

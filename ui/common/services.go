@@ -39,6 +39,8 @@ type Outbox interface {
 	RetryNow(ctx context.Context, id string) (OutboxItem, error)
 	Resubmit(ctx context.Context, id string, occ model.Occurrence) (OutboxItem, error)
 	PendingCount(ctx context.Context) (int, error)
+	// Cancel gives up an unsent item for good, recording who did it; it is never sent.
+	Cancel(ctx context.Context, id, attendant string) (OutboxItem, error)
 }
 
 // OutboxState is where an occurrence is on its way to Mosia.
@@ -51,6 +53,7 @@ const (
 	OutboxSent            OutboxState = "sent"
 	OutboxNeedsCorrection OutboxState = "needs_correction"
 	OutboxNeedsReview     OutboxState = "needs_review" // the outbox cannot tell alone whether Mosia has it
+	OutboxCancelled       OutboxState = "cancelled"    // an attendant gave it up: never sent
 )
 
 // OutboxItem is an occurrence as the console shows it.
@@ -77,7 +80,24 @@ type Status interface {
 	ServerAddr() string  // "" when the busca server is not running
 	ServerError() string // pt-BR reason when it could not start (e.g. port taken), else ""
 	ServerRequests() int64
-	UpstreamHealthy() (totvs, mosia bool)
+	Upstreams() (totvs, mosia Health)
+}
+
+// HealthState is what the console knows of an upstream.
+type HealthState int
+
+// Upstream health states.
+const (
+	HealthUnknown HealthState = iota // nothing answered yet
+	HealthOK                         // the last call or probe answered in time
+	HealthSlow                       // it answers, slowly
+	HealthDown                       // the last call or probe failed
+)
+
+// Health is one upstream's state and when it was last heard of.
+type Health struct {
+	State HealthState
+	Since time.Time // when it last changed (zero when unknown)
 }
 
 // Access is one attendant's look at one person's data, for the access record.
@@ -101,6 +121,25 @@ type Services struct {
 	Outbox    Outbox
 	Accesses  Accesses // nil: no access record
 	Status    Status
+	Drafts    Drafts // nil: typed forms are not kept
 	Catalogue config.Catalogue
-	Demo      bool // running on the embedded sandbox and demo directory
+	Demo      bool   // running on the embedded sandbox and demo directory
+	StartTab  string // the Beneficiário tab that opens first (console.start_tab), "" for Resumo
+}
+
+// Draft is an occurrence being typed, kept locally so that nothing typed is lost (a crash, Ctrl+C, a closed SSH
+// window): one per attendant and beneficiary.
+type Draft struct {
+	Attendant  string
+	Key        string // the beneficiary's card (else chaveUnica)
+	Occurrence model.Occurrence
+	Updated    time.Time
+	Seq        int64 // a later save of the same form has a higher Seq; an older one never overwrites it
+}
+
+// Drafts keeps the drafts (satisfied by *drafts.Store, wired in cmd).
+type Drafts interface {
+	Save(ctx context.Context, d Draft) error
+	Load(ctx context.Context, attendant, key string) (Draft, bool, error)
+	Delete(ctx context.Context, attendant, key string) error
 }

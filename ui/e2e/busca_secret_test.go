@@ -54,7 +54,7 @@ func TestConsoleBuscaNeedsTheLocalSecretAndIsRecorded(t *testing.T) {
 	term.Type("joao pedro")
 	term.WaitFor("João Pedro", wait)
 	term.SendKeys("Enter")
-	term.WaitFor("[1 Contrato]", wait)
+	term.WaitFor("[1 Resumo]", wait)
 	term.WaitGone("Carregando", wait)
 	term.SendKeys("Escape")
 	term.SendKeys("C-c")

@@ -55,7 +55,10 @@ func isolatedEnv(t *testing.T) []string {
 	return env
 }
 
-var protocolRE = regexp.MustCompile(`\b\d{19,22}\b`)
+var (
+	protocolRE = regexp.MustCompile(`\b\d{19,22}\b`)
+	groupedRE  = regexp.MustCompile(`\b\d{4}( \d{4}){3} \d{1,4}\b`) // a protocol as the console shows it
+)
 
 func TestConsoleEndToEnd(t *testing.T) {
 	termtest.Require(t)
@@ -77,14 +80,15 @@ func TestConsoleEndToEnd(t *testing.T) {
 	assert.Contains(t, s, "158.467.727-77")
 
 	term.SendKeys("Enter")
-	s = term.WaitFor("Dados Pessoais", wait) // Contrato
-	assert.Contains(t, s, "[1 Contrato]")
+	s = term.WaitFor("[1 Resumo]", wait) // the Resumo, every call answered (no spinner in the tab)
 	assert.Contains(t, s, "CPF 158.467.727-77")
 	assertLegible(t, s, 100, 30)
-
 	term.SendKeys("2")
+	term.WaitFor("Dados Pessoais", wait) // Contrato
+
+	term.SendKeys("3")
 	s = term.WaitFor("BENEFICIARIO TITULAR", wait) // Família
-	assert.Contains(t, s, "[2 Família]")
+	assert.Contains(t, s, "[3 Família]")
 	term.SendKeys("Tab")
 	s = term.WaitFor("Classes de carência", wait) // Carências
 	assert.NotContains(t, s, "Carregando")
@@ -93,16 +97,16 @@ func TestConsoleEndToEnd(t *testing.T) {
 		term.SendKeys("PageDown")
 		term.WaitFor("Grupos de carência", wait)
 	}
-	term.SendKeys("4")
-	s = term.WaitFor("Últimos 5 protocolos", wait)
-	before := protocolRE.FindAllString(s, -1)
+	term.SendKeys("5")
+	s = term.WaitFor("rotocolos no Mosia", wait)
+	before := groupedRE.FindAllString(s, -1)
 
 	// A new occurrence with the defaults, sent with Ctrl+S.
 	term.SendKeys("n")
 	term.WaitFor("Nova ocorrência", wait)
 	term.SendKeys("C-s")
 	s = term.WaitFor("Ocorrência registrada no Mosia", wait)
-	protocols := protocolRE.FindAllString(s, -1)
+	protocols := groupedRE.FindAllString(s, -1)
 	require.NotEmpty(t, protocols, "the new protocol is on screen:\n%s", s)
 	protocol := protocols[0]
 	assert.NotContains(t, before, protocol)
@@ -110,10 +114,10 @@ func TestConsoleEndToEnd(t *testing.T) {
 	// Back on Beneficiário, Protocolos lists it.
 	term.SendKeys("Escape")
 	s, ok := term.Until(func(s string) bool { // the protocol is on the outcome screen too: wait for the tab
-		return strings.Contains(s, "[4 Protocolos]") && strings.Contains(s, protocol)
+		return strings.Contains(s, "[5 Protocolos]") && strings.Contains(s, protocol)
 	}, wait)
 	require.True(t, ok, "Protocolos lists the new protocol:\n%s", s)
-	assert.Contains(t, s, "Ocorrência de João Pedro enviada: protocolo "+protocol, "status-bar notice")
+	assert.Contains(t, s, "Ocorrência de João Pedro enviada: protocolo "+protocol, "status-bar notice, grouped too")
 
 	// Screenshots at the smallest and a large size stay legible.
 	term.Resize(80, 24)
@@ -136,7 +140,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 	term.SendKeys("q")
 	term.WaitFor("Buscar: joao pedroq", wait) // the field is focused: q types
 	term.SendKeys("Escape")                   // leave the field (sent alone: Esc followed at once by q reads as alt+q)
-	term.WaitFor("/ buscar", wait)
+	term.WaitFor("esc limpar a busca", wait)
 	term.SendKeys("q")
 	term.WaitFor("[programa terminou: status 0]", wait)
 }

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/require"
 
@@ -31,6 +32,7 @@ type fakeOutbox struct {
 	protocol  string
 	err       error
 	n         int
+	gate      chan struct{} // when set, Submit waits for it to close
 }
 
 func (f *fakeOutbox) answer(id string, req model.Occurrence) common.OutboxItem {
@@ -41,6 +43,9 @@ func (f *fakeOutbox) answer(id string, req model.Occurrence) common.OutboxItem {
 }
 
 func (f *fakeOutbox) Submit(_ context.Context, attendant string, req model.Occurrence) (common.OutboxItem, error) {
+	if f.gate != nil {
+		<-f.gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if attendant == "" {
@@ -74,6 +79,10 @@ func (f *fakeOutbox) Resubmit(_ context.Context, id string, req model.Occurrence
 }
 
 func (f *fakeOutbox) PendingCount(context.Context) (int, error) { return 0, nil }
+
+func (f *fakeOutbox) Cancel(context.Context, string, string) (common.OutboxItem, error) {
+	return common.OutboxItem{}, errors.New("not used")
+}
 
 // fakeDirectory answers ByCard from a map.
 type fakeDirectory map[string]model.Beneficiary
@@ -233,7 +242,7 @@ func submitNow(t testing.TB, m *Model) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
 	for _, msg := range collect(send(m, keyCtrlS)) {
-		if sm, ok := msg.(submitMsg); ok {
+		if sm, ok := msg.(common.SubmittedMsg); ok {
 			out = append(out, collect(send(m, sm))...)
 			continue
 		}
@@ -241,3 +250,6 @@ func submitNow(t testing.TB, m *Model) []tea.Msg {
 	}
 	return out
 }
+
+// flat is a view's text without styles, its whitespace folded.
+func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }

@@ -47,9 +47,13 @@ func (m *Model) bindings() []key.Binding {
 	k.prev.SetEnabled(editing)
 	k.cycle.SetEnabled(choice)
 	k.submit.SetEnabled(editing)
-	k.back.SetEnabled(m.phase != phaseSending)
+	outcome := m.phase == phaseSent || m.phase == phasePending
+	k.back.SetEnabled(!outcome) // on an outcome Esc goes back too, but the footer says it once: "enter voltar"
+	if m.phase == phaseSending {
+		k.back = m.ctx.Keys.LeaveSending
+	}
 	k.copy.SetEnabled(m.phase == phaseSent && m.result.Protocol != "")
-	k.outcome.SetEnabled(m.phase == phaseSent || m.phase == phasePending)
+	k.outcome.SetEnabled(outcome)
 	return []key.Binding{k.submit, k.next, k.prev, k.cycle, k.copy, k.outcome, k.back}
 }
 

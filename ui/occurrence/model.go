@@ -4,6 +4,11 @@
 package occurrence
 
 import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -117,7 +122,27 @@ type Model struct {
 	noteCache string
 
 	width, height int
+
+	id             uint64                  // tags this form's submission and draft saves
+	sendStart      time.Time               // when the submission started (the spinner shows the seconds since)
+	draftKey       string                  // the beneficiary's draft ("" when drafts are not kept: a correction)
+	draftSeq       int64                   // the latest save's sequence
+	saved          model.Occurrence        // what the last save stored
+	saving         bool                    // a save is scheduled
+	sync           *draftSync              // orders this form's saves and the final delete
+	side           common.NewOccurrenceMsg // the contract and last protocols shown beside the form when wide
+	resumed        bool                    // opened on a draft left open
+	correctionDone bool                    // the correction was sent: the title no longer says "Corrigir"
 }
+
+// draftSync orders a form's draft writes: once the occurrence is handed to the outbox (or discarded) the draft is
+// deleted, and a save still in flight never brings it back.
+type draftSync struct {
+	mu   sync.Mutex
+	done bool
+}
+
+var formIDs atomic.Uint64
 
 var _ common.Component = (*Model)(nil)
 
@@ -138,7 +163,14 @@ func New(ctx *common.Context, msg common.NewOccurrenceMsg) common.Component {
 		number = msg.Beneficiary.Contracts[0].Number
 	}
 	m.contract.SetValue(number)
+	m.prefillForms()
 	m.initial = m.request()
+	m.draftKey, m.side = common.DraftKey(m.ben), msg
+	if d := msg.Draft; d != nil {
+		m.restore(d.Occurrence)
+		m.resumed, m.draftSeq, m.saved = true, d.Seq, m.request()
+		m.banner = i18n.OccDraftResumed
+	}
 	m.setFocus(0)
 	return m
 }
@@ -157,6 +189,14 @@ func NewFromItem(ctx *common.Context, item common.OutboxItem) common.Component {
 	} else {
 		m.ben = beneficiaryOf(occ.Requester)
 	}
+	m.restore(occ)
+	m.initial = m.request()
+	m.setFocus(0)
+	return m
+}
+
+// restore fills the form from a stored occurrence (an outbox item, a draft).
+func (m *Model) restore(occ model.Occurrence) {
 	m.selectType(occ.TypeID, occ.SubjectID)
 	if occ.Function != 0 {
 		m.idFunc = occ.Function
@@ -174,9 +214,6 @@ func NewFromItem(ctx *common.Context, item common.OutboxItem) common.Component {
 	if len(occ.Forms) > 0 {
 		m.restoreForm(occ.Forms[0])
 	}
-	m.initial = m.request()
-	m.setFocus(0)
-	return m
 }
 
 // beneficiaryOf rebuilds the beneficiary a stored occurrence was about.
@@ -191,6 +228,8 @@ func beneficiaryOf(p model.Party) model.Beneficiary {
 func newModel(ctx *common.Context) *Model {
 	cat := ctx.Services.Catalogue
 	m := &Model{
+		id:     formIDs.Add(1),
+		sync:   &draftSync{},
 		ctx:    ctx,
 		keys:   newKeyMap(ctx.Keys),
 		types:  append([]config.OccurrenceType(nil), cat.Types...),
@@ -220,7 +259,7 @@ func newModel(ctx *common.Context) *Model {
 	for _, def := range cat.Forms {
 		m.forms = append(m.forms, m.newFormState(def))
 	}
-	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(ctx.Styles.Spinner))
+	m.spinner = spinner.New(spinner.WithSpinner(common.SpinnerDot), spinner.WithStyle(ctx.Styles.Spinner))
 	m.SetSize(ctx.Width, ctx.Height)
 	return m
 }
@@ -500,6 +539,50 @@ func (m *Model) SetSize(width, height int) {
 	}
 	m.note.SetWidth(vw)
 	m.note.SetHeight(m.noteHeight())
+}
+
+// Unsaved reports whether the form holds typed changes not yet handed to the outbox.
+func (m *Model) Unsaved() bool { return m.phase == phaseEditing && m.dirty() }
+
+// Busy reports whether the occurrence is being handed to the outbox right now.
+func (m *Model) Busy() bool { return m.phase == phaseSending }
+
+// prefillForms fills the catalogue forms' fields that ask for the beneficiary's name, CPF, e-mail or phone.
+func (m *Model) prefillForms() {
+	for i := range m.forms {
+		fs := &m.forms[i]
+		for j, f := range fs.def.Fields {
+			if f.Kind == config.FieldSelect || fs.inputs[j].Value() != "" {
+				continue
+			}
+			if v := m.prefill(f); v != "" {
+				fs.inputs[j].SetValue(v)
+			}
+		}
+	}
+}
+
+// prefill is what the beneficiary's record says for a form field, by its kind (or, for text, a label or key
+// asking for the name).
+func (m *Model) prefill(f config.FormField) string {
+	b := m.ben
+	switch f.Kind {
+	case config.FieldEmail:
+		return directoryEmail(b.Email)
+	case config.FieldPhone:
+		if p := directoryPhone(b.Phone); p != "" {
+			return model.FormatPhone(p)
+		}
+	case config.FieldCPF:
+		if model.ValidCPF(b.CPF) {
+			return model.FormatCPF(b.CPF)
+		}
+	case config.FieldText:
+		if strings.Contains(model.FoldText(f.Label+" "+f.Key), "nome") {
+			return strings.TrimSpace(b.Name)
+		}
+	}
+	return ""
 }
 
 // Typing reports whether the screen needs every key: a text field has focus, the form holds typed changes (so a

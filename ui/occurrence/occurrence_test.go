@@ -188,6 +188,12 @@ func TestFormWithSelectField(t *testing.T) {
 	focusOn(t, m, fForm, 0)
 	send(m, keySpace)
 	require.NotNil(t, m.form())
+	fs := m.form()
+	assert.Equal(t, "Maria da Conceição Souza", fs.inputs[0].Value(), "a field asking for the name is prefilled")
+	assert.Equal(t, "529.982.247-25", fs.inputs[3].Value(), "and one asking for the CPF")
+	for i := range fs.inputs {
+		fs.inputs[i].SetValue("") // the test types its own
+	}
 	submitNow(t, m)
 	assert.Empty(t, e.ob.submits)
 	assert.Equal(t, i18n.OccErrRequired, m.errs[slot{id: fFormField, sub: 0}])
@@ -263,12 +269,13 @@ func TestOutcomeSentShowsProtocolLargeAndCopies(t *testing.T) {
 	m := e.open(t)
 	submitNow(t, m)
 	v := m.View()
-	assert.Contains(t, v, "║    10101020250310000042    ║", "the protocol in its double-bordered box")
-	assert.Contains(t, v, i18n.OccSentHint)
+	assert.Contains(t, v, "║    1010 1020 2503 1000 0042    ║", "the protocol in its double-bordered box, grouped")
+	assert.Contains(t, v, i18n.OccOutcomeHint)
+	assert.NotContains(t, flat(v), "enter voltar · esc voltar")
 	assert.False(t, m.Typing())
 
 	msgs := collect(send(m, runes("y")))
-	assert.Equal(t, []tea.Msg{common.NoticeMsg{Text: i18n.OccProtocolCopied}}, msgs)
+	assert.Equal(t, []tea.Msg{common.NoticeMsg{Text: i18n.UIProtocolCopied("10101020250310000042")}}, msgs)
 	assert.Contains(t, e.out.String(), "\x1b]52;c;MTAxMDEwMjAyNTAzMTAwMDAwNDI=\x07")
 
 	assert.Equal(t, []tea.Msg{common.BackMsg{}}, collect(send(m, keyEnter)))
@@ -299,7 +306,7 @@ func TestOutcomePendingThenSentInBackground(t *testing.T) {
 		Protocol: "10101020250310000099"}}))
 	assert.Equal(t, phaseSent, m.phase)
 	assert.Empty(t, msgs, "the root announces protocols that arrive as events")
-	assert.Contains(t, m.View(), "10101020250310000099")
+	assert.Contains(t, m.View(), "1010 1020 2503 1000 0099")
 	assert.Equal(t, []tea.Msg{common.BackMsg{}}, collect(send(m, keyEsc)))
 }
 
@@ -313,7 +320,8 @@ func TestNeedsCorrectionThenResubmit(t *testing.T) {
 	v := m.View()
 	assert.Contains(t, v, i18n.OccTitleCorrection)
 	assert.Contains(t, v, "assunto inválido para o tipo")
-	assert.Contains(t, v, i18n.OccCorrection)
+	assert.Contains(t, flat(v), flat(i18n.OccCorrectionOnly), "one instruction, whole")
+	assert.NotContains(t, v, "Pendências (tecla p)", "no contradiction: the form is open here")
 
 	focusOn(t, m, fSubject, 0)
 	send(m, keyRight)
@@ -323,6 +331,7 @@ func TestNeedsCorrectionThenResubmit(t *testing.T) {
 	require.Len(t, e.ob.resubmits["42"], 1)
 	assert.Equal(t, 173, e.ob.resubmits["42"][0].SubjectID)
 	assert.Equal(t, phaseSent, m.phase)
+	assert.NotContains(t, m.View(), i18n.OccTitleCorrection, "after success the title no longer says Corrigir")
 }
 
 func TestSubmitErrorKeepsForm(t *testing.T) {

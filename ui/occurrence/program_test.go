@@ -49,7 +49,7 @@ func TestInRealProgram(t *testing.T) {
 		teatest.WithDuration(10*time.Second))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS}) // a second press while sending or after: still one submission
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("10101020250310000042")) },
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("1010 1020 2503 1000 0042")) },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*host)

@@ -25,12 +25,6 @@ type familyMsg struct {
 	looked map[string]bool
 }
 
-// submitMsg carries the outcome of a submission.
-type submitMsg struct {
-	item common.OutboxItem
-	err  error
-}
-
 // lookupFamily finds each family member's directory row (their chaveUnica, e-mail and phone) by card.
 func (m *Model) lookupFamily() tea.Cmd {
 	dir := m.ctx.Services.Directory
@@ -238,6 +232,7 @@ func (m *Model) submit() tea.Cmd {
 	}
 	req := m.request()
 	m.phase = phaseSending
+	m.sendStart = time.Now()
 	m.banner, m.bannerErr, m.invalid = "", false, false
 	if in := m.input(m.focused()); in != nil {
 		in.Blur()
@@ -246,9 +241,22 @@ func (m *Model) submit() tea.Cmd {
 	return tea.Batch(m.sendCmd(ob, req), m.spinner.Tick)
 }
 
+// typeName names the occurrence's type and subject from the catalogue, for the session history.
+func (m *Model) typeName() string {
+	t, ok := m.typ()
+	if !ok {
+		return ""
+	}
+	if s, ok := m.subject(); ok {
+		return t.Name + " / " + s.Name
+	}
+	return t.Name
+}
+
 // sendCmd hands the occurrence to the outbox off the Update goroutine: Resubmit when correcting an item, else Submit.
 func (m *Model) sendCmd(ob common.Outbox, req model.Occurrence) tea.Cmd {
 	attendant, id, logger := m.ctx.Session.Attendant, m.itemID, m.ctx.Session.Logger
+	screen, typeName, dk, drop := m.id, m.typeName(), m.draftKey, m.dropDraft()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
@@ -265,7 +273,10 @@ func (m *Model) sendCmd(ob common.Outbox, req model.Occurrence) tea.Cmd {
 			logger.Error("occurrence: submit failed", "item", id, "err", err)
 		} else {
 			logger.Info("occurrence: submitted", "item", item.ID, "state", string(item.State), "type", req.TypeID)
+			if drop != nil {
+				drop() // in the outbox now: the draft is no longer needed
+			}
 		}
-		return submitMsg{item: item, err: err}
+		return common.SubmittedMsg{Screen: screen, Item: item, Err: err, TypeName: typeName, DraftKey: dk}
 	}
 }

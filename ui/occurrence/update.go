@@ -19,16 +19,21 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyMsg:
 		cmd := m.onKey(msg)
 		m.syncBanner()
-		return m, cmd
+		return m, tea.Batch(cmd, m.scheduleSave())
 	case familyMsg:
 		m.onFamily(msg)
 		return m, nil
-	case submitMsg:
+	case common.SubmittedMsg:
+		if msg.Screen != m.id {
+			return m, nil
+		}
 		return m, m.onSubmit(msg)
+	case saveTickMsg:
+		return m, m.onSaveTick(msg)
 	case common.OutboxEventMsg:
 		return m, m.onEvent(msg.Item)
 	case spinner.TickMsg:
-		if m.phase != phaseSending {
+		if m.phase != phaseSending || msg.ID != m.spinner.ID() {
 			return m, nil // stop ticking once nothing is being sent
 		}
 		var cmd tea.Cmd
@@ -63,6 +68,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case m.confirm:
 		return m.onConfirmKey(msg)
 	case m.phase == phaseSending:
+		if key.Matches(msg, m.keys.back) { // the item is stored or being stored: leaving loses nothing
+			return tea.Batch(m.ctx.Navigate(common.BackMsg{}),
+				common.Cmd(common.NoticeMsg{Text: i18n.OccLeftWhileSending}))
+		}
 		return nil // locked until the outbox answers
 	case m.phase == phaseSent, m.phase == phasePending:
 		return m.onOutcomeKey(msg)
@@ -75,7 +84,7 @@ func (m *Model) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.yes):
 		m.confirm = false
-		return common.Cmd(common.BackMsg{})
+		return tea.Batch(m.dropDraft(), m.ctx.Navigate(common.BackMsg{}))
 	case key.Matches(msg, m.keys.no):
 		m.confirm = false
 	}
@@ -89,7 +98,7 @@ func (m *Model) onOutcomeKey(msg tea.KeyMsg) tea.Cmd {
 	case m.phase == phaseSent && key.Matches(msg, k.copy):
 		return m.copyCmd()
 	case key.Matches(msg, k.outcome), key.Matches(msg, k.back):
-		return common.Cmd(common.BackMsg{})
+		return m.ctx.Navigate(common.BackMsg{})
 	}
 	return nil
 }
@@ -102,11 +111,11 @@ func (m *Model) onFormKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.submit):
 		return m.submit()
 	case key.Matches(msg, k.back):
-		if m.dirty() {
+		if m.dirty() || m.resumed {
 			m.confirm = true
 			return nil
 		}
-		return common.Cmd(common.BackMsg{})
+		return m.ctx.Navigate(common.BackMsg{})
 	case key.Matches(msg, k.next):
 		if s.id == fNote && msg.Type == tea.KeyDown && !m.noteAtBottom() {
 			return m.forward(msg)
@@ -253,16 +262,17 @@ func (m *Model) onFamily(msg familyMsg) {
 	}
 }
 
-func (m *Model) onSubmit(msg submitMsg) tea.Cmd {
+func (m *Model) onSubmit(msg common.SubmittedMsg) tea.Cmd {
 	if m.phase != phaseSending {
 		return nil
 	}
-	if msg.err != nil {
+	if msg.Err != nil {
 		m.phase = phaseEditing
 		m.banner, m.bannerErr = i18n.OccSubmitFailed, true
 		return m.setFocus(m.fields.Focused())
 	}
-	return m.apply(msg.item, true)
+	m.correctionDone = m.correction != ""
+	return m.apply(msg.Item, true)
 }
 
 // apply moves the screen to what the outbox says about the item; announce tells the root about a new protocol.
@@ -278,9 +288,12 @@ func (m *Model) apply(item common.OutboxItem, announce bool) tea.Cmd {
 			return nil
 		}
 		return common.Cmd(common.OccurrenceSentMsg{ChaveUnica: m.ben.ChaveUnica, Protocol: item.Protocol})
+	case common.OutboxCancelled:
+		m.phase = phasePending
+		return nil
 	case common.OutboxNeedsCorrection:
 		m.phase = phaseEditing
-		m.correction = item.Reason
+		m.correction, m.correctionDone = item.Reason, false
 		m.banner, m.bannerErr = "", false
 		m.initial = m.request() // it is stored: leaving now loses nothing
 		return m.setFocus(m.fields.Focused())
@@ -312,6 +325,6 @@ func (m *Model) copyCmd() tea.Cmd {
 		if err := clipboard.Copy(out, protocol); err != nil {
 			return common.NoticeMsg{Text: i18n.OccCopyFailed, Error: true}
 		}
-		return common.NoticeMsg{Text: i18n.OccProtocolCopied}
+		return common.NoticeMsg{Text: i18n.UIProtocolCopied(protocol)}
 	}
 }

@@ -2,6 +2,7 @@ package occurrence
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -18,9 +19,28 @@ const (
 	maxValue    = 96 // wide terminals: keep lines readable
 )
 
+// Beside the form from sideFrom columns: the contract and the last protocols, sideWidth wide.
+const (
+	sideFrom  = 120
+	sideWidth = 42
+)
+
+// formWidth is the form's width: the screen's, less the side panel when there is one.
+func (m *Model) formWidth() int {
+	if m.width >= sideFrom && m.hasSide() {
+		return m.width - sideWidth - 2
+	}
+	return m.width
+}
+
+// hasSide reports whether there is anything to show beside the form.
+func (m *Model) hasSide() bool {
+	return m.side.Contract.Number != "" || len(m.side.Protocols) > 0 || m.side.Plan != ""
+}
+
 // valueWidth is the width of the value column.
 func (m *Model) valueWidth() int {
-	return min(max(m.width-valueIndent-1, minValue), maxValue)
+	return min(max(m.formWidth()-valueIndent-1, minValue), maxValue)
 }
 
 // noteHeight is how many lines the note shows.
@@ -44,15 +64,59 @@ func (m *Model) View() string {
 		body = m.pendingView()
 	default:
 		body = m.formView(m.height - len(header))
+		if fw := m.formWidth(); fw < m.width {
+			body = m.besideSide(body, fw)
+		}
 	}
 	return common.Fit(strings.Join(append(header, body...), "\n"), m.width, m.height)
+}
+
+// besideSide puts the side panel (contract, last protocols) to the right of the form's lines.
+func (m *Model) besideSide(body []string, fw int) []string {
+	side := m.sideLines()
+	out := make([]string, max(len(body), len(side)))
+	for i := range out {
+		l, r := "", ""
+		if i < len(body) {
+			l = body[i]
+		}
+		if i < len(side) {
+			r = side[i]
+		}
+		out[i] = common.PadRight(l, fw) + "  " + common.Truncate(r, sideWidth)
+	}
+	return out
+}
+
+// sideLines are the contract and the last protocols, for looking up while typing.
+func (m *Model) sideLines() []string {
+	st := m.ctx.Styles
+	out := []string{st.Section.Render(i18n.OccSideContract)}
+	c := strings.TrimSpace(m.side.Contract.Number + " " + m.side.Contract.Description)
+	for _, l := range common.WrapWords(c, sideWidth) {
+		out = append(out, st.Value.Render(l))
+	}
+	if m.side.Plan != "" {
+		out = append(out, st.Dim.Render(common.Truncate(m.side.Plan, sideWidth)))
+	}
+	if len(m.side.Protocols) == 0 {
+		return out
+	}
+	out = append(out, "", st.Section.Render(i18n.OccSideProtocols))
+	for _, p := range m.side.Protocols[:min(len(m.side.Protocols), 5)] {
+		out = append(out, st.Bold.Render(common.GroupDigits(p.Number)), st.Dim.Render("  "+p.Status.Name+" · "+p.Type.Name))
+	}
+	return out
 }
 
 // header is the title and the beneficiary line, then a blank line.
 func (m *Model) header() []string {
 	st := m.ctx.Styles
 	title := i18n.OccTitle
-	if m.itemID != "" && m.correction != "" {
+	switch {
+	case m.correctionDone && m.phase != phaseEditing:
+		title = i18n.OccTitleCorrected
+	case m.itemID != "" && m.correction != "":
 		title = i18n.OccTitleCorrection
 	}
 	parts := []string{i18n.OccBeneficiaryLine(m.ben.Name)}
@@ -84,8 +148,11 @@ func (m *Model) correctionLines() []string {
 		return nil
 	}
 	st := m.ctx.Styles
-	out := []string{st.Warning.Render(i18n.OccCorrection)}
-	for i, l := range wrapLines(m.correction, m.width) {
+	var out []string
+	for _, l := range common.WrapWords(i18n.OccCorrectionOnly, m.width) {
+		out = append(out, st.WarningBold.Render(l))
+	}
+	for i, l := range wrapLines(i18n.MosiaRefusal(m.correction), m.width) {
 		if i == 2 {
 			break
 		}
@@ -101,7 +168,7 @@ func (m *Model) bannerLines() []string {
 	case m.confirm:
 		return []string{"", st.WarningBold.Render(i18n.OccConfirmDiscard)}
 	case m.phase == phaseSending:
-		return []string{"", m.spinner.View() + " " + st.Bold.Render(i18n.OccSending)}
+		return []string{"", m.spinner.View() + " " + st.Bold.Render(i18n.OccSendingFor(common.Elapsed(m.sendStart, time.Now())))}
 	case m.banner == "":
 		return nil
 	}
@@ -280,13 +347,13 @@ func (m *Model) sentView(height int) []string {
 	block = append(block, center(st.Success.Render(title), m.width), "")
 	if p := m.result.Protocol; p != "" {
 		block = append(block, center(st.Dim.Render(i18n.OccProtocolLabel), m.width))
-		for _, l := range strings.Split(st.Protocol.Render(p), "\n") {
+		for _, l := range strings.Split(st.Protocol.Render(common.GroupDigits(p)), "\n") {
 			block = append(block, center(l, m.width))
 		}
 	} else {
 		block = append(block, center(st.Warning.Render(i18n.OccNoProtocol), m.width))
 	}
-	block = append(block, "", center(st.Dim.Render(i18n.OccSentHint), m.width))
+	block = append(block, "", center(st.Dim.Render(i18n.OccOutcomeHint), m.width))
 	top := max((height-len(block))/2-1, 0)
 	out := make([]string, top, top+len(block))
 	return append(out, block...)
@@ -305,7 +372,7 @@ func (m *Model) pendingView() []string {
 			out = append(out, st.Dim.Render(l))
 		}
 	}
-	return append(out, "", st.Dim.Render(i18n.OccPendingHint))
+	return append(out, "", st.Dim.Render(i18n.OccPendingOutcomeHint))
 }
 
 // center pads a rendered line so that it sits in the middle of width.

@@ -66,6 +66,14 @@ func (o storeOutbox) Resubmit(ctx context.Context, id string, req model.Occurren
 
 func (o storeOutbox) PendingCount(ctx context.Context) (int, error) { return o.box.PendingCount(ctx) }
 
+func (o storeOutbox) Cancel(ctx context.Context, id, attendant string) (common.OutboxItem, error) {
+	if err := o.box.Cancel(ctx, id, attendant); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	return conv(it), err
+}
+
 // pump runs a command the way the program would: the screen's own messages go back into it, timers (spinner
 // ticks) are skipped, and messages meant for the root are returned.
 func pump(t *testing.T, c common.Component, cmd tea.Cmd) (common.Component, []tea.Msg) {

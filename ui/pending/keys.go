@@ -8,8 +8,9 @@ import (
 
 // keyMap is the screen's keys: copies of the session's bindings (so remapping carries over) with this screen's help.
 type keyMap struct {
-	up, down, pageUp, pageDown key.Binding
-	retry, edit, back          key.Binding
+	up, down, pageUp, pageDown, home, end key.Binding
+	retry, edit, back, detail, cancel     key.Binding
+	yes, no, open                         key.Binding
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
@@ -18,11 +19,18 @@ func newKeyMap(k *common.KeyMap) keyMap {
 		down:     k.Down,
 		pageUp:   k.PageUp,
 		pageDown: k.PageDown,
+		home:     k.Home,
+		end:      k.End,
 		retry:    k.Retry,
 		edit:     k.Edit,
 		back:     k.Back,
+		detail:   k.Detail,
+		cancel:   k.Cancel,
+		yes:      k.CancelYes,
+		no:       k.CancelNo,
+		open:     k.ShowDetail,
 	}
-	for _, b := range []*key.Binding{&km.up, &km.down, &km.pageUp, &km.pageDown, &km.back} {
+	for _, b := range []*key.Binding{&km.up, &km.down, &km.pageUp, &km.pageDown, &km.home, &km.end, &km.back} {
 		b.SetEnabled(true) // another screen may have disabled the originals
 	}
 	return km
@@ -31,22 +39,38 @@ func newKeyMap(k *common.KeyMap) keyMap {
 // bindings returns every key, enabled only where it applies.
 func (m *Model) bindings() []key.Binding {
 	k := m.keys
+	if m.confirm || m.detailOpen {
+		k.back.SetEnabled(true)
+		if m.confirm {
+			return []key.Binding{k.yes, k.no}
+		}
+		return []key.Binding{k.back}
+	}
 	it, ok := m.selected()
 	many := len(m.items) > 1
-	k.up.SetEnabled(many)
-	k.down.SetEnabled(many)
-	k.pageUp.SetEnabled(many)
-	k.pageDown.SetEnabled(many)
-	k.edit.SetEnabled(ok && it.State == common.OutboxNeedsCorrection)
-	return []key.Binding{k.up, k.down, k.retry, k.edit, k.pageUp, k.pageDown, k.back}
+	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
+		b.SetEnabled(many)
+	}
+	k.retry.SetEnabled(ok && it.State != common.OutboxSent)
+	k.detail.SetEnabled(ok)
+	k.cancel.SetEnabled(ok && it.State != common.OutboxSent)
+	if ok && it.State != common.OutboxNeedsCorrection {
+		k.edit = k.open // Enter shows the item's detail
+	}
+	k.edit.SetEnabled(ok)
+	return []key.Binding{k.up, k.down, k.retry, k.edit, k.detail, k.cancel, k.pageUp, k.pageDown, k.home, k.end, k.back}
 }
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
+	b := m.bindings()
+	if m.confirm || m.detailOpen {
+		return b
+	}
 	out := make([]key.Binding, 0, 7)
-	for _, b := range m.bindings()[:4] {
-		if b.Enabled() {
-			out = append(out, b)
+	for _, x := range b[:6] {
+		if x.Enabled() {
+			out = append(out, x)
 		}
 	}
 	return append(out, m.keys.back)
@@ -55,5 +79,8 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen, the ones that do not apply now disabled.
 func (m *Model) FullHelp() [][]key.Binding {
 	b := m.bindings()
-	return [][]key.Binding{b[:4], b[4:]}
+	if m.confirm || m.detailOpen {
+		return [][]key.Binding{b}
+	}
+	return [][]key.Binding{b[:6], b[6:]}
 }

@@ -48,7 +48,18 @@ type Model struct {
 	list     list.Model // two rows per item, drawn in View (the next try depends on the time)
 	retrying map[string]bool
 
+	confirm    bool // "cancel this item?" waits for s/n
+	detailOpen bool // the selected item's full text is on screen
+	detailTop  int  // the detail's first line in view
+
 	width, height int
+}
+
+// cancelMsg is the outbox's answer to a cancellation.
+type cancelMsg struct {
+	id   string
+	item common.OutboxItem
+	err  error
 }
 
 var _ common.Component = (*Model)(nil)
@@ -140,6 +151,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.load()
 	case retryMsg:
 		return m, m.onRetry(msg)
+	case cancelMsg:
+		return m, m.onCancel(msg)
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	}
@@ -190,6 +203,24 @@ func (m *Model) onRetry(msg retryMsg) tea.Cmd {
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
+	case m.confirm:
+		return m.onConfirmKey(msg)
+	case m.detailOpen:
+		return m.onDetailKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.home):
+		m.list.Top()
+	case key.Matches(msg, k.end):
+		m.list.Bottom()
+	case key.Matches(msg, k.detail):
+		if _, ok := m.selected(); ok {
+			m.detailOpen, m.detailTop = true, 0
+		}
+	case key.Matches(msg, k.cancel):
+		if it, ok := m.selected(); ok && it.State != common.OutboxSent {
+			m.confirm = true
+		}
 	case key.Matches(msg, k.up):
 		m.list.Move(-1)
 	case key.Matches(msg, k.down):
@@ -214,11 +245,69 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if it.State != common.OutboxNeedsCorrection {
-			return common.Cmd(common.NoticeMsg{Text: i18n.PendOnlyCorrection})
+			m.detailOpen, m.detailTop = true, 0 // a normal pending item: its detail
+			return nil
 		}
-		return common.Cmd(common.EditOutboxItemMsg{Item: it})
+		return m.ctx.Navigate(common.EditOutboxItemMsg{Item: it})
 	case key.Matches(msg, k.back):
-		return common.Cmd(common.BackMsg{})
+		return m.ctx.Navigate(common.BackMsg{})
 	}
 	return nil
+}
+
+// onDetailKey scrolls the detail; Esc (or Enter) closes it.
+func (m *Model) onDetailKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.back), key.Matches(msg, k.edit), key.Matches(msg, k.detail):
+		m.detailOpen = false
+	case key.Matches(msg, k.down), key.Matches(msg, k.pageDown):
+		m.detailTop++
+	case key.Matches(msg, k.up), key.Matches(msg, k.pageUp):
+		m.detailTop = max(0, m.detailTop-1)
+	}
+	return nil
+}
+
+// onConfirmKey answers "cancel this item?": s cancels it (recorded with the attendant), n or Esc keeps it.
+func (m *Model) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.yes):
+		m.confirm = false
+		it, ok := m.selected()
+		if !ok {
+			return nil
+		}
+		return m.cancelItem(it)
+	case key.Matches(msg, m.keys.no):
+		m.confirm = false
+	}
+	return nil
+}
+
+// cancelItem gives an item up in the outbox, off the Update goroutine.
+func (m *Model) cancelItem(it common.OutboxItem) tea.Cmd {
+	ob := m.ctx.Services.Outbox
+	if ob == nil {
+		return nil
+	}
+	id, attendant, logger := it.ID, m.ctx.Session.Attendant, m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		got, err := ob.Cancel(ctx, id, attendant)
+		if err != nil {
+			logger.Warn("pending: cancel failed", "item", id, "err", err)
+		}
+		return cancelMsg{id: id, item: got, err: err}
+	}
+}
+
+func (m *Model) onCancel(msg cancelMsg) tea.Cmd {
+	notice := common.NoticeMsg{Text: i18n.PendCancelled}
+	if msg.err != nil {
+		notice = common.NoticeMsg{Text: i18n.PendCancelFailed, Error: true}
+	}
+	m.ctx.History.Update(msg.item)
+	return tea.Batch(common.Cmd(notice), m.load())
 }

@@ -32,13 +32,14 @@ var (
 
 // fakeOutbox lists items and answers retries with a configured item.
 type fakeOutbox struct {
-	mu       sync.Mutex
-	items    []common.OutboxItem
-	listErr  error
-	retried  []string
-	retryOut common.OutboxItem
-	retryErr error
-	lists    int
+	mu        sync.Mutex
+	items     []common.OutboxItem
+	listErr   error
+	retried   []string
+	retryOut  common.OutboxItem
+	retryErr  error
+	lists     int
+	cancelled []string
 }
 
 func (f *fakeOutbox) Submit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
@@ -66,6 +67,20 @@ func (f *fakeOutbox) Resubmit(context.Context, string, model.Occurrence) (common
 }
 
 func (f *fakeOutbox) PendingCount(context.Context) (int, error) { return len(f.items), nil }
+
+func (f *fakeOutbox) Cancel(_ context.Context, id, attendant string) (common.OutboxItem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, it := range f.items {
+		if it.ID == id {
+			f.cancelled = append(f.cancelled, id+":"+attendant)
+			f.items = append(f.items[:i:i], f.items[i+1:]...)
+			it.State = common.OutboxCancelled
+			return it, nil
+		}
+	}
+	return common.OutboxItem{}, errors.New("not found")
+}
 
 func req(typ, subj int, name, key string) model.Occurrence {
 	return model.Occurrence{TypeID: typ, SubjectID: subj, Requester: model.Party{Name: name, ChaveUnica: key},
@@ -147,7 +162,7 @@ func deliver(m *Model, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
 	for _, msg := range run(cmd) {
 		switch msg.(type) {
-		case listMsg, retryMsg:
+		case listMsg, retryMsg, cancelMsg:
 			out = append(out, deliver(m, send(m, msg))...)
 		default:
 			out = append(out, msg)
@@ -181,6 +196,30 @@ func TestListShowsRowsInWords(t *testing.T) {
 	assert.False(t, m.Typing())
 }
 
+// x asks before cancelling; s cancels it in the outbox with the attendant's name, n keeps it.
+func TestCancelAsksThenCancels(t *testing.T) {
+	e := newEnv(100, 30, sampleItems())
+	m := e.open(t)
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
+	assert.Contains(t, flat(m.View()), "Cancelar esta ocorrência?")
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("n")})
+	assert.Empty(t, e.ob.cancelled, "n keeps it")
+	send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
+	msgs := deliver(m, send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}))
+	assert.Equal(t, []string{"3:ana"}, e.ob.cancelled, "recorded with the attendant")
+	assert.Contains(t, msgs, tea.Msg(common.NoticeMsg{Text: i18n.PendCancelled}))
+	assert.Len(t, m.items, 3, "the list is read again without it")
+}
+
+// With nothing waiting, the footer offers no retry.
+func TestEmptyOffersNoRetry(t *testing.T) {
+	e := newEnv(100, 30, nil)
+	m := e.open(t)
+	for _, b := range m.ShortHelp() {
+		assert.NotEqual(t, "r", b.Help().Key, "nothing to retry")
+	}
+}
+
 func TestNavigateRetryAndEdit(t *testing.T) {
 	e := newEnv(100, 30, sampleItems())
 	e.ob.retryOut = common.OutboxItem{State: common.OutboxSent, Protocol: "10101020250310000077",
@@ -193,8 +232,14 @@ func TestNavigateRetryAndEdit(t *testing.T) {
 	assert.Contains(t, msgs, tea.Msg(common.NoticeMsg{Text: i18n.PendRetrySent("10101020250310000077")}))
 	assert.Contains(t, msgs, tea.Msg(common.OccurrenceSentMsg{ChaveUnica: "52998224725", Protocol: "10101020250310000077"}))
 
-	// Enter on a pending item explains; on the needs-correction one it asks the root to edit it.
-	assert.Equal(t, []tea.Msg{common.NoticeMsg{Text: i18n.PendOnlyCorrection}}, deliver(m, send(m, keyEnter)))
+	// Enter on a pending item shows its detail (Esc closes it); on the needs-correction one it asks the root to edit it.
+	assert.Empty(t, deliver(m, send(m, keyEnter)))
+	v := flat(m.View())
+	assert.Contains(t, v, i18n.PendDetailTitle)
+	assert.Contains(t, v, "Maria da Conceição Souza")
+	assert.Contains(t, v, "tecle r em Pendências para tentar agora", "the full text, not cut")
+	assert.Empty(t, deliver(m, send(m, keyEsc)))
+	assert.NotContains(t, flat(m.View()), i18n.PendDetailTitle)
 	send(m, keyDown)
 	msgs = deliver(m, send(m, keyEnter))
 	require.Len(t, msgs, 1)
@@ -395,3 +440,6 @@ func BenchmarkView(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/view")
 }
+
+// flat is a view's text without styles, its whitespace folded.
+func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }

@@ -38,6 +38,9 @@ func (m *Model) footerHeight() int { return 1 + detailLines }
 // View renders the screen: exactly height lines, none wider than width.
 func (m *Model) View() string {
 	lines := []string{m.ctx.Styles.Title.Render(i18n.PendTitle)}
+	if it, ok := m.selected(); ok && m.detailOpen {
+		return common.Fit(strings.Join(append(lines, m.detailLines(it)...), "\n"), m.width, m.height)
+	}
 	switch {
 	case m.err != "" && !m.loaded:
 		lines = append(lines, m.errorLines()...)
@@ -133,6 +136,9 @@ func (m *Model) footer() []string {
 	if !ok {
 		return out
 	}
+	if m.confirm {
+		return append(out, wrapStyled(i18n.PendCancelAsk, m.width, detailLines, st.WarningBold.Render)...)
+	}
 	text := it.Reason
 	if it.State == common.OutboxNeedsCorrection {
 		text = strings.TrimSpace(text + " " + i18n.PendCorrectHint)
@@ -147,6 +153,45 @@ func (m *Model) footer() []string {
 	return append(out, wrapStyled(text, m.width, detailLines, style)...)
 }
 
+// detailLines are the selected item's full text: who, what, the note, why it waits — wrapped, scrolled.
+func (m *Model) detailLines(it common.OutboxItem) []string {
+	st := m.ctx.Styles
+	occ := it.Occurrence
+	var out []string
+	field := func(label, value string) {
+		if strings.TrimSpace(value) == "" {
+			return
+		}
+		for i, l := range wrap(common.Clean(value), max(m.width-18, 10)) {
+			head := strings.Repeat(" ", 16)
+			if i == 0 {
+				head = st.Label.Render(cell(label, 16))
+			}
+			out = append(out, " "+head+" "+l)
+		}
+	}
+	field(i18n.PendDetailWho, beneficiaryName(it))
+	field(i18n.PendDetailAsked, occ.Requester.Name)
+	field(i18n.PendDetailType, m.typeSubject(it))
+	field(i18n.PendDetailDraft, occ.Contract)
+	field(i18n.PendDetailWhen, model.FormatDateTimeBR(it.CreatedAt))
+	field(i18n.PendDetailTries, strconv.Itoa(it.Attempts))
+	field(i18n.PendDetailReason, m.stateWord(it)+" · "+it.Reason)
+	for _, f := range occ.Forms {
+		for _, a := range f.Fields {
+			v := a.Value
+			if a.Choice && a.Label != "" {
+				v = a.Label
+			}
+			field(a.Key, v)
+		}
+	}
+	field(i18n.PendDetailNote, occ.Note)
+	body := out[min(m.detailTop, max(len(out)-1, 0)):]
+	head := []string{st.Subtitle.Render(i18n.PendDetailTitle + " · " + i18n.PendDetailHint), ""}
+	return append(head, body...)
+}
+
 // stateWord is an item's state in words.
 func (m *Model) stateWord(it common.OutboxItem) string {
 	if m.retrying[it.ID] {
@@ -159,6 +204,8 @@ func (m *Model) stateWord(it common.OutboxItem) string {
 		return i18n.PendStateNeedsCorrection
 	case common.OutboxSent:
 		return i18n.PendStateSent
+	case common.OutboxCancelled:
+		return i18n.PendStateCancel
 	default:
 		return i18n.PendStatePending
 	}

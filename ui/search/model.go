@@ -76,6 +76,7 @@ func New(ctx *common.Context) *Model {
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()
 	m := &Model{ctx: ctx, keys: newKeyMap(ctx.Keys), input: ti}
+	m.list.Sticky = true
 	m.updateKeys()
 	return m
 }
@@ -112,12 +113,12 @@ func (m *Model) SetSize(width, height int) {
 }
 
 type keyMap struct {
-	Up, Down, PageUp, PageDown, Open, Focus, Blur key.Binding
+	Up, Down, PageUp, PageDown, Home, End, Open, New, Focus, Blur, Clear, Clear2 key.Binding
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
-	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Open: k.Open, Focus: k.Search,
-		Blur: k.LeaveField}
+	return keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End,
+		Open: k.Open, New: k.New, Focus: k.Search, Blur: k.LeaveField, Clear: k.Clear, Clear2: k.ClearField}
 }
 
 // updateKeys enables only what works now (help shows only those); while the field has focus, only the arrows move.
@@ -133,19 +134,25 @@ func (m *Model) updateKeys() {
 	m.keys.Down.SetEnabled(has)
 	m.keys.PageUp.SetEnabled(has)
 	m.keys.PageDown.SetEnabled(has)
+	m.keys.Home.SetEnabled(has && !m.input.Focused())
+	m.keys.End.SetEnabled(has && !m.input.Focused())
 	m.keys.Open.SetEnabled(has)
+	m.keys.New.SetEnabled(has && !m.input.Focused())
 	m.keys.Focus.SetEnabled(!m.input.Focused())
 	m.keys.Blur.SetEnabled(m.input.Focused())
+	m.keys.Clear.SetEnabled(m.input.Focused() && m.input.Value() != "")
+	m.keys.Clear2.SetEnabled(!m.input.Focused() && m.input.Value() != "")
 }
 
 // ShortHelp lists the keys shown in the footer.
 func (m *Model) ShortHelp() []key.Binding {
 	move := m.ctx.Keys.Choose
 	move.SetEnabled(len(m.items) > 0)
-	return []key.Binding{move, m.keys.Open, m.keys.Focus, m.keys.Blur}
+	return []key.Binding{move, m.keys.Open, m.keys.Blur, m.keys.Clear2, m.keys.Clear, m.keys.New, m.keys.Focus}
 }
 
 // FullHelp lists every key of the screen, in columns.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown}, {m.keys.Open, m.keys.Focus, m.keys.Blur}}
+	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Home, m.keys.End},
+		{m.keys.Open, m.keys.New, m.keys.Focus, m.keys.Blur, m.keys.Clear, m.keys.Clear2}}
 }

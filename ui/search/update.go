@@ -32,10 +32,16 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if m.openOnArrival && msg.Seq == m.seq {
 			m.openOnArrival = false
 			if it, ok := m.Selected(); ok && msg.Err == nil {
-				return m, common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+				return m, m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 			}
 		}
 		return m, nil
+	case common.SearchMsg:
+		m.input.CursorEnd()
+		cmd := m.input.Focus()
+		m.updateKeys()
+		m.layoutList()
+		return m, cmd
 	}
 	return m, nil
 }
@@ -56,11 +62,26 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.PageDown):
 		m.list.PageDown()
 		return nil
+	case !focused && key.Matches(msg, m.keys.Home):
+		m.list.Top()
+		return nil
+	case !focused && key.Matches(msg, m.keys.End):
+		m.list.Bottom()
+		return nil
 	case msg.Type == tea.KeyEnter:
 		return m.enter()
-	case focused && msg.Type == tea.KeyEsc:
+	case !focused && key.Matches(msg, m.keys.New):
+		if it, ok := m.Selected(); ok {
+			return m.ctx.Navigate(common.NewOccurrenceMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+		}
+		return nil
+	case focused && msg.Type == tea.KeyEsc: // leave the field, the results stay (j/k, g/G, n work on them)
 		m.input.Blur()
 		return nil
+	case !focused && key.Matches(msg, m.keys.Clear2):
+		m.input.SetValue("") // Esc on the results clears the search and goes back to the field
+		cmd := m.input.Focus()
+		return tea.Batch(cmd, m.changed())
 	case !focused && key.Matches(msg, m.keys.Focus):
 		m.input.CursorEnd()
 		return m.input.Focus()
@@ -78,7 +99,7 @@ func (m *Model) enter() tea.Cmd {
 		return m.searchCmd(m.seq, term)
 	}
 	if it, ok := m.Selected(); ok {
-		return common.Cmd(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
+		return m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 	}
 	return nil
 }
@@ -141,6 +162,9 @@ func (m *Model) applyResults(r ResultsMsg) {
 		m.err = r.Err.Error()
 	}
 	prev, hadPrev := m.Selected()
+	for i := range r.Matches {
+		cleanMatch(&r.Matches[i])
+	}
 	m.groups = model.GroupByContract(r.Matches)
 	m.items = m.items[:0]
 	for _, g := range m.groups {
@@ -158,4 +182,11 @@ func (m *Model) applyResults(r ResultsMsg) {
 	m.render()
 	m.list.Top()
 	m.list.Select(sel)
+}
+
+// cleanMatch makes the directory's text safe to draw (no tabs or control characters).
+func cleanMatch(mt *model.Match) {
+	b := &mt.Beneficiary
+	b.Name, b.Situation, b.Phone = common.Clean(b.Name), common.Clean(b.Situation), common.Clean(b.Phone)
+	mt.Contract.Number, mt.Contract.Description = common.Clean(mt.Contract.Number), common.Clean(mt.Contract.Description)
 }

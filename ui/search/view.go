@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/balcao/balcao/i18n"
@@ -56,11 +57,17 @@ func (m *Model) messages() []string {
 		if m.query.InvalidCPF != "" && m.term != "" {
 			add(st.Warning.Render, i18n.UISearchInvalidCPF(model.FormatCPF(m.query.InvalidCPF)))
 		}
+		if n := partialCPF(term); n > 0 && len(m.items) == 0 {
+			add(st.Warning.Render, i18n.UISearchPartialCPF(n))
+		}
 		switch {
 		case len(m.items) > 0:
-			text := i18n.UISearchCount(len(m.items), len(m.groups), len(m.items) >= Limit)
+			text := i18n.UISearchCountN(len(m.items), len(m.groups), len(m.items) >= Limit)
 			if m.searching {
 				text += " " + i18n.UISearching
+			}
+			if pos := m.position(); pos != "" {
+				text += " · " + pos
 			}
 			add(st.Dim.Render, text)
 		case m.searching || m.term == "":
@@ -73,6 +80,43 @@ func (m *Model) messages() []string {
 		out = out[:limit]
 	}
 	return out
+}
+
+// position says which results are in view when they do not all fit ("" when they do).
+func (m *Model) position() string {
+	if _, ok := m.list.Position(); !ok {
+		return ""
+	}
+	from, to := m.list.VisibleItems()
+	return i18n.UISearchPosition(from+1, to, len(m.items))
+}
+
+// partialCPF is how many digits a CPF being typed still lacks: the term is only digits (with the CPF's dots and
+// hyphen), 3 to 10 of them; 0 otherwise.
+func partialCPF(term string) int {
+	if strings.Trim(term, "0123456789.-") != "" {
+		return 0
+	}
+	d := len(model.Digits(term))
+	if d < 3 || d > 10 || strings.HasPrefix(term, "9") && d >= 8 { // 8–9 digits from 9: a phone without DDD
+		return 0
+	}
+	return 11 - d
+}
+
+// phoneMatch is the person's phone when the search found them by it ("" otherwise).
+func (m *Model) phoneMatch(b model.Beneficiary) string {
+	for _, id := range m.query.IDs {
+		if !slices.Contains(id.Kinds, model.IDPhone) || b.Phone == "" {
+			continue
+		}
+		qf, ql := model.PhoneKeys(id.Value)
+		bf, bl := model.PhoneKeys(b.Phone)
+		if qf == bf || ql == bl || qf == bl {
+			return i18n.UISearchByPhone(model.FormatPhone(b.Phone))
+		}
+	}
+	return ""
 }
 
 // listHeight is how many list lines fit under the field and the messages.
@@ -114,13 +158,18 @@ func (m *Model) renderItem(idx int, it model.Match) []list.Row {
 	if d := common.DateBR(b.BirthDate); d != "" {
 		birth = i18n.UIBornOn + " " + d
 	}
+	why := m.phoneMatch(b)
 	w := m.width
 	if w >= wideRow {
 		// "  name…  cpf(14)  card(21)  nasc. dd/mm/aaaa(16)  badge"
 		fixed := 2 + 2 + 14 + 2 + 21 + 2 + 16 + 2 + badgeCol
 		nameW := min(max(10, w-fixed), 48)
 		rest := "  " + common.PadRight(cpf, 14) + "  " + common.PadRight(card, 21) + "  " + common.PadRight(birth, 16) + "  "
-		name := common.PadRight(b.Name, nameW)
+		name := b.Name
+		if why != "" {
+			name += " · " + why
+		}
+		name = common.PadRight(name, nameW)
 		return []list.Row{{
 			Item:     idx,
 			Text:     common.Truncate("  "+st.Bold.Render(name)+rest+badge, w),
@@ -130,7 +179,7 @@ func (m *Model) renderItem(idx int, it model.Match) []list.Row {
 	nameW := max(1, w-2-1-bw)
 	first := common.PadRight(b.Name, nameW)
 	var parts []string
-	for _, p := range []string{cpf, card, birth} {
+	for _, p := range []string{why, cpf, card, birth} {
 		if p != "" {
 			parts = append(parts, p)
 		}

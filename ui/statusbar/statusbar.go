@@ -19,8 +19,14 @@ const Refresh = 3 * time.Second
 // NoticeFor is how long a notice stays on screen (a variable so tests need not wait for it).
 var NoticeFor = 10 * time.Second
 
-// Height is the bar's height: the notice line and the status line.
+// Height is the bar's usual height: the notice line and the status line (a long notice takes one more line).
 const Height = 2
+
+// maxNoticeLines is how many lines a notice may take: a long one is wrapped, never cut mid-sentence.
+const maxNoticeLines = 2
+
+// Lines is the bar's height at width: the notice's lines (one, or two for a long one) and the status line.
+func (m *Model) Lines(width int) int { return len(m.noticeLines(width)) + 1 }
 
 // Model is the status bar of one console.
 type Model struct {
@@ -31,8 +37,7 @@ type Model struct {
 
 	addr, serverErr string
 	requests        int64
-	totvsOK         bool
-	mosiaOK         bool
+	totvs, mosia    common.Health
 
 	notice    string
 	noticeErr bool
@@ -50,7 +55,7 @@ type clearNoticeMsg struct{ id int }
 
 // New builds a status bar reading from the session's services.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, totvsOK: true, mosiaOK: true}
+	m := &Model{ctx: ctx}
 	m.snapshot()
 	return m
 }
@@ -80,6 +85,9 @@ func (m *Model) Refresh() tea.Cmd {
 	return m.fetchPending()
 }
 
+// Snapshot copies the server's figures and upstream health now (cheap reads; the root calls it on every message).
+func (m *Model) Snapshot() { m.snapshot() }
+
 // snapshot copies the server's figures and upstream health (cheap reads) so View never calls out.
 func (m *Model) snapshot() {
 	s := m.ctx.Services.Status
@@ -87,7 +95,7 @@ func (m *Model) snapshot() {
 		return
 	}
 	m.addr, m.serverErr, m.requests = s.ServerAddr(), s.ServerError(), s.ServerRequests()
-	m.totvsOK, m.mosiaOK = s.UpstreamHealthy()
+	m.totvs, m.mosia = s.Upstreams()
 }
 
 // Update handles its tick, the pending count, notices and outbox events (it returns notice commands too).
@@ -148,21 +156,30 @@ func (m *Model) Notice() string { return m.notice }
 // Pending returns the last pending count read.
 func (m *Model) Pending() int { return m.pending }
 
-// View draws the notice line and the status line, each exactly width cells wide.
+// View draws the notice lines and the status line, each at most width cells wide.
 func (m *Model) View(width int) string {
-	return m.noticeLine(width) + "\n" + m.statusLine(width)
+	return strings.Join(m.noticeLines(width), "\n") + "\n" + m.statusLine(width)
 }
 
-// noticeLine is the notice on screen, green or (a failure) red; blank when there is none.
-func (m *Model) noticeLine(width int) string {
+// noticeLines are the notice on screen, green or (a failure) red, wrapped on at most two lines; one blank line
+// when there is none.
+func (m *Model) noticeLines(width int) []string {
 	if m.notice == "" {
-		return ""
+		return []string{""}
 	}
 	style := m.ctx.Styles.Success
 	if m.noticeErr {
 		style = m.ctx.Styles.Error
 	}
-	return style.Render(common.Truncate(" "+m.notice, width))
+	lines := common.WrapWords(m.notice, max(1, width-2))
+	if len(lines) > maxNoticeLines {
+		lines = lines[:maxNoticeLines]
+		lines[maxNoticeLines-1] = common.Truncate(lines[maxNoticeLines-1]+" "+common.Ellipsis, width-2)
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(" " + l)
+	}
+	return lines
 }
 
 // statusLine is demo or production, the upstreams' health, the pending count and the busca server, on the bar.
@@ -174,21 +191,29 @@ func (m *Model) statusLine(width int) string {
 	}
 	bar := st.StatusBar
 	sep := bar.Render(" │ ")
-	line := mode + bar.Render(" ") + m.health(i18n.ServiceTOTVS, m.totvsOK) + sep + m.health(i18n.ServiceMosia, m.mosiaOK) +
-		sep + m.pendingText() + sep + m.serverText()
-	line = common.Truncate(line, width)
+	// The server's address is cut first, then the pending count: a warning word ("ocupada", "falha") stays whole.
+	head := mode + bar.Render(" ") + m.health(i18n.ServiceTOTVS, m.totvs) + sep + m.health(i18n.ServiceMosia, m.mosia) +
+		sep + m.pendingText() + sep
+	line := common.Truncate(head+m.serverText(width-common.Width(head)-1), width)
 	if w := common.Width(line); w < width {
 		line += bar.Render(strings.Repeat(" ", width-w))
 	}
 	return line
 }
 
-// health is an upstream's "ok" or "falha" on the bar.
-func (m *Model) health(name string, ok bool) string {
-	if ok {
-		return m.ctx.Styles.BarOK.Render(i18n.UIStatusUp(name, ok))
+// health is an upstream's state on the bar: ok (green), lento (amber), falha (red), or still being checked.
+func (m *Model) health(name string, h common.Health) string {
+	st := m.ctx.Styles
+	text := i18n.UIStatusHealth(name, int(h.State))
+	switch h.State {
+	case common.HealthOK:
+		return st.BarOK.Render(text)
+	case common.HealthSlow:
+		return st.BarSlow.Render(text)
+	case common.HealthDown:
+		return st.BarBad.Render(text)
 	}
-	return m.ctx.Styles.BarBad.Render(i18n.UIStatusUp(name, ok))
+	return st.StatusBar.Render(text)
 }
 
 // pendingText is how many occurrences wait to be sent, highlighted when some do.
@@ -203,14 +228,28 @@ func (m *Model) pendingText() string {
 	return m.ctx.Styles.StatusBar.Render(pending)
 }
 
-// serverText is the busca server's address and requests, why it did not start, or that it is off.
-func (m *Model) serverText() string {
+// serverText is the busca server's address and requests, why it did not start, or that it is off, in at most
+// width cells: a reason is shortened by cutting the address it names, never its last word.
+func (m *Model) serverText(width int) string {
 	st := m.ctx.Styles
 	switch {
 	case m.serverErr != "":
-		return st.BarBad.Render(i18n.UIStatusServerErr(m.serverErr))
+		return st.BarBad.Render(fitReason(i18n.UIStatusServerErr(m.serverErr), width))
 	case m.addr != "":
-		return st.StatusBar.Render(i18n.UIStatusServer(m.addr, m.requests))
+		return st.StatusBar.Render(common.Truncate(i18n.UIStatusServer(m.addr, m.requests), width))
 	}
-	return st.StatusBar.Render(i18n.UIStatusServerOff)
+	return st.StatusBar.Render(common.Truncate(i18n.UIStatusServerOff, width))
+}
+
+// fitReason cuts a reason to width keeping its last word (the one that says what is wrong: "ocupada").
+func fitReason(s string, width int) string {
+	if common.Width(s) <= width || width <= 0 {
+		return common.Truncate(s, width)
+	}
+	i := strings.LastIndex(s, " ")
+	if i < 0 {
+		return common.Truncate(s, width)
+	}
+	last := s[i:]
+	return common.Truncate(s[:i], width-common.Width(last)) + last
 }

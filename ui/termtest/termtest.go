@@ -168,6 +168,27 @@ func (t *Term) WaitGone(text string, timeout time.Duration) string {
 	return s
 }
 
+// ProgramPID is the process id of the program the terminal runs (the pane's shell's child), 0 when it has ended.
+func (t *Term) ProgramPID() int {
+	out, err := t.tmux("display-message", "-p", "-t", "main", "#{pane_pid}")
+	if err != nil {
+		return 0
+	}
+	var shell int
+	if _, err := fmt.Sscan(out, &shell); err != nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+	if err != nil {
+		return 0
+	}
+	var child int
+	if _, err := fmt.Sscan(string(b), &child); err != nil {
+		return 0
+	}
+	return child
+}
+
 // Resize changes the terminal's size (the program gets SIGWINCH).
 func (t *Term) Resize(width, height int) {
 	t.tb.Helper()

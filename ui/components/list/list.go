@@ -30,6 +30,9 @@ type Model struct {
 	// Fill draws the window as a viewport does: tabs as four spaces, every row padded to the width (cut with "…"
 	// when wider) and blank rows up to the height.
 	Fill bool
+	// Sticky keeps the title of the group in view: scrolled down, the window's first line is the header row above
+	// (a contract's title over its people) instead of a row of the group.
+	Sticky bool
 }
 
 // SetRows replaces the rows; the selection stays on the same index (clamped) and in view.
@@ -92,6 +95,9 @@ func (m *Model) Select(i int) {
 	}
 	start = max(top, end-m.height+1)
 	m.offset = common.Reveal(m.offset, start, end, m.height, len(m.rows))
+	if m.Sticky && m.offset > 0 && m.offset == start && m.rows[start].Item >= 0 {
+		m.offset-- // the sticky title covers the first line: keep the selected item's first row below it
+	}
 }
 
 // Move moves the selection by delta items; a list without items scrolls by delta rows instead.
@@ -103,8 +109,16 @@ func (m *Model) Move(delta int) {
 	m.Select(m.sel + delta)
 }
 
-// PageStep is how far PageUp and PageDown move: the window's height less one (one row of context stays).
-func (m *Model) PageStep() int { return max(1, m.height-1) }
+// PageStep is how far PageUp and PageDown move: the window's height less one (one row of context stays), counted
+// in rows for plain text and in items (as many as fit in those rows) for a list with items.
+func (m *Model) PageStep() int {
+	rows := max(1, m.height-1)
+	if len(m.spans) == 0 {
+		return rows
+	}
+	per := m.spans[m.sel][1] - m.spans[m.sel][0] + 1
+	return max(1, rows/per)
+}
 
 // PageUp moves the selection (or the window) up by PageStep.
 func (m *Model) PageUp() { m.Move(-m.PageStep()) }
@@ -148,11 +162,15 @@ func (m *Model) VisibleItems() (from, to int) {
 func (m *Model) View() string {
 	end := min(len(m.rows), m.offset+m.height)
 	var b strings.Builder
+	sticky := m.stickyRow()
 	for i := m.offset; i < end; i++ {
 		if i > m.offset {
 			b.WriteByte('\n')
 		}
 		r := m.rows[i]
+		if i == m.offset && sticky >= 0 {
+			r = m.rows[sticky]
+		}
 		line := r.Text
 		if r.Item >= 0 && r.Item == m.sel && r.Selected != "" {
 			line = r.Selected
@@ -172,6 +190,20 @@ func (m *Model) View() string {
 		}
 	}
 	return b.String()
+}
+
+// stickyRow is the header row drawn over the window's first line (-1 when none: not Sticky, not scrolled, or the
+// first line is a header already).
+func (m *Model) stickyRow() int {
+	if !m.Sticky || m.offset <= 0 || m.offset >= len(m.rows) || m.rows[m.offset].Item < 0 {
+		return -1
+	}
+	for i := m.offset - 1; i >= 0; i-- {
+		if m.rows[i].Item < 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // Position is where the window is over the rows.

@@ -47,7 +47,7 @@ func Services(tb testing.TB, n int) (*common.Services, *Upstream) {
 		TOTVS:     up,
 		Mosia:     up,
 		Outbox:    &Outbox{},
-		Status:    &Status{Addr: "127.0.0.1:8089", Requests: 3, TOTVS: true, Mosia: true},
+		Status:    &Status{Addr: "127.0.0.1:8089", Requests: 3, TOTVS: common.HealthOK, Mosia: common.HealthOK},
 		Demo:      true,
 	}, up
 }
@@ -203,6 +203,19 @@ func (o *Outbox) RetryNow(context.Context, string) (common.OutboxItem, error) {
 	return common.OutboxItem{}, ErrNotFound
 }
 
+// Cancel implements common.Outbox: the item is given up.
+func (o *Outbox) Cancel(_ context.Context, id, _ string) (common.OutboxItem, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range o.Items {
+		if o.Items[i].ID == id {
+			o.Items[i].State = common.OutboxCancelled
+			return o.Items[i], nil
+		}
+	}
+	return common.OutboxItem{}, ErrNotFound
+}
+
 // Resubmit implements common.Outbox.
 func (o *Outbox) Resubmit(context.Context, string, model.Occurrence) (common.OutboxItem, error) {
 	return common.OutboxItem{}, ErrNotFound
@@ -219,7 +232,7 @@ func (o *Outbox) PendingCount(context.Context) (int, error) {
 type Status struct {
 	Addr, Err    string
 	Requests     int64
-	TOTVS, Mosia bool
+	TOTVS, Mosia common.HealthState
 }
 
 // ServerAddr implements common.Status.
@@ -231,8 +244,10 @@ func (s *Status) ServerError() string { return s.Err }
 // ServerRequests implements common.Status.
 func (s *Status) ServerRequests() int64 { return s.Requests }
 
-// UpstreamHealthy implements common.Status.
-func (s *Status) UpstreamHealthy() (bool, bool) { return s.TOTVS, s.Mosia }
+// Upstreams implements common.Status.
+func (s *Status) Upstreams() (common.Health, common.Health) {
+	return common.Health{State: s.TOTVS}, common.Health{State: s.Mosia}
+}
 
 // Context builds a session context over svc with the default renderer (tests set its profile to ASCII).
 func Context(svc *common.Services) *common.Context {

@@ -1,0 +1,142 @@
+// Package history is the session history (h): every occurrence this session handed to the outbox, newest first,
+// with its protocol grouped to be read aloud and its state; y copies the selected protocol as Mosia writes it.
+package history
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/ui/clipboard"
+	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/components/list"
+)
+
+// headerLines are the title, the count and a blank line.
+const headerLines = 3
+
+// Model is the session history screen.
+type Model struct {
+	ctx           *common.Context
+	keys          keyMap
+	list          list.Model
+	width, height int
+	shown         int // how many entries the rows were built from
+}
+
+type keyMap struct {
+	up, down, home, end, copy, back key.Binding
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New opens the history of the session in ctx.
+func New(ctx *common.Context) *Model {
+	k := ctx.Keys
+	m := &Model{ctx: ctx, keys: keyMap{up: k.Up, down: k.Down, home: k.Home, end: k.End, copy: k.Copy, back: k.Back}}
+	for _, b := range []*key.Binding{&m.keys.up, &m.keys.down, &m.keys.home, &m.keys.end, &m.keys.copy, &m.keys.back} {
+		b.SetEnabled(true)
+	}
+	m.list.Fill = true
+	m.SetSize(ctx.Width, ctx.Height)
+	return m
+}
+
+// Init starts nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Typing is always false.
+func (m *Model) Typing() bool { return false }
+
+// SetSize takes the screen's size.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(width, 1), max(height, 1)
+	m.list.SetSize(m.width, max(m.height-headerLines, 1))
+	m.rebuild()
+}
+
+// Update handles keys; outbox events change states, so the rows are rebuilt on every message.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	defer m.rebuild()
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.up):
+		m.list.Move(-1)
+	case key.Matches(k, m.keys.down):
+		m.list.Move(1)
+	case key.Matches(k, m.keys.home):
+		m.list.Top()
+	case key.Matches(k, m.keys.end):
+		m.list.Bottom()
+	case key.Matches(k, m.keys.copy):
+		return m, m.copy()
+	case key.Matches(k, m.keys.back):
+		return m, m.ctx.Navigate(common.BackMsg{})
+	}
+	return m, nil
+}
+
+// copy copies the selected protocol, raw (digits only), through the session's terminal.
+func (m *Model) copy() tea.Cmd {
+	items := m.ctx.History.Items()
+	i := m.list.Selected()
+	if i < 0 || i >= len(items) || items[i].Protocol == "" {
+		return nil
+	}
+	out, p := m.ctx.Session.Output, items[i].Protocol
+	return func() tea.Msg {
+		if err := clipboard.Copy(out, p); err != nil {
+			return common.NoticeMsg{Text: i18n.OccCopyFailed, Error: true}
+		}
+		return common.NoticeMsg{Text: i18n.UIProtocolCopied(p)}
+	}
+}
+
+// rebuild renders one row per occurrence: time, protocol (grouped), state, whom, type.
+func (m *Model) rebuild() {
+	st := m.ctx.Styles
+	items := m.ctx.History.Items()
+	rows := make([]list.Row, 0, len(items))
+	for i, s := range items {
+		p := common.GroupDigits(s.Protocol)
+		if p == "" {
+			p = i18n.UIHistNoPro
+		}
+		text := " " + common.PadRight(common.DateTime(s.At), 16) + "  " + common.PadRight(p, 24) + "  " +
+			common.PadRight(i18n.UIHistState(string(s.State)), 19) + "  " + s.Name + " · " + s.Type
+		text = common.Truncate(text, m.width)
+		rows = append(rows, list.Row{Item: i, Text: text, Selected: st.Selected.Render(common.PadRight("▸"+text[1:], m.width))})
+	}
+	m.list.SetRows(rows)
+	m.shown = len(items)
+}
+
+// View draws the title, the count and the rows.
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	n := m.ctx.History.Len()
+	lines := []string{st.Title.Render(" " + i18n.UIHistTitle)}
+	if n == 0 {
+		lines = append(lines, "", " "+st.Dim.Render(i18n.UIHistEmpty))
+		return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+	}
+	lines = append(lines, " "+st.Dim.Render(i18n.UIHistCount(n)+" · "+i18n.UIHistHint), "", m.list.View())
+	return common.Fit(strings.Join(lines, "\n"), m.width, m.height)
+}
+
+// ShortHelp lists the footer's keys.
+func (m *Model) ShortHelp() []key.Binding {
+	c := m.keys.copy
+	c.SetEnabled(m.ctx.History.Len() > 0)
+	return []key.Binding{m.ctx.Keys.Choose, c, m.keys.back}
+}
+
+// FullHelp lists every key.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.up, m.keys.down, m.keys.home, m.keys.end}, {m.keys.copy, m.keys.back}}
+}
