@@ -117,7 +117,8 @@ func TestSandboxTOTVS(t *testing.T) {
 
 			_, err = c.Contract(ctx, "00019999999999990")
 			assert.ErrorIs(t, err, client.ErrNotFound)
-			assert.Contains(t, client.UserMessage(err), "“Beneficiário não encontrado”")
+			assert.Contains(t, client.UserMessage(err), "“Beneficiário não encontrado — Não foi encontrado nenhum "+
+				"beneficiário com a matricula 00019999999999990”", "TOTVS's detailedMessage reaches the attendant")
 			require.NoError(t, c.Ping(ctx))
 		})
 	}

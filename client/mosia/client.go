@@ -183,10 +183,11 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // mosiaEnvelope is Mosia's envelope read tolerantly (status as bool or string; data and message in any shape).
 type mosiaEnvelope struct {
-	Status  json.RawMessage `json:"status"`
-	Data    json.RawMessage `json:"data"`
-	Message json.RawMessage `json:"message"`
-	raw     any             // the whole answer, numbers as json.Number
+	Status   json.RawMessage `json:"status"`
+	Data     json.RawMessage `json:"data"`
+	Message  json.RawMessage `json:"message"`
+	Mensagem json.RawMessage `json:"mensagem"` // the operator-side failure shape ({"status":"false","mensagem":…})
+	raw      any             // the whole answer, numbers as json.Number
 }
 
 // envelope decodes a 2xx answer and turns status:false into a KindBadRequest error with Mosia's message.
@@ -204,7 +205,11 @@ func (c *Client) envelope(ctx context.Context, op string, resp *resty.Response) 
 		env.Data = body // a bare list or value: take it as the data
 	}
 	if ok, known := flexBool(env.Status); known && !ok {
-		return nil, &client.Error{Kind: client.KindBadRequest, Op: op, Status: resp.StatusCode(), Message: text(env.Message),
+		msg := text(env.Message)
+		if msg == "" {
+			msg = text(env.Mensagem)
+		}
+		return nil, &client.Error{Kind: client.KindBadRequest, Op: op, Status: resp.StatusCode(), Message: msg,
 			Reached: client.ReachNo}
 	}
 	return &env, nil

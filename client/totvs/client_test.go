@@ -146,7 +146,8 @@ func TestTOTVSNotFound(t *testing.T) {
 			assert.EqualValues(t, 1, calls.Load(), "a 4xx is never retried")
 			if tt.wantMsg != "" {
 				assert.Contains(t, e.Detail, "00011008000027012"[:10])
-				assert.Contains(t, e.UserMessage(), "“"+strings.TrimSuffix(tt.wantMsg, ".")+"”")
+				assert.Contains(t, e.UserMessage(), "“"+strings.TrimSuffix(tt.wantMsg, ".")+" — ")
+				assert.Contains(t, e.UserMessage(), strings.TrimSuffix(e.Detail, ".")+"”", "detailedMessage reaches the attendant")
 			}
 		})
 	}
