@@ -119,3 +119,51 @@ const SandboxMosiaUnknownType = "Tipo de ocorrência %d não encontrado."
 
 // SandboxMosiaUnknownSubject answers an idAssunto not under the type: subject id, type id.
 const SandboxMosiaUnknownSubject = "Assunto %d não pertence ao tipo de ocorrência %d."
+
+// SandboxMosiaContentType answers a write without Content-Type: application/json.
+const SandboxMosiaContentType = "Envie o corpo como JSON (Content-Type: application/json)."
+
+// SandboxMosiaNoteAdded is the note's success message.
+const SandboxMosiaNoteAdded = "Anotação registrada com sucesso."
+
+// SandboxMosiaStatusChanged is the status change's success message.
+const SandboxMosiaStatusChanged = "Status da ocorrência alterado com sucesso."
+
+// SandboxMosiaActivated is the activation's success message.
+const SandboxMosiaActivated = "Ocorrência ativada com sucesso."
+
+// SandboxMosiaNotDraft refuses activating an occurrence that is not a draft.
+const SandboxMosiaNotDraft = "A ocorrência não está em rascunho."
+
+// SandboxMosiaIsDraft refuses changing the status of a draft.
+const SandboxMosiaIsDraft = "A ocorrência está em rascunho: ative-a antes de alterar o status."
+
+// SandboxMosiaUnknownStatus answers an idNovoStatus the desk does not have: id.
+const SandboxMosiaUnknownStatus = "Status %d não encontrado."
+
+// SandboxMosiaUnknownReason answers an idMotivoEncerramento the desk does not have: id.
+const SandboxMosiaUnknownReason = "Motivo de encerramento %d não encontrado."
+
+// SandboxMosiaOutcomeNeedsReason refuses textoDesfecho without idMotivoEncerramento.
+const SandboxMosiaOutcomeNeedsReason = "O campo textoDesfecho exige idMotivoEncerramento."
+
+// SandboxMosiaWrongRequester refuses a chaveUnicaSolicitante that is not the occurrence's requester.
+const SandboxMosiaWrongRequester = "chaveUnicaSolicitante não confere com o solicitante da ocorrência."
+
+// SandboxTOTVSContentType answers a TOTVS call without Content-Type: application/json (the vendor marks it required).
+const SandboxTOTVSContentType = "Cabeçalho Content-Type obrigatório: application/json."
+
+// SandboxTOTVSBadTokenBody answers a token request whose body claims to be JSON but is not.
+const SandboxTOTVSBadTokenBody = "Corpo inválido: JSON malformado."
+
+// SandboxTOTVSBadDate answers a date parameter that is not AAAA-MM-DD: parameter=value.
+const SandboxTOTVSBadDate = "Data inválida (use AAAA-MM-DD): %s"
+
+// SandboxTOTVSBadBillingParam answers a missing or invalid billing parameter: parameter name.
+const SandboxTOTVSBadBillingParam = "Parâmetro %s obrigatório e inválido ou ausente."
+
+// SandboxTOTVSMissingKey answers a search without key.
+const SandboxTOTVSMissingKey = "Parâmetro key obrigatório: informe nome, carteirinha ou CPF."
+
+// SandboxTOTVSSearchNotFound answers a search that found nobody.
+const SandboxTOTVSSearchNotFound = "Nenhum beneficiário encontrado."
