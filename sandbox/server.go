@@ -30,9 +30,9 @@ type Scope string
 
 // Fault scopes.
 const (
-	ScopeAll       Scope = "all"        // every request (the zero value means all too)
-	ScopeTOTVS     Scope = "totvs"      // /rest/...
-	ScopeMosia     Scope = "mosia"      // /clientes/...
+	ScopeAll        Scope = "all"         // every request (the zero value means all too)
+	ScopeTOTVS      Scope = "totvs"       // /rest/...
+	ScopeMosia      Scope = "mosia"       // /clientes/...
 	ScopeMosiaPost  Scope = "mosia-post"  // POST /clientes/ocorrencias only
 	ScopeMosiaWrite Scope = "mosia-write" // every change: creations, notes, status changes and activations
 )
@@ -104,18 +104,18 @@ type Sandbox struct {
 	srv     *http.Server
 	closing chan struct{}
 
-	mu          sync.Mutex // guards everything below
-	faults      Faults
-	shape       CreateShape
-	rnd         *rng
-	ln          net.Listener
-	addr        string
-	started     bool
-	closed      bool
-	conns       map[net.Conn]struct{}
-	tokens      map[string]time.Time // access token → expiry
-	refresh     map[string]bool
-	created     []CreatedOccurrence
+	mu           sync.Mutex // guards everything below
+	faults       Faults
+	shape        CreateShape
+	rnd          *rng
+	ln           net.Listener
+	addr         string
+	started      bool
+	closed       bool
+	conns        map[net.Conn]struct{}
+	tokens       map[string]time.Time // access token → expiry
+	refresh      map[string]bool
+	created      []CreatedOccurrence
 	history      map[string][]mosia.Protocol // created protocols per chaveUnica, oldest first
 	occurrences  map[string]*occState        // protocols served: created ones, and the history once touched
 	seqDay       string                      // the day (YYYYMMDD) seq numbers

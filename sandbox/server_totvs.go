@@ -2,9 +2,9 @@ package sandbox
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
