@@ -15,6 +15,7 @@ type ProtocolDetail struct {
 	Contract      string    // the contract number on the occurrence ("" when none)
 	SLADue        time.Time // when the desk's service level expires; zero when the desk gave none
 	Draft         bool      // saved as a draft: activate it before it is worked on
+	DraftKnown    bool      // the desk said whether it is a draft (Draft is false when it did not)
 	Channel       string    // the service channel's description ("" when none)
 	Nature        string    // the nature of the service ("" when none)
 	Note          string    // the note the occurrence was opened with

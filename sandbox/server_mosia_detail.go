@@ -28,8 +28,9 @@ type occState struct {
 	notes         []RecordedNote
 	outcome       string
 	reason        Reason
-	statusChanges int // PUT …/status applied
-	activations   int // PUT …/ativar applied
+	statusChanges int      // PUT …/status applied
+	activations   int      // PUT …/ativar applied
+	applied       []string // every change applied, in order: "anotacao", "status", "ativar"
 }
 
 // RecordedNote is a note the sandbox received on a protocol.
@@ -50,6 +51,7 @@ type ProtocolRecord struct {
 	Reason        Reason
 	StatusChanges int
 	Activations   int
+	Applied       []string // every change applied, in order: "anotacao", "status", "ativar"
 }
 
 // ScriptStep is what one POST /clientes/ocorrencias meets, scripted before the random faults.
@@ -166,7 +168,7 @@ func (s *Sandbox) Protocol(protocol string) (ProtocolRecord, bool) {
 	}
 	return ProtocolRecord{Protocol: protocol, Status: o.proto.Status, Draft: o.draft,
 		Notes: append([]RecordedNote(nil), o.notes...), Outcome: o.outcome, Reason: o.reason,
-		StatusChanges: o.statusChanges, Activations: o.activations}, true
+		StatusChanges: o.statusChanges, Activations: o.activations, Applied: append([]string(nil), o.applied...)}, true
 }
 
 // stateLocked returns the state of a protocol, building it from the dataset's history on first use (s.mu held).

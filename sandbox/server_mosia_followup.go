@@ -50,6 +50,7 @@ func (s *Sandbox) followUp(w http.ResponseWriter, r *http.Request, msg string, a
 		err = apply(o, m)
 		if err == nil {
 			o.touchLocked(s.clock())
+			o.applied = append(o.applied, r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:])
 		}
 	}
 	var step ScriptStep

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
@@ -22,11 +21,12 @@ func (d *Detail) Model() *model.ProtocolDetail {
 			Status:    detailRef(o.Status),
 			Requester: detailParty(&o.Solicitante),
 		},
-		Function: detailRef(d.Funcionalidade),
-		Draft:    o.Rascunho.Known && o.Rascunho.Value,
-		Channel:  clean(o.Canal.Descricao),
-		Nature:   clean(o.NaturezaAtendimento.Descricao),
-		Note:     strings.TrimSpace(o.Anotacao.String()),
+		Function:   detailRef(d.Funcionalidade),
+		Draft:      o.Rascunho.Known && o.Rascunho.Value,
+		DraftKnown: o.Rascunho.Known,
+		Channel:    clean(o.Canal.Descricao),
+		Nature:     clean(o.NaturezaAtendimento.Descricao),
+		Note:       strings.TrimSpace(o.Anotacao.String()),
 	}
 	out.SubjectID, _ = strconv.Atoi(strings.TrimSpace(o.Assunto.ID))
 	if o.Beneficiario != nil {
@@ -205,10 +205,4 @@ func render(v any) string {
 		}
 	}
 	return ""
-}
-
-// detailTime is the time a note or action was registered, for the outbox's checks: the detail's ISO times.
-func detailTime(s string) (time.Time, bool) {
-	t, p := RegistrationTime(s)
-	return t, p == model.Exact
 }
