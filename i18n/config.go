@@ -36,3 +36,13 @@ const ConfigRate = "o limite de buscas por credencial deve ser maior que zero (s
 func ConfigUnknownColumn(id string, known []string) string {
 	return fmt.Sprintf("coluna %q desconhecida; use algumas destas: %v", id, known)
 }
+
+// ConfigIDAndName says a catalogue entry needs an id above zero and a name.
+const ConfigIDAndName = "id (maior que zero) e nome são obrigatórios"
+
+// ConfigRepeatedID says a catalogue id appears twice.
+func ConfigRepeatedID(id int) string { return fmt.Sprintf("id %d repetido", id) }
+
+// ConfigClosingNeedsReasons says closing statuses need closing reasons to choose from.
+const ConfigClosingNeedsReasons = "há status que encerram o protocolo (encerra = true), mas nenhum motivo de " +
+	"encerramento: cadastre os motivos do Mosia em [[catalogo.motivos]] (id e nome; veja o README)"
