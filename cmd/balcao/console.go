@@ -94,7 +94,7 @@ func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime,
 		st.fail(i18n.ConsoleServerDisabled)
 		return st, nil
 	}
-	opts, _, err := buscaOptions(cfg, rt.log, rt.audit)
+	opts, _, err := buscaOptions(cfg, rt.log, rt.audit, rt.totvs)
 	if err != nil {
 		return nil, err
 	}

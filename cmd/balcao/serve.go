@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
@@ -89,7 +90,17 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 		return err
 	}
 	defer rec.Close()
-	opts, local, err := buscaOptions(cfg, log, rec)
+	var fb server.Fallback
+	if cfg.Server.TOTVSFallback {
+		if cfg.TOTVS.URL == "" { // serve --demo has no TOTVS of its own
+			log.Warn("server.totvs_fallback ignored: no TOTVS configured")
+		} else {
+			c := totvs.New(totvsOptions(cfg, log))
+			defer c.Close()
+			fb = c
+		}
+	}
+	opts, local, err := buscaOptions(cfg, log, rec, fb)
 	if err != nil {
 		return err
 	}
