@@ -110,3 +110,16 @@ func TestFallbackSlowOrDownLeavesNotFound(t *testing.T) {
 		})
 	}
 }
+
+// Mosia requires nome on every row: it is there even when server.columns leaves it out of coluna.
+func TestRowsCarryNomeOutsideTheColumns(t *testing.T) {
+	cols, err := ColumnsFor([]string{"data_nascimento", "nome_mae"})
+	require.NoError(t, err)
+	e := startServer(t, newDirectory(t, fixture), Options{Columns: cols})
+	code, b := e.busca(t, `{"cpf":"52998224725"}`)
+	require.Equal(t, http.StatusOK, code)
+	ok := decodeOK(t, b)
+	assert.Len(t, ok.Coluna, 2)
+	assert.Equal(t, map[string]string{"data_nascimento": "12/03/1980", "nome_mae": "Ana Souza", "chaveUnica": "52998224725",
+		"nome": "João Paulo Souza", "numero_contrato": "0000001"}, ok.Beneficiarios[0])
+}
