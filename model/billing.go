@@ -86,6 +86,13 @@ func MonthOf(now time.Time) Month {
 	return Month{y, m}
 }
 
+// MonthOfDate is the month of a calendar date as written (a date from ParseDate, at midnight UTC), without
+// moving it to another zone.
+func MonthOfDate(t time.Time) Month {
+	y, m, _ := t.Date()
+	return Month{y, m}
+}
+
 // Add moves the month by n (negative: earlier).
 func (m Month) Add(n int) Month {
 	t := time.Date(m.Year, m.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)

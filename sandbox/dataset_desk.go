@@ -138,8 +138,8 @@ func (d *Dataset) Billing(card string, month model.Month, kind model.BillingKind
 	if !ok {
 		return totvs.Billing{}, false
 	}
-	current := model.MonthOf(d.now)
-	included := model.MonthOf(p.inclusion)
+	current := model.MonthOfDate(d.now) // both calendar days at midnight UTC
+	included := model.MonthOfDate(p.inclusion)
 	wantKind := model.BillingBilled
 	if !month.Before(current) {
 		wantKind = model.BillingToBill

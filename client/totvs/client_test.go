@@ -215,6 +215,12 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 			clienttest.WriteJSON(w, 405, nil)
 			return
 		}
+		// As a validator built from the vendor's shape checks it: credentials in the query, an empty body sent
+		// with Content-Length: 0, and no JSON content type (an empty "JSON" body is invalid JSON).
+		if r.ContentLength != 0 || len(r.TransferEncoding) > 0 || strings.Contains(r.Header.Get("Content-Type"), "json") {
+			clienttest.WriteJSON(w, 400, []byte(`{"code":"400","message":"JSON inválido"}`))
+			return
+		}
 		if s.tokenFails.Load() > 0 {
 			s.tokenFails.Add(-1)
 			clienttest.WriteJSON(w, 503, []byte(`{"code":"503","message":"busy"}`))
