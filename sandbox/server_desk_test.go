@@ -85,7 +85,7 @@ func TestTOTVSBillingKindsAndParameters(t *testing.T) {
 	cur := model.MonthOfDate(s.Dataset().Now())
 	get := func(m model.Month, kind string) (int, totvs.Billing) {
 		var b totvs.Billing
-		q := url.Values{"baseMonth": {string(rune('0' + int(m.Month)/10)) + string(rune('0'+int(m.Month)%10))},
+		q := url.Values{"baseMonth": {string(rune('0'+int(m.Month)/10)) + string(rune('0'+int(m.Month)%10))},
 			"baseYear": {m.String()[3:]}, "billingType": {kind}}
 		st, _ := call(t, http.DefaultClient, http.MethodGet, u+"?"+q.Encode(), totvsHdr(s), nil, &b)
 		return st, b

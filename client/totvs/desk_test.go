@@ -290,10 +290,13 @@ func TestTOTVSCardOfWrongLengthRefusedBeforeTheCall(t *testing.T) {
 	ctx := clienttest.Ctx(t)
 	for _, tt := range tests {
 		for name, call := range map[string]func() error{
-			"contract":       func() error { _, err := c.Contract(ctx, tt.card); return err },
-			"grace":          func() error { _, err := c.GraceClasses(ctx, tt.card); return err },
-			"authorizations": func() error { _, err := c.Authorizations(ctx, tt.card, model.AuthorizationQuery{Window: window}); return err },
-			"billing":        func() error { _, err := c.Billing(ctx, tt.card, model.Month{Year: 2025, Month: 1}, 1); return err },
+			"contract": func() error { _, err := c.Contract(ctx, tt.card); return err },
+			"grace":    func() error { _, err := c.GraceClasses(ctx, tt.card); return err },
+			"authorizations": func() error {
+				_, err := c.Authorizations(ctx, tt.card, model.AuthorizationQuery{Window: window})
+				return err
+			},
+			"billing": func() error { _, err := c.Billing(ctx, tt.card, model.Month{Year: 2025, Month: 1}, 1); return err },
 		} {
 			e := clienttest.AsError(t, call())
 			assert.Equal(t, client.KindBadRequest, e.Kind, name)
