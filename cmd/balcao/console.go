@@ -73,7 +73,7 @@ func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
 	}
 	c.log.Info("console start", "attendant", attendant, "demo", c.rt.demo)
 	m := ui.New(c.svc, common.Session{
-		Attendant: attendant, Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: c.log,
+		Attendant: attendant, AttendantID: cfg.Attendants[attendant], Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: c.log,
 	})
 	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(c.ctx))...)
 	unregister := c.hub.Register(p)
