@@ -177,3 +177,7 @@ func OutboxReviewStatus(protocol string) string {
 		"tentativa (ou não informou quando mudou). Confira no Mosia: se o status estiver como pedido, confirme que " +
 		"chegou; se não, mande de novo."
 }
+
+// OutboxFollowUpWaits says a follow-up waits for an earlier action on the same protocol.
+const OutboxFollowUpWaits = "Aguardando o envio de uma ação anterior no mesmo protocolo: as ações de um protocolo " +
+	"seguem uma de cada vez, na ordem em que foram feitas."

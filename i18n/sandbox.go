@@ -13,7 +13,8 @@ const SandboxTOTVSLine = "TOTVS Saúde Planos: %s  (usuário %q, senha %q; Basic
 const SandboxMosiaLine = "Mosia Omnichannel:  %s  (header Authorization: %s)"
 
 // SandboxDatasetLine describes the dataset: beneficiaries, seed.
-const SandboxDatasetLine = "Base fictícia: %d beneficiários (semente %d). Exemplos: CPF 133.315.847-54, carteirinha 0001.1008.000027.01-0."
+const SandboxDatasetLine = "Base fictícia: %d beneficiários (semente %d). Exemplos: CPF 133.315.847-54, carteirinha 0001.1008.000027.01-0, " +
+	"protocolo 1111120240710000017; só no TOTVS (fora do diretório): Larissa Monteiro Duarte, Renato Farias Lins."
 
 // SandboxEnvHint introduces the environment lines to copy.
 const SandboxEnvHint = "Para apontar o balcão para este sandbox, copie para o ambiente:"

@@ -243,3 +243,19 @@ func newRigOn(t *testing.T, sb *sandbox.Sandbox) *rig {
 	r.box = r.open(t)
 	return r
 }
+
+// The attendant asks to send the closing now while the note before it still waits: it says why it waits.
+func TestFollowUpSentNowWaitsForTheEarlierOne(t *testing.T) {
+	r := newRig(t, sandbox.Faults{})
+	items := r.follow(t, note(patrickProtocol, "Primeiro.", false), closing(patrickProtocol, sandbox.SeedPatrick))
+	s := r.sender(r.box, r.testOptions("console"))
+	r.sb.ScriptFollowUps(sandbox.ScriptFail)
+	got, err := s.SendNow(context.Background(), items[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, outbox.Pending, got.State, "the note met a 5xx")
+	got, err = s.SendNow(context.Background(), items[1].ID)
+	require.NoError(t, err)
+	assert.Equal(t, outbox.Pending, got.State)
+	assert.Contains(t, got.LastError, "ação anterior no mesmo protocolo")
+	assert.Empty(t, r.record(t, patrickProtocol).Applied, "nothing overtook the note")
+}

@@ -246,8 +246,12 @@ func (s *Sender) SendNow(ctx context.Context, id string) (Item, error) {
 		return s.awaitOther(ctx, id)
 	case errors.Is(err, ErrHeldBack):
 		s.log.Info("outbox item waits for a look-alike to settle", slog.String("item", id))
-		if err := s.box.SetReason(ctx, id, i18n.OutboxHeldBack); err == nil {
-			it.LastError = i18n.OutboxHeldBack
+		reason := i18n.OutboxHeldBack
+		if it.Kind.IsFollowUp() {
+			reason = i18n.OutboxFollowUpWaits
+		}
+		if err := s.box.SetReason(ctx, id, reason); err == nil {
+			it.LastError = reason
 		}
 		return it, nil
 	case err != nil:
