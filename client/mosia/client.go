@@ -1,6 +1,8 @@
-// Package mosia is the client of Mosia Omnichannel's "Api clientes" occurrence endpoints: the raw client token,
-// the vendor's envelope (status as a boolean or a string), the tolerant reading of a new occurrence's protocol,
-// and the conversion between balcão's model types and the vendor's request and answer shapes.
+// Package mosia is the client of Mosia Omnichannel's "Api clientes" occurrence endpoints — latest protocols, an
+// occurrence's detail, creation, notes, status changes and draft activation: the raw client token, the vendor's
+// envelope (status as a boolean or a string, its text in message or mensagem), the tolerant reading of a new
+// occurrence's protocol, and the conversion between balcão's model types and the vendor's request and answer
+// shapes. Calls that change something are sent once and never retried here (the outbox decides).
 package mosia
 
 import (
