@@ -136,10 +136,13 @@ func (e *Error) UserMessage() string {
 	case KindAuth:
 		return i18n.ClientAuth(svc)
 	case KindNotFound:
-		return i18n.ClientNotFound(svc, e.Message)
+		return i18n.ClientNotFound(svc, e.vendorText())
 	case KindBadRequest:
-		return i18n.ClientBadRequest(svc, e.Message)
+		return i18n.ClientBadRequest(svc, e.vendorText())
 	case KindServer:
+		if v := e.vendorText(); v != "" {
+			return i18n.ClientServerSaid(svc, e.Status, v)
+		}
 		return i18n.ClientServer(svc, e.Status)
 	case KindMalformed:
 		return i18n.ClientMalformed(svc)
@@ -147,6 +150,20 @@ func (e *Error) UserMessage() string {
 		return i18n.ClientCanceled(svc)
 	}
 	return i18n.ClientOther(svc)
+}
+
+// vendorText is what the vendor said: its message, with its detailed message when it adds something (TOTVS's
+// detailedMessage names the card it did not find). A detail without a message is an excerpt of an unreadable
+// body and is not shown.
+func (e *Error) vendorText() string {
+	msg, det := strings.TrimSpace(e.Message), strings.TrimSpace(e.Detail)
+	if msg == "" {
+		return ""
+	}
+	if det == "" || strings.EqualFold(strings.TrimRight(det, ". "), strings.TrimRight(msg, ". ")) {
+		return msg
+	}
+	return i18n.ClientVendorDetail(msg, det)
 }
 
 // KindOf returns the kind of err: its *Error's kind, KindCanceled/KindTimeout for context errors, else KindOther.

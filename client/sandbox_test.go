@@ -117,7 +117,8 @@ func TestSandboxTOTVS(t *testing.T) {
 
 			_, err = c.Contract(ctx, "00019999999999990")
 			assert.ErrorIs(t, err, client.ErrNotFound)
-			assert.Contains(t, client.UserMessage(err), "“Beneficiário não encontrado”")
+			assert.Contains(t, client.UserMessage(err), "“Beneficiário não encontrado — Não foi encontrado nenhum "+
+				"beneficiário com a matricula 00019999999999990”", "TOTVS's detailedMessage reaches the attendant")
 			require.NoError(t, c.Ping(ctx))
 		})
 	}
@@ -233,4 +234,158 @@ func TestSandboxFaults(t *testing.T) {
 		assert.Equal(t, client.KindAuth, client.KindOf(err))
 		assert.Equal(t, client.KindAuth, client.KindOf(sandboxMosia(sb, func(o *mosia.Options) { o.Token = "other" }).Ping(clienttest.Ctx(t))))
 	})
+}
+
+// The desk's TOTVS calls over real HTTP against the sandbox: authorizations paged through a window, a month's
+// billing both kinds, and the search that finds the newcomers the directory lacks.
+func TestSandboxDeskTOTVS(t *testing.T) {
+	for _, oauth := range []bool{false, true} {
+		sb := startSandbox(t, sandbox.Options{Seed: 7})
+		c := sandboxTOTVS(sb, oauth, func(o *totvs.Options) { o.PageSize = 5 })
+		ctx := clienttest.Ctx(t)
+		now := sb.Dataset().Now()
+		w := model.LastDays(now, 365)
+
+		var got []model.Authorization
+		for page := 1; ; page++ {
+			a, err := c.Authorizations(ctx, sandbox.SeedHernandesCard, model.AuthorizationQuery{Window: w, Page: page})
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(a.Items), 5)
+			got = append(got, a.Items...)
+			if !a.More {
+				assert.Zero(t, a.Remaining)
+				break
+			}
+			assert.Positive(t, a.Remaining)
+		}
+		all, _ := sb.Dataset().Authorizations(sandbox.SeedHernandesCard)
+		inWindow := 0
+		for _, it := range all {
+			if d, ok := model.ParseDate(it["bd5_datpro"].(string)); ok && w.Contains(d) {
+				inWindow++
+			}
+		}
+		require.Equal(t, inWindow, len(got), "every guide of the window, across pages")
+		require.Greater(t, len(got), 5, "the seed card has guides worth showing")
+		for i, g := range got {
+			assert.NotEmpty(t, g.Guide)
+			assert.NotEmpty(t, g.Provider)
+			assert.NotEmpty(t, g.Phase)
+			assert.NotEmpty(t, g.Status)
+			assert.NotEmpty(t, g.Procedure)
+			assert.Len(t, g.Fields, 12, "every column, titled (ten in the struct, two beside it)")
+			if i > 0 {
+				assert.GreaterOrEqual(t, got[i-1].Date, g.Date, "newest first")
+			}
+		}
+
+		current := model.MonthOfDate(now) // the dataset's "now" is a calendar day
+		b, err := c.BillingMonth(ctx, sandbox.SeedHernandesCard, current, current)
+		require.NoError(t, err)
+		assert.Equal(t, model.BillingToBill, b.Kind)
+		require.Len(t, b.Members, 2, "Hernandes and Fabiana")
+		assert.Positive(t, b.EmployerAmount, "a company contract: the employer pays a share")
+		sum := model.Money(0)
+		for _, m := range b.Members {
+			sum += m.Amount
+			assert.NotEmpty(t, m.Items)
+		}
+		assert.Equal(t, b.FamilyAmount, sum)
+		assert.Equal(t, b.FamilyAmount-b.EmployerAmount, b.Amount)
+		past, err := c.BillingMonth(ctx, sandbox.SeedHernandesCard, current.Add(-2), current)
+		require.NoError(t, err)
+		assert.Equal(t, model.BillingBilled, past.Kind)
+		assert.NotEmpty(t, past.Title)
+		future, err := c.Billing(ctx, sandbox.SeedHernandesCard, current.Add(3), model.BillingToBill)
+		require.NoError(t, err)
+		assert.True(t, future.Empty())
+
+		newcomer := sb.Dataset().Newcomers()[0]
+		_, inDirectory := sb.Dataset().ByCard(newcomer.Card)
+		assert.False(t, inDirectory, "a newcomer is not in the directory")
+		ms, err := c.SearchQuery(ctx, model.Classify("larissa duarte"))
+		require.NoError(t, err)
+		require.Len(t, ms, 1)
+		assert.Equal(t, newcomer.CPF, ms[0].Beneficiary.ChaveUnica)
+		assert.Equal(t, model.OriginTOTVS, ms[0].Origin)
+		ct, err := c.Contract(ctx, ms[0].Beneficiary.Card)
+		require.NoError(t, err, "opening one works as usual")
+		assert.Equal(t, "LARISSA MONTEIRO DUARTE", ct.Name)
+		ms, err = c.SearchQuery(ctx, model.Classify(model.FormatCPF(newcomer.CPF)))
+		require.NoError(t, err)
+		require.Len(t, ms, 1)
+		ms, err = c.SearchQuery(ctx, model.Classify("ninguem inexistente"))
+		require.NoError(t, err)
+		assert.Empty(t, ms)
+
+		_, err = c.Contract(ctx, sandbox.SeedHernandesCard[:16])
+		assert.Contains(t, client.UserMessage(err), "16 dígitos")
+		assert.Zero(t, sb.Requests("/rest/totvsHealthPlans/v1/beneficiaryPosition/"+sandbox.SeedHernandesCard[:16]+"/"))
+	}
+}
+
+// The desk's Mosia calls over real HTTP: a protocol's detail, a note, a closing, a draft activated, and the
+// sandbox's refusals reaching the attendant in Mosia's words.
+func TestSandboxDeskMosia(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Seed: 7})
+	c := sandboxMosia(sb)
+	ctx := clienttest.Ctx(t)
+	const p = "1111120240710000017"
+	d, err := c.Detail(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, "Reembolso exame", d.Subject)
+	assert.Equal(t, 309, d.SubjectID)
+	assert.True(t, d.SLAOverdue(time.Now()), "2024's SLA is past")
+	assert.Equal(t, sandbox.SeedPatrick, d.Requester.ChaveUnica)
+	require.Len(t, d.Forms, 1)
+	assert.Contains(t, d.Forms[0].Answers, model.Field{Label: "tipo", Value: "Reclamação"})
+	assert.True(t, d.NotesKnown)
+	assert.Empty(t, d.Notes)
+
+	base := model.FollowUp{Protocol: p, Requester: sandbox.SeedPatrick, AttendantID: 44}
+	n := base
+	n.Note = &model.NoteAction{Text: "Retornar amanhã.", Public: true}
+	require.NoError(t, c.AddNote(ctx, n))
+	wrong := base
+	wrong.Requester = "52998224725"
+	wrong.Status = &model.StatusAction{StatusID: 249}
+	err = c.ChangeStatus(ctx, wrong)
+	assert.Contains(t, client.UserMessage(err), "chaveUnicaSolicitante não confere")
+	unknown := base
+	unknown.Status = &model.StatusAction{StatusID: 999}
+	assert.Contains(t, client.UserMessage(c.ChangeStatus(ctx, unknown)), "Status 999 não encontrado")
+	done := base
+	done.Status = &model.StatusAction{StatusID: 249, ReasonID: 2261, Outcome: "Reembolso pago."}
+	require.NoError(t, c.ChangeStatus(ctx, done))
+	d, err = c.Detail(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, model.Ref{ID: 249, Name: "Encerrado"}, d.Status)
+	assert.Equal(t, []string{"Retornar amanhã."}, []string{d.Notes[0].Text})
+	assert.Equal(t, 44, d.Notes[0].AttendantID)
+	assert.Equal(t, "Reembolso pago.", d.Outcome)
+	assert.Equal(t, model.Ref{ID: 2261, Name: "Solicitação atendida"}, d.ClosingReason)
+	a := base
+	a.Activate = true
+	assert.Contains(t, client.UserMessage(c.Activate(ctx, a)), "não está em rascunho")
+
+	b := sb.Dataset().Beneficiary(10)
+	who := model.Party{Name: b.Name, ChaveUnica: b.ChaveUnica}
+	draft, err := c.CreateOccurrence(ctx, model.Occurrence{TypeID: 128, SubjectID: 174, Draft: true, Requester: who})
+	require.NoError(t, err)
+	closeDraft := model.FollowUp{Protocol: draft, Requester: b.ChaveUnica, Status: &model.StatusAction{StatusID: 249}}
+	assert.Contains(t, client.UserMessage(c.ChangeStatus(ctx, closeDraft)), "rascunho")
+	d, err = c.Detail(ctx, draft)
+	require.NoError(t, err)
+	require.True(t, d.DraftKnown)
+	assert.True(t, d.Draft)
+	require.NoError(t, c.Activate(ctx, model.FollowUp{Protocol: draft, Requester: b.ChaveUnica, Activate: true}))
+	d, err = c.Detail(ctx, draft)
+	require.NoError(t, err)
+	assert.False(t, d.Draft)
+	assert.Equal(t, "Aberto", d.Status.Name)
+	require.NoError(t, c.ChangeStatus(ctx, closeDraft))
+
+	_, err = c.Detail(ctx, "99999999999999999999")
+	assert.ErrorIs(t, err, client.ErrNotFound)
+	assert.Contains(t, client.UserMessage(err), "não encontrou o protocolo 99999999999999999999")
 }

@@ -1,10 +1,47 @@
 package config
 
-// Catalogue is the operator's occurrence catalogue: Mosia has no public endpoint to list types, subjects or forms.
+// Catalogue is the operator's occurrence catalogue: Mosia has no public endpoint to list types, subjects, forms,
+// statuses or closing reasons.
 type Catalogue struct {
 	IDFuncionalidade int              `toml:"id_funcionalidade"`
 	Types            []OccurrenceType `toml:"tipos"`
 	Forms            []FormDef        `toml:"formularios"`
+	Statuses         []StatusDef      `toml:"status"`  // what an attendant may set a protocol to (idNovoStatus)
+	Reasons          []ReasonDef      `toml:"motivos"` // closing reasons (idMotivoEncerramento)
+}
+
+// StatusDef is a Mosia occurrence status an attendant may set; Closes marks the ones that close the protocol
+// (the console then asks for an outcome text and a closing reason).
+type StatusDef struct {
+	ID     int    `toml:"id"`
+	Name   string `toml:"nome"`
+	Closes bool   `toml:"encerra"`
+}
+
+// ReasonDef is a Mosia closing reason.
+type ReasonDef struct {
+	ID   int    `toml:"id"`
+	Name string `toml:"nome"`
+}
+
+// StatusByID finds a status of the catalogue.
+func (c Catalogue) StatusByID(id int) (StatusDef, bool) {
+	for _, s := range c.Statuses {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return StatusDef{}, false
+}
+
+// ReasonByID finds a closing reason of the catalogue.
+func (c Catalogue) ReasonByID(id int) (ReasonDef, bool) {
+	for _, r := range c.Reasons {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return ReasonDef{}, false
 }
 
 // OccurrenceType is a Mosia idTipoOcorrencia with its subjects.

@@ -105,6 +105,10 @@ type Server struct {
 	Columns     []string `toml:"columns"`      // the result columns shown to Mosia's attendant (default: all seven)
 	Rate        float64  `toml:"rate"`         // searches per second a credential may make, sustained
 	Burst       int      `toml:"burst"`        // searches a credential may make at once
+	// TOTVSFallback makes the service ask TOTVS's search when the directory finds nobody (off by default: Mosia's
+	// panel needs the answer fast); TOTVSTimeout bounds that call.
+	TOTVSFallback bool     `toml:"totvs_fallback"`
+	TOTVSTimeout  Duration `toml:"totvs_timeout"`
 }
 
 // MinSecret is the shortest static secret balcão accepts.
@@ -243,7 +247,7 @@ func Default() *Config {
 		Console: Console{StartTab: "resumo", DraftRetention: Duration{7 * 24 * time.Hour}},
 		DB:      filepath.Join(DataDir(), "diretorio.db"),
 		Server: Server{Addr: "127.0.0.1:8089", SecretHeader: "Authorization", TokenTTL: Duration{time.Hour}, MaxResults: 50,
-			Rate: 50, Burst: 500},
+			Rate: 50, Burst: 500, TOTVSTimeout: Duration{2 * time.Second}},
 		SSH: SSH{Addr: "127.0.0.1:2222", HostKey: filepath.Join(DataDir(), "ssh_host_ed25519"), MaxSessions: 50,
 			MaxSessionsPerAttendant: 3, IdleTimeout: Duration{30 * time.Minute}, LoginGrace: Duration{30 * time.Second},
 			MaxStartups: "10:30:100"},
@@ -391,6 +395,8 @@ var EnvVars = []EnvVar{
 	{"BALCAO_SERVER_TLS_CERT", "certificado TLS (PEM) do serviço de busca; recarregado quando muda", str(func(c *Config) *string { return &c.Server.TLSCert })},
 	{"BALCAO_SERVER_TLS_KEY", "chave privada TLS (PEM) do serviço de busca", str(func(c *Config) *string { return &c.Server.TLSKey })},
 	{"BALCAO_SERVER_BEHIND_PROXY", "true: um proxy TLS atende na frente do serviço de busca", boolean(func(c *Config) *bool { return &c.Server.BehindProxy })},
+	{"BALCAO_SERVER_TOTVS_FALLBACK", "true: o serviço de busca consulta o TOTVS quando o diretório não encontra ninguém", boolean(func(c *Config) *bool { return &c.Server.TOTVSFallback })},
+	{"BALCAO_SERVER_TOTVS_TIMEOUT", "tempo máximo da consulta ao TOTVS feita pelo serviço de busca", dur(func(c *Config) *Duration { return &c.Server.TOTVSTimeout })},
 	{"BALCAO_SSH_ADDR", "endereço do servidor SSH", str(func(c *Config) *string { return &c.SSH.Addr })},
 	{"BALCAO_SSH_AUTHORIZED_KEYS", "arquivo authorized_keys dos atendentes", str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
 	{"BALCAO_SSH_HOST_KEY", "chave do host SSH (gerada uma vez)", str(func(c *Config) *string { return &c.SSH.HostKey })},
@@ -458,7 +464,8 @@ func (c *Config) Validate() error {
 	if c.Mosia.TotalProtocolos < 1 || c.Mosia.TotalProtocolos > 10 {
 		return &Error{Key: "mosia.total_protocolos", Reason: "deve estar entre 1 e 10"}
 	}
-	for key, d := range map[string]Duration{"totvs.timeout": c.TOTVS.Timeout, "mosia.timeout": c.Mosia.Timeout} {
+	for key, d := range map[string]Duration{"totvs.timeout": c.TOTVS.Timeout, "mosia.timeout": c.Mosia.Timeout,
+		"server.totvs_timeout": c.Server.TOTVSTimeout} {
 		if d.Duration <= 0 {
 			return &Error{Key: key, Reason: "deve ser maior que zero (por exemplo 10s)"}
 		}
@@ -535,6 +542,9 @@ func (c Catalogue) Validate() error {
 			}
 		}
 	}
+	if err := c.validateStatuses(); err != nil {
+		return err
+	}
 	for i, f := range c.Forms {
 		if f.ID == "" || f.Name == "" {
 			return &Error{Key: fmt.Sprintf("catalogo.formularios[%d]", i), Reason: "id e nome são obrigatórios"}
@@ -577,4 +587,35 @@ func (c *Config) OutboxPath() string {
 // to the directory, generated once, 0600.
 func (c *Config) LocalSecretPath() string {
 	return filepath.Join(filepath.Dir(c.DB), "busca-local.secret")
+}
+
+// validateStatuses checks the statuses and closing reasons: ids above zero and unique, names given, and reasons
+// to choose from when a status closes (the console asks for one).
+func (c Catalogue) validateStatuses() error {
+	seen := map[int]bool{}
+	closes := false
+	for i, s := range c.Statuses {
+		if s.ID <= 0 || strings.TrimSpace(s.Name) == "" {
+			return &Error{Key: fmt.Sprintf("catalogo.status[%d]", i), Reason: i18n.ConfigIDAndName}
+		}
+		if seen[s.ID] {
+			return &Error{Key: fmt.Sprintf("catalogo.status[%d].id", i), Reason: i18n.ConfigRepeatedID(s.ID)}
+		}
+		seen[s.ID] = true
+		closes = closes || s.Closes
+	}
+	seen = map[int]bool{}
+	for i, r := range c.Reasons {
+		if r.ID <= 0 || strings.TrimSpace(r.Name) == "" {
+			return &Error{Key: fmt.Sprintf("catalogo.motivos[%d]", i), Reason: i18n.ConfigIDAndName}
+		}
+		if seen[r.ID] {
+			return &Error{Key: fmt.Sprintf("catalogo.motivos[%d].id", i), Reason: i18n.ConfigRepeatedID(r.ID)}
+		}
+		seen[r.ID] = true
+	}
+	if closes && len(c.Reasons) == 0 {
+		return &Error{Key: "catalogo.motivos", Reason: i18n.ConfigClosingNeedsReasons}
+	}
+	return nil
 }

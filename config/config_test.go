@@ -125,6 +125,27 @@ func TestValidate(t *testing.T) {
 			c.Catalogue = DefaultCatalogue()
 			c.Catalogue.Forms[0].Fields[0].Kind = "date"
 		}, "catalogo.formularios[0].campos[0].tipo"},
+		{"status without name", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Statuses[1].Name = " "
+		}, "catalogo.status[1]"},
+		{"dup status", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Statuses = append(c.Catalogue.Statuses, c.Catalogue.Statuses[0])
+		}, "catalogo.status[5].id"},
+		{"dup reason", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Reasons = append(c.Catalogue.Reasons, c.Catalogue.Reasons[2])
+		}, "catalogo.motivos[4].id"},
+		{"reason id", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Reasons[0].ID = 0
+		}, "catalogo.motivos[0]"},
+		{"closing status without reasons", func(c *Config) {
+			c.Catalogue = DefaultCatalogue()
+			c.Catalogue.Reasons = nil
+		}, "catalogo.motivos"},
+		{"fallback timeout", func(c *Config) { c.Server.TOTVSTimeout = Duration{} }, "server.totvs_timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,4 +199,45 @@ func TestStartupsAndDays(t *testing.T) {
 	require.NoError(t, d.UnmarshalText([]byte("36h")))
 	assert.Equal(t, 36*time.Hour, d.Duration)
 	assert.Error(t, d.UnmarshalText([]byte("-3d")))
+}
+
+func TestStatusesReasonsAndFallbackFromFileAndEnv(t *testing.T) {
+	p := writeFile(t, `
+[server]
+totvs_fallback = true
+[catalogo]
+[[catalogo.tipos]]
+id = 469
+nome = "Reclamação"
+[[catalogo.status]]
+id = 386
+nome = "Em Atendimento (externo)"
+[[catalogo.status]]
+id = 249
+nome = "Encerrado"
+encerra = true
+[[catalogo.motivos]]
+id = 2261
+nome = "Solicitação atendida"
+[atendentes]
+ana = 44
+`)
+	c, err := Load(p, []string{"BALCAO_SERVER_TOTVS_TIMEOUT=750ms"})
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.True(t, c.Server.TOTVSFallback)
+	assert.Equal(t, 750*time.Millisecond, c.Server.TOTVSTimeout.Duration)
+	st, ok := c.Catalogue.StatusByID(249)
+	require.True(t, ok)
+	assert.Equal(t, StatusDef{ID: 249, Name: "Encerrado", Closes: true}, st)
+	_, ok = c.Catalogue.StatusByID(1)
+	assert.False(t, ok)
+	r, ok := c.Catalogue.ReasonByID(2261)
+	require.True(t, ok)
+	assert.Equal(t, "Solicitação atendida", r.Name)
+	assert.Equal(t, 44, c.Attendants["ana"])
+
+	d := Default()
+	assert.False(t, d.Server.TOTVSFallback, "off by default: Mosia's panel needs its answer fast")
+	assert.Equal(t, 2*time.Second, d.Server.TOTVSTimeout.Duration)
 }

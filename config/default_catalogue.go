@@ -31,5 +31,10 @@ func DefaultCatalogue() Catalogue {
 				{Key: "tipo", Label: "Tipo", Kind: FieldSelect, Required: true, Options: []string{"Elogio", "Sugestão", "Reclamação"}},
 			},
 		}},
+		Statuses: []StatusDef{{ID: 101, Name: "Aberto"}, {ID: 386, Name: "Em Atendimento (externo)"},
+			{ID: 102, Name: "Aguardando Beneficiário"}, {ID: 310, Name: "Realizado", Closes: true},
+			{ID: 249, Name: "Encerrado", Closes: true}},
+		Reasons: []ReasonDef{{ID: 2261, Name: "Solicitação atendida"}, {ID: 2262, Name: "Informação prestada"},
+			{ID: 2263, Name: "Desistência do beneficiário"}, {ID: 2264, Name: "Improcedente"}},
 	}
 }

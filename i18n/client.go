@@ -98,3 +98,51 @@ const ClientUnknownError = "Algo deu errado. Tente de novo com r; se persistir, 
 func quoted(s string) string {
 	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ". ")
 }
+
+// ClientBadProtocol says a protocol number is not one (digits only).
+const ClientBadProtocol = "número de protocolo inválido"
+
+// ClientBadProtocolAdvice says what to do with an invalid protocol number.
+const ClientBadProtocolAdvice = "O número do protocolo não é válido (só dígitos). Abra o protocolo pela aba Protocolos e tente de novo."
+
+// ClientProtocolNotFound says Mosia does not know a protocol; vendorMsg is its own text, if any.
+func ClientProtocolNotFound(protocol, vendorMsg string) string {
+	if vendorMsg != "" {
+		return fmt.Sprintf("O Mosia não encontrou o protocolo %s: “%s”. Confira o número; se ele aparece na aba "+
+			"Protocolos, atualize com r e tente de novo.", protocol, quoted(vendorMsg))
+	}
+	return fmt.Sprintf("O Mosia não encontrou o protocolo %s. Confira o número; se ele aparece na aba Protocolos, "+
+		"atualize com r e tente de novo.", protocol)
+}
+
+// ClientMaybeApplied says a change to a protocol may have been applied although the answer was lost.
+func ClientMaybeApplied(svc string) string {
+	return fmt.Sprintf("O %s não confirmou a alteração (sem resposta a tempo, conexão interrompida ou erro no servidor) "+
+		"e ela pode ter sido aplicada. Confira o protocolo antes de repetir.", svc)
+}
+
+// ClientVendorDetail joins a vendor's message and its detailed message.
+func ClientVendorDetail(msg, detail string) string {
+	return quoted(msg) + " — " + quoted(detail)
+}
+
+// ClientServerSaid says an upstream failed on its side and what it said.
+func ClientServerSaid(svc string, status int, vendorMsg string) string {
+	return fmt.Sprintf("O %s está com problemas (erro %d: “%s”). Tente de novo em alguns instantes com r; "+
+		"se persistir, avise o suporte.", svc, status, quoted(vendorMsg))
+}
+
+// ClientCardLength refuses a card of the wrong length before asking TOTVS.
+func ClientCardLength(n, want int) string {
+	return fmt.Sprintf("A carteirinha informada tem %d dígitos; o TOTVS usa carteirinhas de %d dígitos "+
+		"(operadora, empresa, matrícula, tipo e dígito). Confira o número na carteirinha e digite de novo.", n, want)
+}
+
+// ClientCardNotDigits refuses a card with letters or symbols before asking TOTVS.
+const ClientCardNotDigits = "A carteirinha deve ter só números (17 dígitos, com ou sem pontos). Confira e digite de novo."
+
+// ClientBadWindow refuses an authorization window without valid dates.
+const ClientBadWindow = "Período inválido: a data inicial deve vir antes da final. Use [ e ] para mudar o período."
+
+// ClientBadMonth refuses a billing month that does not exist.
+const ClientBadMonth = "Mês inválido para o financeiro. Use [ e ] para escolher o mês."

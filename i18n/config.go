@@ -47,3 +47,13 @@ func ConfigStartTab(got string, tabs []string) string {
 
 // ConfigDraftRetention says the draft retention must be positive.
 const ConfigDraftRetention = "use uma duração positiva, por exemplo 7d (rascunhos abandonados são apagados depois dela)"
+
+// ConfigIDAndName says a catalogue entry needs an id above zero and a name.
+const ConfigIDAndName = "id (maior que zero) e nome são obrigatórios"
+
+// ConfigRepeatedID says a catalogue id appears twice.
+func ConfigRepeatedID(id int) string { return fmt.Sprintf("id %d repetido", id) }
+
+// ConfigClosingNeedsReasons says closing statuses need closing reasons to choose from.
+const ConfigClosingNeedsReasons = "há status que encerram o protocolo (encerra = true), mas nenhum motivo de " +
+	"encerramento: cadastre os motivos do Mosia em [[catalogo.motivos]] (id e nome; veja o README)"

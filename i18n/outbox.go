@@ -121,3 +121,89 @@ func saoPaulo() *time.Location {
 	}
 	return time.FixedZone("BRT", -3*3600)
 }
+
+// OutboxSummaryOccurrence is a list's line for a new occurrence: for whom, and its protocol once it has one.
+func OutboxSummaryOccurrence(who, protocol string) string {
+	switch {
+	case who == "" && protocol == "":
+		return "Nova ocorrência"
+	case protocol == "":
+		return "Nova ocorrência para " + who
+	case who == "":
+		return "Ocorrência " + protocol
+	}
+	return "Ocorrência " + protocol + " para " + who
+}
+
+// OutboxSummaryNote is a list's line for a note: the protocol, public or internal, and the note's start.
+func OutboxSummaryNote(protocol string, public bool, text string) string {
+	kind := "interna"
+	if public {
+		kind = "pública"
+	}
+	if text == "" {
+		return fmt.Sprintf("Anotação %s no protocolo %s", kind, protocol)
+	}
+	return fmt.Sprintf("Anotação %s no protocolo %s: “%s”", kind, protocol, text)
+}
+
+// OutboxSummaryStatus is a list's line for a status change: the protocol, the new status and the reason.
+func OutboxSummaryStatus(protocol, status, reason string) string {
+	switch {
+	case status == "":
+		return "Mudança de status do protocolo " + protocol
+	case reason == "":
+		return fmt.Sprintf("Protocolo %s para “%s”", protocol, status)
+	}
+	return fmt.Sprintf("Protocolo %s para “%s” (%s)", protocol, status, reason)
+}
+
+// OutboxSummaryActivate is a list's line for a draft activation.
+func OutboxSummaryActivate(protocol string) string {
+	return "Ativar o rascunho " + protocol
+}
+
+// OutboxFollowUpRefused is a follow-up's reason when Mosia refused it: the attendant corrects it or drops it.
+func OutboxFollowUpRefused(mosiaMsg string) string {
+	if mosiaMsg == "" {
+		return "O Mosia recusou a ação no protocolo sem dizer o motivo. Em Pendências (tecla p), corrija e envie " +
+			"de novo, ou descarte se ela não fizer mais sentido; se estiver tudo certo, avise o suporte."
+	}
+	return fmt.Sprintf("O Mosia recusou a ação no protocolo: %q. Em Pendências (tecla p), corrija e envie de novo, "+
+		"ou descarte se ela não fizer mais sentido.", mosiaMsg)
+}
+
+// OutboxProtocolNotFound is a follow-up's reason when Mosia does not find its protocol (HTTP 404).
+func OutboxProtocolNotFound(protocol string) string {
+	return "O Mosia não encontrou o protocolo " + protocol + " (HTTP 404). A ação está guardada e será reenviada " +
+		"sozinha; confira o número do protocolo e avise o suporte para conferir o endereço do Mosia na configuração."
+}
+
+// OutboxMaybeApplied is appended when an attempt of a follow-up may have reached Mosia: the next one checks first.
+const OutboxMaybeApplied = " A tentativa anterior pode ter chegado ao Mosia: antes de reenviar, o balcão " +
+	"confere o protocolo para não repetir a ação."
+
+// OutboxReviewNote parks a note whose arrival the outbox cannot check: the protocol's detail does not list notes.
+func OutboxReviewNote(protocol string) string {
+	return "Não sabemos se esta anotação chegou ao Mosia: a resposta se perdeu e o Mosia não lista as anotações " +
+		"do protocolo " + protocol + " para conferir. Abra o protocolo no Mosia: se a anotação estiver lá, " +
+		"confirme que chegou; se não, mande de novo."
+}
+
+// OutboxReviewNoteUndated parks a note whose possible twin in Mosia has no date to compare.
+func OutboxReviewNoteUndated(protocol string) string {
+	return "Não sabemos se esta anotação chegou ao Mosia: o protocolo " + protocol + " tem uma anotação igual, mas " +
+		"sem data para conferir se é esta. Confira no Mosia: se for esta, confirme que chegou; se não, mande de novo."
+}
+
+// OutboxReviewStatus parks a status change when the protocol changed since the first attempt by someone else, or
+// its update time cannot be read: resending could undo another person's change.
+func OutboxReviewStatus(protocol string) string {
+	return "Não sabemos se a mudança de status chegou ao Mosia: o protocolo " + protocol + " mudou depois da nossa " +
+		"tentativa (ou não informou quando mudou). Confira no Mosia: se o status estiver como pedido, confirme que " +
+		"chegou; se não, mande de novo."
+}
+
+// OutboxFollowUpWaits says a follow-up waits for an earlier action on the same protocol.
+const OutboxFollowUpWaits = "Aguardando o envio de uma ação anterior no mesmo protocolo: as ações de um protocolo " +
+	"seguem uma de cada vez, na ordem em que foram feitas."

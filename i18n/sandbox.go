@@ -13,7 +13,8 @@ const SandboxTOTVSLine = "TOTVS Saúde Planos: %s  (usuário %q, senha %q; Basic
 const SandboxMosiaLine = "Mosia Omnichannel:  %s  (header Authorization: %s)"
 
 // SandboxDatasetLine describes the dataset: beneficiaries, seed.
-const SandboxDatasetLine = "Base fictícia: %d beneficiários (semente %d). Exemplos: CPF 133.315.847-54, carteirinha 0001.1008.000027.01-0."
+const SandboxDatasetLine = "Base fictícia: %d beneficiários (semente %d). Exemplos: CPF 133.315.847-54, carteirinha 0001.1008.000027.01-0, " +
+	"protocolo 1111120240710000017; só no TOTVS (fora do diretório): Larissa Monteiro Duarte, Renato Farias Lins."
 
 // SandboxEnvHint introduces the environment lines to copy.
 const SandboxEnvHint = "Para apontar o balcão para este sandbox, copie para o ambiente:"
@@ -134,3 +135,51 @@ const (
 	FlagSandboxWriteConfig    = "onde gravar o arquivo de configuração do console para este sandbox (padrão: sandbox/balcao.toml no diretório de dados)"
 	FlagSandboxWriteDirectory = "grava o diretório de beneficiários com as pessoas do sandbox neste arquivo SQLite (padrão: o diretório de demonstração em cache)"
 )
+
+// SandboxMosiaContentType answers a write without Content-Type: application/json.
+const SandboxMosiaContentType = "Envie o corpo como JSON (Content-Type: application/json)."
+
+// SandboxMosiaNoteAdded is the note's success message.
+const SandboxMosiaNoteAdded = "Anotação registrada com sucesso."
+
+// SandboxMosiaStatusChanged is the status change's success message.
+const SandboxMosiaStatusChanged = "Status da ocorrência alterado com sucesso."
+
+// SandboxMosiaActivated is the activation's success message.
+const SandboxMosiaActivated = "Ocorrência ativada com sucesso."
+
+// SandboxMosiaNotDraft refuses activating an occurrence that is not a draft.
+const SandboxMosiaNotDraft = "A ocorrência não está em rascunho."
+
+// SandboxMosiaIsDraft refuses changing the status of a draft.
+const SandboxMosiaIsDraft = "A ocorrência está em rascunho: ative-a antes de alterar o status."
+
+// SandboxMosiaUnknownStatus answers an idNovoStatus the desk does not have: id.
+const SandboxMosiaUnknownStatus = "Status %d não encontrado."
+
+// SandboxMosiaUnknownReason answers an idMotivoEncerramento the desk does not have: id.
+const SandboxMosiaUnknownReason = "Motivo de encerramento %d não encontrado."
+
+// SandboxMosiaOutcomeNeedsReason refuses textoDesfecho without idMotivoEncerramento.
+const SandboxMosiaOutcomeNeedsReason = "O campo textoDesfecho exige idMotivoEncerramento."
+
+// SandboxMosiaWrongRequester refuses a chaveUnicaSolicitante that is not the occurrence's requester.
+const SandboxMosiaWrongRequester = "chaveUnicaSolicitante não confere com o solicitante da ocorrência."
+
+// SandboxTOTVSContentType answers a TOTVS call without Content-Type: application/json (the vendor marks it required).
+const SandboxTOTVSContentType = "Cabeçalho Content-Type obrigatório: application/json."
+
+// SandboxTOTVSBadTokenBody answers a token request whose body claims to be JSON but is not.
+const SandboxTOTVSBadTokenBody = "Corpo inválido: JSON malformado."
+
+// SandboxTOTVSBadDate answers a date parameter that is not AAAA-MM-DD: parameter=value.
+const SandboxTOTVSBadDate = "Data inválida (use AAAA-MM-DD): %s"
+
+// SandboxTOTVSBadBillingParam answers a missing or invalid billing parameter: parameter name.
+const SandboxTOTVSBadBillingParam = "Parâmetro %s obrigatório e inválido ou ausente."
+
+// SandboxTOTVSMissingKey answers a search without key.
+const SandboxTOTVSMissingKey = "Parâmetro key obrigatório: informe nome, carteirinha ou CPF."
+
+// SandboxTOTVSSearchNotFound answers a search that found nobody.
+const SandboxTOTVSSearchNotFound = "Nenhum beneficiário encontrado."

@@ -27,4 +27,14 @@ type Match struct {
 	Beneficiary Beneficiary
 	Contract    ContractRef
 	Score       float64 // higher is better; exact identifiers rank above names
+	Origin      Origin  // where the row came from: the directory unless marked
 }
+
+// Origin is where a search result came from.
+type Origin int
+
+// Origins of a search result.
+const (
+	OriginDirectory Origin = iota // balcão's own directory
+	OriginTOTVS                   // the health-plan system, asked because the directory found nobody
+)

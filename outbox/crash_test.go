@@ -141,3 +141,40 @@ func TestCrashAtEveryPointLosesNothingAndDuplicatesNothing(t *testing.T) {
 		})
 	}
 }
+
+// The same crash points for follow-ups: a note then a closing on Patrick's protocol, the child killed while on
+// the note. After a restart the note is in Mosia once and the closing is applied once, after it.
+func TestFollowUpCrashAtEveryPointAppliesEachOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	for _, point := range []string{"before-send", "after-send", "after-answer"} {
+		t.Run(point, func(t *testing.T) {
+			r := newRig(t, sandbox.Faults{})
+			items := r.follow(t, note(patrickProtocol, "Beneficiário confirmou os dados bancários.", true),
+				closing(patrickProtocol, sandbox.SeedPatrick))
+			id := startChild(t, r, point)
+			require.Equal(t, items[0].ID, id, "the closing waits for the note")
+			killed, err := r.box.Get(context.Background(), id)
+			require.NoError(t, err)
+			assert.Equal(t, point != "before-send", killed.Uncertain, "attempt recorded before the call")
+			before := len(r.record(t, patrickProtocol).Notes)
+			if point == "after-answer" {
+				assert.Equal(t, 1, before, "Mosia answered: it has the note")
+			}
+			if point == "before-send" {
+				assert.Zero(t, before)
+			}
+
+			s := r.sender(r.box, r.testOptions("restart"))
+			run(t, s)
+			waitDone(t, r.box)
+			assertAllSent(t, r.box, items)
+			rec := r.record(t, patrickProtocol)
+			assert.Equal(t, []string{"anotacao", "status"}, rec.Applied, "each once, in order")
+			require.Len(t, rec.Notes, 1)
+			assert.Equal(t, "Beneficiário confirmou os dados bancários.", rec.Notes[0].Text)
+			t.Logf("%s: killed on the note (in Mosia before the kill: %d); after restart one note, one closing", point, before)
+		})
+	}
+}

@@ -1,5 +1,6 @@
-// Package outbox is the durable queue of what attendants ask of Mosia (new occurrences) and its sender: nothing
-// an attendant typed is lost and nothing is registered twice. The queue's rules live in Queue; the items are kept
+// Package outbox is the durable queue of what attendants ask of Mosia (new occurrences, and follow-ups on existing
+// protocols: notes, status changes, draft activations) and its sender: nothing an attendant typed is lost and
+// nothing is registered twice. The queue's rules live in Queue; the items are kept
 // by a Store (SQLite by default, one file shared safely by processes); the Sender delivers them through the
 // Mosia interface.
 //
@@ -51,6 +52,28 @@
 // history but is compared with its corrected type and subject. (5) A send is cut at Lease/2 so that a sender taking
 // over an expired lease never races a POST still in flight; a Mosia that registers a request more than Lease/2 after
 // receiving it could still see it twice.
+//
+// # Follow-ups
+//
+// A note, a status change (closing included) or a draft activation goes through the same queue with the same
+// guarantees: committed first (Queue.SubmitFollowUp), claimed under a lease, the attempt recorded before the call,
+// the call never retried blind. Follow-ups on one protocol go one at a time and in order (a note written before
+// the closing reaches Mosia first); a refused one can be corrected (ResubmitFollowUp) or dropped by a person
+// (Discard). Before sending again a follow-up whose earlier attempt may have reached Mosia, the sender reads the
+// protocol's detail (GET /clientes/ocorrencias/{protocolo}):
+//
+//   - a status change is taken as applied when the protocol has the asked status (and the asked closing reason,
+//     when the detail shows one). When it has another status and changed after the first attempt (or does not say
+//     when it changed), ours may have applied and someone changed it again: resending would undo their change,
+//     so the item waits for a person (NeedsReview). Otherwise ours did not apply and it is sent again.
+//   - an activation is taken as applied when the detail says the protocol is no longer a draft; otherwise it is
+//     sent again (activating twice has one effect; Mosia refuses the second, which a person then discards).
+//   - a note is taken as applied when the detail lists more notes of the same text and visibility, registered since
+//     the first attempt minus ClockSkew, than other sent notes of this outbox account for. The vendor's published
+//     detail does not list notes: when the answer says nothing about them, or a twin has no date, the outbox
+//     cannot tell and the item waits for a person (NeedsReview: ResolveFollowUp says whether it arrived). balcão
+//     never adds a marker to the note's text (a public note is read by the beneficiary). Limit: an identical note
+//     (same text, same visibility) written by someone else in Mosia's panel inside the window is taken for ours.
 //
 // # Crash safety
 //

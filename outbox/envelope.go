@@ -8,7 +8,7 @@ import (
 )
 
 // The payload of an item is stored as an envelope balcão owns (never an upstream's request body): a version,
-// the kind, and the request in stable JSON names. A reader refuses a version it does not know rather than
+// the kind, and the request in stable JSON names (an occurrence, or a follow-up action since schema 4). A reader refuses a version it does not know rather than
 // guess: an item whose payload cannot be read is never sent.
 
 // envelopeVersion is the version of the payload envelope this build writes.
@@ -18,6 +18,49 @@ type envelope struct {
 	V          int               `json:"v"`
 	Kind       Kind              `json:"kind"`
 	Occurrence *storedOccurrence `json:"occurrence,omitempty"`
+	FollowUp   *storedFollowUp   `json:"followUp,omitempty"`
+}
+
+// storedFollowUp is a follow-up action (KindNote, KindStatus, KindActivate); the kind says which fields count.
+type storedFollowUp struct {
+	Protocol    string `json:"protocol"`
+	Requester   string `json:"requester,omitempty"`
+	Beneficiary string `json:"beneficiary,omitempty"`
+	Attendant   int    `json:"attendantId,omitempty"`
+	Text        string `json:"text,omitempty"`
+	Public      bool   `json:"public,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	StatusName  string `json:"statusName,omitempty"`
+	Reason      int    `json:"reason,omitempty"`
+	ReasonName  string `json:"reasonName,omitempty"`
+	Outcome     string `json:"outcome,omitempty"`
+}
+
+func storeFollowUp(f model.FollowUp) storedFollowUp {
+	s := storedFollowUp{Protocol: f.Protocol, Requester: f.Requester, Beneficiary: f.Beneficiary, Attendant: f.AttendantID}
+	if f.Note != nil {
+		s.Text, s.Public = f.Note.Text, f.Note.Public
+	}
+	if f.Status != nil {
+		s.Status, s.StatusName, s.Reason, s.ReasonName, s.Outcome = f.Status.StatusID, f.Status.StatusName,
+			f.Status.ReasonID, f.Status.ReasonName, f.Status.Outcome
+	}
+	return s
+}
+
+// model rebuilds the follow-up of an item of kind k.
+func (s storedFollowUp) model(k Kind) model.FollowUp {
+	f := model.FollowUp{Protocol: s.Protocol, Requester: s.Requester, Beneficiary: s.Beneficiary, AttendantID: s.Attendant}
+	switch k {
+	case KindNote:
+		f.Note = &model.NoteAction{Text: s.Text, Public: s.Public}
+	case KindStatus:
+		f.Status = &model.StatusAction{StatusID: s.Status, StatusName: s.StatusName, ReasonID: s.Reason,
+			ReasonName: s.ReasonName, Outcome: s.Outcome}
+	case KindActivate:
+		f.Activate = true
+	}
+	return f
 }
 
 type storedOccurrence struct {
@@ -58,6 +101,9 @@ func encodePayload(it Item) ([]byte, error) {
 	case KindOccurrence:
 		o := storeOccurrence(it.Occurrence)
 		env.Occurrence = &o
+	case KindNote, KindStatus, KindActivate:
+		f := storeFollowUp(it.FollowUp)
+		env.FollowUp = &f
 	default:
 		return nil, fmt.Errorf("outbox payload: unknown kind %q", it.Kind)
 	}
@@ -80,6 +126,11 @@ func decodePayload(b []byte, it *Item) error {
 			return fmt.Errorf("outbox payload: occurrence missing")
 		}
 		it.Occurrence = env.Occurrence.model()
+	case KindNote, KindStatus, KindActivate:
+		if env.FollowUp == nil {
+			return fmt.Errorf("outbox payload: follow-up missing")
+		}
+		it.FollowUp = env.FollowUp.model(env.Kind)
 	default:
 		return fmt.Errorf("outbox payload: unknown kind %q", env.Kind)
 	}

@@ -5,9 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
 
@@ -22,15 +25,35 @@ const (
 	NeedsCorrection State = "needs_correction" // Mosia refused its content: the attendant corrects it
 	NeedsReview     State = "needs_review"     // the outbox cannot tell alone whether Mosia has it: a person decides
 	Cancelled       State = "cancelled"        // an attendant gave it up before it was sent: never sent
+	Discarded       State = "discarded"        // a follow-up Mosia refused (or a person could not confirm), dropped by a person
 )
 
 // Kind is what an item asks of Mosia.
 type Kind string
 
-// Item kinds.
+// Item kinds: a new occurrence, or a follow-up action on an existing protocol.
 const (
 	KindOccurrence Kind = "occurrence" // open a new occurrence
+	KindNote       Kind = "note"       // add a note to a protocol
+	KindStatus     Kind = "status"     // change a protocol's status (close it)
+	KindActivate   Kind = "activate"   // activate a draft protocol
 )
+
+// IsFollowUp reports whether the kind is an action on an existing protocol.
+func (k Kind) IsFollowUp() bool { return k == KindNote || k == KindStatus || k == KindActivate }
+
+// kindOf is the item kind of a follow-up ("" when it carries no single action).
+func kindOf(f model.FollowUp) Kind {
+	switch f.Kind() {
+	case model.FollowUpNote:
+		return KindNote
+	case model.FollowUpStatus:
+		return KindStatus
+	case model.FollowUpActivate:
+		return KindActivate
+	}
+	return ""
+}
 
 // Errors the queue returns where callers branch.
 var (
@@ -41,6 +64,8 @@ var (
 	ErrProtocolTaken  = errors.New("outbox: protocol also held by another item")
 	ErrNotUnderReview = errors.New("outbox: item is not waiting for a person")
 	ErrHeldBack       = errors.New("outbox: a look-alike item goes first")
+	ErrWrongKind      = errors.New("outbox: the item is of another kind")
+	ErrNotDiscardable = errors.New("outbox: only a refused or doubtful follow-up can be discarded")
 )
 
 // Item is one request an attendant made of Mosia and its delivery record.
@@ -50,10 +75,11 @@ type Item struct {
 	Attendant      string
 	CreatedAt      time.Time
 	Occurrence     model.Occurrence // the occurrence to open (KindOccurrence)
+	FollowUp       model.FollowUp   // the action on an existing protocol (KindNote, KindStatus, KindActivate)
 	State          State
 	Attempts       int
 	LastError      string // pt-BR reason of the last failure, for the attendant
-	Protocol       string
+	Protocol       string // the protocol Mosia gave a new occurrence ("" for follow-ups: see Target)
 	FirstAttemptAt time.Time
 	LastAttemptAt  time.Time
 	NextAttemptAt  time.Time
@@ -66,10 +92,76 @@ type Item struct {
 }
 
 // ChaveUnica is the beneficiary key the item is filed under (beneficiário, else solicitante).
-func (it Item) ChaveUnica() string { return it.Occurrence.ChaveUnica() }
+func (it Item) ChaveUnica() string {
+	if it.Kind.IsFollowUp() {
+		if it.FollowUp.Beneficiary != "" {
+			return it.FollowUp.Beneficiary
+		}
+		return it.FollowUp.Requester
+	}
+	return it.Occurrence.ChaveUnica()
+}
+
+// Target is the protocol the item concerns: the one acted on for a follow-up, the one Mosia gave a new
+// occurrence once sent ("" before).
+func (it Item) Target() string {
+	if it.Kind.IsFollowUp() {
+		return it.FollowUp.Protocol
+	}
+	return it.Protocol
+}
+
+// Summary is a short pt-BR line for lists: what the item asks of Mosia.
+func (it Item) Summary() string {
+	f := it.FollowUp
+	switch it.Kind {
+	case KindNote:
+		if f.Note == nil {
+			return i18n.OutboxSummaryNote(f.Protocol, false, "")
+		}
+		return i18n.OutboxSummaryNote(f.Protocol, f.Note.Public, clip(f.Note.Text, summaryRunes))
+	case KindStatus:
+		if f.Status == nil {
+			return i18n.OutboxSummaryStatus(f.Protocol, "", "")
+		}
+		return i18n.OutboxSummaryStatus(f.Protocol, f.Status.StatusName, f.Status.ReasonName)
+	case KindActivate:
+		return i18n.OutboxSummaryActivate(f.Protocol)
+	}
+	who := it.Occurrence.Requester.Name
+	if b := it.Occurrence.Beneficiary; b != nil && b.Name != "" {
+		who = b.Name
+	}
+	return i18n.OutboxSummaryOccurrence(who, it.Protocol)
+}
+
+// summaryRunes is how much of a note a summary shows.
+const summaryRunes = 40
+
+// clip cuts s to n runes on one line, marking the cut with "…".
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
 
 // Unsent are the states of items not yet sent: pending (sending included), needs_correction and needs_review.
 var Unsent = []State{Pending, Sending, NeedsCorrection, NeedsReview}
+
+// alikeKey is the look-alike key of an item: LookAlike for occurrences, the protocol for follow-ups (every
+// action on one protocol goes one at a time, in order: a note written before a closing reaches Mosia first).
+func alikeKey(it Item) string {
+	if it.Kind.IsFollowUp() {
+		return followUpAlike + it.FollowUp.Protocol
+	}
+	return LookAlike(it.Occurrence)
+}
+
+// followUpAlike prefixes the look-alike key of follow-ups (no occurrence key starts so: it starts with a key).
+const followUpAlike = "acao|"
 
 // LookAlike is what the duplicate check tells items apart by: the beneficiary, the type, the subject and the
 // requester. Items sharing it are delivered one at a time (see Store.ClaimDue).

@@ -34,6 +34,109 @@ func (q *Queue) Submit(ctx context.Context, attendant string, occ model.Occurren
 	return it, nil
 }
 
+// SubmitFollowUp stores an action on an existing protocol (a note, a status change, a draft activation) as
+// pending and commits it (durably) before anything is sent; attendant is the console's attendant, and
+// f.AttendantID their Mosia idAtendente. A follow-up that fails model.FollowUp.Check is refused (nothing is
+// stored; the error's text is the pt-BR reason, and errors.Is(err, model.ErrFollowUp)).
+func (q *Queue) SubmitFollowUp(ctx context.Context, attendant string, f model.FollowUp) (Item, error) {
+	if err := f.Check(); err != nil {
+		return Item{}, err
+	}
+	now := time.Now()
+	f.Protocol = strings.TrimSpace(f.Protocol)
+	it := Item{ID: NewID(now), Kind: kindOf(f), Attendant: attendant, CreatedAt: now, FollowUp: f, State: Pending}
+	if err := q.st.Insert(ctx, it); err != nil {
+		return Item{}, fmt.Errorf("outbox submit follow-up: %w", err)
+	}
+	return it, nil
+}
+
+// ResubmitFollowUp replaces the action of an unsent follow-up (the attendant corrected the note, chose another
+// status) and makes it due now; it must stay on the same protocol and of the same kind.
+func (q *Queue) ResubmitFollowUp(ctx context.Context, id string, f model.FollowUp) error {
+	if err := f.Check(); err != nil {
+		return err
+	}
+	return q.update(ctx, "resubmit follow-up", id, func(it *Item) error {
+		if err := editable(*it, time.Now()); err != nil {
+			return err
+		}
+		if !it.Kind.IsFollowUp() || kindOf(f) != it.Kind || strings.TrimSpace(f.Protocol) != it.FollowUp.Protocol {
+			return ErrWrongKind
+		}
+		f.Protocol = it.FollowUp.Protocol
+		it.FollowUp, it.State, it.NextAttemptAt, it.LastError = f, Pending, time.Time{}, ""
+		it.LeaseOwner, it.LeaseUntil = "", time.Time{}
+		return nil
+	})
+}
+
+// ForProtocol returns the follow-ups on a protocol, oldest first: only the unsent ones, or with all every one
+// kept (sent and discarded too).
+func (q *Queue) ForProtocol(ctx context.Context, protocol string, all bool) ([]Item, error) {
+	protocol = strings.TrimSpace(protocol)
+	if protocol == "" {
+		return nil, nil
+	}
+	f := Filter{Target: protocol, States: Unsent}
+	if all {
+		f.States = nil
+	}
+	items, err := q.st.List(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("outbox for protocol: %w", err)
+	}
+	return items, nil
+}
+
+// Discard drops a follow-up a person decided not to send: one Mosia refused (needs_correction), or one whose
+// arrival could not be confirmed (needs_review) and that the person found in Mosia. It is kept as discarded;
+// new occurrences are never discarded.
+func (q *Queue) Discard(ctx context.Context, id string, at time.Time) error {
+	return q.update(ctx, "discard", id, func(it *Item) error {
+		if !it.Kind.IsFollowUp() || (it.State != NeedsCorrection && it.State != NeedsReview) {
+			return ErrNotDiscardable
+		}
+		it.State, it.SentAt, it.Uncertain, it.NextAttemptAt = Discarded, at, false, time.Time{}
+		it.LeaseOwner, it.LeaseUntil = "", time.Time{}
+		return nil
+	})
+}
+
+// MarkDone records a follow-up as applied in Mosia, whoever holds the lease. ErrAlreadySent when it was before.
+func (q *Queue) MarkDone(ctx context.Context, id string, at time.Time) error {
+	return q.update(ctx, "done", id, func(it *Item) error {
+		if !it.Kind.IsFollowUp() {
+			return ErrWrongKind
+		}
+		if it.State == Sent {
+			return ErrAlreadySent
+		}
+		it.State, it.SentAt, it.LastError = Sent, at, ""
+		it.LeaseOwner, it.LeaseUntil, it.Uncertain = "", time.Time{}, false
+		return nil
+	})
+}
+
+// ResolveFollowUp is a person's decision on a follow-up under review: applied when they found it in Mosia (the
+// item is marked sent), otherwise it is sent again, now.
+func (q *Queue) ResolveFollowUp(ctx context.Context, id string, applied bool, at time.Time) error {
+	return q.update(ctx, "resolve follow-up", id, func(it *Item) error {
+		switch {
+		case !it.Kind.IsFollowUp():
+			return ErrWrongKind
+		case it.State != NeedsReview:
+			return fmt.Errorf("%w: state %s", ErrNotUnderReview, it.State)
+		case applied:
+			it.State, it.SentAt, it.LastError = Sent, at, ""
+		default:
+			it.State, it.NextAttemptAt, it.LastError = Pending, time.Time{}, ""
+		}
+		it.Uncertain = false
+		return nil
+	})
+}
+
 // Get returns one item.
 func (q *Queue) Get(ctx context.Context, id string) (Item, error) {
 	it, err := q.st.Get(ctx, id)
@@ -86,6 +189,9 @@ func (q *Queue) Resubmit(ctx context.Context, id string, occ model.Occurrence) e
 	return q.update(ctx, "resubmit", id, func(it *Item) error {
 		if err := editable(*it, time.Now()); err != nil {
 			return err
+		}
+		if it.Kind != KindOccurrence {
+			return ErrWrongKind
 		}
 		it.Occurrence, it.State, it.NextAttemptAt, it.LastError = occ, Pending, time.Time{}, ""
 		it.LeaseOwner, it.LeaseUntil = "", time.Time{}
@@ -169,6 +275,9 @@ func (q *Queue) MarkSent(ctx context.Context, id, protocol string, at time.Time)
 	}
 	others := slices.DeleteFunc(holders, func(h string) bool { return h == id })
 	err = q.update(ctx, "sent", id, func(it *Item) error {
+		if it.Kind.IsFollowUp() {
+			return ErrWrongKind // a follow-up has no protocol of its own: MarkDone
+		}
 		if it.State == Sent {
 			return fmt.Errorf("%w (protocol %s)", ErrAlreadySent, it.Protocol)
 		}
@@ -235,8 +344,9 @@ func (q *Queue) MarkReview(ctx context.Context, id, owner, reason string) error 
 	})
 }
 
-// Resolve is a person's decision on an item under review: protocol is the occurrence they found in Mosia for it
-// (the item is marked sent with it), or "" when Mosia does not have it (the item is sent again, now).
+// Resolve is a person's decision on an occurrence under review: protocol is the occurrence they found in Mosia
+// for it (the item is marked sent with it), or "" when Mosia does not have it (the item is sent again, now).
+// Follow-ups are resolved by ResolveFollowUp.
 func (q *Queue) Resolve(ctx context.Context, id, protocol string, at time.Time) error {
 	if protocol != "" {
 		return q.MarkSent(ctx, id, protocol, at)

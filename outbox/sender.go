@@ -17,10 +17,13 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// Mosia is what the sender needs from Mosia Omnichannel (*mosia.Client implements it).
+// Mosia is what the sender needs from Mosia Omnichannel (*mosia.Client implements it): creating occurrences and
+// applying follow-ups, and what the duplicate checks read (the latest protocols, a protocol's detail).
 type Mosia interface {
 	CreateOccurrence(ctx context.Context, o model.Occurrence) (string, error)
 	LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error)
+	Apply(ctx context.Context, f model.FollowUp) error
+	Detail(ctx context.Context, protocol string) (*model.ProtocolDetail, error)
 }
 
 // Defaults applied when an Option is zero.
@@ -243,8 +246,12 @@ func (s *Sender) SendNow(ctx context.Context, id string) (Item, error) {
 		return s.awaitOther(ctx, id)
 	case errors.Is(err, ErrHeldBack):
 		s.log.Info("outbox item waits for a look-alike to settle", slog.String("item", id))
-		if err := s.box.SetReason(ctx, id, i18n.OutboxHeldBack); err == nil {
-			it.LastError = i18n.OutboxHeldBack
+		reason := i18n.OutboxHeldBack
+		if it.Kind.IsFollowUp() {
+			reason = i18n.OutboxFollowUpWaits
+		}
+		if err := s.box.SetReason(ctx, id, reason); err == nil {
+			it.LastError = reason
 		}
 		return it, nil
 	case err != nil:
@@ -284,7 +291,12 @@ func (s *Sender) process(parent context.Context, it Item) {
 
 	if it.Uncertain {
 		cctx, cancel := context.WithTimeout(ctx, s.opt.Lease/4)
-		done := s.dedup(cctx, log, it)
+		var done bool
+		if it.Kind.IsFollowUp() {
+			done = s.checkFollowUp(cctx, log, it)
+		} else {
+			done = s.dedup(cctx, log, it)
+		}
 		cancel()
 		if done {
 			return
@@ -312,16 +324,28 @@ func (s *Sender) process(parent context.Context, it Item) {
 	}
 	sctx, cancel := context.WithDeadline(ctx, deadline)
 	sctx = s.hookSendTrace(sctx, it.ID)
-	protocol, err := s.mosia.CreateOccurrence(sctx, it.Occurrence)
+	protocol, err := s.send(sctx, it)
 	cancel()
 	s.hookAfterCall(it.ID)
 	if err == nil {
 		s.hookAt(hookAfterAnswer, it.ID)
 		s.upstream(true)
-		s.finishSent(ctx, log, it, protocol, false)
+		if it.Kind.IsFollowUp() {
+			s.finishDone(ctx, log, it, false)
+		} else {
+			s.finishSent(ctx, log, it, protocol, false)
+		}
 		return
 	}
 	s.failed(ctx, log, it, prevUncertain, err)
+}
+
+// send makes the item's one call to Mosia: the creation (its protocol is returned) or the follow-up.
+func (s *Sender) send(ctx context.Context, it Item) (string, error) {
+	if it.Kind.IsFollowUp() {
+		return "", s.mosia.Apply(ctx, it.FollowUp)
+	}
+	return s.mosia.CreateOccurrence(ctx, it.Occurrence)
 }
 
 // failed files the outcome of a failed POST.
@@ -344,6 +368,9 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, it Item, prevUnce
 			msg = ce.Message
 		}
 		reason := i18n.OutboxNeedsCorrection(msg)
+		if it.Kind.IsFollowUp() {
+			reason = i18n.OutboxFollowUpRefused(msg)
+		}
 		if e := s.box.MarkNeedsCorrection(ctx, it.ID, s.opt.Owner, reason, uncertain); e != nil {
 			log.Error("outbox needs-correction not recorded", slog.String("err", e.Error()))
 			return
@@ -359,7 +386,10 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, it Item, prevUnce
 		return
 	case client.KindAuth, client.KindNotFound:
 		reason := i18n.OutboxAuth
-		if kind == client.KindNotFound {
+		switch {
+		case kind == client.KindNotFound && it.Kind.IsFollowUp():
+			reason = i18n.OutboxProtocolNotFound(it.FollowUp.Protocol)
+		case kind == client.KindNotFound:
 			reason = i18n.OutboxEndpoint
 		}
 		s.upstream(false)
@@ -368,7 +398,10 @@ func (s *Sender) failed(ctx context.Context, log *slog.Logger, it Item, prevUnce
 	}
 	s.upstream(false)
 	reason := i18n.OutboxRetrying(cause(kind, status))
-	if uncertain {
+	switch {
+	case uncertain && it.Kind.IsFollowUp():
+		reason += i18n.OutboxMaybeApplied
+	case uncertain:
 		reason += i18n.OutboxMaybeReached
 	}
 	s.retry(ctx, log, it, reason, s.backoff(it.Attempts), uncertain)

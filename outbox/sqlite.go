@@ -74,7 +74,8 @@ func privateFile(path string) error {
 func (s *SQLite) Close() error { return s.db.Close() }
 
 const itemColumns = `id, kind, attendant, created_at, payload, state, attempts, last_error, protocol,
-	first_attempt_at, last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain, alike, flag, purged`
+	first_attempt_at, last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain, alike, flag, purged,
+	target`
 
 // Insert stores a new item.
 func (s *SQLite) Insert(ctx context.Context, it Item) error {
@@ -82,7 +83,7 @@ func (s *SQLite) Insert(ctx context.Context, it Item) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = s.db.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		rowOf(it, payload)...)
 	return err
 }
@@ -96,7 +97,8 @@ func (s *SQLite) Get(ctx context.Context, id string) (Item, error) {
 	return it, err
 }
 
-// List returns the items in the filter's states (all when none), and the flagged ones when asked, oldest first.
+// List returns the items in the filter's states (all when none), and the flagged ones when asked, oldest first;
+// with a Target, only the follow-ups on that protocol.
 func (s *SQLite) List(ctx context.Context, f Filter) ([]Item, error) {
 	where, args := stateFilter(f.States)
 	if f.Flagged {
@@ -105,6 +107,14 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Item, error) {
 		} else {
 			where += ` OR flag <> ''`
 		}
+	}
+	if f.Target != "" {
+		if where == "" {
+			where = ` WHERE target = ?`
+		} else {
+			where = ` WHERE target = ? AND (` + strings.TrimPrefix(where, " WHERE ") + `)`
+		}
+		args = append([]any{f.Target}, args...)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items`+where+` ORDER BY id`, args...)
 	if err != nil {
@@ -166,7 +176,7 @@ func (s *SQLite) Update(ctx context.Context, id string, change func(*Item) error
 	row := rowOf(it, payload)
 	_, err = tx.ExecContext(ctx, `UPDATE items SET kind=?, attendant=?, created_at=?, payload=?, state=?, attempts=?,
 		last_error=?, protocol=?, first_attempt_at=?, last_attempt_at=?, next_attempt_at=?, sent_at=?, lease_owner=?,
-		lease_until=?, uncertain=?, alike=?, flag=?, purged=? WHERE id = ?`, append(row[1:], id)...)
+		lease_until=?, uncertain=?, alike=?, flag=?, purged=?, target=? WHERE id = ?`, append(row[1:], id)...)
 	if err != nil {
 		return Item{}, err
 	}
@@ -174,10 +184,12 @@ func (s *SQLite) Update(ctx context.Context, id string, change func(*Item) error
 }
 
 // notBlocked is the condition that keeps look-alike items one at a time (see Store.ClaimDue); c is the candidate,
-// ? the time now.
+// ? the time now. Follow-ups on one protocol also go in order: one waits while an earlier one is pending. The
+// term o.state <> 'sent' is written as the partial index items_alike has it, so the index serves the look-up.
 const notBlocked = `NOT EXISTS (SELECT 1 FROM items o WHERE c.alike <> '' AND o.alike = c.alike AND o.id <> c.id
-	AND o.state <> 'sent' AND ((o.uncertain = 1 AND (o.id < c.id OR c.uncertain = 0))
-		OR (o.state = 'sending' AND o.lease_until >= ?)))`
+	AND o.state <> 'sent' AND o.state <> 'discarded' AND ((o.uncertain = 1 AND (o.id < c.id OR c.uncertain = 0))
+		OR (o.state = 'sending' AND o.lease_until >= ?)
+		OR (c.kind <> 'occurrence' AND o.id < c.id AND o.state IN ('pending', 'sending'))))`
 
 // ClaimDue leases one due item in one statement: an expired sending item first, else the pending item due
 // earliest (a pending item never holds a lease: every release clears it); an item a look-alike blocks is skipped.
@@ -264,21 +276,28 @@ func (s *SQLite) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromUnixNano(next.Int64), true, nil
 }
 
-// Purge drops the payload of the items sent before `before` (and their reasons): only the protocol, the times
-// and the attendant remain.
+// Purge drops the payload of the items sent (or discarded) before `before` (and their reasons): only the protocol
+// (a follow-up's target too), the times, the kind and the attendant remain.
 func (s *SQLite) Purge(ctx context.Context, before time.Time) (int, error) {
-	payload, err := encodePayload(Item{Kind: KindOccurrence, Purged: true})
-	if err != nil {
-		return 0, err
+	total := 0
+	for _, k := range []Kind{KindOccurrence, KindNote, KindStatus, KindActivate} {
+		payload, err := encodePayload(Item{Kind: k, Purged: true})
+		if err != nil {
+			return total, err
+		}
+		res, err := s.db.ExecContext(ctx, `UPDATE items SET payload = ?, last_error = '', purged = 1
+			WHERE kind = ? AND state IN (?, ?) AND purged = 0 AND sent_at > 0 AND sent_at < ? AND flag = ''`,
+			string(payload), string(k), string(Sent), string(Discarded), unixNano(before))
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += int(n)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE items SET payload = ?, last_error = '', purged = 1
-		WHERE state = ? AND purged = 0 AND sent_at > 0 AND sent_at < ? AND flag = ''`,
-		string(payload), string(Sent), unixNano(before))
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	return total, nil
 }
 
 // rowOf is an item's column values, in itemColumns order.
@@ -286,7 +305,15 @@ func rowOf(it Item, payload []byte) []any {
 	return []any{it.ID, string(it.Kind), it.Attendant, unixNano(it.CreatedAt), string(payload), string(it.State),
 		it.Attempts, it.LastError, it.Protocol, unixNano(it.FirstAttemptAt), unixNano(it.LastAttemptAt),
 		unixNano(it.NextAttemptAt), unixNano(it.SentAt), it.LeaseOwner, unixNano(it.LeaseUntil), boolInt(it.Uncertain),
-		LookAlike(it.Occurrence), it.Flag, boolInt(it.Purged)}
+		alikeKey(it), it.Flag, boolInt(it.Purged), targetOf(it)}
+}
+
+// targetOf is the target column: the protocol a follow-up acts on ("" for occurrences).
+func targetOf(it Item) string {
+	if it.Kind.IsFollowUp() {
+		return it.FollowUp.Protocol
+	}
+	return ""
 }
 
 func boolInt(b bool) int {
@@ -301,12 +328,12 @@ type scanner interface{ Scan(dest ...any) error }
 func scanItem(s scanner) (Item, error) {
 	var (
 		it                                          Item
-		kind, payload, state, alike                 string
+		kind, payload, state, alike, target         string
 		created, first, last, next, sent, leaseTill int64
 		uncertain, purged                           int
 	)
 	err := s.Scan(&it.ID, &kind, &it.Attendant, &created, &payload, &state, &it.Attempts, &it.LastError, &it.Protocol,
-		&first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &uncertain, &alike, &it.Flag, &purged)
+		&first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &uncertain, &alike, &it.Flag, &purged, &target)
 	if err != nil {
 		return Item{}, err
 	}
@@ -315,6 +342,9 @@ func scanItem(s scanner) (Item, error) {
 	}
 	if it.Kind != Kind(kind) {
 		return Item{}, fmt.Errorf("item %s: kind %q, payload says %q", it.ID, kind, it.Kind)
+	}
+	if it.Kind.IsFollowUp() && it.FollowUp.Protocol == "" {
+		it.FollowUp.Protocol = target // a purged follow-up keeps its protocol in the column
 	}
 	it.State = State(state)
 	it.CreatedAt, it.FirstAttemptAt, it.LastAttemptAt = fromUnixNano(created), fromUnixNano(first), fromUnixNano(last)

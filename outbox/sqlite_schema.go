@@ -21,6 +21,9 @@ import (
 //	2: items: the payload in balcão's own envelope (see envelope.go) and a kind; every row converted.
 //	3: look-alike keys (one-at-a-time delivery), flags for a person, purged items; a protocol may be held by two
 //	   items (both are then flagged) instead of refusing the second.
+//	4: follow-up actions on existing protocols (kinds note, status, activate): the protocol acted on in its own
+//	   column (target), indexed; the rows of earlier versions are all occurrences and keep an empty target. A build
+//	   of schema 3 would not read the new kinds, so it must refuse the file (migrate.ErrTooNew) rather than meet them.
 var schemaSteps = []migrate.Step{
 	{To: 1, Name: "outbox_items", Apply: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -45,6 +48,12 @@ CREATE TABLE IF NOT EXISTS outbox_items (
 	}},
 	{To: 2, Name: "items with a payload envelope", Apply: envelopeItems},
 	{To: 3, Name: "look-alikes, flags and purges", Apply: lookAlikes},
+	{To: 4, Name: "follow-up actions", Apply: func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+ALTER TABLE items ADD COLUMN target TEXT NOT NULL DEFAULT '';
+CREATE INDEX items_target ON items(target, id) WHERE target <> '';`)
+		return err
+	}},
 }
 
 // lookAlikes adds the columns of schema 3 and fills the look-alike key of every item.

@@ -33,16 +33,17 @@ type Store interface {
 	// NextDue returns when the next pending item (not held back by a look-alike) falls due or the next lease
 	// expires; false when none.
 	NextDue(ctx context.Context) (time.Time, bool, error)
-	// Purge drops the payload of the items sent before `before` that carry no flag: only the protocol, the
-	// times and the attendant remain. It returns how many it purged.
+	// Purge drops the payload of the items sent (or discarded) before `before` that carry no flag: only the
+	// protocol, the times, the kind and the attendant remain. It returns how many it purged.
 	Purge(ctx context.Context, before time.Time) (int, error)
 	// Close releases the store.
 	Close() error
 }
 
 // Filter selects items: those in States (every state when none and Flagged is false), plus, with Flagged, those
-// carrying a flag for a person.
+// carrying a flag for a person; with Target, only among the follow-ups on that protocol.
 type Filter struct {
 	States  []State
 	Flagged bool
+	Target  string
 }

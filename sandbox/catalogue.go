@@ -5,6 +5,21 @@ type Catalogue struct {
 	IDFuncionalidade int
 	Types            []OccurrenceType
 	Forms            []CatalogueForm
+	Statuses         []Status // what PUT …/status accepts as idNovoStatus
+	Reasons          []Reason // closing reasons (idMotivoEncerramento)
+}
+
+// Status is an occurrence status (idNovoStatus); Closes marks the ones that end the service.
+type Status struct {
+	ID     int
+	Name   string
+	Closes bool
+}
+
+// Reason is a closing reason (idMotivoEncerramento).
+type Reason struct {
+	ID   int
+	Name string
 }
 
 // OccurrenceType is an occurrence type (idTipoOcorrencia) and its subjects (idAssunto).
@@ -67,7 +82,42 @@ func DefaultCatalogue() Catalogue {
 					Options: []string{"Elogio", "Sugestão", "Reclamação"}},
 			},
 		}},
+		Statuses: []Status{{ID: 101, Name: "Aberto"}, {ID: 386, Name: "Em Atendimento (externo)"},
+			{ID: 102, Name: "Aguardando Beneficiário"}, {ID: 310, Name: "Realizado", Closes: true},
+			{ID: 249, Name: "Encerrado", Closes: true}},
+		Reasons: []Reason{{ID: 2261, Name: "Solicitação atendida"}, {ID: 2262, Name: "Informação prestada"},
+			{ID: 2263, Name: "Desistência do beneficiário"}, {ID: 2264, Name: "Improcedente"}},
 	}
+}
+
+// statusByID finds a status.
+func (c Catalogue) statusByID(id int) (Status, bool) {
+	for _, s := range c.Statuses {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Status{}, false
+}
+
+// reasonByID finds a closing reason.
+func (c Catalogue) reasonByID(id int) (Reason, bool) {
+	for _, r := range c.Reasons {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Reason{}, false
+}
+
+// subjectID finds a subject's id by its name under the type (0 when none).
+func (t OccurrenceType) subjectID(name string) int {
+	for _, s := range t.Subjects {
+		if s.Name == name {
+			return s.ID
+		}
+	}
+	return 0
 }
 
 // typeByID finds an occurrence type.

@@ -39,6 +39,7 @@ type Dataset struct {
 	cpfAInv uint64
 	cpfB    uint64
 	seeds   []person
+	extra   []person // newcomers: known to TOTVS, not to the directory (see dataset_newcomers.go)
 	byCard  map[string]int
 	byChave map[string]int
 }
@@ -69,6 +70,7 @@ func NewDatasetAt(seed int64, n int, now time.Time) *Dataset {
 		d.byCard[p.card] = i
 		d.byChave[p.chave] = i
 	}
+	d.extra = d.newcomerPeople()
 	d.initCPF()
 	return d
 }
@@ -176,13 +178,45 @@ func (d *Dataset) person(i int) (person, bool) {
 	return d.generate(i - len(d.seeds)), true
 }
 
-// personByCard returns the internal record of a card.
+// personByCard returns the internal record of a card the sandbox's TOTVS knows (newcomers included).
 func (d *Dataset) personByCard(card string) (person, bool) {
 	i, ok := d.IndexOfCard(card)
 	if !ok {
+		if c, ok := model.NormalizeCard(card); ok {
+			return d.newcomerByCard(c)
+		}
 		return person{}, false
 	}
 	return d.person(i)
+}
+
+// personByChave returns the internal record of a chaveUnica (newcomers included).
+func (d *Dataset) personByChave(chave string) (person, bool) {
+	i, ok := d.IndexOfChaveUnica(chave)
+	if !ok {
+		return d.newcomerByChave(chave)
+	}
+	return d.person(i)
+}
+
+// familyOf returns the members of p's family, in member order.
+func (d *Dataset) familyOf(p person) []person {
+	var members []person
+	if p.family < 0 {
+		for _, s := range append(append([]person(nil), d.seeds...), d.extra...) {
+			if s.family == p.family {
+				members = append(members, s)
+			}
+		}
+		return members
+	}
+	start, size := d.familyStart(p.family)
+	for m := 0; m < size; m++ {
+		if q, ok := d.person(len(d.seeds) + start + m); ok {
+			members = append(members, q)
+		}
+	}
+	return members
 }
 
 // layout returns the shuffled family sizes of block b.
@@ -287,7 +321,7 @@ func (d *Dataset) initCPF() {
 	for k := uint64(0); k <= 9; k++ {
 		forbidden = append(forbidden, k*111_111_111)
 	}
-	for _, p := range d.seeds {
+	for _, p := range append(append([]person(nil), d.seeds...), d.extra...) {
 		if base, err := strconv.ParseUint(p.cpf[:9], 10, 64); err == nil {
 			forbidden = append(forbidden, base)
 		}

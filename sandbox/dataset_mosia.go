@@ -112,3 +112,31 @@ func (d *Dataset) Protocols(chave string) []mosia.Protocol {
 	}
 	return out
 }
+
+// ProtocolByNumber finds a protocol of the generated history (or Mosia's example) by its number, with the
+// chaveUnica it is listed under.
+func (d *Dataset) ProtocolByNumber(number string) (mosia.Protocol, string, bool) {
+	for chave, ps := range seedHistory {
+		for _, p := range ps {
+			if p.Protocolo.String() == number {
+				return p, chave, true
+			}
+		}
+	}
+	_, seq, ok := parseProtocolSeq(number)
+	if !ok || seq >= 500_000 {
+		return mosia.Protocol{}, "", false
+	}
+	// Protocols numbers index i's k-th protocol (i*8+k) modulo 500,000: every index that could hold it is tried.
+	for v := seq; v/8 < d.n; v += 500_000 {
+		i, k := v/8, v%8
+		if i < len(d.seeds) {
+			continue
+		}
+		p, _ := d.person(i)
+		if ps := d.Protocols(p.chave); k < len(ps) && ps[k].Protocolo.String() == number {
+			return ps[k], p.chave, true
+		}
+	}
+	return mosia.Protocol{}, "", false
+}

@@ -175,21 +175,7 @@ func (d *Dataset) Family(card string) (totvs.Family, bool) {
 	if !ok {
 		return totvs.Family{}, false
 	}
-	var members []person
-	if p.family < 0 {
-		for _, s := range d.seeds {
-			if s.family == p.family {
-				members = append(members, s)
-			}
-		}
-	} else {
-		start, size := d.familyStart(p.family)
-		for m := 0; m < size; m++ {
-			if q, ok := d.person(len(d.seeds) + start + m); ok {
-				members = append(members, q)
-			}
-		}
-	}
+	members := d.familyOf(p)
 	fam := totvs.Family{Beneficiaries: make([]totvs.FamilyMember, 0, len(members))}
 	for _, q := range members {
 		fam.Beneficiaries = append(fam.Beneficiaries, totvs.FamilyMember{Card: q.card, Name: upper(q.name),

@@ -69,4 +69,6 @@ const (
 	saltGrace
 	saltProtocols
 	saltFaults
+	saltAuth
+	saltBilling
 )

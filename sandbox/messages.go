@@ -36,4 +36,20 @@ const (
 	msgMosiaFieldArray           = i18n.SandboxMosiaFieldArray
 	msgMosiaUnknownType          = i18n.SandboxMosiaUnknownType
 	msgMosiaUnknownSubject       = i18n.SandboxMosiaUnknownSubject
+	msgMosiaContentType          = i18n.SandboxMosiaContentType
+	msgMosiaNoteAdded            = i18n.SandboxMosiaNoteAdded
+	msgMosiaStatusChanged        = i18n.SandboxMosiaStatusChanged
+	msgMosiaActivated            = i18n.SandboxMosiaActivated
+	msgMosiaNotDraft             = i18n.SandboxMosiaNotDraft
+	msgMosiaIsDraft              = i18n.SandboxMosiaIsDraft
+	msgMosiaUnknownStatus        = i18n.SandboxMosiaUnknownStatus
+	msgMosiaUnknownReason        = i18n.SandboxMosiaUnknownReason
+	msgMosiaOutcomeNeedsReason   = i18n.SandboxMosiaOutcomeNeedsReason
+	msgMosiaWrongRequester       = i18n.SandboxMosiaWrongRequester
+	msgTOTVSContentType          = i18n.SandboxTOTVSContentType
+	msgTOTVSBadTokenBody         = i18n.SandboxTOTVSBadTokenBody
+	msgTOTVSBadDate              = i18n.SandboxTOTVSBadDate
+	msgTOTVSBadBillingParam      = i18n.SandboxTOTVSBadBillingParam
+	msgTOTVSMissingKey           = i18n.SandboxTOTVSMissingKey
+	msgTOTVSSearchNotFound       = i18n.SandboxTOTVSSearchNotFound
 )

@@ -30,10 +30,11 @@ type Scope string
 
 // Fault scopes.
 const (
-	ScopeAll       Scope = "all"        // every request (the zero value means all too)
-	ScopeTOTVS     Scope = "totvs"      // /rest/...
-	ScopeMosia     Scope = "mosia"      // /clientes/...
-	ScopeMosiaPost Scope = "mosia-post" // POST /clientes/ocorrencias only
+	ScopeAll        Scope = "all"         // every request (the zero value means all too)
+	ScopeTOTVS      Scope = "totvs"       // /rest/...
+	ScopeMosia      Scope = "mosia"       // /clientes/...
+	ScopeMosiaPost  Scope = "mosia-post"  // POST /clientes/ocorrencias only
+	ScopeMosiaWrite Scope = "mosia-write" // every change: creations, notes, status changes and activations
 )
 
 // Faults is the fault injection state; rates are probabilities in [0, 1] drawn once per request.
@@ -43,7 +44,7 @@ type Faults struct {
 	FailRate        float64       // answer 500/502/503 with the vendor's error body
 	HangRate        float64       // never answer until the client gives up
 	DropRate        float64       // close the connection without answering
-	DropAfterCreate float64       // create the occurrence, then close the connection (the lost answer)
+	DropAfterCreate float64       // create the occurrence (or apply the note, status change, activation), then close the connection (the lost answer)
 	Down            bool          // ScopeAll: stop accepting (connection refused); narrower scopes: 503
 	Scope           Scope
 }
@@ -78,7 +79,10 @@ type Options struct {
 	// ProtocolFloor is a protocol the sandbox must number above (the highest a kept outbox holds), so a restarted
 	// demo never hands out a number an earlier run gave; "" for none.
 	ProtocolFloor string
-	Logger        *slog.Logger // when nil, discard
+	// DetailWithoutNotes makes the occurrence detail say nothing about annotations (no anotacoes list), as the
+	// vendor's published example shows it: a client must then not assume it can see whether a note arrived.
+	DetailWithoutNotes bool
+	Logger             *slog.Logger // when nil, discard
 }
 
 // CreatedOccurrence is one occurrence the sandbox created, for test introspection.
@@ -100,24 +104,25 @@ type Sandbox struct {
 	srv     *http.Server
 	closing chan struct{}
 
-	mu          sync.Mutex // guards everything below
-	faults      Faults
-	shape       CreateShape
-	rnd         *rng
-	ln          net.Listener
-	addr        string
-	started     bool
-	closed      bool
-	conns       map[net.Conn]struct{}
-	tokens      map[string]time.Time // access token → expiry
-	refresh     map[string]bool
-	created     []CreatedOccurrence
-	history     map[string][]mosia.Protocol  // created protocols per chaveUnica, oldest first
-	occurrences map[string]*storedOccurrence // created occurrences by protocol, as they were sent
-	seqDay      string                       // the day (YYYYMMDD) seq numbers
-	seq         int
-	script      []ScriptStep     // what the next POST /clientes/ocorrencias meet, in order, before the random faults
-	requests    map[string]int64 // per path
+	mu           sync.Mutex // guards everything below
+	faults       Faults
+	shape        CreateShape
+	rnd          *rng
+	ln           net.Listener
+	addr         string
+	started      bool
+	closed       bool
+	conns        map[net.Conn]struct{}
+	tokens       map[string]time.Time // access token → expiry
+	refresh      map[string]bool
+	created      []CreatedOccurrence
+	history      map[string][]mosia.Protocol // created protocols per chaveUnica, oldest first
+	occurrences  map[string]*occState        // protocols served: created ones, and the history once touched
+	seqDay       string                      // the day (YYYYMMDD) seq numbers
+	seq          int
+	script       []ScriptStep     // what the next POST /clientes/ocorrencias meet, in order, before the random faults
+	followScript []ScriptStep     // what the next notes, status changes and activations meet
+	requests     map[string]int64 // per path
 }
 
 // New builds a sandbox; it serves nothing until Start (or use Handler with your own server).
@@ -152,7 +157,7 @@ func New(opts Options) *Sandbox {
 		closing: make(chan struct{}), faults: opts.Faults, shape: opts.CreateShape,
 		rnd: newRNG(opts.FaultSeed, saltFaults, 0), conns: map[net.Conn]struct{}{},
 		tokens: map[string]time.Time{}, refresh: map[string]bool{}, history: map[string][]mosia.Protocol{},
-		requests: map[string]int64{}, occurrences: map[string]*storedOccurrence{},
+		requests: map[string]int64{}, occurrences: map[string]*occState{},
 	}
 	s.handler = s.routes()
 	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn,
@@ -335,6 +340,9 @@ func inScope(sc Scope, r *http.Request) bool {
 		return strings.HasPrefix(r.URL.Path, "/clientes/")
 	case ScopeMosiaPost:
 		return r.Method == http.MethodPost && strings.TrimSuffix(r.URL.Path, "/") == "/clientes/ocorrencias"
+	case ScopeMosiaWrite:
+		return (r.Method == http.MethodPost || r.Method == http.MethodPut) &&
+			strings.HasPrefix(r.URL.Path, "/clientes/ocorrencias")
 	}
 	return true
 }

@@ -23,6 +23,9 @@ func (s *Sandbox) mosiaRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /clientes/ocorrencias/ultimosProtocolos", s.mosiaAuth(s.handleUltimosProtocolos))
 	mux.Handle("POST /clientes/ocorrencias", s.mosiaAuth(s.scripted(s.handleCreate)))
 	mux.Handle("GET /clientes/ocorrencias/{protocolo}", s.mosiaAuth(s.handleDetail))
+	mux.Handle("POST /clientes/ocorrencias/{protocolo}/anotacao", s.mosiaAuth(s.scriptedFollowUp(s.handleNote)))
+	mux.Handle("PUT /clientes/ocorrencias/{protocolo}/status", s.mosiaAuth(s.scriptedFollowUp(s.handleStatus)))
+	mux.Handle("PUT /clientes/ocorrencias/{protocolo}/ativar", s.mosiaAuth(s.scriptedFollowUp(s.handleActivate)))
 }
 
 // envelope is Mosia's response envelope as the sandbox writes it (critical always present, as in Mosia's examples).
@@ -81,7 +84,8 @@ func toWire(p mosia.Protocol) wireProtocol {
 		Assunto: p.Assunto, Beneficiario: p.Beneficiario, Solicitante: p.Solicitante}
 }
 
-// LatestProtocols is what ultimosProtocolos lists for a key: created ones (newest first), then the history.
+// LatestProtocols is what ultimosProtocolos lists for a key: created ones (newest first), then the history, each
+// with the status and update time its notes and status changes left.
 func (s *Sandbox) LatestProtocols(chave string, total int) []mosia.Protocol {
 	s.mu.Lock()
 	created := s.history[chave]
@@ -93,6 +97,13 @@ func (s *Sandbox) LatestProtocols(chave string, total int) []mosia.Protocol {
 	if len(out) < total {
 		hist := s.data.Protocols(chave)
 		out = append(out, hist[:min(len(hist), total-len(out))]...)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range out {
+		if o, ok := s.occurrences[p.Protocolo.String()]; ok {
+			out[i].Status, out[i].DataAtualizacao = o.proto.Status, o.proto.DataAtualizacao
+		}
 	}
 	return out
 }
@@ -139,26 +150,32 @@ type parsed struct {
 	beneficiario *mosia.Requester
 }
 
+// intField reads an Int field as the vendor types it: a JSON number. A string ("171"), even of digits, is
+// refused, so a client that regresses to strings fails its tests here first.
 func intField(m map[string]any, key string) (int, bool, error) {
 	v, ok := m[key]
 	if !ok || v == nil {
 		return 0, false, nil
 	}
-	switch x := v.(type) {
-	case json.Number:
-		n, err := strconv.Atoi(x.String())
-		if err != nil {
-			return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
+	if x, isNum := v.(json.Number); isNum {
+		if n, err := strconv.Atoi(x.String()); err == nil {
+			return n, true, nil
 		}
-		return n, true, nil
-	case string:
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		if err != nil {
-			return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
-		}
-		return n, true, nil
 	}
 	return 0, true, createError(fmt.Sprintf(msgMosiaFieldInt, key))
+}
+
+// stringField reads a String field: a JSON string (a number is refused).
+func stringField(m map[string]any, key string) (string, bool, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", false, nil
+	}
+	x, isStr := v.(string)
+	if !isStr {
+		return "", true, createError(fmt.Sprintf(msgMosiaFieldString, key))
+	}
+	return strings.TrimSpace(x), true, nil
 }
 
 func personField(m map[string]any, key string, required bool) (*mosia.Requester, error) {
@@ -173,17 +190,15 @@ func personField(m map[string]any, key string, required bool) (*mosia.Requester,
 	if !ok {
 		return nil, createError(fmt.Sprintf(msgMosiaFieldObject, key))
 	}
-	str := func(k string) string {
-		switch x := o[k].(type) {
-		case string:
-			return strings.TrimSpace(x)
-		case json.Number:
-			return x.String()
+	p := &mosia.Requester{}
+	for k, dst := range map[string]*string{"nome": &p.Nome, "chaveUnica": &p.ChaveUnica, "email": &p.Email,
+		"telefone": &p.Telefone, "numeroContrato": &p.NumeroContrato} {
+		v, _, err := stringField(o, k) // every one a String: a numeric chaveUnica or telefone is refused
+		if err != nil {
+			return nil, createError(fmt.Sprintf(msgMosiaFieldString, key+"."+k))
 		}
-		return ""
+		*dst = v
 	}
-	p := &mosia.Requester{Nome: str("nome"), ChaveUnica: str("chaveUnica"), Email: str("email"),
-		Telefone: str("telefone"), NumeroContrato: str("numeroContrato")}
 	if p.Nome == "" {
 		return nil, createError(fmt.Sprintf(msgMosiaFieldRequired, key+".nome"))
 	}
@@ -242,12 +257,8 @@ func (s *Sandbox) parseCreate(body []byte) (parsed, error) {
 		}
 		p.req.Rascunho = b
 	}
-	if v, ok := m["numeroContrato"]; ok && v != nil {
-		sv, isStr := v.(string)
-		if !isStr {
-			return p, createError(fmt.Sprintf(msgMosiaFieldString, "numeroContrato"))
-		}
-		p.req.NumeroContrato = sv
+	if p.req.NumeroContrato, _, err = stringField(m, "numeroContrato"); err != nil {
+		return p, err
 	}
 	if v, ok := m["anotacao"]; ok && v != nil {
 		sv, isStr := v.(string)
@@ -292,7 +303,19 @@ func (s *Sandbox) parseCreate(body []byte) (parsed, error) {
 	return p, nil
 }
 
+// jsonBody reports whether a write declares a JSON body, as Mosia's pages require; it answers the refusal if not.
+func (s *Sandbox) jsonBody(w http.ResponseWriter, r *http.Request) bool {
+	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+		return true
+	}
+	s.mosiaError(w, http.StatusUnsupportedMediaType, msgMosiaContentType)
+	return false
+}
+
 func (s *Sandbox) handleCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.jsonBody(w, r) {
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCreateBody))
 	if err != nil {
 		s.mosiaError(w, http.StatusRequestEntityTooLarge, msgMosiaBodyTooLarge)
@@ -328,8 +351,10 @@ func (s *Sandbox) handleCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.created = append(s.created, CreatedOccurrence{Protocol: string(proto.Protocolo), ChaveUnica: owner.ChaveUnica,
 		Body: json.RawMessage(body), At: now})
-	s.occurrences[string(proto.Protocolo)] = &storedOccurrence{proto: proto, req: p.req, typ: p.typ,
-		subjectID: p.req.IDAssunto, at: now}
+	s.occurrences[string(proto.Protocolo)] = &occState{proto: proto, req: &p.req, requester: p.req.Solicitante,
+		beneficiary: p.req.Beneficiario, typ: p.typ, subjectID: p.req.IDAssunto, function: p.req.IDFuncionalidade,
+		contract: p.req.NumeroContrato, note: p.req.Anotacao, forms: p.req.Formularios, at: now, updated: now,
+		draft: p.req.Rascunho}
 	shape := s.shape
 	step := s.nextScriptLocked()
 	s.mu.Unlock()

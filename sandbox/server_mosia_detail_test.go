@@ -120,12 +120,14 @@ func TestScriptedCreations(t *testing.T) {
 	c := &http.Client{}
 	req, _ := http.NewRequest(http.MethodPost, s.MosiaURL()+"/clientes/ocorrencias", jsonBody(t, occurrence(SeedJoaoPedro, "João Pedro")))
 	req.Header.Set("Authorization", s.Options().MosiaToken)
+	req.Header.Set("Content-Type", "application/json")
 	_, err = c.Do(req)
 	require.Error(t, err, "created, then the answer is lost")
 	assert.Equal(t, 1, s.CreatedCount())
 
 	req, _ = http.NewRequest(http.MethodPost, s.MosiaURL()+"/clientes/ocorrencias", jsonBody(t, occurrence(SeedJoaoPedro, "João Pedro")))
 	req.Header.Set("Authorization", s.Options().MosiaToken)
+	req.Header.Set("Content-Type", "application/json")
 	_, err = c.Do(req)
 	require.Error(t, err, "dropped before anything was created")
 	assert.Equal(t, 1, s.CreatedCount())

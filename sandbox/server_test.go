@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,11 +63,15 @@ func call(t *testing.T, c *http.Client, method, u string, hdr map[string]string,
 	}
 	req, err := http.NewRequest(method, u, rd)
 	require.NoError(t, err)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	if body != nil {
+	if body != nil || strings.Contains(u, "/totvsHealthPlans/") { // TOTVS marks Content-Type required on its GETs too
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range hdr {
+		if v == "" {
+			req.Header.Del(k) // a test leaves a header out
+			continue
+		}
+		req.Header.Set(k, v)
 	}
 	resp, err := c.Do(req)
 	require.NoError(t, err)
@@ -138,6 +143,7 @@ func TestTOTVSBasicAndTenant(t *testing.T) {
 		req, err := http.NewRequest(http.MethodGet, bp(s, SeedHernandesCard, "familyBeneficiaries"), nil)
 		require.NoError(t, err)
 		req.SetBasicAuth(user, pass)
+		req.Header.Set("Content-Type", "application/json")
 		if tenant != "" {
 			req.Header.Set("tenantId", tenant)
 		}
@@ -152,6 +158,15 @@ func TestTOTVSBasicAndTenant(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, do("u", "p", ""))
 	st, _ := call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "contract"), nil, nil, nil)
 	assert.Equal(t, http.StatusUnauthorized, st, "no credentials")
+	var e totvs.ErrorModel
+	st, _ = call(t, http.DefaultClient, http.MethodGet, bp(s, SeedHernandesCard, "contract"),
+		map[string]string{"Authorization": basic("u", "p"), "tenantId": "01,006001", "Content-Type": ""}, nil, &e)
+	assert.Equal(t, http.StatusBadRequest, st, "TOTVS marks Content-Type: application/json required")
+	assert.Contains(t, e.Message, "Content-Type")
+}
+
+func basic(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 func TestTOTVSNotFoundE001(t *testing.T) {
@@ -293,8 +308,13 @@ func TestMosiaCreateThenList(t *testing.T) {
 
 	draft := occurrence(SeedJoaoPedro, "João Pedro")
 	draft["rascunho"] = true
-	draft["idTipoOcorrencia"] = "128" // a string id, as a real client sends it
+	draft["idTipoOcorrencia"] = "128" // a string id: the vendor types it Int, and so does the sandbox
 	draft["idAssunto"] = 173
+	var refused mosia.Envelope
+	st, _ = call(t, http.DefaultClient, http.MethodPost, post, map[string]string{"Authorization": s.Options().MosiaToken}, draft, &refused)
+	require.Equal(t, http.StatusBadRequest, st)
+	assert.Equal(t, "O campo idTipoOcorrencia deve ser um número inteiro.", refused.Message)
+	draft["idTipoOcorrencia"] = 128
 	var env2 struct {
 		Data struct {
 			Protocolo string `json:"protocolo"`
@@ -324,7 +344,7 @@ func TestMosiaCreateThenList(t *testing.T) {
 	assert.Equal(t, SeedJoaoPedro, created[0].ChaveUnica)
 	assert.JSONEq(t, mustJSON(t, occurrence(SeedJoaoPedro, "João Pedro")), string(created[0].Body))
 	assert.Equal(t, int64(1), s.Requests("/clientes/ocorrencias/ultimosProtocolos"))
-	assert.Equal(t, int64(3), s.Requests("/clientes/"))
+	assert.Equal(t, int64(4), s.Requests("/clientes/"))
 }
 
 func mustJSON(t *testing.T, v any) string {
@@ -341,6 +361,12 @@ func TestMosiaCreateValidation(t *testing.T) {
 		"no type":        func(m map[string]any) { delete(m, "idTipoOcorrencia") },
 		"unknown type":   func(m map[string]any) { m["idTipoOcorrencia"] = 1 },
 		"type not int":   func(m map[string]any) { m["idTipoOcorrencia"] = "abc" },
+		"type a string":  func(m map[string]any) { m["idTipoOcorrencia"] = "171" },
+		"subject string": func(m map[string]any) { m["idAssunto"] = "309" },
+		"numeric key":    func(m map[string]any) { m["solicitante"] = map[string]any{"nome": "x", "chaveUnica": 13331584754} },
+		"numeric phone": func(m map[string]any) {
+			m["solicitante"] = map[string]any{"nome": "x", "chaveUnica": "1", "telefone": 27997981966}
+		},
 		"no requester":   func(m map[string]any) { delete(m, "solicitante") },
 		"no name":        func(m map[string]any) { m["solicitante"] = map[string]any{"chaveUnica": "1"} },
 		"no key":         func(m map[string]any) { m["solicitante"] = map[string]any{"nome": "x"} },
@@ -362,6 +388,13 @@ func TestMosiaCreateValidation(t *testing.T) {
 	}
 	st, _ := call(t, http.DefaultClient, http.MethodPost, post, auth, "not an object", nil)
 	assert.Equal(t, http.StatusBadRequest, st)
+	req, err := http.NewRequest(http.MethodPost, post, strings.NewReader(mustJSON(t, occurrence(SeedPatrick, "Patrick"))))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", s.Options().MosiaToken)
+	resp, err := http.DefaultClient.Do(req) // no Content-Type: Mosia's pages require application/json
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
 	st, _ = call(t, http.DefaultClient, http.MethodPost, post, nil, occurrence(SeedPatrick, "Patrick"), nil)
 	assert.Equal(t, http.StatusUnauthorized, st)
 	assert.Zero(t, s.CreatedCount())
@@ -456,6 +489,7 @@ func TestFaultDropAndDropAfterCreate(t *testing.T) {
 		req, err := http.NewRequest(http.MethodPost, post, strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", s.Options().MosiaToken)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := fresh.Do(req)
 		if err == nil {
 			resp.Body.Close()

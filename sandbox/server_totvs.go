@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -21,6 +22,9 @@ func (s *Sandbox) totvsRoutes(mux *http.ServeMux) {
 	mux.Handle("GET "+beneficiaryPosition+"familyBeneficiaries", s.totvsAuth(s.handleFamily))
 	mux.Handle("GET "+beneficiaryPosition+"gracePeriodClass", s.totvsAuth(s.handleGraceClass))
 	mux.Handle("GET "+beneficiaryPosition+"gracePeriodGroup", s.totvsAuth(s.handleGraceGroup))
+	mux.Handle("GET "+beneficiaryPosition+"authorizations", s.totvsAuth(s.handleAuthorizations))
+	mux.Handle("GET "+beneficiaryPosition+"billing", s.totvsAuth(s.handleBilling))
+	mux.Handle("GET /rest/totvsHealthPlans/v1/beneficiaryPosition/search", s.totvsAuth(s.handleSearch))
 }
 
 func newToken() string {
@@ -38,6 +42,13 @@ func (s *Sandbox) totvsError(w http.ResponseWriter, status int, code, msg, detai
 // handleToken is POST /rest/api/oauth2/v1/token (password and refresh_token grants; query or form).
 func (s *Sandbox) handleToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if isJSON(r) { // a body that says it is JSON must be JSON, as a validator built from the vendor's shape checks
+		var v any
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			s.totvsError(w, http.StatusBadRequest, "400", msgTOTVSBadTokenBody, err.Error())
+			return
+		}
+	}
 	if err := r.ParseForm(); err != nil {
 		s.totvsError(w, http.StatusBadRequest, "400", msgTOTVSBadRequest, err.Error())
 		return
@@ -80,6 +91,10 @@ func (s *Sandbox) totvsAuth(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.totvsAuthorized(r) {
 			s.totvsError(w, http.StatusUnauthorized, "401", msgTOTVSUnauthorized, msgTOTVSUnauthorizedDetail)
+			return
+		}
+		if !isJSON(r) { // every beneficiaryPosition page marks Content-Type: application/json required
+			s.totvsError(w, http.StatusBadRequest, "400", msgTOTVSContentType, "Content-Type="+r.Header.Get("Content-Type"))
 			return
 		}
 		if s.opts.TenantID != "" && strings.ReplaceAll(r.Header.Get("tenantId"), " ", "") != s.opts.TenantID {
@@ -206,4 +221,10 @@ func paginate[T any](items []T, lo, hi int) ([]T, totvs.Page) {
 	out := make([]T, hi-lo)
 	copy(out, items[lo:hi])
 	return out, totvs.Page{HasNext: hi < n, RemainingRecords: n - hi}
+}
+
+// isJSON reports whether a request declares a JSON body (Content-Type application/json, any parameters).
+func isJSON(r *http.Request) bool {
+	mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// joao is the beneficiary of the answer Mosia's integration page shows, with the two contracts it lists.
+// joao is the beneficiary of the answer Mosia's integration page shows, with the two contracts it lists, and the
+// card the demonstration gives him (the sandbox's seed João Pedro), so the documented examples hold for both.
 var joao = model.Beneficiary{
-	ChaveUnica: "15846772777", Card: "00011008000027010", Name: "João Pedro", BirthDate: "1994-08-05",
+	ChaveUnica: "15846772777", Card: "00010001000001018", Name: "João Pedro", BirthDate: "1994-08-05",
 	RG: "3025-517", IDMatricula: "123-123-321", MotherName: "Maria Delmaschio", Phone: "27998765432",
 	Email: "joao.pedro@example.com", Situation: "Ativo",
 	Contracts: []model.ContractRef{{Number: "0000001", Description: "MS PLATINUM"}, {Number: "0000002", Description: "MS GOLD"}},

@@ -15,6 +15,7 @@ type facts struct {
 	unknown    int      // how many keys of the search body the service does not know (never the keys)
 	credential string   // the credential the request authenticated with; "" before requireAuth
 	errKind    string   // the failure's kind, counted in balcao_busca_errors_total; "" when none
+	fallback   string   // what the TOTVS fallback gave (found, empty, error); "" when it was not asked
 	err        error    // the failure's cause, for the log only
 }
 

@@ -43,6 +43,9 @@ func (s *Server) busca(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusServiceUnavailable, errDirectory, i18n.ServerUnavailable)
 		return
 	}
+	if len(ms) == 0 && s.o.Fallback != nil {
+		ms = s.fallback(r, f, req.Query)
+	}
 	out := rows(ms, s.o.MaxResults)
 	f.results = len(out)
 	if len(out) == 0 {
@@ -55,6 +58,33 @@ func (s *Server) busca(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeRows(w, out)
+}
+
+// fallback asks TOTVS when the directory found nobody, within its own timeout. A failure or a slow TOTVS leaves
+// the directory's answer (nobody) standing: the panel gets its "not found" in time, and the log says why. Rows
+// without a chaveUnica are dropped: Mosia requires it on every row.
+func (s *Server) fallback(r *http.Request, f *facts, q model.Query) []model.Match {
+	ctx, cancel := context.WithTimeout(r.Context(), s.o.FallbackTimeout)
+	defer cancel()
+	ms, err := s.o.Fallback.SearchQuery(ctx, q)
+	if err != nil {
+		f.fallback = "error"
+		s.m.fallback.WithLabelValues("error").Inc()
+		s.log.Warn("busca: totvs fallback failed", "err", err.Error())
+		return nil
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		if m.Beneficiary.ChaveUnica != "" {
+			kept = append(kept, m)
+		}
+	}
+	f.fallback = "found"
+	if len(kept) == 0 {
+		f.fallback = "empty"
+	}
+	s.m.fallback.WithLabelValues(f.fallback).Inc()
+	return kept
 }
 
 // record writes the answer's line in the access record (Options.Audit): the credential, the criterion kinds and

@@ -17,6 +17,7 @@ type metrics struct {
 	results     prometheus.Histogram     // rows per successful search
 	errors      *prometheus.CounterVec   // by kind
 	loginChecks prometheus.Counter       // /autorizacao passwords compared (admitted by the guard)
+	fallback    *prometheus.CounterVec   // TOTVS fallback searches, by outcome (found, empty, error)
 	handler     http.Handler             // serves /metrics
 
 	byEndpoint map[string]*endpointMetrics // the series of each endpoint, resolved once
@@ -98,6 +99,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "balcao_busca_login_checks_total",
 		Help: "Passwords /autorizacao compared; attempts the failed-login guard held back are not compared (see balcao_busca_errors_total{kind=\"throttled\"}).",
 	}))
+	m.fallback = register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "balcao_busca_totvs_fallback_total",
+		Help: "Searches asked of TOTVS because the directory found nobody (server.totvs_fallback), by outcome.",
+	}, []string{"outcome"}))
 	m.handler = promhttp.HandlerFor(gather, promhttp.HandlerOpts{})
 	m.byEndpoint = make(map[string]*endpointMetrics, len(metricEndpoints))
 	for _, ep := range metricEndpoints {

@@ -120,6 +120,9 @@ func (s *Server) logRequest(endpoint string, r *http.Request, code int, f *facts
 	if f.unknown > 0 {
 		attrs = append(attrs, slog.Int("unknown_keys", f.unknown))
 	}
+	if f.fallback != "" {
+		attrs = append(attrs, slog.String("totvs_fallback", f.fallback))
+	}
 	if f.credential != "" {
 		attrs = append(attrs, slog.String("credential", f.credential))
 	}

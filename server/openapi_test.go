@@ -63,6 +63,20 @@ func (d openAPIDoc) resolve(t *testing.T, v any) any {
 // validate checks value against the subset of JSON Schema the document uses.
 func (d openAPIDoc) validate(t *testing.T, schema, value any) error {
 	s, _ := d.resolve(t, schema).(map[string]any)
+	if value == nil && s["nullable"] == true {
+		return nil
+	}
+	if alts, ok := s["anyOf"].([]any); ok {
+		var errs []string
+		for _, a := range alts {
+			err := d.validate(t, a, value)
+			if err == nil {
+				return nil
+			}
+			errs = append(errs, err.Error())
+		}
+		return fmt.Errorf("no anyOf alternative fits: %s", strings.Join(errs, "; "))
+	}
 	if alts, ok := s["oneOf"].([]any); ok {
 		var errs []string
 		for _, a := range alts {
@@ -119,6 +133,10 @@ func (d openAPIDoc) validate(t *testing.T, schema, value any) error {
 		if f, ok := value.(float64); !ok || f != float64(int64(f)) {
 			return fmt.Errorf("%v is not an integer", value)
 		}
+	case "number":
+		if _, ok := value.(float64); !ok {
+			return fmt.Errorf("%v is not a number", value)
+		}
 	}
 	return nil
 }
@@ -174,6 +192,12 @@ func TestOpenAPIDocumentsTheHandler(t *testing.T) {
 				t.Run(p+"/"+name, func(t *testing.T) {
 					body, err := json.Marshal(at(t, ex, "value"))
 					require.NoError(t, err)
+					reqSchema := at(t, op, "requestBody", "content", "application/json", "schema")
+					if err := doc.validate(t, reqSchema, at(t, ex, "value")); at(t, ex, "x-status") == 200.0 {
+						assert.NoError(t, err, "an example the service answers must fit the documented request schema")
+					} else if p == "/buscaBeneficiarios" {
+						assert.Error(t, err, "an example the service refuses as malformed must not fit the schema")
+					}
 					code, b := e.do(t, http.MethodPost, p, string(body), "Authorization", secret)
 					assert.EqualValues(t, at(t, ex, "x-status"), code, "body %s", b)
 					documented := doc.response(t, op, code)

@@ -90,8 +90,8 @@ type layout struct {
 	keys []rowKey
 }
 
-// newLayout encodes the coluna header once and fixes every row's keys: the columns, then chaveUnica and
-// numero_contrato when the columns lack them. Unknown column ids render as "".
+// newLayout encodes the coluna header once and fixes every row's keys: the columns, then chaveUnica, nome and
+// numero_contrato when the columns lack them (Mosia requires them). Unknown column ids render as "".
 func newLayout(cols []Column) (layout, []string) {
 	var l layout
 	var unknown []string
@@ -121,6 +121,7 @@ func newLayout(cols []Column) (layout, []string) {
 		add(c.ID)
 	}
 	add("chaveUnica")
+	add("nome") // Mosia requires it on every row, listed among the columns or not
 	add("numero_contrato")
 	l.head = append(l.head, `],"beneficiarios":[`...)
 	return l, unknown

@@ -38,6 +38,7 @@ const (
 	DefaultTokenTTL        = time.Hour
 	DefaultMaxResults      = 50
 	DefaultSearchTimeout   = 10 * time.Second
+	DefaultFallbackTimeout = 2 * time.Second
 	DefaultRate            = 50  // searches a second per credential: far above an attendant panel's pace
 	DefaultBurst           = 500 // searches at once per credential
 	DefaultShutdownTimeout = 10 * time.Second
@@ -75,6 +76,8 @@ type Options struct {
 	Audit           Recorder      // each answer that shows someone is recorded here before it is sent; nil: none
 	Database        DatabaseCheck // fleet mode: the shared database, for /healthz; nil: none
 	SearchTimeout   time.Duration // bound of one directory search; default 10s
+	Fallback        Fallback      // asked when the directory finds nobody; nil: never (the default)
+	FallbackTimeout time.Duration // bound of the fallback's call, its own; default 2s
 	ShutdownTimeout time.Duration // how long Serve waits for in-flight requests; default 10s
 	Now             func() time.Time
 	// Now is the clock of tokens and of the failed-login guard; default time.Now.
@@ -82,6 +85,12 @@ type Options struct {
 	Registry prometheus.Registerer
 	// Registry receives the metrics; nil → the server's own registry (with Go and process collectors). /metrics serves
 	// Registry when it is also a prometheus.Gatherer, else prometheus.DefaultGatherer.
+}
+
+// Fallback is asked when the directory finds nobody (server.totvs_fallback): TOTVS's own search, filtered to the
+// rows that meet every criterion; *totvs.Client satisfies it.
+type Fallback interface {
+	SearchQuery(ctx context.Context, q model.Query) ([]model.Match, error)
 }
 
 // Recorder keeps the access record (who was shown whose data); *audit.Log satisfies it.
@@ -159,6 +168,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.SearchTimeout <= 0 {
 		o.SearchTimeout = DefaultSearchTimeout
+	}
+	if o.FallbackTimeout <= 0 {
+		o.FallbackTimeout = DefaultFallbackTimeout
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = DefaultShutdownTimeout

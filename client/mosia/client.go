@@ -1,6 +1,8 @@
-// Package mosia is the client of Mosia Omnichannel's "Api clientes" occurrence endpoints: the raw client token,
-// the vendor's envelope (status as a boolean or a string), the tolerant reading of a new occurrence's protocol,
-// and the conversion between balcão's model types and the vendor's request and answer shapes.
+// Package mosia is the client of Mosia Omnichannel's "Api clientes" occurrence endpoints — latest protocols, an
+// occurrence's detail, creation, notes, status changes and draft activation: the raw client token, the vendor's
+// envelope (status as a boolean or a string, its text in message or mensagem), the tolerant reading of a new
+// occurrence's protocol, and the conversion between balcão's model types and the vendor's request and answer
+// shapes. Calls that change something are sent once and never retried here (the outbox decides).
 package mosia
 
 import (
@@ -183,10 +185,11 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // mosiaEnvelope is Mosia's envelope read tolerantly (status as bool or string; data and message in any shape).
 type mosiaEnvelope struct {
-	Status  json.RawMessage `json:"status"`
-	Data    json.RawMessage `json:"data"`
-	Message json.RawMessage `json:"message"`
-	raw     any             // the whole answer, numbers as json.Number
+	Status   json.RawMessage `json:"status"`
+	Data     json.RawMessage `json:"data"`
+	Message  json.RawMessage `json:"message"`
+	Mensagem json.RawMessage `json:"mensagem"` // the operator-side failure shape ({"status":"false","mensagem":…})
+	raw      any             // the whole answer, numbers as json.Number
 }
 
 // envelope decodes a 2xx answer and turns status:false into a KindBadRequest error with Mosia's message.
@@ -204,7 +207,11 @@ func (c *Client) envelope(ctx context.Context, op string, resp *resty.Response) 
 		env.Data = body // a bare list or value: take it as the data
 	}
 	if ok, known := flexBool(env.Status); known && !ok {
-		return nil, &client.Error{Kind: client.KindBadRequest, Op: op, Status: resp.StatusCode(), Message: text(env.Message),
+		msg := text(env.Message)
+		if msg == "" {
+			msg = text(env.Mensagem)
+		}
+		return nil, &client.Error{Kind: client.KindBadRequest, Op: op, Status: resp.StatusCode(), Message: msg,
 			Reached: client.ReachNo}
 	}
 	return &env, nil

@@ -112,3 +112,88 @@ type OccurrenceRequest struct {
 	Anotacao         string     `json:"anotacao,omitempty"`
 	Formularios      []Form     `json:"formularios,omitempty"`
 }
+
+// FlexBool reads a boolean written as a boolean, a string or a number.
+type FlexBool = client.FlexBool
+
+// Detail is the data of GET /clientes/ocorrencias/{protocolo}; Mosia's webhooks send the same object.
+type Detail struct {
+	Funcionalidade IDDesc           `json:"funcionalidade"`
+	Ocorrencia     DetailOccurrence `json:"ocorrencia"`
+}
+
+// DetailOccurrence is an occurrence as its detail shows it: ISO dates, the subject as an object, placeholders
+// ("implementação futura") in fields the vendor has not implemented. Anotacoes and Desfecho are not in the
+// vendor's published example (see docs/upstreams.md): read when present.
+type DetailOccurrence struct {
+	Protocolo           FlexString    `json:"protocolo"`
+	DataRegistro        FlexString    `json:"dataRegistro"`
+	DataAtualizacao     FlexString    `json:"dataAtualizacao"`
+	DataVencimentoSla   FlexString    `json:"dataVencimentoSla"`
+	TipoOcorrencia      IDDesc        `json:"tipoOcorrencia"`
+	Assunto             Assunto       `json:"assunto"`
+	Status              IDDesc        `json:"status"`
+	Rascunho            FlexBool      `json:"rascunho"`
+	Solicitante         DetailPerson  `json:"solicitante"`
+	Beneficiario        *DetailPerson `json:"beneficiario"`
+	Canal               IDDesc        `json:"canal"`
+	NaturezaAtendimento IDDesc        `json:"naturezaAtendimento"`
+	Anotacao            FlexString    `json:"anotacao"`
+	Anotacoes           *[]Annotation `json:"anotacoes"` // nil: the answer says nothing about annotations
+	Desfecho            *Outcome      `json:"desfecho"`
+	Solicitacao         Solicitacao   `json:"solicitacao"`
+}
+
+// DetailPerson is the requester or the beneficiary in an occurrence's detail.
+type DetailPerson struct {
+	Nome           string     `json:"nome"`
+	ChaveUnica     FlexString `json:"chaveUnica"`
+	Email          string     `json:"email"`
+	Telefone       FlexString `json:"telefone"`
+	NumeroContrato FlexString `json:"numeroContrato"`
+	Integracao     any        `json:"integracao,omitempty"`
+}
+
+// Annotation is one note on an occurrence.
+type Annotation struct {
+	Mensagem     string     `json:"mensagem"`
+	Publica      FlexBool   `json:"publica"`
+	IDAtendente  FlexString `json:"idAtendente"`
+	DataRegistro FlexString `json:"dataRegistro"`
+}
+
+// Outcome is how an occurrence was closed: the text and the closing reason.
+type Outcome struct {
+	Texto  string `json:"texto"`
+	Motivo IDDesc `json:"motivo"`
+}
+
+// Solicitacao holds the template and the filled forms of an occurrence.
+type Solicitacao struct {
+	Template    IDDesc       `json:"template"`
+	Formularios []DetailForm `json:"formularios"`
+}
+
+// DetailForm is one filled form: its items are objects (the answers keyed by field, or one labelled answer each).
+type DetailForm struct {
+	Nome   FlexString        `json:"nome"`
+	IDForm FlexString        `json:"idForm"`
+	Itens  []json.RawMessage `json:"itens"`
+}
+
+// NoteRequest is the body of POST /clientes/ocorrencias/{protocolo}/anotacao.
+type NoteRequest struct {
+	Publica               bool   `json:"publica"`
+	Mensagem              string `json:"mensagem"`
+	IDAtendente           int    `json:"idAtendente,omitempty"`
+	ChaveUnicaSolicitante string `json:"chaveUnicaSolicitante,omitempty"`
+}
+
+// StatusRequest is the body of PUT /clientes/ocorrencias/{protocolo}/status.
+type StatusRequest struct {
+	IDNovoStatus          int    `json:"idNovoStatus"`
+	TextoDesfecho         string `json:"textoDesfecho,omitempty"`
+	IDMotivoEncerramento  int    `json:"idMotivoEncerramento,omitempty"`
+	IDAtendente           int    `json:"idAtendente,omitempty"`
+	ChaveUnicaSolicitante string `json:"chaveUnicaSolicitante"`
+}

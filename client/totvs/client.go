@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ type Client struct {
 func New(o Options) *Client {
 	call := client.NewCaller(client.CallerOptions{BaseURL: o.BaseURL, Timeout: o.Timeout, Retries: o.Retries,
 		RetryWait: o.RetryWait, RetryMaxWait: o.RetryMaxWait, Logger: o.Logger, Upstream: "totvs", ErrBody: errorBody})
-	rc := call.Resty().SetHeader("Content-Type", "application/json")
+	rc := call.Resty()
 	if o.TenantID != "" {
 		rc.SetHeader("tenantId", o.TenantID)
 	}
@@ -152,7 +151,7 @@ func (c *Client) Ping(ctx context.Context) error {
 		return e
 	}
 	_, e = c.call.Do(ctx, client.Call{Op: op, Method: http.MethodHead, Probe: true, URL: strings.TrimSuffix(positionPath, "/"),
-		Build: func(r *resty.Request) { setAuth(r, auth) }})
+		Build: func(r *resty.Request) { r.SetHeader("Content-Type", "application/json"); setAuth(r, auth) }})
 	if e == nil || e.Kind == client.KindNotFound || e.Kind == client.KindBadRequest {
 		return nil
 	}
@@ -216,6 +215,7 @@ func (c *Client) get(ctx context.Context, op, path string, query map[string]stri
 		}
 		resp, e := c.call.Do(ctx, client.Call{Op: op, Method: http.MethodGet, URL: path, Retry: true,
 			Build: func(r *resty.Request) {
+				r.SetHeader("Content-Type", "application/json") // the vendor marks it required, even on GETs
 				setAuth(r, auth)
 				if query != nil {
 					r.SetQueryParams(query)
@@ -244,16 +244,23 @@ func setAuth(r *resty.Request, bearer string) {
 	}
 }
 
-// cardPath builds …/beneficiaryPosition/{card}/{what}; a blank card fails before sending.
+// cardPath builds …/beneficiaryPosition/{card}/{what}. A card that is not 17 digits (written with or without
+// separators) fails before sending, in pt-BR: the vendor's path takes the 17-digit subscriberId.
 func cardPath(op, card, what string) (string, *client.Error) {
 	card = strings.TrimSpace(card)
-	if n, ok := model.NormalizeCard(card); ok {
-		card = n
-	}
 	if card == "" {
 		return "", &client.Error{Kind: client.KindBadRequest, Op: op, Message: i18n.ClientMissingKey, Reached: client.ReachNo}
 	}
-	return positionPath + url.PathEscape(card) + "/" + what, nil
+	n, ok := model.NormalizeCard(card)
+	if !ok {
+		d, digitsOnly := model.DocumentDigits(card)
+		msg := i18n.ClientCardNotDigits
+		if digitsOnly {
+			msg = i18n.ClientCardLength(len(d), model.CardLen)
+		}
+		return "", &client.Error{Kind: client.KindBadRequest, Op: op, Message: msg, Advice: msg, Reached: client.ReachNo}
+	}
+	return positionPath + n + "/" + what, nil
 }
 
 // errorBody reads the TOTVS error model; E001 means not found whatever the status.

@@ -147,7 +147,8 @@ func TestTOTVSNotFound(t *testing.T) {
 			assert.EqualValues(t, 1, calls.Load(), "a 4xx is never retried")
 			if tt.wantMsg != "" {
 				assert.Contains(t, e.Detail, "00011008000027012"[:10])
-				assert.Contains(t, e.UserMessage(), "“"+strings.TrimSuffix(tt.wantMsg, ".")+"”")
+				assert.Contains(t, e.UserMessage(), "“"+strings.TrimSuffix(tt.wantMsg, ".")+" — ")
+				assert.Contains(t, e.UserMessage(), strings.TrimSuffix(e.Detail, ".")+"”", "detailedMessage reaches the attendant")
 			}
 		})
 	}
@@ -213,6 +214,12 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/rest/api/oauth2/v1/token" {
 		if r.Method != http.MethodPost {
 			clienttest.WriteJSON(w, 405, nil)
+			return
+		}
+		// As a validator built from the vendor's shape checks it: credentials in the query, an empty body sent
+		// with Content-Length: 0, and no JSON content type (an empty "JSON" body is invalid JSON).
+		if r.ContentLength != 0 || len(r.TransferEncoding) > 0 || strings.Contains(r.Header.Get("Content-Type"), "json") {
+			clienttest.WriteJSON(w, 400, []byte(`{"code":"400","message":"JSON inválido"}`))
 			return
 		}
 		if s.tokenFails.Load() > 0 {

@@ -136,7 +136,9 @@ func (s *tokenSource) fetch(ctx context.Context, refresh string) (*Token, *clien
 func (s *tokenSource) grant(ctx context.Context, query map[string]string) (*Token, *client.Error) {
 	resp, e := s.call.Do(ctx, client.Call{
 		Op: opToken, Method: http.MethodPost, URL: tokenPath, Retry: true,
-		Build: func(r *resty.Request) { r.SetQueryParams(query) },
+		// The credentials go in the query string, as the vendor's example sends them; the body is empty, sent with
+		// Content-Length: 0 and no content type (never a chunked "JSON" body with nothing in it).
+		Build: func(r *resty.Request) { r.SetQueryParams(query).SetContentLength(true) },
 	})
 	if e != nil {
 		if e.Kind == client.KindBadRequest || e.Kind == client.KindNotFound {

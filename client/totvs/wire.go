@@ -189,3 +189,68 @@ type Token struct {
 	ExpiresIn    int    `json:"expires_in"`
 	HasMFA       bool   `json:"hasMFA"`
 }
+
+// Authorizations is one page of beneficiaryPosition/{card}/authorizations: the guides as lower-case BD5 columns
+// (plus bcl_descri and authorizationid), and the SX3 structure of those columns.
+type Authorizations struct {
+	Items  []map[string]any `json:"items"`
+	Struct []FieldStruct    `json:"struct"`
+	Page
+}
+
+// Billing is beneficiaryPosition/{card}/billing: a family's billing of one month. An older version of the
+// vendor's page wraps the same fields in billsToBill, with baseMonth and baseYear beside it.
+type Billing struct {
+	BaseMonth        client.FlexString    `json:"baseMonth,omitempty"`
+	BaseYear         client.FlexString    `json:"baseYear,omitempty"`
+	BillsToBill      *Billing             `json:"billsToBill,omitempty"`
+	CollectionNumber client.FlexString    `json:"collectionNumber,omitempty"`
+	Title            client.FlexString    `json:"title,omitempty"`
+	Credits          client.FlexNumber    `json:"credits"`
+	Debts            client.FlexNumber    `json:"debts"`
+	FamilyAmount     client.FlexNumber    `json:"familyAmount"`
+	EmployerCredits  client.FlexNumber    `json:"employerCredits"`
+	EmployerDebts    client.FlexNumber    `json:"employerDebts"`
+	EmployerAmount   client.FlexNumber    `json:"employerAmount"`
+	Amount           client.FlexNumber    `json:"amount"`
+	AmountType       string               `json:"amountType"`
+	Beneficiaries    []BillingBeneficiary `json:"beneficiaries"`
+}
+
+// BillingBeneficiary is one family member's amount and its compositions.
+type BillingBeneficiary struct {
+	SubscriberID client.FlexString    `json:"subscriberId"`
+	Name         string               `json:"name"`
+	Amount       client.FlexNumber    `json:"amount"`
+	Compositions []BillingComposition `json:"compositions"`
+}
+
+// BillingComposition is one part of a member's amount: its type (code and description), debit or credit,
+// whether it is retroactive, and its value.
+type BillingComposition struct {
+	TypeCode        client.FlexString `json:"typeCode"`
+	TypeDescription string            `json:"typeDescription"`
+	Type            string            `json:"type"`
+	Retroactive     client.FlexBool   `json:"retroactive"`
+	Value           client.FlexNumber `json:"value"`
+}
+
+// Search is beneficiaryPosition/search?key=…: the beneficiaries a name, card or CPF finds. The vendor shows the
+// list as beneficiaries; items is read too, as the API guide names collections.
+type Search struct {
+	Beneficiaries []SearchBeneficiary `json:"beneficiaries"`
+	Items         []SearchBeneficiary `json:"items,omitempty"`
+	Page
+}
+
+// SearchBeneficiary is one beneficiary found: card, name, type (T titular, D dependent, A aggregate) and kinship
+// as the vendor lists them; cpf, birthDate and situation when the plan sends them.
+type SearchBeneficiary struct {
+	Card      client.FlexString `json:"card"`
+	Name      string            `json:"name"`
+	Type      string            `json:"type"`
+	Kinship   string            `json:"kinship"`
+	CPF       client.FlexString `json:"cpf,omitempty"`
+	BirthDate string            `json:"birthDate,omitempty"`
+	Situation string            `json:"situation,omitempty"`
+}

@@ -74,7 +74,7 @@ func runConsole(ctx context.Context, g *globalFlags, f consoleFlags) error {
 	}
 	c.log.Info("console start", "attendant", attendant, "demo", c.rt.demo)
 	m := ui.New(c.svc, common.Session{
-		Attendant: attendant, Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: c.log,
+		Attendant: attendant, AttendantID: cfg.Attendants[attendant], Renderer: common.NewRenderer(lipgloss.NewRenderer(os.Stdout), os.Environ()), Output: os.Stdout, Logger: c.log,
 		NoColor: common.NoColor(os.Environ()),
 	})
 	p := tea.NewProgram(m, append(ui.ProgramOptions(), tea.WithContext(c.ctx))...)
@@ -96,7 +96,7 @@ func startBackgroundServer(ctx context.Context, cfg *config.Config, rt *runtime,
 		st.fail(i18n.ConsoleServerDisabled)
 		return st, nil
 	}
-	opts, _, err := buscaOptions(cfg, rt.log, rt.audit)
+	opts, _, err := buscaOptions(cfg, rt.log, rt.audit, rt.totvs)
 	if err != nil {
 		return nil, err
 	}

@@ -56,9 +56,7 @@ func startRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger) (*r
 
 func (rt *runtime) open(ctx context.Context) error {
 	cfg := rt.cfg
-	totvsOpts := totvs.Options{BaseURL: cfg.TOTVS.URL, User: cfg.TOTVS.User, Password: cfg.TOTVS.Password,
-		OAuth2: cfg.TOTVS.Auth == "oauth2", TenantID: cfg.TOTVS.TenantID, Timeout: cfg.TOTVS.Timeout.Duration,
-		Retries: cfg.TOTVS.Retries, PageSize: cfg.TOTVS.PageSize, MaxPages: cfg.TOTVS.MaxPages, Logger: rt.log}
+	totvsOpts := totvsOptions(cfg, rt.log)
 	mosiaOpts := mosia.Options{BaseURL: cfg.Mosia.URL, Token: cfg.Mosia.Token, Timeout: cfg.Mosia.Timeout.Duration,
 		Retries: cfg.Mosia.Retries, Logger: rt.log}
 	dbPath := cfg.DB
@@ -166,6 +164,13 @@ func (rt *runtime) openDrafts(path string) error {
 	return nil
 }
 
+// totvsOptions maps the configuration onto the TOTVS client's options.
+func totvsOptions(cfg *config.Config, log *slog.Logger) totvs.Options {
+	return totvs.Options{BaseURL: cfg.TOTVS.URL, User: cfg.TOTVS.User, Password: cfg.TOTVS.Password,
+		OAuth2: cfg.TOTVS.Auth == "oauth2", TenantID: cfg.TOTVS.TenantID, Timeout: cfg.TOTVS.Timeout.Duration,
+		Retries: cfg.TOTVS.Retries, PageSize: cfg.TOTVS.PageSize, MaxPages: cfg.TOTVS.MaxPages, Logger: log}
+}
+
 // openAudit opens the access record (its directory 0700).
 func (rt *runtime) openAudit(path string) error {
 	l, err := openAccessRecord(path)
@@ -189,10 +194,19 @@ func openAccessRecord(path string) (*audit.Log, error) {
 	return l, nil
 }
 
-// auditSent records an occurrence sent to Mosia in the access record.
+// auditSent records in the access record an occurrence sent to Mosia, or a follow-up applied to a protocol
+// ("anotacao", "status" or "ativar" before the protocol, as Mosia's paths name them).
 func (rt *runtime) auditSent(ctx context.Context, it outbox.Item, protocol string) {
-	e := audit.Entry{Who: it.Attendant, Kind: audit.KindOccurrence, Chaves: []string{it.ChaveUnica()},
-		What: "protocolo " + protocol}
+	what := "protocolo " + protocol
+	switch it.Kind {
+	case outbox.KindNote:
+		what = "anotacao " + what
+	case outbox.KindStatus:
+		what = "status " + what
+	case outbox.KindActivate:
+		what = "ativar " + what
+	}
+	e := audit.Entry{Who: it.Attendant, Kind: audit.KindOccurrence, Chaves: []string{it.ChaveUnica()}, What: what}
 	if err := rt.audit.Record(ctx, e); err != nil {
 		rt.log.Error("access record: occurrence not recorded", "item", it.ID, "err", err)
 	}

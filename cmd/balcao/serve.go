@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/balcao/balcao/audit"
+	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
@@ -108,7 +109,17 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 // serveDirectory serves dir until ctx is done; db is the fleet's database state (nil on one machine).
 func serveDirectory(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer, dir *directory.Directory,
 	rec *audit.Log, dbPath string, db server.DatabaseCheck) error {
-	opts, local, err := buscaOptions(cfg, log, rec)
+	var fb server.Fallback
+	if cfg.Server.TOTVSFallback {
+		if cfg.TOTVS.URL == "" { // serve --demo has no TOTVS of its own
+			log.Warn("server.totvs_fallback ignored: no TOTVS configured")
+		} else {
+			c := totvs.New(totvsOptions(cfg, log))
+			defer c.Close()
+			fb = c
+		}
+	}
+	opts, local, err := buscaOptions(cfg, log, rec, fb)
 	if err != nil {
 		return err
 	}
