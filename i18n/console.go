@@ -267,6 +267,8 @@ const (
 	PendCancelAsk    = "Cancelar esta ocorrência? Ela não será enviada ao Mosia (fica registrado que foi você). s cancela, n mantém."
 	PendCancelled    = "Ocorrência cancelada: não será enviada."
 	PendCancelFailed = "Não foi possível cancelar: ela pode estar sendo enviada agora. Tente de novo em instantes."
+	// PendCancelMayHaveReached refuses cancelling an item an earlier attempt may have delivered.
+	PendCancelMayHaveReached = "Não dá para cancelar: uma tentativa anterior pode ter chegado ao Mosia. O balcão confere antes de reenviar; se ela existir, anote ou encerre o protocolo no Mosia."
 	PendDetailTitle  = "Ocorrência na fila"
 	PendDetailHint   = "Esc fecha · ↑/↓ rolam"
 	PendDetailNote   = "Anotação"

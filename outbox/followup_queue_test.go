@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/balcao/balcao/internal/pgtest"
 	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/pgsql"
 )
 
 const proto = "1111120240710000017"
@@ -100,8 +102,24 @@ func TestFollowUpRefusedBeforeStoring(t *testing.T) {
 
 // Follow-ups on one protocol go one at a time and in order; another protocol's are not held back.
 func TestFollowUpsOnAProtocolGoInOrder(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { followUpsInOrder(t, outboxOpenTest(t, "")) })
+	t.Run("postgres", func(t *testing.T) { followUpsInOrder(t, postgresQueue(t)) })
+}
+
+// postgresQueue is a queue on a fresh PostgreSQL database (the store of fleet mode).
+func postgresQueue(t *testing.T) *Queue {
+	pool, err := pgsql.Open(context.Background(), pgtest.URL(t))
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	st, err := OpenPostgres(context.Background(), pool)
+	require.NoError(t, err)
+	return NewQueue(st)
+}
+
+// followUpsInOrder: follow-ups on one protocol go one at a time and in order, even asked for by id; another
+// protocol's go meanwhile; and a listing by protocol finds them.
+func followUpsInOrder(t *testing.T, q *Queue) {
 	ctx := context.Background()
-	q := outboxOpenTest(t, "")
 	fs := followUps()
 	first, _ := q.SubmitFollowUp(ctx, "ana", fs[0])
 	second, _ := q.SubmitFollowUp(ctx, "ana", fs[1])
@@ -136,6 +154,10 @@ func TestFollowUpsOnAProtocolGoInOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, second.ID, got.ID)
+	listed, err := q.ForProtocol(ctx, proto, true)
+	require.NoError(t, err)
+	require.Len(t, listed, 2)
+	assert.Equal(t, []string{first.ID, second.ID}, []string{listed[0].ID, listed[1].ID})
 }
 
 func TestFollowUpCorrectDiscardAndKinds(t *testing.T) {

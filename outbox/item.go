@@ -66,7 +66,11 @@ var (
 	ErrHeldBack       = errors.New("outbox: a look-alike item goes first")
 	ErrWrongKind      = errors.New("outbox: the item is of another kind")
 	ErrNotDiscardable = errors.New("outbox: only a refused or doubtful follow-up can be discarded")
+	ErrMayHaveReached = errors.New("outbox: an earlier attempt may have reached Mosia")
 )
+
+// settledStates are the states an item never leaves: nothing more will be sent for it.
+var settledStates = []State{Sent, Discarded, Cancelled}
 
 // Item is one request an attendant made of Mosia and its delivery record.
 type Item struct {

@@ -27,6 +27,7 @@ var _ Store = (*Postgres)(nil)
 // (see sqlite_schema.go); a time is a timestamptz, -infinity standing for none.
 //
 //	1: outbox_items, its indexes.
+//	2: target, the protocol a follow-up acts on (SQLite's step 4).
 //
 // A new column is one more step: ALTER TABLE outbox_items ADD COLUMN … NOT NULL DEFAULT …, plus the column in
 // pgColumns, pgRow and scanPG.
@@ -57,6 +58,9 @@ CREATE INDEX outbox_items_due ON outbox_items (state, next_attempt_at, id);
 CREATE INDEX outbox_items_protocol ON outbox_items (protocol) WHERE protocol <> '';
 CREATE INDEX outbox_items_alike ON outbox_items (alike, id) WHERE state <> 'sent';
 CREATE INDEX outbox_items_flag ON outbox_items (id) WHERE flag <> '';`)},
+	{To: 2, Name: "target", Apply: pgsql.Exec(`
+ALTER TABLE outbox_items ADD COLUMN target text NOT NULL DEFAULT '';
+CREATE INDEX outbox_items_target ON outbox_items (target, id) WHERE target <> '';`)},
 }
 
 // OpenPostgres brings outbox_items up to date on pool (one instance migrates, the others wait) and returns the
@@ -72,7 +76,7 @@ func OpenPostgres(ctx context.Context, pool *pgsql.Pool) (*Postgres, error) {
 func (s *Postgres) Close() error { return nil }
 
 const pgColumns = `id, kind, attendant, created_at, payload, state, attempts, last_error, protocol, first_attempt_at,
-	last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain, alike, flag, purged`
+	last_attempt_at, next_attempt_at, sent_at, lease_owner, lease_until, uncertain, alike, flag, purged, target`
 
 // Insert stores a new item; an item whose id is there already is refused (pgsql.IsUniqueViolation).
 func (s *Postgres) Insert(ctx context.Context, it Item) error {
@@ -81,7 +85,7 @@ func (s *Postgres) Insert(ctx context.Context, it Item) error {
 		return err
 	}
 	_, err = s.pool.Exec(ctx, `INSERT INTO outbox_items (`+pgColumns+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`, row...)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)`, row...)
 	return err
 }
 
@@ -94,19 +98,25 @@ func (s *Postgres) Get(ctx context.Context, id string) (Item, error) {
 	return it, err
 }
 
-// List returns the items in the filter's states (all when none), and the flagged ones when asked, oldest first.
+// List returns the items in the filter's states (all when none), and the flagged ones when asked, oldest first;
+// with a Target, only the follow-ups on that protocol.
 func (s *Postgres) List(ctx context.Context, f Filter) ([]Item, error) {
-	where, args := ` WHERE true`, []any{}
+	cond, args := `true`, []any{}
 	if len(f.States) > 0 {
-		where, args = ` WHERE state = ANY($1)`, []any{stateNames(f.States)}
+		cond, args = `state = ANY($1)`, []any{stateNames(f.States)}
 	}
 	if f.Flagged {
 		if len(f.States) == 0 {
-			where = ` WHERE flag <> ''`
+			cond = `flag <> ''`
 		} else {
-			where += ` OR flag <> ''`
+			cond += ` OR flag <> ''`
 		}
 	}
+	if f.Target != "" {
+		args = append(args, f.Target)
+		cond = fmt.Sprintf(`target = $%d AND (%s)`, len(args), cond)
+	}
+	where := ` WHERE ` + cond
 	rows, err := s.pool.Query(ctx, `SELECT `+pgColumns+` FROM outbox_items`+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
@@ -176,15 +186,18 @@ func (s *Postgres) write(ctx context.Context, tx pgx.Tx, it Item) error {
 	}
 	_, err = tx.Exec(ctx, `UPDATE outbox_items SET kind=$2, attendant=$3, created_at=$4, payload=$5, state=$6,
 		attempts=$7, last_error=$8, protocol=$9, first_attempt_at=$10, last_attempt_at=$11, next_attempt_at=$12,
-		sent_at=$13, lease_owner=$14, lease_until=$15, uncertain=$16, alike=$17, flag=$18, purged=$19
+		sent_at=$13, lease_owner=$14, lease_until=$15, uncertain=$16, alike=$17, flag=$18, purged=$19, target=$20
 		WHERE id = $1`, row...)
 	return err
 }
 
-// pgNotBlocked is the look-alike condition of sqlite.go's notBlocked; c is the candidate, $1 the time now.
+// pgNotBlocked is the look-alike condition of sqlite.go's notBlocked (follow-ups on one protocol in order too);
+// c is the candidate, $1 the time now.
 const pgNotBlocked = `NOT EXISTS (SELECT 1 FROM outbox_items o WHERE c.alike <> '' AND o.alike = c.alike
-	AND o.id <> c.id AND o.state <> 'sent' AND ((o.uncertain AND (o.id < c.id OR NOT c.uncertain))
-		OR (o.state = 'sending' AND o.lease_until >= $1)))`
+	AND o.id <> c.id AND o.state NOT IN ('sent', 'discarded', 'cancelled')
+	AND ((o.uncertain AND (o.id < c.id OR NOT c.uncertain))
+		OR (o.state = 'sending' AND o.lease_until >= $1)
+		OR (c.kind <> 'occurrence' AND o.id < c.id AND o.state IN ('pending', 'sending'))))`
 
 // claimTries bounds how many candidates one ClaimDue looks at when others win the race for them.
 const claimTries = 4
@@ -265,7 +278,7 @@ func (s *Postgres) ClaimItem(ctx context.Context, id, owner string, until, now t
 		case it.LeaseOwner != "" && it.LeaseOwner != owner && !it.LeaseUntil.Before(now):
 			return ErrLeased
 		}
-		free, err := s.lockAlike(ctx, tx, id, LookAlike(it.Occurrence), now)
+		free, err := s.lockAlike(ctx, tx, id, alikeKey(it), now)
 		if err != nil {
 			return err
 		}
@@ -307,19 +320,24 @@ func (s *Postgres) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromPGTime(next), true, nil
 }
 
-// Purge drops the payload of the items sent before `before` that carry no flag.
+// Purge drops the payload of the items settled (sent, discarded or cancelled) before `before` that carry no flag:
+// only the protocol (a follow-up's target too), the times, the kind and the attendant remain.
 func (s *Postgres) Purge(ctx context.Context, before time.Time) (int, error) {
-	payload, err := encodePayload(Item{Kind: KindOccurrence, Purged: true})
-	if err != nil {
-		return 0, err
+	total := 0
+	for _, k := range []Kind{KindOccurrence, KindNote, KindStatus, KindActivate} {
+		payload, err := encodePayload(Item{Kind: k, Purged: true})
+		if err != nil {
+			return total, err
+		}
+		tag, err := s.pool.Exec(ctx, `UPDATE outbox_items SET payload = $1, last_error = '', purged = true
+			WHERE kind = $2 AND state = ANY($3) AND NOT purged AND sent_at > '-infinity' AND sent_at < $4 AND flag = ''`,
+			string(payload), string(k), stateNames(settledStates), pgTime(before))
+		if err != nil {
+			return total, err
+		}
+		total += int(tag.RowsAffected())
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE outbox_items SET payload = $1, last_error = '', purged = true
-		WHERE state = 'sent' AND NOT purged AND sent_at > '-infinity' AND sent_at < $2 AND flag = ''`,
-		string(payload), pgTime(before))
-	if err != nil {
-		return 0, err
-	}
-	return int(tag.RowsAffected()), nil
+	return total, nil
 }
 
 // pgRow is an item's column values, in pgColumns order.
@@ -331,18 +349,18 @@ func pgRow(it Item) ([]any, error) {
 	return []any{it.ID, string(it.Kind), it.Attendant, pgTime(it.CreatedAt), string(payload), string(it.State),
 		it.Attempts, it.LastError, it.Protocol, pgTime(it.FirstAttemptAt), pgTime(it.LastAttemptAt),
 		pgTime(it.NextAttemptAt), pgTime(it.SentAt), it.LeaseOwner, pgTime(it.LeaseUntil), it.Uncertain,
-		LookAlike(it.Occurrence), it.Flag, it.Purged}, nil
+		alikeKey(it), it.Flag, it.Purged, targetOf(it)}, nil
 }
 
 func scanPG(row pgx.Row) (Item, error) {
 	var (
 		it                                          Item
-		kind, payload, state, alike                 string
+		kind, payload, state, alike, target         string
 		created, first, last, next, sent, leaseTill pgtype.Timestamptz
 	)
 	err := row.Scan(&it.ID, &kind, &it.Attendant, &created, &payload, &state, &it.Attempts, &it.LastError,
 		&it.Protocol, &first, &last, &next, &sent, &it.LeaseOwner, &leaseTill, &it.Uncertain, &alike, &it.Flag,
-		&it.Purged)
+		&it.Purged, &target)
 	if err != nil {
 		return Item{}, err
 	}

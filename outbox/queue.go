@@ -217,8 +217,13 @@ func (q *Queue) Cancel(ctx context.Context, id, attendant string) error {
 		if err := editable(*it, time.Now()); err != nil {
 			return err
 		}
+		if it.Uncertain { // Mosia may have it already: only the duplicate check can tell, so it goes on
+			return ErrMayHaveReached
+		}
+		now := time.Now()
 		it.State, it.NextAttemptAt, it.LeaseOwner, it.LeaseUntil = Cancelled, time.Time{}, "", time.Time{}
-		it.LastError = i18n.OutboxCancelledBy(attendant, time.Now())
+		it.SentAt = now // when it was settled: the retention counts from here
+		it.LastError = i18n.OutboxCancelledBy(attendant, now)
 		return nil
 	})
 }

@@ -187,7 +187,8 @@ func (s *SQLite) Update(ctx context.Context, id string, change func(*Item) error
 // ? the time now. Follow-ups on one protocol also go in order: one waits while an earlier one is pending. The
 // term o.state <> 'sent' is written as the partial index items_alike has it, so the index serves the look-up.
 const notBlocked = `NOT EXISTS (SELECT 1 FROM items o WHERE c.alike <> '' AND o.alike = c.alike AND o.id <> c.id
-	AND o.state <> 'sent' AND o.state <> 'discarded' AND ((o.uncertain = 1 AND (o.id < c.id OR c.uncertain = 0))
+	AND o.state <> 'sent' AND o.state <> 'discarded' AND o.state <> 'cancelled'
+	AND ((o.uncertain = 1 AND (o.id < c.id OR c.uncertain = 0))
 		OR (o.state = 'sending' AND o.lease_until >= ?)
 		OR (c.kind <> 'occurrence' AND o.id < c.id AND o.state IN ('pending', 'sending'))))`
 
@@ -276,7 +277,7 @@ func (s *SQLite) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromUnixNano(next.Int64), true, nil
 }
 
-// Purge drops the payload of the items sent (or discarded) before `before` (and their reasons): only the protocol
+// Purge drops the payload of the items sent (or discarded, or cancelled) before `before` (and their reasons): only the protocol
 // (a follow-up's target too), the times, the kind and the attendant remain.
 func (s *SQLite) Purge(ctx context.Context, before time.Time) (int, error) {
 	total := 0
@@ -286,8 +287,8 @@ func (s *SQLite) Purge(ctx context.Context, before time.Time) (int, error) {
 			return total, err
 		}
 		res, err := s.db.ExecContext(ctx, `UPDATE items SET payload = ?, last_error = '', purged = 1
-			WHERE kind = ? AND state IN (?, ?) AND purged = 0 AND sent_at > 0 AND sent_at < ? AND flag = ''`,
-			string(payload), string(k), string(Sent), string(Discarded), unixNano(before))
+			WHERE kind = ? AND state IN (?, ?, ?) AND purged = 0 AND sent_at > 0 AND sent_at < ? AND flag = ''`,
+			string(payload), string(k), string(Sent), string(Discarded), string(Cancelled), unixNano(before))
 		if err != nil {
 			return total, err
 		}

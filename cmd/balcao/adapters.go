@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -99,6 +100,9 @@ func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
 // Cancel gives an unsent item up for good, recording the attendant.
 func (o *consoleOutbox) Cancel(ctx context.Context, id, attendant string) (common.OutboxItem, error) {
 	if err := o.box.Cancel(ctx, id, attendant); err != nil {
+		if errors.Is(err, outbox.ErrMayHaveReached) {
+			return common.OutboxItem{}, fmt.Errorf("%w: %w", common.ErrMayHaveReached, err)
+		}
 		return common.OutboxItem{}, err
 	}
 	it, err := o.box.Get(ctx, id)

@@ -4,6 +4,7 @@ package common
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/balcao/balcao/config"
@@ -42,6 +43,10 @@ type Outbox interface {
 	// Cancel gives up an unsent item for good, recording who did it; it is never sent.
 	Cancel(ctx context.Context, id, attendant string) (OutboxItem, error)
 }
+
+// ErrMayHaveReached is Outbox.Cancel's answer for an item an earlier attempt may have delivered: it cannot be
+// given up, only checked.
+var ErrMayHaveReached = errors.New("an earlier attempt may have reached Mosia")
 
 // OutboxState is where an occurrence is on its way to Mosia.
 type OutboxState string

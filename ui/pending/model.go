@@ -4,6 +4,7 @@ package pending
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -305,7 +306,10 @@ func (m *Model) cancelItem(it common.OutboxItem) tea.Cmd {
 
 func (m *Model) onCancel(msg cancelMsg) tea.Cmd {
 	notice := common.NoticeMsg{Text: i18n.PendCancelled}
-	if msg.err != nil {
+	switch {
+	case errors.Is(msg.err, common.ErrMayHaveReached):
+		notice = common.NoticeMsg{Text: i18n.PendCancelMayHaveReached, Error: true}
+	case msg.err != nil:
 		notice = common.NoticeMsg{Text: i18n.PendCancelFailed, Error: true}
 	}
 	m.ctx.History.Update(msg.item)
