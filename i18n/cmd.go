@@ -194,8 +194,6 @@ const (
 	ConsoleNeedsTerminal = "o console precisa de um terminal interativo: %w"
 	// ConsoleServerDisabled is the status when the busca server is off.
 	ConsoleServerDisabled = "desligada"
-	// ConsoleServerRefused is the status when the busca server may not listen there without a secret.
-	ConsoleServerRefused = "%s exige segredo (BALCAO_SERVER_SECRET)"
 	// ConsolePortTaken is the status when the busca server's port is taken.
 	ConsolePortTaken = "porta %s ocupada"
 )
@@ -253,3 +251,14 @@ func Days(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// Error prefixes naming the file a command could not open (path, cause).
+const (
+	ErrDirectoryFile = "diretório %s: %w"
+	ErrOutboxFile    = "pendências %s: %w"
+	ErrAuditFile     = "registro de acessos %s: %w"
+	ErrDraftsFile    = "rascunhos %s: %w"
+)
+
+// MigrateFromConfig is --to-postgres given without a URL: the configured one.
+const MigrateFromConfig = "(configuração)"

@@ -63,7 +63,7 @@ func openFleetParts(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 	if withOutbox {
 		if box, p.spill, err = f.Outbox(ctx, cfg.SpillPath()); err != nil {
 			_ = f.Close()
-			return nil, nil, nil, fmt.Errorf("pendências %s: %w", cfg.SpillPath(), err)
+			return nil, nil, nil, fmt.Errorf(i18n.ErrOutboxFile, cfg.SpillPath(), err)
 		}
 	}
 	rec, sh, err := f.Audit(ctx, cfg.AuditQueuePath())
@@ -72,7 +72,7 @@ func openFleetParts(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 			_ = box.Close()
 		}
 		_ = f.Close()
-		return nil, nil, nil, fmt.Errorf("registro de acessos %s: %w", cfg.AuditQueuePath(), err)
+		return nil, nil, nil, fmt.Errorf(i18n.ErrAuditFile, cfg.AuditQueuePath(), err)
 	}
 	p.shipper = sh
 	return p, box, rec, nil
@@ -86,7 +86,7 @@ func (p *fleetParts) directory(ctx context.Context, cfg *config.Config, wg *sync
 		return nil, fmt.Errorf(i18n.FleetNoDirectory, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("diretório %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf(i18n.ErrDirectoryFile, cfg.DB, err)
 	}
 	p.ref = ref
 	wg.Go(func() { ref.Run(ctx) })
@@ -132,7 +132,7 @@ func (rt *runtime) openDirectory(ctx context.Context, path string) (*directory.D
 		}
 		dir, err := directory.Open(ctx, path, directory.Options{Logger: rt.log})
 		if err != nil {
-			return nil, fmt.Errorf("diretório %s: %w", path, err)
+			return nil, fmt.Errorf(i18n.ErrDirectoryFile, path, err)
 		}
 		return dir, nil
 	}
