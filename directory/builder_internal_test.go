@@ -27,15 +27,16 @@ func TestRankOrderHalves(t *testing.T) {
 					Name:       words[i%len(words)] + " " + words[(i/len(words))%len(words)],
 				})
 			}
+			bk.merge()
 			got, err := bk.rankOrder()
 			require.NoError(t, err)
-			want := make([]ranked, len(bk.rows))
-			for i, p := range bk.rows {
+			want := make([]ranked, len(bk.merged))
+			for i, p := range bk.merged {
 				f := model.FoldText(p.b.Name)
 				want[i] = ranked{i: i, base: index.RankBase(f), key: f}
 			}
 			slices.SortFunc(want, func(a, b ranked) int {
-				ka, kb := bk.rows[a.i].key, bk.rows[b.i].key
+				ka, kb := bk.merged[a.i].key, bk.merged[b.i].key
 				return cmp.Or(cmp.Compare(a.base, b.base), strings.Compare(a.key, b.key),
 					strings.Compare(ka.chave, kb.chave), strings.Compare(ka.card, kb.card))
 			})

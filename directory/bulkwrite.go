@@ -150,7 +150,7 @@ func (bk *Builder) prepareRecords(order []ranked, p *bulkPipe) {
 	c := next()
 	for _, o := range order {
 		at := len(c.arena)
-		c.arena = appendRec(c.arena, &bk.rows[o.i].b)
+		c.arena = appendRec(c.arena, &bk.merged[o.i].b)
 		c.rks = append(c.rks, o.rk)
 		c.recs = append(c.recs, c.arena[at:len(c.arena):len(c.arena)])
 		if len(c.rks) == bulkBenRows {
@@ -189,7 +189,7 @@ func (bk *Builder) prepareKeysAndNames(order []ranked, p *bulkPipe) {
 			default:
 			}
 		}
-		b := &bk.rows[o.i].b
+		b := &bk.merged[o.i].b
 		ks = appendKeys(ks[:0], b)
 		for _, k := range ks {
 			i := slot(k[0])
@@ -237,7 +237,7 @@ func (bk *Builder) fillTx(ctx context.Context, rc rawConn, p *bulkPipe, count in
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	bk.rows, bk.at, bk.slab = nil, nil, nil // let the rows go before the rest is written
+	bk.merged = nil // let the rows go before the rest is written
 	if err := bens.flush(ctx); err != nil {
 		return nil, err
 	}
@@ -268,6 +268,7 @@ func insertRecords(ctx context.Context, bens *multiInsert, p *bulkPipe) error {
 				return err
 			}
 		}
+		hook("build-records")
 		if len(bens.args) == 0 { // inserted: the chunk may be filled again
 			select {
 			case p.free <- c:
@@ -309,12 +310,12 @@ type ranked struct {
 // rankOrder sorts the rows by rank key and gives each its key (see index.CompareNames and index.NextRank):
 // the order of their folded names, then identity.
 func (bk *Builder) rankOrder() ([]ranked, error) {
-	order := make([]ranked, len(bk.rows))
+	order := make([]ranked, len(bk.merged))
 	cmpRanked := func(a, b ranked) int {
 		if c := index.CompareNames(a.base, a.key, b.base, b.key); c != 0 {
 			return c
 		}
-		ka, kb := bk.rows[a.i].key, bk.rows[b.i].key
+		ka, kb := bk.merged[a.i].key, bk.merged[b.i].key
 		return cmp.Or(strings.Compare(ka.chave, kb.chave), strings.Compare(ka.card, kb.card))
 	}
 	// two halves folded and sorted side by side, then merged (identities are unique: the order is total)
@@ -326,7 +327,7 @@ func (bk *Builder) rankOrder() ([]ranked, error) {
 	for _, part := range [][2]int{{0, half}, {half, len(order)}} {
 		wg.Go(func() {
 			for i := part[0]; i < part[1]; i++ {
-				folded := model.FoldText(bk.rows[i].b.Name)
+				folded := model.FoldText(bk.merged[i].b.Name)
 				order[i] = ranked{i: i, base: index.RankBase(folded), key: folded}
 			}
 			slices.SortFunc(order[part[0]:part[1]], cmpRanked)

@@ -42,13 +42,20 @@ type Options struct {
 	Logger *slog.Logger // reports a rebuild of a file of another version; nil: slog.Default()
 }
 
-// Open opens the directory file at path, creating it when missing. A file of another version (see Version)
+// Open opens the directory file at path, creating it (0600) when missing; a file others can read is taken
+// back to 0600, with its WAL, and what a crashed build left next to it is removed (see RemoveLeftovers). A file of another version (see Version)
 // is first rebuilt from its records, reported in the log; cancelling ctx meanwhile leaves it as it was and
 // returns ctx's error. A file written by a newer build is refused with ErrVersion.
 func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
+	}
+	if err := privateFile(path); err != nil {
+		return nil, fmt.Errorf("directory %s: %w", path, err)
+	}
+	if err := RemoveLeftovers(path, log); err != nil {
+		log.Warn("directory build leftovers", "err", err) // they wait for the next start
 	}
 	wdb, err := openPool(path, false)
 	if err != nil {

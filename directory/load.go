@@ -7,14 +7,17 @@ import (
 
 // LoadOptions tunes Load.
 type LoadOptions struct {
-	Replace   bool // the directory becomes the build's content alone (atomic), instead of upserting it
-	BatchSize int  // identities per transaction when upserting a few (default 10,000)
+	Replace     bool // the directory becomes the build's content alone (atomic), instead of upserting it
+	AllowShrink bool // with Replace: a build of less than half the directory's beneficiaries is installed too (see ShrinkError)
+	BatchSize   int  // identities per transaction when upserting a few (default 10,000)
 }
 
-// LoadCounts is what a Load did with the beneficiaries added to its builder: Inserted + Updated of them.
+// LoadCounts is what a Load did with the beneficiaries added to its builder: Inserted + Updated of them, and
+// the rows the conflict rule dropped (see Builder.SetConflicts).
 type LoadCounts struct {
-	Inserted int // beneficiaries of an identity new to the directory (the first of each)
-	Updated  int // the others: merged into a stored beneficiary, or into an inserted one
+	Inserted  int // beneficiaries of an identity new to the directory (the first of each)
+	Updated   int // the others: merged into a stored beneficiary, or into an inserted one
+	Conflicts []Conflict
 }
 
 // Defaults and thresholds of Load.
@@ -24,41 +27,47 @@ const (
 )
 
 // Load writes the beneficiaries gathered in bk into the directory. With Replace — or into an empty directory
-// — the directory becomes bk's content alone. Otherwise they are upserted (see Upsert): a few in batches of
-// BatchSize (readers see each committed batch), many (at least 10,000 identities and a quarter of the
+// — the directory becomes bk's content alone (a build of less than half the directory's beneficiaries is
+// refused with a ShrinkError unless AllowShrink). Otherwise they are upserted (see Upsert): a few in batches
+// of BatchSize (readers see each committed batch), many (at least 10,000 identities and a quarter of the
 // directory, like a daily full export) by rebuilding the directory merged with them, much faster. Either way
 // loading the same beneficiaries again changes nothing, and a rebuild is swapped in with one write, so
 // readers see the old directory or the new one, never a mix. The builder is spent.
 func (d *Directory) Load(ctx context.Context, bk *Builder, opts LoadOptions) (LoadCounts, error) {
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
-	var c LoadCounts
 	n, err := d.Count(ctx)
 	if err != nil {
-		return c, fmt.Errorf("directory load: %w", err)
+		return LoadCounts{}, fmt.Errorf("directory load: %w", err)
 	}
+	c := bk.counts()
 	switch {
 	case opts.Replace || n == 0:
-		for _, p := range bk.rows {
-			c.count(p, false)
+		if err := checkShrink(n, len(bk.merged), InstallOptions{AllowShrink: opts.AllowShrink}); err != nil {
+			return c, fmt.Errorf("directory load: %w", err)
 		}
 		return c, d.installLocked(ctx, bk)
-	case len(bk.rows) >= rebuildMin && 4*len(bk.rows) >= n:
-		merged := NewBuilder(n + len(bk.rows))
+	case len(bk.merged) >= rebuildMin && 4*len(bk.merged) >= n:
+		merged := NewBuilder(n + len(bk.merged))
 		if err := d.readAllInto(ctx, merged); err != nil {
 			return c, fmt.Errorf("directory load: read directory: %w", err)
 		}
-		for _, p := range bk.rows {
-			c.count(p, merged.addPending(*p))
+		for _, p := range bk.merged { // merged already, conflicts applied
+			merged.in = append(merged.in, row{key: p.key, seq: len(merged.in) + 1, n: p.rows, b: p.b})
+		}
+		merged.merge()
+		c = LoadCounts{Conflicts: c.Conflicts}
+		for _, p := range merged.merged {
+			c.count(p)
 		}
 		return c, d.installLocked(ctx, merged)
 	}
 	return c, d.upsertBatchesLocked(ctx, bk, opts.BatchSize, &c)
 }
 
-// count counts the beneficiaries merged into p, whose identity existed or not.
-func (c *LoadCounts) count(p *pending, existed bool) {
-	if existed {
+// count counts the beneficiaries merged into p.
+func (c *LoadCounts) count(p *pending) {
+	if p.stored {
 		c.Updated += p.rows
 		return
 	}
@@ -71,14 +80,17 @@ func (d *Directory) upsertBatchesLocked(ctx context.Context, bk *Builder, batch 
 	if batch <= 0 {
 		batch = defaultBatch
 	}
-	for i := 0; i < len(bk.rows); i += batch {
-		ps := bk.rows[i:min(i+batch, len(bk.rows))]
+	*c = LoadCounts{Conflicts: c.Conflicts}
+	for i := 0; i < len(bk.merged); i += batch {
+		ps := bk.merged[i:min(i+batch, len(bk.merged))]
 		existed, err := d.writeBatchLocked(ctx, ps)
 		if err != nil {
 			return fmt.Errorf("directory load: write: %w", err)
 		}
 		for j, p := range ps {
-			c.count(p, existed[j])
+			q := *p
+			q.stored = existed[j]
+			c.count(&q)
 		}
 	}
 	return nil
@@ -86,12 +98,12 @@ func (d *Directory) upsertBatchesLocked(ctx context.Context, bk *Builder, batch 
 
 // installLocked builds bk and overwrites the open directory with it; d.wmu is held.
 func (d *Directory) installLocked(ctx context.Context, bk *Builder) error {
-	tmp, n, err := bk.buildTemp(ctx, d.path)
+	t, n, err := bk.buildTemp(ctx, d.path)
 	if err != nil {
 		return err
 	}
-	defer removeTemp(tmp)
-	if err := d.restoreLocked(ctx, tmp); err != nil {
+	defer t.remove()
+	if err := d.restoreLocked(ctx, t.path(buildDB)); err != nil {
 		return err
 	}
 	d.installNames(n)
@@ -110,7 +122,7 @@ func (d *Directory) readAllInto(ctx context.Context, bk *Builder) error {
 		if err != nil {
 			return err
 		}
-		bk.AddNormalized(b)
+		bk.addStored(b)
 	}
 	return rows.Err()
 }

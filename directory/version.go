@@ -134,11 +134,11 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 		return fmt.Errorf("directory rebuild from version %s: %w", from, contextOr(ctx, err))
 	}
 	rows := bk.Len()
-	tmp, _, err := bk.buildTemp(ctx, path)
+	t, _, err := bk.buildTemp(ctx, path)
 	if err != nil {
 		return fmt.Errorf("directory rebuild from version %s: %w", from, contextOr(ctx, err))
 	}
-	defer removeTemp(tmp)
+	defer t.remove()
 	if testHookRebuilt != nil {
 		testHookRebuilt()
 	}
@@ -148,7 +148,7 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 	if rebuiltMeanwhile(ctx, db) {
 		return nil
 	}
-	if err := restore(ctx, db, path, tmp); err != nil {
+	if err := restore(ctx, db, path, t.path(buildDB)); err != nil {
 		return fmt.Errorf("directory rebuild from version %s: %w", from, err)
 	}
 	log.Info("directory rebuilt", "path", path, "from_version", from.String(), "to_version", to.String(),
@@ -212,7 +212,7 @@ func readRecordRows(ctx context.Context, db *sql.DB, bk *Builder, query string) 
 		if err := decodeRec(rec, &b); err != nil {
 			return fmt.Errorf("beneficiary %d: %w", rk, err)
 		}
-		bk.AddNormalized(b)
+		bk.addStored(b)
 	}
 	return rows.Err()
 }

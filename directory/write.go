@@ -31,9 +31,10 @@ func (d *Directory) Upsert(ctx context.Context, bs []model.Beneficiary) error {
 
 // pending is one identity to write, merged from one or more input beneficiaries.
 type pending struct {
-	key  identity
-	b    model.Beneficiary
-	rows int // input beneficiaries merged into it
+	key    identity
+	b      model.Beneficiary
+	rows   int  // input beneficiaries merged into it
+	stored bool // one of them was read from the directory (a rebuild merging a load into it)
 }
 
 // pendingOf normalises and merges beneficiaries by identity, keeping first-seen order.

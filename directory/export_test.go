@@ -1,0 +1,7 @@
+package directory
+
+// SetTestHook sets the function builds call at their named points (see hook); nil removes it.
+func SetTestHook(f func(point string)) { testHook = f }
+
+// SetRestoreStep sets how many pages a restore copies at a time.
+func SetRestoreStep(pages int32) { restoreStep = pages }
