@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,10 +13,11 @@ import (
 
 	"github.com/balcao/balcao/directory/csvimport"
 	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
 )
 
 func newImportCmd(g *globalFlags) *cobra.Command {
-	var replace bool
+	var replace, allowShrink bool
 	var maxBad int
 	cmd := &cobra.Command{
 		Use:     "import ARQUIVO.csv",
@@ -46,7 +49,9 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 			)
 			start := time.Now()
 			rep, err := csvimport.File(cmd.Context(), cfg.DB, args[0], csvimport.Options{
-				Replace: replace,
+				Replace:     replace,
+				AllowShrink: allowShrink,
+				Logger:      stderrLog(cfg),
 				Progress: func(rows int, bytesRead int64) {
 					rate := float64(rows) / time.Since(start).Seconds()
 					bar.Describe(fmt.Sprintf(i18n.ImportProgressRate, rows, rate))
@@ -54,30 +59,60 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 				},
 			})
 			_ = bar.Finish()
+			w := cmd.OutOrStdout()
 			if err != nil {
+				var nr *csvimport.NoRowsError
+				if errors.As(err, &nr) {
+					printBadRows(w, rep, maxBad)
+				}
 				return fmt.Errorf(i18n.ImportFailed, args[0], err)
 			}
-			w := cmd.OutOrStdout()
 			secs := rep.Elapsed.Seconds()
 			if secs <= 0 {
 				secs = time.Since(start).Seconds()
 			}
-			fmt.Fprintf(w, i18n.ImportSummary, rep.Rows, rep.Inserted, rep.Updated, rep.BadTotal, rep.Elapsed.Round(time.Millisecond), float64(rep.Rows)/secs, rep.Encoding, rep.Delimiter, cfg.DB)
-			if rep.BadTotal > 0 {
-				fmt.Fprintln(w, i18n.ImportBadHeader)
-				for i, b := range rep.Bad {
-					if maxBad > 0 && i >= maxBad {
-						fmt.Fprintf(w, i18n.ImportBadMore, rep.BadTotal-i)
-						break
-					}
-					fmt.Fprintf(w, i18n.ImportBadRow, b.Line, b.Reason)
-				}
-				return fmt.Errorf(i18n.ImportHadBadRows, rep.BadTotal)
+			fmt.Fprintf(w, i18n.ImportSummary, rep.Rows, rep.Inserted, rep.Updated, rep.BadTotal, rep.ConflictTotal,
+				rep.Elapsed.Round(time.Millisecond), float64(rep.Rows)/secs, rep.Encoding, rep.Delimiter, cfg.DB)
+			printBadRows(w, rep, maxBad)
+			printConflicts(w, rep, maxBad)
+			if n := rep.BadTotal + rep.ConflictTotal; n > 0 {
+				return fmt.Errorf(i18n.ImportHadBadRows, n)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&replace, "replace", false, i18n.FlagReplace)
+	cmd.Flags().BoolVar(&allowShrink, "allow-shrink", false, i18n.FlagAllowShrink)
 	cmd.Flags().IntVar(&maxBad, "max-bad", 200, i18n.FlagMaxBad)
 	return cmd
+}
+
+// printBadRows lists the report's bad rows, at most maxBad of them (0: all).
+func printBadRows(w io.Writer, rep csvimport.Report, maxBad int) {
+	if rep.BadTotal == 0 {
+		return
+	}
+	fmt.Fprintln(w, i18n.ImportBadHeader)
+	for i, b := range rep.Bad {
+		if maxBad > 0 && i >= maxBad {
+			fmt.Fprintf(w, i18n.ImportBadMore, rep.BadTotal-i)
+			return
+		}
+		fmt.Fprintf(w, i18n.ImportBadRow, b.Line, b.Reason)
+	}
+}
+
+// printConflicts lists the rows dropped for another name of their CPF, at most maxBad of them (0: all).
+func printConflicts(w io.Writer, rep csvimport.Report, maxBad int) {
+	if rep.ConflictTotal == 0 {
+		return
+	}
+	fmt.Fprintln(w, i18n.ImportConflictHeader)
+	for i, c := range rep.Conflicts {
+		if maxBad > 0 && i >= maxBad {
+			fmt.Fprintf(w, i18n.ImportBadMore, rep.ConflictTotal-i)
+			return
+		}
+		fmt.Fprint(w, i18n.ImportConflict(c.Line, c.Kept, model.MaskCPF(c.Chave)))
+	}
 }
