@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -47,7 +48,11 @@ func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 		{i18n.InfoConfig, src},
 		{i18n.InfoDirectory, cfg.DB},
 		{i18n.InfoDirectoryVersion, directoryState(ctx, cfg.DB)},
-		{i18n.InfoOutbox, cfg.OutboxPath()},
+		{i18n.InfoDirectorySize, fileSize(cfg.DB)},
+		{i18n.InfoOutbox, outboxFile(cfg)},
+		{i18n.InfoOutboxSize, fileSize(outboxFile(cfg))},
+		{i18n.InfoAccessRecord, auditPath(cfg)},
+		{i18n.InfoAccessRecordSize, fileSize(auditPath(cfg))},
 		{i18n.InfoLog, cfg.Log.File},
 		{i18n.InfoCache, config.CacheDir()},
 		{i18n.InfoServer, cfg.Server.Addr + cfg.Server.Prefix + "/buscaBeneficiarios"},
@@ -89,6 +94,28 @@ func directoryState(ctx context.Context, path string) string {
 		return i18n.InfoDirectoryRebuild(have, want, info.Beneficiaries)
 	}
 	return i18n.InfoDirectoryCurrent(have, info.Beneficiaries)
+}
+
+// outboxFile is the outbox file the console and the SSH server use (the demo keeps its own).
+func outboxFile(cfg *config.Config) string {
+	if cfg.Demo() && cfg.OutboxDB == "" {
+		return demoPath("ocorrencias.db")
+	}
+	return cfg.OutboxPath()
+}
+
+// fileSize says how much an SQLite file takes on disk, with its WAL (where the last writes wait to be copied
+// into it).
+func fileSize(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return i18n.InfoFileMissing
+	}
+	var wal int64
+	if w, err := os.Stat(path + "-wal"); err == nil {
+		wal = w.Size()
+	}
+	return i18n.InfoFileSize(st.Size(), wal)
 }
 
 func orDash(s string) string {
