@@ -1,39 +1,55 @@
 package directory
 
 import (
-	"cmp"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
 )
 
 // Builder gathers beneficiaries and writes them as a whole new directory in one go (the bulk path, see
-// Install and Directory.Load): far faster than upserting them one by one. Beneficiaries of one identity
-// merge in the order they were added (see Upsert). A Builder is not safe for concurrent use, and is spent
-// once written.
+// Install and Directory.Load): far faster than upserting them one by one, in memory bounded whatever their
+// number. Beneficiaries of one identity merge in the order they were added (see Upsert). A build goes
+// through temporary files next to the directory (see RemoveLeftovers): the beneficiaries as added, sorted
+// by identity in runs (pass 1); merged by identity and sorted in runs by rank key (pass 2); then written to
+// the new file with the name index and the sorted keys (see write). A Builder is not safe for concurrent
+// use; it is spent once written, and Close removes its files whatever happened.
 type Builder struct {
-	in        []row
+	t         *buildTemp
+	rows      *sorter // pass 1: by identity, then order of addition
+	seq       uint64
 	conflicts bool // the conflict rule of imports applies (see SetConflicts)
+	err       error
 
-	merged   []*pending // one per identity, once merged (see merge)
-	found    []Conflict
 	isMerged bool
+	ranked   *sorter // pass 2: by rank key
+	counts   LoadCounts
+	count    int // identities
+
+	key, val []byte // scratch
+	stats    BuildStats
 }
 
-// row is one beneficiary as added to a build.
-type row struct {
-	key  identity
-	seq  int // order of addition: rows of one identity merge in this order
-	line int // the import's line (> 0: under the conflict rule); 0 for a stored beneficiary or one added without
-	n    int // the beneficiaries added it stands for (0 for a stored one)
-	b    model.Beneficiary
+// BuildStats says where a build's time went, for benchmarks: the passes after the adding (see Builder).
+type BuildStats struct {
+	Merge   time.Duration // pass 2: the sort by identity merged, into the sort by rank key
+	Write   time.Duration // pass 3: the new file, its index file and keys
+	Install time.Duration // renaming it into place, or copying it over the directory
+	Runs    int           // run files spilled by the sorts
+	Spilled int64         // their bytes
 }
+
+// Stats says where the build's time went so far.
+func (bk *Builder) Stats() BuildStats { return bk.stats }
 
 // Conflict is a row of an import dropped because an other row of the same file gives its chaveUnica (the CPF,
 // unless the file gives one) a different name: the file's last row of that chaveUnica is kept, with the rows
@@ -44,16 +60,46 @@ type Conflict struct {
 	Kept  int    // the line of the row kept: the last of that chaveUnica in the file
 }
 
-// NewBuilder returns a builder with room for about n beneficiaries (0 when unknown).
-func NewBuilder(n int) *Builder {
-	return &Builder{in: make([]row, 0, n)}
+// TooManyRowsError is a build where one chaveUnica has more rows than a build merges (maxGroup): an export
+// repeating one key that often is broken.
+type TooManyRowsError struct {
+	Chave string
+}
+
+// Error says which key (masked).
+func (e *TooManyRowsError) Error() string {
+	return fmt.Sprintf("directory build: chaveUnica %s in more than %d rows", model.MaskCPF(e.Chave), maxGroup)
+}
+
+// maxGroup is how many rows of one chaveUnica a build takes.
+const maxGroup = 100_000
+
+// NewBuilder returns a builder of a directory to be installed at dst (or loaded into the directory there):
+// its temporary files live next to dst.
+func NewBuilder(dst string) (*Builder, error) {
+	t, err := newBuildTemp(dst)
+	if err != nil {
+		return nil, err
+	}
+	return &Builder{t: t, rows: newSorter(t, "rows")}, nil
+}
+
+// NewBuilder returns a builder whose temporary files live next to the directory's file.
+func (d *Directory) NewBuilder() (*Builder, error) { return NewBuilder(d.path) }
+
+// Close removes the builder's temporary files; the builder is spent.
+func (bk *Builder) Close() {
+	if bk.err == nil {
+		bk.err = errors.New("directory build: builder closed")
+	}
+	bk.t.remove()
 }
 
 // SetConflicts turns on the conflict rule of imports (see Conflict) for the rows added by AddLine.
 func (bk *Builder) SetConflicts(on bool) { bk.conflicts = on }
 
 // Len is the number of beneficiaries added.
-func (bk *Builder) Len() int { return len(bk.in) }
+func (bk *Builder) Len() int { return bk.rows.count }
 
 // Add normalises b (see Normalize) and adds it to the build. It fails, adding nothing, when b has no key.
 func (bk *Builder) Add(b model.Beneficiary) error {
@@ -62,60 +108,216 @@ func (bk *Builder) Add(b model.Beneficiary) error {
 		return err
 	}
 	bk.AddNormalized(nb)
-	return nil
+	return bk.err
 }
 
 // AddNormalized adds b, already normalised (see Normalize), to the build.
-func (bk *Builder) AddNormalized(b model.Beneficiary) { bk.AddLine(b, 0) }
+func (bk *Builder) AddNormalized(b model.Beneficiary) { _ = bk.AddRow(NewRow(&b), 0) }
 
-// AddLine adds b, already normalised (see Normalize), read from line of an import (see SetConflicts).
-func (bk *Builder) AddLine(b model.Beneficiary, line int) {
-	bk.in = append(bk.in, row{key: identityOf(&b), seq: len(bk.in) + 1, line: max(line, 0), n: 1, b: b})
+// AddLine adds b, already normalised (see Normalize), read from line of an import (see SetConflicts). It
+// fails when the build failed (its temporary files could not be written): the build is then spent.
+func (bk *Builder) AddLine(b model.Beneficiary, line int) error { return bk.AddRow(NewRow(&b), line) }
+
+// Row is a beneficiary prepared for a build (see NewRow): what the build's passes need of it, computed by
+// whichever goroutine makes it (an import's converters, side by side).
+type Row struct {
+	chave, card string
+	rank        []byte // the pass 2 key: rank base, folded name, 0, chaveUnica, 0, card
+	val         []byte // the pass 2 value without its row count (see appendRanked)
 }
+
+// NewRow prepares b, already normalised (see Normalize), for AddRow. It is safe for concurrent use.
+func NewRow(b *model.Beneficiary) Row {
+	return newRow(b, nil)
+}
+
+// newRow is NewRow with the record already encoded (rec, or nil). The key and value share one allocation.
+func newRow(b *model.Beneficiary, rec []byte) Row {
+	folded := model.FoldText(b.Name)
+	nr := 8 + len(folded) + len(b.ChaveUnica) + len(b.Card) + 2
+	size := recSize(b) + 3
+	if rec != nil {
+		size = len(rec) + 3
+	}
+	buf := make([]byte, 0, nr+size+2*len(folded)+len(b.ChaveUnica)+len(b.Card)+len(b.CPF)+64)
+	rank := binary.BigEndian.AppendUint64(buf, uint64(index.RankBase(folded)))
+	rank = append(append(append(append(append(rank, folded...), 0), b.ChaveUnica...), 0), b.Card...)
+	rank = rank[:len(rank):len(rank)]
+	val := buf[len(rank):len(rank)]
+	if rec == nil {
+		// the record is written in place after room for its length, then moved if the length takes less
+		val = append(val, make([]byte, binary.MaxVarintLen32)...)
+		val = appendRec(val, b)
+		n := len(val) - binary.MaxVarintLen32
+		k := binary.PutUvarint(val, uint64(n))
+		copy(val[k:], val[binary.MaxVarintLen32:])
+		val = appendExtra(val[:k+n], b, folded)
+	} else {
+		val = appendRanked(val, rec, b)
+	}
+	return Row{chave: b.ChaveUnica, card: b.Card, rank: rank, val: val}
+}
+
+// AddRow adds a row made by NewRow, read from line of an import (0: none, see SetConflicts). It fails when
+// the build failed (its temporary files could not be written): the build is then spent.
+func (bk *Builder) AddRow(r Row, line int) error {
+	bk.seq++
+	bk.addRow(&r, addedSeq|bk.seq, max(line, 0), 1)
+	return bk.err
+}
+
+// Sequence numbers of pass 1: stored beneficiaries (Load's rebuild) merge before the ones added.
+const addedSeq = 1 << 62
 
 // addStored adds a beneficiary read from the directory: it merges before the rows added, and is never
 // under the conflict rule.
-func (bk *Builder) addStored(b model.Beneficiary) {
-	bk.in = append(bk.in, row{key: identityOf(&b), seq: -len(bk.in) - 1, b: b})
+func (bk *Builder) addStored(b *model.Beneficiary) {
+	bk.seq++
+	r := newRow(b, nil)
+	bk.addRow(&r, bk.seq, 0, 0)
 }
 
-// Conflicts are the rows the conflict rule dropped (see SetConflicts), in the order of their lines, once the
-// build was written.
-func (bk *Builder) Conflicts() []Conflict { return bk.found }
-
-// merge merges the rows by identity, once, applying the conflict rule.
-func (bk *Builder) merge() {
-	if bk.isMerged {
+// addRow adds a row to pass 1: key chaveUnica, 0, card, 0, seq; value line, the input rows it stands for,
+// the pass 2 key and value (see Row).
+func (bk *Builder) addRow(r *Row, seq uint64, line, n int) {
+	if bk.err != nil {
 		return
 	}
-	bk.isMerged = true
-	in := bk.in
-	bk.in = nil
-	slices.SortFunc(in, func(a, b row) int {
-		return cmp.Or(strings.Compare(a.key.chave, b.key.chave), strings.Compare(a.key.card, b.key.card), cmp.Compare(a.seq, b.seq))
-	})
-	slab := make([]pending, 0, len(in))
-	for len(in) > 0 {
-		n := 1
-		for n < len(in) && in[n].key.chave == in[0].key.chave {
-			n++
-		}
-		group := in[:n]
-		in = in[n:]
-		if bk.conflicts && group[0].key.chave != "" {
-			group = bk.dropConflicts(group)
-		}
-		for len(group) > 0 {
-			k := 1
-			for k < len(group) && group[k].key == group[0].key {
-				k++
-			}
-			slab = append(slab, mergeRows(group[:k]))
-			bk.merged = append(bk.merged, &slab[len(slab)-1])
-			group = group[k:]
-		}
+	bk.key = append(append(append(append(bk.key[:0], r.chave...), 0), r.card...), 0)
+	bk.key = binary.BigEndian.AppendUint64(bk.key, seq)
+	bk.val = binary.AppendUvarint(bk.val[:0], uint64(line))
+	bk.val = binary.AppendUvarint(bk.val, uint64(n))
+	bk.val = binary.AppendUvarint(bk.val, uint64(len(r.rank)))
+	bk.val = append(append(bk.val, r.rank...), r.val...)
+	bk.err = bk.rows.add(bk.key, bk.val)
+}
+
+// Conflicts are the rows the conflict rule dropped (see SetConflicts), by line, once the build is merged.
+func (bk *Builder) Conflicts() []Conflict { return bk.counts.Conflicts }
+
+// row is a pass 1 row, decoded.
+type row struct {
+	key    identity
+	stored bool
+	line   int
+	n      int
+	rank   []byte // the pass 2 key (a copy)
+	val    []byte // the pass 2 value without its row count (a copy)
+}
+
+// folded is the row's folded name, from its pass 2 key.
+func (r *row) folded() []byte {
+	f, _, _ := bytes.Cut(r.rank[8:], []byte{0})
+	return f
+}
+
+// merge runs pass 2, once: the rows by identity, merged (the conflict rule applied), into the rank-key sort.
+func (bk *Builder) merge(ctx context.Context) error {
+	if bk.isMerged || bk.err != nil {
+		return bk.err
 	}
-	slices.SortFunc(bk.found, func(a, b Conflict) int { return cmp.Compare(a.Line, b.Line) })
+	bk.isMerged = true
+	defer func(start time.Time) { bk.stats.Merge = time.Since(start) }(time.Now())
+	it, err := bk.rows.finish()
+	if err != nil {
+		bk.err = err
+		return err
+	}
+	defer it.close()
+	bk.ranked = newSorter(bk.t, "ranked")
+	var group []row
+	for i := 0; ; i++ {
+		if i%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				bk.err = err
+				return err
+			}
+		}
+		k, v, ok := it.next()
+		if ok && len(group) > 0 && sameGroup(&group[0], k) {
+			if len(group) >= maxGroup {
+				bk.err = &TooManyRowsError{Chave: group[0].key.chave}
+				return bk.err
+			}
+		} else if len(group) > 0 {
+			if err := bk.mergeGroup(group); err != nil {
+				bk.err = err
+				return err
+			}
+			group = group[:0]
+		}
+		if !ok {
+			break
+		}
+		r, err := decodeRow(k, v)
+		if err != nil {
+			bk.err = err
+			return err
+		}
+		group = append(group, r)
+	}
+	if err := it.err(); err != nil {
+		bk.err = err
+	}
+	bk.counts.Conflicts = sortConflicts(bk.counts.Conflicts)
+	return bk.err
+}
+
+// sameGroup reports whether the pass 1 key k is of r's group: its chaveUnica, or, without one, its identity.
+func sameGroup(r *row, k []byte) bool {
+	chave, rest, _ := bytes.Cut(k, []byte{0})
+	if string(chave) != r.key.chave {
+		return false
+	}
+	card, _, _ := bytes.Cut(rest, []byte{0})
+	return r.key.chave != "" || string(card) == r.key.card
+}
+
+// decodeRow decodes a pass 1 record.
+func decodeRow(k, v []byte) (row, error) {
+	var r row
+	chave, rest, _ := bytes.Cut(k, []byte{0})
+	card, seq, _ := bytes.Cut(rest, []byte{0})
+	if len(seq) != 8 {
+		return r, errRecCorrupt
+	}
+	r.key = identity{string(chave), string(card)}
+	r.stored = binary.BigEndian.Uint64(seq)&addedSeq == 0
+	var at int
+	for _, dst := range []*int{&r.line, &r.n} {
+		x, k := binary.Uvarint(v[at:])
+		if k <= 0 {
+			return r, errRecCorrupt
+		}
+		*dst, at = int(x), at+k
+	}
+	l, k2 := binary.Uvarint(v[at:])
+	if k2 <= 0 || l < 9 || l > uint64(len(v)-at-k2) {
+		return r, errRecCorrupt
+	}
+	at += k2
+	both := append([]byte(nil), v[at:]...)
+	r.rank, r.val = both[:l:l], both[l:]
+	return r, nil
+}
+
+// mergeGroup applies the conflict rule to a group's rows (see sameGroup), merges each identity's rows in
+// order and hands the results to pass 2.
+func (bk *Builder) mergeGroup(group []row) error {
+	if bk.conflicts && len(group) > 1 && group[0].key.chave != "" {
+		group = bk.dropConflicts(group)
+	}
+	for len(group) > 0 {
+		k := 1
+		for k < len(group) && group[k].key == group[0].key {
+			k++
+		}
+		if err := bk.emit(group[:k]); err != nil {
+			return err
+		}
+		group = group[k:]
+	}
+	return nil
 }
 
 // dropConflicts applies the conflict rule to the rows of one chaveUnica (in identity order): the import's
@@ -123,18 +325,18 @@ func (bk *Builder) merge() {
 func (bk *Builder) dropConflicts(group []row) []row {
 	last := -1
 	for i, r := range group {
-		if r.line > 0 && (last < 0 || r.seq > group[last].seq) {
+		if r.line > 0 && (last < 0 || r.line > group[last].line) {
 			last = i
 		}
 	}
 	if last < 0 {
 		return group
 	}
-	kept, keptLine := model.FoldText(group[last].b.Name), group[last].line
+	kept, keptLine := group[last].folded(), group[last].line
 	out := group[:0:0]
 	for _, r := range group {
-		if r.line > 0 && model.FoldText(r.b.Name) != kept {
-			bk.found = append(bk.found, Conflict{Chave: r.key.chave, Line: r.line, Kept: keptLine})
+		if r.line > 0 && !bytes.Equal(r.folded(), kept) {
+			bk.counts.Conflicts = append(bk.counts.Conflicts, Conflict{Chave: r.key.chave, Line: r.line, Kept: keptLine})
 			continue
 		}
 		out = append(out, r)
@@ -142,23 +344,48 @@ func (bk *Builder) dropConflicts(group []row) []row {
 	return out
 }
 
-// mergeRows merges the rows of one identity, in order, into one pending beneficiary.
-func mergeRows(rs []row) pending {
-	p := pending{key: rs[0].key, b: rs[0].b}
-	for i, r := range rs {
-		if i > 0 {
-			p.b = mergeFields(p.b, r.b)
-		}
+// emit merges the rows of one identity, in order, and adds the beneficiary to pass 2 (see Row). A lone row
+// goes on as prepared.
+func (bk *Builder) emit(rs []row) error {
+	p := pending{key: rs[0].key}
+	for _, r := range rs {
 		p.rows += r.n
-		p.stored = p.stored || r.seq < 0
+		p.stored = p.stored || r.stored
 	}
-	return p
+	bk.counts.count(&p)
+	bk.count++
+	rank, val := rs[0].rank, rs[0].val
+	if len(rs) > 1 {
+		var rr rankedRow
+		for i, r := range rs {
+			var b model.Beneficiary
+			if err := decodeRanked(append([]byte{0}, r.val...), &rr); err != nil {
+				return err
+			}
+			if err := decodeRec(rr.rec, &b); err != nil {
+				return err
+			}
+			if i == 0 {
+				p.b = b
+			} else {
+				p.b = mergeFields(p.b, b)
+			}
+		}
+		row := newRow(&p.b, nil)
+		rank, val = row.rank, row.val
+	}
+	bk.val = append(binary.AppendUvarint(bk.val[:0], uint64(p.rows)), val...)
+	return bk.ranked.add(rank, bk.val)
 }
 
 // Build fills a new directory file at path with n beneficiaries from each(i), i = 0..n-1, through the bulk
 // path, and installs it (see Builder.Install). Beneficiaries sharing an identity are merged.
 func Build(ctx context.Context, path string, n int, each func(i int) model.Beneficiary) error {
-	bk := NewBuilder(n)
+	bk, err := NewBuilder(path)
+	if err != nil {
+		return fmt.Errorf("build directory %s: %w", path, err)
+	}
+	defer bk.Close()
 	for i := 0; i < n; i++ {
 		if i%10_000 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -198,51 +425,24 @@ func (e *ShrinkError) Error() string {
 // a build of less than half the directory's beneficiaries with a ShrinkError unless opts allow it). Nothing
 // changes on failure. It returns what the build did with the beneficiaries added. The builder is spent.
 func (bk *Builder) Install(ctx context.Context, path string, opts InstallOptions) (LoadCounts, error) {
-	c := bk.counts()
-	count := len(bk.merged)
-	t, _, err := bk.buildTemp(ctx, path)
+	defer bk.Close()
+	if err := bk.merge(ctx); err != nil {
+		return bk.counts, err
+	}
+	if _, err := os.Stat(path); err == nil {
+		if err := checkInstall(ctx, path, bk.count, opts); err != nil {
+			return bk.counts, err
+		}
+	}
+	out, err := bk.build(ctx, path)
 	if err != nil {
-		return c, err
+		return bk.counts, err
 	}
-	defer t.remove()
-	return c, install(ctx, t.path(buildDB), path, count, opts)
-}
-
-// counts merges the build and says what it does with the rows added, into an empty directory.
-func (bk *Builder) counts() LoadCounts {
-	bk.merge()
-	var c LoadCounts
-	for _, p := range bk.merged {
-		c.count(p)
-	}
-	c.Conflicts = bk.found
-	return c
-}
-
-// buildDB is the companion a build writes the new directory file to.
-const buildDB = "db"
-
-// buildTemp writes bk into a new temporary file next to dst and returns the build's files, which the caller
-// removes, and its name index.
-func (bk *Builder) buildTemp(ctx context.Context, dst string) (*buildTemp, *names, error) {
-	bk.merge()
-	t, err := newBuildTemp(dst)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := t.create(buildDB)
-	if err != nil {
-		t.remove()
-		return nil, nil, err
-	}
-	hook("build-created")
-	n, err := bk.write(ctx, db)
-	if err != nil {
-		t.remove()
-		return nil, nil, fmt.Errorf("directory build: %w", err)
-	}
-	hook("build-written")
-	return t, n, nil
+	defer out.release()
+	start := time.Now()
+	err = install(ctx, out, path, bk.count, opts)
+	bk.stats.Install = time.Since(start)
+	return bk.counts, err
 }
 
 // testHook, when set (by tests), runs at named points of a build; a crash test's helper process stops there.
@@ -255,16 +455,36 @@ func hook(point string) {
 	}
 }
 
+// checkInstall refuses early what install would: a newer build's file, or a shrink not allowed.
+func checkInstall(ctx context.Context, dst string, count int, opts InstallOptions) error {
+	info, err := Inspect(ctx, dst)
+	switch {
+	case err != nil:
+		return fmt.Errorf("directory install %s: %w", dst, err)
+	case info.TooNew:
+		return fmt.Errorf("directory install %s: %w", dst, tooNew(info.Version))
+	}
+	if err := checkShrink(info.Beneficiaries, count, opts); err != nil {
+		return fmt.Errorf("directory install %s: %w", dst, err)
+	}
+	return nil
+}
+
 // install puts a built file of count beneficiaries at dst: renamed when dst does not exist, else restored
 // over it (see restore).
-func install(ctx context.Context, tmp, dst string, count int, opts InstallOptions) error {
+func install(ctx context.Context, out *built, dst string, count int, opts InstallOptions) error {
 	if _, err := os.Stat(dst); errors.Is(err, fs.ErrNotExist) {
 		// a WAL left without its database belongs to no file any more: never let it meet the new one
 		_ = os.Remove(dst + "-wal")
 		_ = os.Remove(dst + "-shm")
-		if err := os.Rename(tmp, dst); err != nil {
+		if err := out.publish(dst); err != nil {
+			return err
+		}
+		if err := os.Rename(out.db, dst); err != nil {
 			return fmt.Errorf("directory install %s: %w", dst, err)
 		}
+		syncDir(dst)
+		removeStaleIndexes(dst, nil)
 		return nil
 	}
 	db, err := openPool(dst, false)
@@ -281,7 +501,14 @@ func install(ctx context.Context, tmp, dst string, count int, opts InstallOption
 	if err := checkShrink(storedCount(ctx, db), count, opts); err != nil {
 		return fmt.Errorf("directory install %s: %w", dst, err)
 	}
-	return restore(ctx, db, dst, tmp)
+	if err := out.publish(dst); err != nil {
+		return err
+	}
+	if err := restore(ctx, db, dst, out.db); err != nil {
+		return err
+	}
+	removeStaleIndexes(dst, nil)
+	return nil
 }
 
 // checkShrink refuses, unless opts allow it, to replace a directory of have beneficiaries with want.
@@ -290,4 +517,67 @@ func checkShrink(have, want int, opts InstallOptions) error {
 		return &ShrinkError{Have: have, Want: want}
 	}
 	return nil
+}
+
+// appendRanked appends the rest of a pass 2 value (after the input rows merged, see rankedRow): the record,
+// the name index's extra (birth, phone, matrícula, contracts), the name's words and the keys, as unsigned
+// varints and length-prefixed strings.
+func appendRanked(dst, rec []byte, b *model.Beneficiary) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(rec)))
+	dst = append(dst, rec...)
+	return appendExtra(dst, b, model.FoldText(b.Name))
+}
+
+// appendExtra appends what follows the record in a pass 2 value (see appendRanked); folded is b's name folded.
+func appendExtra(dst []byte, b *model.Beneficiary, folded string) []byte {
+	x := index.ExtraOf(b)
+	dst = binary.AppendUvarint(dst, uint64(x.Birth))
+	dst = binary.AppendUvarint(dst, uint64(x.Phone))
+	dst = binary.AppendUvarint(dst, uint64(x.Matricula))
+	dst = binary.AppendUvarint(dst, uint64(len(x.Contracts)))
+	for _, c := range x.Contracts {
+		dst = binary.AppendUvarint(dst, uint64(c))
+	}
+	var ws [maxNameWords]string
+	words := appendWords(ws[:0], folded)
+	dst = binary.AppendUvarint(dst, uint64(len(words)))
+	for _, w := range words {
+		dst = binary.AppendUvarint(dst, uint64(len(w)))
+		dst = append(dst, w...)
+	}
+	type key struct {
+		kind byte
+		v    string
+	}
+	keys := [3]key{{keyChave, b.ChaveUnica}, {keyCard, b.Card}, {keyCPF, b.CPF}}
+	held := func(k key) bool { return k.v != "" && (k.kind != keyCPF || b.CPF != b.ChaveUnica) } // see appendKeys
+	n := 0
+	for _, k := range keys {
+		if held(k) {
+			n++
+		}
+	}
+	dst = binary.AppendUvarint(dst, uint64(n))
+	for _, k := range keys {
+		if held(k) {
+			dst = binary.AppendUvarint(dst, uint64(1+len(k.v)))
+			dst = append(append(dst, k.kind), k.v...)
+		}
+	}
+	return dst
+}
+
+// maxNameWords is how many words of a name fit appendWords' array without allocating.
+const maxNameWords = 16
+
+// appendWords appends the distinct words of a folded name, in order (as index.Words, without allocating).
+func appendWords(dst []string, folded string) []string {
+	for len(folded) > 0 {
+		w, rest, _ := strings.Cut(folded, " ")
+		folded = rest
+		if w != "" && !slices.Contains(dst, w) {
+			dst = append(dst, w)
+		}
+	}
+	return dst
 }

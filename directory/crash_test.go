@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,8 @@ func init() {
 func crashHelper(spec string) int {
 	f := strings.SplitN(spec, "|", 3)
 	point, db, csvPath := f[0], f[1], f[2]
-	directory.SetRestoreStep(8) // many steps, so that the kill lands between two
+	directory.SetRestoreStep(8)       // many steps, so that the kill lands between two
+	directory.SetSortBudget(64 << 10) // many runs, for the kills during the sorts
 	directory.SetTestHook(func(p string) {
 		if p == point {
 			fmt.Println("at " + p)
@@ -81,6 +83,14 @@ func leftovers(t *testing.T, db string) []string {
 	return m
 }
 
+// indexFiles lists the name index files next to db.
+func indexFiles(t *testing.T, db string) []string {
+	t.Helper()
+	m, err := filepath.Glob(db + ".index-*")
+	require.NoError(t, err)
+	return m
+}
+
 // crashCSV writes people as an import file and returns its path.
 func crashCSV(t *testing.T, people []model.Beneficiary) string {
 	t.Helper()
@@ -95,10 +105,11 @@ func crashCSV(t *testing.T, people []model.Beneficiary) string {
 }
 
 // TestKilledReplaceLeavesOldDirectoryAndNoLeftovers kills `import --replace` processes (kill -9) at points
-// of their build: while the build's files are written, once written, and in the middle of copying them over
-// the directory. Each time the old directory keeps serving the process that had it open, the files left
-// behind are private (0600), and the next start (Open, or the next import) removes them, saying so in the
-// log with the file's name; the next import then completes.
+// of their build: while the rows are sorted by identity, then by rank key, while the new file is written
+// and its keys sorted, once it is written, and in the middle of copying it over the directory. Each time
+// the old directory keeps serving the process that had it open, the files left behind are private (0600),
+// and the next start (Open, or the next import) removes them — the build's files, and a name index file
+// published for a directory that never was — saying so in the log; the next import then completes.
 func TestKilledReplaceLeavesOldDirectoryAndNoLeftovers(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -106,19 +117,26 @@ func TestKilledReplaceLeavesOldDirectoryAndNoLeftovers(t *testing.T) {
 	old := dirtest.GenNames(3000, 41)
 	_, err := csvimport.File(ctx, db, crashCSV(t, old), csvimport.Options{})
 	require.NoError(t, err)
-	fresh := dirtest.GenNames(2000, 42)
+	rows := 6000 // with the helper's small sort buffers, enough for every point; $BALCAO_TEST_CRASH_ROWS for more
+	if v, err := strconv.Atoi(os.Getenv("BALCAO_TEST_CRASH_ROWS")); err == nil && v > 0 {
+		rows = v
+	}
+	fresh := dirtest.GenNames(rows, 42)
 	for i := range fresh {
 		fresh[i].CPF, fresh[i].Card = dirtest.CPF(700_000+i), dirtest.Card(7000+i)
 	}
 	freshCSV := crashCSV(t, fresh)
+	current := indexFiles(t, db)
+	require.Len(t, current, 1)
 
 	serving := dirtest.OpenPath(t, db) // a process serving the old directory all along
-	for i, point := range []string{"build-records", "build-written", "restore-step"} {
+	points := []string{"spill-rows", "spill-ranked", "build-records", "spill-keys", "build-written", "restore-step"}
+	for i, point := range points {
 		t.Run(point, func(t *testing.T) {
 			killAt(t, point, db, freshCSV)
 			left := leftovers(t, db)
 			require.NotEmpty(t, left, "the build's files are there after the kill")
-			for _, p := range append(left, db, db+"-wal") {
+			for _, p := range append(append(left, indexFiles(t, db)...), db, db+"-wal") {
 				if st, err := os.Stat(p); err == nil {
 					assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "%s", p)
 				}
@@ -127,6 +145,7 @@ func TestKilledReplaceLeavesOldDirectoryAndNoLeftovers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, len(old), n, "the old directory keeps serving")
 			assert.Len(t, dirtest.Search(t, serving, old[7].CPF), 1)
+			assert.NotEmpty(t, dirtest.Search(t, serving, old[8].Name))
 			assert.Empty(t, dirtest.Search(t, serving, fresh[7].CPF))
 
 			var log bytes.Buffer
@@ -136,13 +155,13 @@ func TestKilledReplaceLeavesOldDirectoryAndNoLeftovers(t *testing.T) {
 				require.NoError(t, err)
 				assert.Len(t, dirtest.Search(t, d, old[7].CPF), 1)
 				require.NoError(t, d.Close())
+				assert.Equal(t, current, indexFiles(t, db), "only the directory's index file is left")
 			} else { // an import removes them too
 				require.NoError(t, directory.RemoveLeftovers(db, logger))
 			}
 			assert.Empty(t, leftovers(t, db), "removed at the next start")
-			for _, p := range left {
-				assert.Contains(t, log.String(), "file="+p, "the log names what was removed")
-			}
+			anchor := strings.SplitN(strings.TrimPrefix(left[0], db+".build-"), ".", 2)[0]
+			assert.Contains(t, log.String(), "file="+db+".build-"+anchor, "the log names what was removed")
 		})
 	}
 	rep, err := csvimport.File(ctx, db, freshCSV, csvimport.Options{Replace: true, AllowShrink: true})
@@ -151,6 +170,8 @@ func TestKilledReplaceLeavesOldDirectoryAndNoLeftovers(t *testing.T) {
 	require.Eventually(t, func() bool { n, _ := serving.Count(ctx); return n == len(fresh) }, 10*time.Second, 10*time.Millisecond)
 	assert.Len(t, dirtest.Search(t, serving, fresh[7].CPF), 1)
 	assert.Empty(t, leftovers(t, db))
+	assert.Len(t, indexFiles(t, db), 1)
+	assert.NotEqual(t, current, indexFiles(t, db))
 }
 
 // TestRemoveLeftoversSparesLiveBuilds: a build file whose anchor a live build holds is left alone, an
@@ -186,7 +207,9 @@ func TestRemoveLeftoversSparesLiveBuilds(t *testing.T) {
 	}
 	for _, name := range []string{"d.db.build-123", "d.db.build-123-wal", "d.db.build-77.db", "d.db.build-9.run-1"} {
 		assert.NoFileExists(t, filepath.Join(dir, name))
-		assert.Contains(t, log.String(), name)
+	}
+	for _, anchor := range []string{"d.db.build-123", "d.db.build-77", "d.db.build-9"} {
+		assert.Contains(t, log.String(), "file="+filepath.Join(dir, anchor)+" ")
 	}
 	for _, name := range []string{"d.db.builder", "d.db-wal", "outro.db.build-5"} {
 		assert.FileExists(t, filepath.Join(dir, name), "not a build file of d.db")

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,6 +34,8 @@ type Directory struct {
 
 	namesMu sync.Mutex            // serialises loading the name index
 	names   atomic.Pointer[names] // the name index last loaded or written; nil until first needed
+
+	log *slog.Logger
 }
 
 // Options tunes Open.
@@ -70,7 +71,8 @@ func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 		_ = wdb.Close()
 		return nil, err
 	}
-	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: newStmtCache(rdb),
+	removeStaleIndexes(path, log)
+	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: newStmtCache(rdb), log: log,
 		searching: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
@@ -126,9 +128,6 @@ func (d *Directory) ByCard(ctx context.Context, card string) (model.Beneficiary,
 	return b, ok, nil
 }
 
-// namesReleaseRows is the index size from which loading it hands the memory it freed back to the OS.
-const namesReleaseRows = 100_000
-
 // namesFor returns the name index of the directory's current generation, loading it when the file changed
 // since (a write of this process installs its index itself; another process's write is seen here).
 func (d *Directory) namesFor(ctx context.Context) (*names, error) {
@@ -149,16 +148,11 @@ func (d *Directory) namesFor(ctx context.Context) (*names, error) {
 		return nil, fmt.Errorf("name index: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	n, err := readNames(ctx, tx)
+	n, err := d.loadNames(ctx, tx, d.names.Load())
 	if err != nil {
 		return nil, err
 	}
-	old := d.names.Swap(n)
-	if old != nil || n.Len() >= namesReleaseRows {
-		// the snapshot read and the replaced index are tens of MB at a million names: give them back now
-		// rather than let the process's resident size carry them until the heap grows past twice its size
-		debug.FreeOSMemory()
-	}
+	d.names.Store(n)
 	return n, nil
 }
 

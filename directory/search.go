@@ -253,19 +253,24 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []ident, date string
 	if err != nil {
 		return nil, err
 	}
-	var rs []index.Range
+	var rs *nameRanges // nil without words
 	if len(words) > 0 {
-		var ok bool
-		if rs, ok = names.Ranges(words); !ok {
+		r, ok := names.Ranges(words)
+		if !ok {
 			return nil, nil
 		}
+		rs = &r
 	}
 	if len(ids) == 0 {
-		return candsOf(names.SearchBirth(index.BirthKey(date), rs, limit)), nil
+		var r nameRanges
+		if rs != nil {
+			r = *rs
+		}
+		return candsOf(names.SearchBirth(index.BirthKey(date), r, limit, rs != nil)), nil
 	}
 	// one identifier alone: its best rows are among the first of each candidate list
 	capAt := 0
-	if len(ids) == 1 && len(rs) == 0 && date == "" {
+	if len(ids) == 1 && rs == nil && date == "" {
 		capAt = 2*limit + 32
 	}
 	out, capped, err := d.searchIdents(ctx, names, ids, date, rs, limit, capAt)
@@ -296,7 +301,7 @@ func capsHeld(out []cand, capped []cutList, limit int) bool {
 // searchIdents reads the rows of the identifiers' candidates (name index lists cut at capAt, see identSQL)
 // and ranks the ones matching; it returns them and the cut lists.
 func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident, date string,
-	rs []index.Range, limit, capAt int) ([]cand, []cutList, error) {
+	rs *nameRanges, limit, capAt int) ([]cand, []cutList, error) {
 	var (
 		conds  []string
 		args   []any
@@ -311,7 +316,7 @@ func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident,
 	// candidates of the name index and the birth date are checked on the rows: then SQL cannot stop at the limit
 	check := date != "" || slices.ContainsFunc(ids, ident.checked)
 	query := `SELECT ` + columns + ` FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) + ` ORDER BY b.rk`
-	if len(rs) == 0 && !check {
+	if rs == nil && !check {
 		query += ` LIMIT ?`
 		args = append(args, limit)
 	}
@@ -340,13 +345,10 @@ func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident,
 		if !held {
 			continue
 		}
-		if len(rs) > 0 {
-			o, ok := names.Ordinal(c.RK)
-			if !ok {
-				continue // written after the index was read
-			}
-			if c.Tier, ok = names.Match(o, rs); !ok {
-				continue
+		if rs != nil {
+			var ok bool
+			if c.Tier, ok = names.Match(c.RK, *rs); !ok {
+				continue // no match, or written after the index was read
 			}
 		}
 		out = append(out, c)

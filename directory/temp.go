@@ -113,8 +113,9 @@ func anchorOf(base, name string) string {
 }
 
 // RemoveLeftovers removes what builds of the directory file at path left behind when their process died (a
-// crash, kill -9): every build file next to it whose anchor no live build holds. Each removal is logged with
-// the file's name (log nil: slog.Default()). Builds running meanwhile, in this process or others, are left
+// crash, kill -9): every build file next to it whose anchor no live build holds. Each build's removal is
+// logged, naming its anchor (its files are the anchor and <anchor>.<name>), each file at debug level (log nil:
+// slog.Default()). Builds running meanwhile, in this process or others, are left
 // alone. Open and the import call it; it is safe to call at any time.
 func RemoveLeftovers(path string, log *slog.Logger) error {
 	if log == nil {
@@ -155,7 +156,11 @@ func removeStale(dir, anchor string, log *slog.Logger) error {
 			return nil // a live build's
 		}
 	}
-	var errs []error
+	var (
+		errs  []error
+		files int
+		bytes int64
+	)
 	for _, p := range buildFiles(dir, anchor) {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -165,7 +170,12 @@ func removeStale(dir, anchor string, log *slog.Logger) error {
 			errs = append(errs, fmt.Errorf("directory leftover %s: %w", p, err))
 			continue
 		}
-		log.Warn("directory build leftover removed", "file", p, "bytes", st.Size())
+		files++
+		bytes += st.Size()
+		log.Debug("directory build leftover removed", "file", p, "bytes", st.Size())
+	}
+	if files > 0 { // one line a build: its files are the anchor's name and its companions (<anchor>.<name>)
+		log.Warn("directory build leftovers removed", "file", ap, "files", files, "bytes", bytes)
 	}
 	return errors.Join(errs...)
 }
@@ -189,4 +199,19 @@ func privateFile(path string) error {
 		}
 	}
 	return nil
+}
+
+// spilled counts the build's run files and their bytes.
+func (t *buildTemp) spilled() (int, int64) {
+	n, size := 0, int64(0)
+	for _, p := range buildFiles(filepath.Dir(t.anchor), filepath.Base(t.anchor)) {
+		if strings.Contains(filepath.Base(p), ".rows-") || strings.Contains(filepath.Base(p), ".ranked-") ||
+			strings.Contains(filepath.Base(p), ".keys-") {
+			if st, err := os.Stat(p); err == nil {
+				n++
+				size += st.Size()
+			}
+		}
+	}
+	return n, size
 }

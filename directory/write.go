@@ -104,8 +104,8 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 		if err != nil {
 			return nil, err
 		}
-		n = newNames(cur.Apply(w.changes))
-		if err := writeNames(ctx, tx, n); err != nil {
+		n = cur.apply(newGeneration(), w.changes)
+		if err := writeDelta(ctx, tx, n.gen, w.changes); err != nil {
 			return nil, err
 		}
 	}
@@ -114,6 +114,13 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 	}
 	if n != nil {
 		d.installNames(n)
+		if n.needsCompaction() {
+			if c, err := d.compactLocked(ctx, n); err != nil {
+				d.log.Warn("directory name index compaction", "err", err) // the delta keeps serving
+			} else {
+				d.installNames(c)
+			}
+		}
 	}
 	return existed, nil
 }
@@ -127,7 +134,7 @@ func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*names, error) {
 	if n := d.names.Load(); n != nil && n.gen == gen {
 		return n, nil
 	}
-	return readNames(ctx, tx)
+	return d.loadNames(ctx, tx, d.names.Load())
 }
 
 // writer holds the statements of one write transaction.

@@ -77,6 +77,12 @@ func ImportNoGoodRows(bad int) string {
 		": nada foi importado e o diretório não mudou; corrija o arquivo e importe de novo"
 }
 
+// ImportTooManyRows explains an import refused because one chaveUnica (masked) fills more rows than any
+// beneficiary could.
+func ImportTooManyRows(chave string) string {
+	return "a chave única/CPF " + chave + " aparece em mais de 100.000 linhas do arquivo: nada foi alterado; confira a exportação"
+}
+
 // ImportShrink explains a replacing import refused because the file has less than half the directory's
 // beneficiaries.
 func ImportShrink(want, have int) string {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
+	"github.com/balcao/balcao/model"
 )
 
 // Options tunes an import.
@@ -101,11 +102,16 @@ type ShrinkError struct {
 // Error says what the file would have done and what to do, in pt-BR.
 func (e *ShrinkError) Error() string { return i18n.ImportShrink(e.Want, e.Have) }
 
-// typed returns the import's error for the directory's refusal of a shrinking build, else err.
+// typed returns the import's errors for the directory's refusals (a shrinking build, a key repeated
+// beyond reason), else err.
 func typed(err error) error {
 	var se *directory.ShrinkError
 	if errors.As(err, &se) {
 		return &ShrinkError{Have: se.Have, Want: se.Want}
+	}
+	var te *directory.TooManyRowsError
+	if errors.As(err, &te) {
+		return errors.New(i18n.ImportTooManyRows(model.MaskCPF(te.Chave)))
 	}
 	return err
 }
@@ -118,13 +124,6 @@ func noRows(rep *Report) error {
 	return nil
 }
 
-// A new directory's rows are counted in advance from the file's size: about rowBytes a row (a Protheus
-// export has 200 to 250), never more than maxHint.
-const (
-	rowBytes = 200
-	maxHint  = 10_000_000
-)
-
 // Import loads a CSV export of beneficiaries (columns: see columns) into the open directory d (see
 // directory.Directory.Load): with Replace — or into an empty directory — the directory becomes the file's
 // content alone; otherwise rows are upserted. Re-importing a file changes nothing. Bad rows are reported with
@@ -132,9 +131,13 @@ const (
 func Import(ctx context.Context, d *directory.Directory, r io.Reader, opts Options) (Report, error) {
 	start := time.Now()
 	var rep Report
-	bk := directory.NewBuilder(0)
+	bk, err := d.NewBuilder()
+	if err != nil {
+		return rep, err
+	}
+	defer bk.Close()
 	bk.SetConflicts(true)
-	err := run(ctx, r, opts, &rep, bk.AddLine)
+	err = run(ctx, r, opts, &rep, bk.AddRow)
 	if err == nil {
 		err = noRows(&rep)
 	}
@@ -177,13 +180,13 @@ func File(ctx context.Context, dbPath, csvPath string, opts Options) (Report, er
 func build(ctx context.Context, f *os.File, dbPath string, opts Options) (Report, error) {
 	start := time.Now()
 	var rep Report
-	hint := 0
-	if st, err := f.Stat(); err == nil {
-		hint = int(min(st.Size()/rowBytes, maxHint))
+	bk, err := directory.NewBuilder(dbPath)
+	if err != nil {
+		return rep, err
 	}
-	bk := directory.NewBuilder(hint)
+	defer bk.Close()
 	bk.SetConflicts(true)
-	err := run(ctx, f, opts, &rep, bk.AddLine)
+	err = run(ctx, f, opts, &rep, bk.AddRow)
 	if err == nil {
 		err = noRows(&rep)
 	}

@@ -9,8 +9,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
-	"github.com/balcao/balcao/model"
 )
 
 // chunkSize is how much of the file a converter of run's pipeline takes at once.
@@ -27,7 +27,7 @@ type batch struct {
 	nlines  int    // how many lines raw has
 	tooLong bool   // raw is nil: one record over maxRecord was skipped
 	lines   []int
-	bens    []model.Beneficiary
+	rows    []directory.Row // the good rows, prepared for the build (see directory.NewRow)
 	reasons []string
 	done    chan struct{} // closed once converted
 }
@@ -35,14 +35,14 @@ type batch struct {
 // convertAll splits the batch's records and converts them.
 func (ir *reader) convertAll(bt *batch) {
 	if bt.tooLong {
-		bt.lines, bt.bens = []int{bt.line}, []model.Beneficiary{{}}
+		bt.lines, bt.rows = []int{bt.line}, []directory.Row{{}}
 		bt.reasons = []string{i18n.ImportRecordTooLong(maxRecord, maxCell)}
 		return
 	}
 	cr := csvReader(ir.decode(bt.raw), ir.delim[0])
 	cr.ReuseRecord = true
 	bt.lines = make([]int, 0, bt.nlines+1)
-	bt.bens = make([]model.Beneficiary, 0, bt.nlines+1)
+	bt.rows = make([]directory.Row, 0, bt.nlines+1)
 	bt.reasons = make([]string, 0, bt.nlines+1)
 	for {
 		var r record
@@ -56,7 +56,7 @@ func (ir *reader) convertAll(bt *batch) {
 			r = record{line: pe.StartLine, reason: i18n.ImportMalformed(pe.Err.Error())}
 		case err != nil: // reading memory: only a parse error can happen
 			bt.lines = append(bt.lines, bt.line)
-			bt.bens = append(bt.bens, model.Beneficiary{})
+			bt.rows = append(bt.rows, directory.Row{})
 			bt.reasons = append(bt.reasons, i18n.ImportMalformed(err.Error()))
 			return
 		default:
@@ -66,7 +66,11 @@ func (ir *reader) convertAll(bt *batch) {
 		r.line += bt.line - 1
 		b, reason := ir.convert(r)
 		bt.lines = append(bt.lines, r.line)
-		bt.bens = append(bt.bens, b)
+		var row directory.Row
+		if reason == "" {
+			row = directory.NewRow(&b)
+		}
+		bt.rows = append(bt.rows, row)
 		bt.reasons = append(bt.reasons, reason)
 	}
 }
@@ -74,7 +78,7 @@ func (ir *reader) convertAll(bt *batch) {
 // run reads every row, handing good ones to keep in file order and recording bad ones in rep. One goroutine
 // cuts the file into runs of whole records (cut), two split and convert them (the costly part), and this one
 // keeps them.
-func run(ctx context.Context, r io.Reader, opts Options, rep *Report, keep func(b model.Beneficiary, line int)) error {
+func run(ctx context.Context, r io.Reader, opts Options, rep *Report, keep func(r directory.Row, line int) error) error {
 	ir, err := newReader(r)
 	if err != nil {
 		return err
@@ -197,7 +201,7 @@ func (ir *reader) skipRecord(start []byte, eof bool) (after []byte, nlines int, 
 }
 
 // keepBatch records a converted batch's rows in rep, handing the good ones to keep, and reports progress.
-func (ir *reader) keepBatch(ctx context.Context, bt *batch, opts Options, rep *Report, keep func(model.Beneficiary, int)) error {
+func (ir *reader) keepBatch(ctx context.Context, bt *batch, opts Options, rep *Report, keep func(directory.Row, int) error) error {
 	for i, line := range bt.lines {
 		rep.Rows++
 		if reason := bt.reasons[i]; reason != "" {
@@ -205,8 +209,8 @@ func (ir *reader) keepBatch(ctx context.Context, bt *batch, opts Options, rep *R
 			if len(rep.Bad) < MaxBadRows {
 				rep.Bad = append(rep.Bad, BadRow{Line: line, Reason: reason})
 			}
-		} else {
-			keep(bt.bens[i], line)
+		} else if err := keep(bt.rows[i], line); err != nil {
+			return err
 		}
 		if rep.Rows%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {

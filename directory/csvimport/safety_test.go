@@ -178,7 +178,11 @@ func TestImportBigCellBoundedMemory(t *testing.T) {
 	require.Len(t, ms, 1, "the row after the cell")
 	peakMB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss >> 10 // KiB on Linux
 	t.Logf("a %d MB cell: the import's peak resident memory was %d MB", mb, peakMB)
-	assert.Less(t, peakMB, int64(128), "the import held the cell")
+	limit := int64(128) // the cell alone is 256 MB; an import holding it twice, as before, peaked at 3 GB
+	if raceEnabled {
+		limit = 400
+	}
+	assert.Less(t, peakMB, limit, "the import held the cell")
 }
 
 // TestImportUTF16: UTF-16 files, little- and big-endian, with a byte order mark or without, import as their
