@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/directory/internal/dirtest"
 	"github.com/balcao/balcao/model"
 )
@@ -122,4 +123,30 @@ func searchContract(t *testing.T, d *directory.Directory, number string) []model
 		Kinds: []model.IDKind{model.IDContract}}}}, 0)
 	require.NoError(t, err)
 	return ms
+}
+
+// TestDamagedIndexFailsSearchesNotTheProcess: an index file cut short while mapped (the OS then faults on
+// its missing pages) makes searches fail with an error wrapping index.ErrFile, never crash the process.
+func TestDamagedIndexFailsSearchesNotTheProcess(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.db")
+	people := dirtest.GenNames(3000, 53)
+	require.NoError(t, directory.Build(ctx, path, len(people), func(i int) model.Beneficiary { return people[i] }))
+	var log bytes.Buffer
+	d, err := directory.Open(ctx, path, directory.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	require.NoError(t, err)
+	defer d.Close()
+	require.NoError(t, d.Warm(ctx))
+	files := indexFiles(t, path)
+	require.Len(t, files, 1)
+	require.NoError(t, os.Truncate(files[0], 4096)) // the mapping now faults past the first page
+	failed := 0
+	for _, term := range []string{"maria", "jose silva", "ana s", "souza"} {
+		if _, err := d.Search(ctx, model.Classify(term), 50); err != nil {
+			assert.ErrorIs(t, err, index.ErrFile)
+			failed++
+		}
+	}
+	assert.Positive(t, failed)
+	assert.Contains(t, log.String(), "directory search failed on the name index")
 }

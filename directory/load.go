@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
@@ -85,7 +86,11 @@ func (d *Directory) rebuildMergedLocked(ctx context.Context, bk *Builder) (LoadC
 	existed := merged.counts.Updated // the identities of bk stored already
 	c.Inserted -= existed
 	c.Updated += existed
-	return c, d.installLocked(ctx, merged)
+	err = d.installLocked(ctx, merged)
+	bk.stats.Merge += merged.stats.Merge
+	bk.stats.Write, bk.stats.Install = merged.stats.Write, merged.stats.Install
+	bk.stats.Runs, bk.stats.Spilled = bk.stats.Runs+merged.stats.Runs, bk.stats.Spilled+merged.stats.Spilled
+	return c, err
 }
 
 // each calls f with each merged beneficiary of the build and the input rows merged into it, in rank-key
@@ -138,6 +143,7 @@ func (d *Directory) upsertBatchesLocked(ctx context.Context, bk *Builder, batch 
 			c.count(p)
 		}
 		ps = ps[:0]
+		d.checkpoint(ctx)
 		return nil
 	}
 	err := bk.each(ctx, func(rows int, b *model.Beneficiary) error {
@@ -173,9 +179,11 @@ func (d *Directory) installLocked(ctx context.Context, bk *Builder) error {
 	if err := out.publish(d.path); err != nil {
 		return err
 	}
+	start := time.Now()
 	if err := d.restoreLocked(ctx, out.db); err != nil {
 		return err
 	}
+	bk.stats.Install = time.Since(start)
 	if raw, err := index.Map(out.ix, out.gen); err == nil {
 		d.installNames(withBase(out.gen, raw))
 	}

@@ -97,7 +97,7 @@ const (
 // mapped file both count in the process's resident memory, and the OS page cache serves re-reads anyway.
 const (
 	readerCacheKiB = 2048
-	writerCacheKiB = 16384
+	writerCacheKiB = 65536
 )
 
 // dsn builds the modernc.org/sqlite DSN of a directory file for readers (readOnly) or the writer.
@@ -113,6 +113,7 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+		q.Add("_pragma", "wal_autocheckpoint(0)") // see Directory.checkpoint
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()

@@ -3,6 +3,8 @@ package directory
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -37,7 +39,8 @@ type ident struct {
 // chaveUnica and matrícula before contract before phone), then the names with more whole-word matches, then
 // shorter names, then name order. A contract-number match lists only the matching contract. An empty query
 // finds nothing.
-func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error) {
+func (d *Directory) Search(ctx context.Context, q model.Query, limit int) (_ []model.Match, err error) {
+	defer d.guard(&err, debug.SetPanicOnFault(true))
 	if limit <= 0 {
 		limit = DefaultSearchLimit
 	}
@@ -65,10 +68,7 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 	case <-ctx.Done():
 		return nil, fmt.Errorf("directory search: %w", ctx.Err())
 	}
-	var (
-		cands []cand
-		err   error
-	)
+	var cands []cand
 	switch {
 	case len(ids) > 0 || date != "":
 		cands, err = d.searchFiltered(ctx, ids, date, words, limit)
@@ -81,6 +81,24 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 		return nil, fmt.Errorf("directory search: %w", err)
 	}
 	return d.matches(ctx, cands, ids, limit)
+}
+
+// guard turns a runtime error of a search — an index file damaged after it was checked, or cut while
+// mapped: a memory fault, with debug.SetPanicOnFault on during the search — into an error wrapping
+// index.ErrFile, logged, instead of a crash; other panics go on. Deferred at the start of a search, with the
+// goroutine's setting before (faults).
+func (d *Directory) guard(err *error, faults bool) {
+	debug.SetPanicOnFault(faults)
+	r := recover()
+	if r == nil {
+		return
+	}
+	re, ok := r.(runtime.Error)
+	if !ok {
+		panic(r)
+	}
+	d.log.Error("directory search failed on the name index", "err", re.Error())
+	*err = fmt.Errorf("directory search: %w: %v", index.ErrFile, re)
 }
 
 // queryWords folds the query words again (callers may pass raw text), deduplicated and capped.

@@ -2,9 +2,11 @@ package directory
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 
 	"github.com/balcao/balcao/directory/index"
@@ -26,7 +28,20 @@ func (d *Directory) Upsert(ctx context.Context, bs []model.Beneficiary) error {
 	if _, err := d.writeBatch(ctx, ps); err != nil {
 		return fmt.Errorf("directory upsert: %w", err)
 	}
+	d.checkpoint(ctx)
 	return nil
+}
+
+// checkpointAt is the WAL size from which a write copies it into the file (SQLite's own checkpoint after each
+// commit is off for the writer: it would make every upsert batch wait for a copy and two syncs).
+const checkpointAt = 256 << 20
+
+// checkpoint copies the WAL into the file when it passed checkpointAt, without waiting for readers (a
+// passive checkpoint); the last connection to close copies the rest. Best effort.
+func (d *Directory) checkpoint(ctx context.Context) {
+	if st, err := os.Stat(d.path + "-wal"); err == nil && st.Size() >= checkpointAt {
+		_, _ = d.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	}
 }
 
 // pending is one identity to write, merged from one or more input beneficiaries.
@@ -81,6 +96,11 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 		return nil, err
 	}
 	defer w.close()
+	if len(ps) > 1 {
+		if err := w.prefetch(ctx, tx, ps); err != nil {
+			return nil, err
+		}
+	}
 	added := 0
 	for i, p := range ps {
 		ex, err := w.upsert(ctx, p.b)
@@ -142,6 +162,57 @@ type writer struct {
 	sel, maxRank, ins, upd, addKey, dropKey *sql.Stmt
 	changes                                 []index.Change // to the name index, in order
 	rec                                     []byte
+
+	stored  map[string][]storedRow // see prefetch; nil: find asks SQLite
+	lastRks map[int64]int64        // per rank group, the last rank key given in this transaction
+}
+
+// storedRow is a stored beneficiary read by prefetch.
+type storedRow struct {
+	rk int64
+	b  model.Beneficiary
+}
+
+// prefetch reads, in one query, the stored beneficiaries of the identities ps will upsert (by the key find
+// looks them up by): one query instead of one per identity. Identities are distinct in a batch, so what
+// the batch writes never changes what find should see.
+func (w *writer) prefetch(ctx context.Context, tx *sql.Tx, ps []*pending) error {
+	keys := make([]string, 0, len(ps))
+	for _, p := range ps {
+		keys = append(keys, lookupKey(p.b.ChaveUnica, p.b.Card))
+	}
+	js, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+columns+`, k.key FROM keys k JOIN beneficiaries b ON b.rk = k.rk
+		WHERE k.key IN (SELECT value FROM json_each(?))`, string(js))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	w.stored = make(map[string][]storedRow, len(ps))
+	for rows.Next() {
+		var (
+			key string
+			r   storedRow
+		)
+		b, err := scanInto(rows, &r.rk, &key)
+		if err != nil {
+			return err
+		}
+		r.b = b
+		w.stored[key] = append(w.stored[key], r)
+	}
+	return rows.Err()
+}
+
+// lookupKey is the key find looks an identity up by: its card's, or, without a card, its chaveUnica's.
+func lookupKey(chave, card string) string {
+	if card == "" {
+		return keyOf(keyChave, chave)
+	}
+	return keyOf(keyCard, card)
 }
 
 func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
@@ -178,23 +249,36 @@ func (w *writer) close() {
 // allocRank gives a new rank key in the group of a folded name: after the group's last member.
 func (w *writer) allocRank(ctx context.Context, folded string) (int64, error) {
 	base := index.RankBase(folded)
-	var last sql.NullInt64
-	if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&last); err != nil {
-		return 0, err
+	last, had := w.lastRks[base]
+	if !had {
+		var stored sql.NullInt64
+		if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&stored); err != nil {
+			return 0, err
+		}
+		last, had = stored.Int64, stored.Valid
 	}
-	rk, ok := index.NextRank(base, last.Int64, last.Valid)
+	rk, ok := index.NextRank(base, last, had)
 	if !ok {
 		return 0, ErrRankFull
 	}
+	if w.lastRks == nil {
+		w.lastRks = map[int64]int64{}
+	}
+	w.lastRks[base] = rk
 	return rk, nil
 }
 
 // find reads the stored beneficiary of an identity: among the holders of its card (or, without a card,
 // of its chaveUnica), the one with both.
 func (w *writer) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
-	key := keyOf(keyCard, card)
-	if card == "" {
-		key = keyOf(keyChave, chave)
+	key := lookupKey(chave, card)
+	if w.stored != nil {
+		for _, r := range w.stored[key] {
+			if r.b.ChaveUnica == chave && r.b.Card == card {
+				return r.rk, r.b, true, nil
+			}
+		}
+		return 0, model.Beneficiary{}, false, nil
 	}
 	rows, err := w.sel.QueryContext(ctx, key)
 	if err != nil {

@@ -138,6 +138,11 @@ func InfoFileSize(file, wal int64) string {
 	return fmt.Sprintf("%s (mais %s no WAL, o diário de escrita)", Size(file), Size(wal))
 }
 
+// InfoDirectoryWithIndex adds the size of the directory's name index file to its file's (size).
+func InfoDirectoryWithIndex(size string, index int64) string {
+	return fmt.Sprintf("%s e mais %s do índice de nomes", size, Size(index))
+}
+
 // InfoVersion renders a directory file's version for balcao info: its format (layout) and the version of the
 // search ordering its rank keys were given by.
 func InfoVersion(layout, ranking int) string {

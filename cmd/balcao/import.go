@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -36,6 +37,9 @@ func newImportCmd(g *globalFlags) *cobra.Command {
 			st, err := os.Stat(args[0])
 			if err != nil {
 				return fmt.Errorf(i18n.ImportCannotRead, args[0], err)
+			}
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(csvimport.MemoryLimit)
 			}
 			out := cmd.ErrOrStderr()
 			bar := progressbar.NewOptions64(st.Size(),

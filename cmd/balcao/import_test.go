@@ -131,13 +131,18 @@ func TestInfoShowsFileSizes(t *testing.T) {
 	out, _, _ := run(t, prod, "--db", db, "info")
 	st, err := os.Stat(db)
 	require.NoError(t, err)
+	ix, err := filepath.Glob(db + ".index-*")
+	require.NoError(t, err)
+	require.Len(t, ix, 1)
+	ist, err := os.Stat(ix[0])
+	require.NoError(t, err)
 	row := func(label string) string {
 		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(label) + ` +(.*)$`).FindStringSubmatch(out)
 		require.NotNil(t, m, "no row %q in:\n%s", label, out)
 		return m[1]
 	}
-	assert.Equal(t, i18n.Size(st.Size()), row(i18n.InfoDirectorySize))
-	assert.Regexp(t, `^\d+(,\d)? KB$`, row(i18n.InfoDirectorySize))
+	assert.Equal(t, i18n.InfoDirectoryWithIndex(i18n.Size(st.Size()), ist.Size()), row(i18n.InfoDirectorySize))
+	assert.Regexp(t, `^\d+(,\d)? KB e mais \d+(,\d)? KB do `, row(i18n.InfoDirectorySize))
 	assert.Equal(t, "1,2 MB (mais 2 KB no WAL, o diário de escrita)", row(i18n.InfoOutboxSize))
 	assert.Equal(t, i18n.InfoFileMissing, row(i18n.InfoAccessRecordSize))
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,7 @@ func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 		{i18n.InfoConfig, src},
 		{i18n.InfoDirectory, cfg.DB},
 		{i18n.InfoDirectoryVersion, directoryState(ctx, cfg.DB)},
-		{i18n.InfoDirectorySize, fileSize(cfg.DB)},
+		{i18n.InfoDirectorySize, directorySize(cfg.DB)},
 		{i18n.InfoOutbox, outboxFile(cfg)},
 		{i18n.InfoOutboxSize, fileSize(outboxFile(cfg))},
 		{i18n.InfoAccessRecord, auditPath(cfg)},
@@ -102,6 +103,25 @@ func outboxFile(cfg *config.Config) string {
 		return demoPath("ocorrencias.db")
 	}
 	return cfg.OutboxPath()
+}
+
+// directorySize says how much the directory takes on disk: its file with its WAL, and its name index file.
+func directorySize(path string) string {
+	s := fileSize(path)
+	if s == i18n.InfoFileMissing {
+		return s
+	}
+	files, _ := filepath.Glob(path + ".index-*")
+	var ix int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			ix += st.Size()
+		}
+	}
+	if ix == 0 {
+		return s
+	}
+	return i18n.InfoDirectoryWithIndex(s, ix)
 }
 
 // fileSize says how much an SQLite file takes on disk, with its WAL (where the last writes wait to be copied

@@ -41,6 +41,7 @@ type Report struct {
 	Encoding      string               // "UTF-8", "Windows-1252", "UTF-16LE" or "UTF-16BE"
 	Delimiter     string               // ";" or ","
 	Elapsed       time.Duration        // wall time of the whole import
+	Build         directory.BuildStats // where a bulk build's time went (zero when rows were upserted)
 }
 
 // Good is the number of rows imported (merged into a beneficiary, new or not).
@@ -58,6 +59,11 @@ type BadRow struct {
 	Line   int
 	Reason string
 }
+
+// MemoryLimit is the soft memory limit (as GOMEMLIMIT) balcao import runs under: an import's live memory is
+// bounded (the sorts' buffers, see directory.Builder), and the limit makes the garbage collector keep the
+// process near it rather than let garbage double it.
+const MemoryLimit = 640 << 20
 
 // MaxBadRows is how many bad rows a report lists (BadTotal counts them all).
 const MaxBadRows = 100_000
@@ -146,6 +152,7 @@ func Import(ctx context.Context, d *directory.Directory, r io.Reader, opts Optio
 		c, err = d.Load(ctx, bk, directory.LoadOptions{Replace: opts.Replace, AllowShrink: opts.AllowShrink,
 			BatchSize: opts.BatchSize})
 		rep.setCounts(c)
+		rep.Build = bk.Stats()
 		err = typed(err)
 	}
 	rep.Elapsed = time.Since(start)
@@ -194,6 +201,7 @@ func build(ctx context.Context, f *os.File, dbPath string, opts Options) (Report
 		var c directory.LoadCounts
 		c, err = bk.Install(ctx, dbPath, directory.InstallOptions{AllowShrink: opts.AllowShrink})
 		rep.setCounts(c)
+		rep.Build = bk.Stats()
 		err = typed(err)
 	}
 	rep.Elapsed = time.Since(start)
