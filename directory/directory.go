@@ -1,7 +1,8 @@
 // Package directory is the beneficiary directory: one SQLite file (modernc.org/sqlite) holding every
 // beneficiary, searched by CPF, card, chaveUnica, phone, matrícula, contract number, birth date and name
-// through an in-memory name index (package index, which also holds the search ranking). It alone knows the
-// file's layout. Whole directories are written by the bulk path (Builder); a few beneficiaries by Upsert.
+// through a name index (package index, which also holds the search ranking) kept in a file next to it and
+// mapped into memory (see names). It alone knows the files' layout. Whole directories are written by the bulk
+// path (Builder), in bounded memory whatever their size; a few beneficiaries by Upsert.
 package directory
 
 import (

@@ -213,26 +213,26 @@ func decodeDelta(b []byte) ([]string, index.Extra, error) {
 	return words, x, nil
 }
 
-// writeDelta records a write's changes to the name index in name_delta (a removed row as NULL) and sets
-// the directory's generation to gen.
+// writeDelta records a write's changes to the name index in name_delta (a removed row as NULL), a few
+// hundred rows a statement, and sets the directory's generation to gen.
 func writeDelta(ctx context.Context, tx *sql.Tx, gen string, changes []index.Change) error {
-	put, err := tx.PrepareContext(ctx, `INSERT INTO name_delta(rk, data) VALUES (?, ?)
-		ON CONFLICT(rk) DO UPDATE SET data = excluded.data`)
-	if err != nil {
-		return fmt.Errorf("name index delta: %w", err)
-	}
-	defer put.Close()
+	var args []any
 	for _, c := range changes {
 		if c.HasOld && (!c.HasNew || c.Old != c.RK) {
-			if _, err := put.ExecContext(ctx, c.Old, nil); err != nil {
-				return fmt.Errorf("name index delta: %w", err)
-			}
+			args = append(args, c.Old, nil)
 		}
 		if c.HasNew {
-			if _, err := put.ExecContext(ctx, c.RK, encodeDelta(c.Words, c.Extra)); err != nil {
-				return fmt.Errorf("name index delta: %w", err)
-			}
+			args = append(args, c.RK, encodeDelta(c.Words, c.Extra))
 		}
+	}
+	for len(args) > 0 { // rows of one statement are upserted in order: a later one of a rank key wins
+		n := min(len(args)/2, 256)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO name_delta(rk, data) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",")+
+			` ON CONFLICT(rk) DO UPDATE SET data = excluded.data`, args[:2*n]...); err != nil {
+			return fmt.Errorf("name index delta: %w", err)
+		}
+		args = args[2*n:]
 	}
 	return setMeta(ctx, tx, metaGeneration, gen)
 }

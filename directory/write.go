@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
@@ -112,6 +114,9 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 			added++
 		}
 	}
+	if err := w.flush(ctx, tx); err != nil {
+		return nil, err
+	}
 	if added > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE directory_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?`,
 			added, metaCount); err != nil {
@@ -159,12 +164,56 @@ func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*names, error) {
 
 // writer holds the statements of one write transaction.
 type writer struct {
-	sel, maxRank, ins, upd, addKey, dropKey *sql.Stmt
-	changes                                 []index.Change // to the name index, in order
-	rec                                     []byte
+	sel, maxRank, upd, dropKey *sql.Stmt
+	changes                    []index.Change // to the name index, in order
+	rec                        []byte
 
 	stored  map[string][]storedRow // see prefetch; nil: find asks SQLite
 	lastRks map[int64]int64        // per rank group, the last rank key given in this transaction
+
+	// rows and keys to insert, written a few hundred a statement by flush (what the transaction reads of
+	// them — the rank keys given — is in lastRks)
+	newRecs []any // rk, rec, rk, rec, …
+	newKeys []any // key, rk, key, rk, …
+}
+
+// sortPairs sorts a list of pairs (key, value, key, value, …) by key.
+func sortPairs(kv []any, cmpKey func(a, b any) int) {
+	type pair struct{ k, v any }
+	ps := make([]pair, len(kv)/2)
+	for i := range ps {
+		ps[i] = pair{kv[2*i], kv[2*i+1]}
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return cmpKey(a.k, b.k) })
+	for i, p := range ps {
+		kv[2*i], kv[2*i+1] = p.k, p.v
+	}
+}
+
+// Rows a statement of flush inserts.
+const flushRows = 256
+
+// flush inserts the rows and keys queued by insert and moveKeys, each in its table's order: the B-trees' pages
+// are then visited once each, in order.
+func (w *writer) flush(ctx context.Context, tx *sql.Tx) error {
+	sortPairs(w.newRecs, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+	sortPairs(w.newKeys, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+	for _, q := range []struct {
+		args *[]any
+		head string
+	}{{&w.newRecs, `INSERT INTO beneficiaries(rk, rec) VALUES `}, {&w.newKeys, `INSERT OR IGNORE INTO keys(key, rk) VALUES `}} {
+		args := *q.args
+		for len(args) > 0 {
+			n := min(len(args)/2, flushRows)
+			stmt := q.head + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",")
+			if _, err := tx.ExecContext(ctx, stmt, args[:2*n]...); err != nil {
+				return err
+			}
+			args = args[2*n:]
+		}
+		*q.args = (*q.args)[:0]
+	}
+	return nil
 }
 
 // storedRow is a stored beneficiary read by prefetch.
@@ -223,9 +272,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 	}{
 		{&w.sel, `SELECT ` + columns + ` FROM beneficiaries b WHERE b.rk IN (SELECT rk FROM keys WHERE key = ?)`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
-		{&w.ins, `INSERT INTO beneficiaries(rk, rec) VALUES (?, ?)`},
 		{&w.upd, `UPDATE beneficiaries SET rk = ?, rec = ? WHERE rk = ?`},
-		{&w.addKey, `INSERT OR IGNORE INTO keys(key, rk) VALUES (?, ?)`},
 		{&w.dropKey, `DELETE FROM keys WHERE key = ? AND rk = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
@@ -239,7 +286,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 }
 
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addKey, w.dropKey} {
+	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.upd, w.dropKey} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -343,9 +390,7 @@ func (w *writer) moveKeys(ctx context.Context, oldKeys []string, rk int64, newKe
 	}
 	for _, k := range newKeys {
 		if newRK != rk || !slices.Contains(oldKeys, k) {
-			if _, err := w.addKey.ExecContext(ctx, k, newRK); err != nil {
-				return err
-			}
+			w.newKeys = append(w.newKeys, k, newRK)
 		}
 	}
 	return nil
@@ -357,14 +402,9 @@ func (w *writer) insert(ctx context.Context, b model.Beneficiary) error {
 	if err != nil {
 		return err
 	}
-	w.rec = appendRec(w.rec[:0], &b)
-	if _, err := w.ins.ExecContext(ctx, rk, w.rec); err != nil {
-		return err
-	}
+	w.newRecs = append(w.newRecs, rk, appendRec(nil, &b))
 	for _, k := range keysOf(&b) {
-		if _, err := w.addKey.ExecContext(ctx, k, rk); err != nil {
-			return err
-		}
+		w.newKeys = append(w.newKeys, k, rk)
 	}
 	w.changes = append(w.changes, index.Change{RK: rk, HasNew: true, Words: index.Words(b.Name),
 		Extra: index.ExtraOf(&b)})

@@ -114,7 +114,7 @@ func decodeHeader(h []byte, gen string) (counts, error) {
 // Map maps the index file at path, of generation gen, read-only. The mapping is released once the Index is
 // no longer used. The arrays are checked where that costs little (the vocabulary and its offsets); an Index
 // mapped from a file damaged elsewhere may fail a search with a runtime error, which Directory.Search
-// reports as ErrCorrupt.
+// reports as an error wrapping ErrFile.
 func Map(path, gen string) (*Index, error) {
 	if !littleEndian {
 		return nil, fmt.Errorf("%w: this machine is not little-endian", ErrFile)

@@ -1,7 +1,8 @@
-// Package index is the beneficiary directory's in-memory name index and its search ranking (ranking.go):
-// every beneficiary's name words as word ids, and each word's beneficiaries (postings), all in rank-key
-// order; with them each beneficiary's birth date, phone, matrícula and contract numbers, the identifiers
-// searched here rather than in SQLite. The directory stores an index as one binary snapshot (see Encode).
+// Package index is the beneficiary directory's name index and its search ranking (ranking.go): every
+// beneficiary's name words as word ids, and each word's beneficiaries (postings), all in rank-key order; with
+// them each beneficiary's birth date, phone, matrícula and contract numbers, the identifiers searched here
+// rather than in SQLite. An index is built in memory (Builder, for small ones) or written to a file in
+// bounded memory (FileWriter) and mapped from it (Map); both are the same arrays.
 //
 // Phones, matrículas and contracts are kept as 32-bit hashes: a search checks them on the rows, so two values
 // sharing a hash cost a row read, never a wrong match. The vocabulary is sorted, so the words a prefix stands
