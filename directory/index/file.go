@@ -483,21 +483,75 @@ func (w *FileWriter) reader(p int) (*bufio.Reader, error) {
 	return bufio.NewReaderSize(w.parts[p].f, 256<<10), nil
 }
 
+// u32Reader reads a part file's uint32 values a block at a time.
+type u32Reader struct {
+	r    io.Reader
+	buf  []byte
+	vals []uint32 // decoded, not yet read
+	err  error
+}
+
+// newU32Reader reads part p from its start.
+func (w *FileWriter) newU32Reader(p int) (*u32Reader, error) {
+	if _, err := w.parts[p].f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return &u32Reader{r: w.parts[p].f, buf: make([]byte, 256<<10)}, nil
+}
+
+// next returns the next value; false at the end (or on an error, see err).
+func (u *u32Reader) next() (uint32, bool) {
+	if len(u.vals) == 0 && !u.fill() {
+		return 0, false
+	}
+	v := u.vals[0]
+	u.vals = u.vals[1:]
+	return v, true
+}
+
+// fill decodes the next block.
+func (u *u32Reader) fill() bool {
+	if u.err != nil {
+		return false
+	}
+	n, err := io.ReadFull(u.r, u.buf)
+	if n%4 != 0 {
+		u.err = fmt.Errorf("index file: part cut in a value")
+		return false
+	}
+	u.vals = u.vals[:0]
+	for i := 0; i < n; i += 4 {
+		u.vals = append(u.vals, binary.LittleEndian.Uint32(u.buf[i:]))
+	}
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		u.err = err
+	}
+	if n == 0 && u.err == nil {
+		u.err = io.EOF
+	}
+	return n > 0
+}
+
+// failed is the reader's error, nil at the end of the part.
+func (u *u32Reader) failed() error {
+	if errors.Is(u.err, io.EOF) {
+		return nil
+	}
+	return u.err
+}
+
 // each32 calls f with the index and value of each uint32 of a part file.
 func (w *FileWriter) each32(p int, f func(i int, v uint32)) error {
-	r, err := w.reader(p)
+	u, err := w.newU32Reader(p)
 	if err != nil {
 		return err
 	}
-	var b [4]byte
 	for i := 0; ; i++ {
-		if _, err := io.ReadFull(r, b[:]); err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
+		v, ok := u.next()
+		if !ok {
+			return u.failed()
 		}
-		f(i, binary.LittleEndian.Uint32(b[:]))
+		f(i, v)
 	}
 }
 
@@ -556,31 +610,31 @@ func (w *FileWriter) writeSections(s *sectionWriter, order, remap []uint32) {
 
 // eachRow calls f with each row's ordinal and final word ids.
 func (w *FileWriter) eachRow(remap []uint32, f func(o uint32, ids []uint32)) error {
-	offs, err := w.reader(pRowOff)
+	offs, err := w.newU32Reader(pRowOff)
 	if err != nil {
 		return err
 	}
-	ws, err := w.reader(pRowWords)
+	ws, err := w.newU32Reader(pRowWords)
 	if err != nil {
 		return err
 	}
-	var b [4]byte
-	if _, err := io.ReadFull(offs, b[:]); err != nil {
-		return err
+	prev, ok := offs.next()
+	if !ok {
+		return fmt.Errorf("index file: no row offsets: %w", offs.failed())
 	}
-	prev := binary.LittleEndian.Uint32(b[:])
 	var ids []uint32
 	for o := range uint32(w.c.rows) {
-		if _, err := io.ReadFull(offs, b[:]); err != nil {
-			return err
+		end, ok := offs.next()
+		if !ok {
+			return fmt.Errorf("index file: row offsets cut: %w", offs.failed())
 		}
-		end := binary.LittleEndian.Uint32(b[:])
 		ids = ids[:0]
 		for range end - prev {
-			if _, err := io.ReadFull(ws, b[:]); err != nil {
-				return err
+			id, ok := ws.next()
+			if !ok {
+				return fmt.Errorf("index file: row words cut: %w", ws.failed())
 			}
-			ids = append(ids, remap[binary.LittleEndian.Uint32(b[:])])
+			ids = append(ids, remap[id])
 		}
 		prev = end
 		f(o, ids)
