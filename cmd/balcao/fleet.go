@@ -193,7 +193,7 @@ func withFleetAudit(cfg *config.Config, f func(*audit.Log) error) error {
 
 // runFleetImport is balcao import in fleet mode: the file merged into (or replacing) the shared directory,
 // published as its next generation, which every instance then loads.
-func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, replace bool, maxBad int) error {
+func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, replace, allowShrink bool, maxBad int) error {
 	ctx := cmd.Context()
 	f, err := connectFleet(ctx, cfg, nil)
 	if err != nil {
@@ -206,9 +206,12 @@ func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, repl
 	}
 	host, _ := os.Hostname()
 	rep, err := f.Import(ctx, csvPath, filepath.Dir(cfg.DB), filepath.Base(csvPath)+" @"+host,
-		csvimport.Options{Replace: replace, Progress: progress})
+		csvimport.Options{Replace: replace, AllowShrink: allowShrink, Logger: stderrLog(cfg), Progress: progress})
 	_ = bar.Finish()
 	if err != nil {
+		if nr := (*csvimport.NoRowsError)(nil); errors.As(err, &nr) {
+			printBadRows(cmd.OutOrStdout(), rep.Report, maxBad)
+		}
 		return fmt.Errorf(i18n.ImportFailed, csvPath, err)
 	}
 	dest := fmt.Sprintf(i18n.FleetImportDest, f.URL, rep.Generation.Number, rep.Published.Round(time.Millisecond))
