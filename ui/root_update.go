@@ -42,6 +42,9 @@ func (r *Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, tea.Batch(r.submitted(msg), r.broadcast(msg), r.drain())
 	case common.OutboxEventMsg:
 		r.ctx.History.Update(msg.Item)
+		if s, ok := r.active().(common.OutcomeShower); ok && s.ShowsOutcome(msg.Item) {
+			msg.Quiet = true
+		}
 		cmds := []tea.Cmd{r.status.Update(msg), r.broadcast(msg)}
 		if it := msg.Item; it.State == common.OutboxSent && it.Protocol != "" {
 			cmds = append(cmds, common.Cmd(common.OccurrenceSentMsg{ChaveUnica: chaveOf(it), Protocol: it.Protocol}))

@@ -77,7 +77,14 @@ type OutboxItem struct {
 
 // OutboxEventMsg tells every open console that an item changed state in the background (sent, retrying, failed).
 type OutboxEventMsg struct {
-	Item OutboxItem
+	Item  OutboxItem
+	Quiet bool // the screen on view shows this outcome itself (the form correcting it): no flash
+}
+
+// OutcomeShower is a screen that shows an outbox item's outcome itself (the occurrence form sending or correcting
+// it); the root then keeps the status bar from flashing the same news with another instruction.
+type OutcomeShower interface {
+	ShowsOutcome(it OutboxItem) bool
 }
 
 // Status reports what the status bar shows (the busca server and upstream health).

@@ -544,6 +544,16 @@ func (m *Model) SetSize(width, height int) {
 // Unsaved reports whether the form holds typed changes not yet handed to the outbox.
 func (m *Model) Unsaved() bool { return m.phase == phaseEditing && m.dirty() }
 
+// ShowsOutcome reports whether this form shows the item's outcome itself: it is the item being corrected, or the one being
+// sent right now (same attendant, same person) before the outbox has told the form its number.
+func (m *Model) ShowsOutcome(it common.OutboxItem) bool {
+	if m.itemID != "" {
+		return it.ID == m.itemID
+	}
+	return m.phase == phaseSending && it.Attendant == m.ctx.Session.Attendant &&
+		it.Occurrence.ChaveUnica() == m.initial.ChaveUnica()
+}
+
 // Busy reports whether the occurrence is being handed to the outbox right now.
 func (m *Model) Busy() bool { return m.phase == phaseSending }
 

@@ -124,6 +124,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				cmds = append(cmds, m.setNotice(i18n.UINoticeSent(who, msg.Item.Protocol), false))
 			}
 		case common.OutboxNeedsCorrection:
+			if msg.Quiet { // the form on view says it, with its own instruction
+				break
+			}
 			cmds = append(cmds, m.setNotice(i18n.UINoticeNeedsCorrection(who), true))
 		}
 		return tea.Batch(cmds...)

@@ -9,6 +9,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -54,4 +55,18 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 	assert.NotContains(t, v, "48;2;", "no background colour")
 	assert.Contains(t, v, "\x1b[1;", "bold stays")
 	assert.Contains(t, v, "7", "reverse stays")
+}
+
+// A refused occurrence is flashed with "open Pendências", unless the screen on view is correcting it (Quiet).
+func TestNeedsCorrectionFlashUnlessQuiet(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		r := lipgloss.NewRenderer(io.Discard)
+		ctx := common.NewContext(&common.Services{Status: status{}, Demo: true}, common.Session{Renderer: r})
+		m := New(ctx)
+		item := common.OutboxItem{State: common.OutboxNeedsCorrection,
+			Occurrence: model.Occurrence{Requester: model.Party{Name: "Ana - 123", ChaveUnica: "123"}}}
+		m.Update(common.OutboxEventMsg{Item: item, Quiet: quiet})
+		v := m.View(120)
+		assert.Equal(t, !quiet, strings.Contains(v, "abra Pendências"), "quiet=%v: %s", quiet, v)
+	}
 }
