@@ -185,6 +185,10 @@ func copyBoth(ctx context.Context, pool *pgsql.Pool, table string, number int64,
 	}
 	done := make(chan shipped, 1)
 	go func() {
+		if !shipFiles {
+			done <- shipped{err: errFilesOff}
+			return
+		}
 		start := time.Now()
 		set, n, err := uploadFiles(ctx, pool, number, src)
 		done <- shipped{set, n, time.Since(start), err}
@@ -201,7 +205,7 @@ func copyBoth(ctx context.Context, pool *pgsql.Pool, table string, number int64,
 	}
 	rep.Generation.Beneficiaries, rep.Files = n, f.took
 	switch {
-	case errors.Is(f.err, directory.ErrNotWhole):
+	case errors.Is(f.err, directory.ErrNotWhole) || errors.Is(f.err, errFilesOff):
 		rep.FilesSkip = f.err
 		return nil, nil
 	case f.err != nil:

@@ -48,6 +48,11 @@ CREATE TABLE directory_file_chunks (
 );
 ALTER TABLE directory_file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;`
 
+// shipFiles turns the files' shipping off (benchmarks compare both ways): errFilesOff.
+var shipFiles = true
+
+var errFilesOff = errors.New("fleet: shipping the directory's files is turned off")
+
 // chunkSize is how many bytes of a file one chunk holds (tests make it small).
 var chunkSize = 4 << 20
 
