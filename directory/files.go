@@ -134,7 +134,6 @@ func (r *Receiver) Install(ctx context.Context, want Files) error {
 		return err
 	}
 	defer out.release()
-	hook("receive-publish")
 	if err := d.restoreLocked(ctx, db); err != nil {
 		return err
 	}

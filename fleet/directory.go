@@ -20,8 +20,9 @@ import (
 
 // The directory's records live in PostgreSQL one generation at a time: each publication (an import, a
 // migration) copies every beneficiary into a table of its own, directory_records_<n>, and then, in one
-// transaction, makes it current in directory_state and notifies every instance (NOTIFY balcao_directory). An
-// instance rebuilds its in-memory index from the current table into its local file; the table before it is kept
+// transaction, makes it current in directory_state and notifies every instance (NOTIFY balcao_directory). The
+// publisher's built directory files travel alongside (see files.go): an instance downloads them into its local
+// file, or, when it cannot use them, rebuilds its index from the current table. The table before it is kept
 // while instances may still be reading it, older ones are dropped.
 
 // DirectoryChannel is the NOTIFY channel of a new generation (the payload is its number).
@@ -369,7 +370,11 @@ var ErrSuperseded = errors.New("fleet: the generation was superseded")
 // Refresh brings dst to generation g: from the generation's files when they are there and can be used (see
 // Download), else rebuilt from its records (see Rebuild), the report saying which and why. When the files are
 // missing because g is no longer current, it returns ErrSuperseded instead of rebuilding an old generation.
+// log (nil: none) says why files were not used.
 func Refresh(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory.Directory, log *slog.Logger) (RebuildReport, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	rep, err := Download(ctx, pool, g, dst)
 	if err == nil || ctx.Err() != nil {
 		return rep, err

@@ -251,3 +251,29 @@ func TestKilledDownloadLeavesTheOldDirectoryAndNoLeftovers(t *testing.T) {
 	assert.Equal(t, fleet.ViaDownload, ref.LastRebuild().Via)
 	assert.Equal(t, all(t, src2), all(t, dir))
 }
+
+// A generation superseded before its files were fetched gives way to the current one instead of being rebuilt
+// from its records (its files are gone), and the next sync downloads the current one.
+func TestSupersededGenerationGivesWay(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	importer := open(t, url)
+	publish(t, importer, localDir(t, people()))
+	path := filepath.Join(t.TempDir(), "diretorio.db")
+	dir, ref, err := open(t, url).Directory(ctx, path, time.Hour)
+	require.NoError(t, err)
+	defer dir.Close()
+	old := publish(t, importer, localDir(t, morePeople())).Generation
+	src3 := localDir(t, morePeople()[1:])
+	publish(t, importer, src3)
+
+	_, err = fleet.Refresh(ctx, importer.Pool, old, dir, nil)
+	require.ErrorIs(t, err, fleet.ErrSuperseded)
+	assert.Equal(t, all(t, localDir(t, people())), all(t, dir), "left as it was")
+	changed, err := ref.Sync(ctx)
+	require.NoError(t, err)
+	require.True(t, changed)
+	assert.EqualValues(t, 3, ref.Local().Number)
+	assert.Equal(t, fleet.ViaDownload, ref.LastRebuild().Via)
+	assert.Equal(t, all(t, src3), all(t, dir))
+}
