@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,9 @@ import (
 
 // The directory's records live in PostgreSQL one generation at a time: each publication (an import, a
 // migration) copies every beneficiary into a table of its own, directory_records_<n>, and then, in one
-// transaction, makes it current in directory_state and notifies every instance (NOTIFY balcao_directory). An
-// instance rebuilds its in-memory index from the current table into its local file; the table before it is kept
+// transaction, makes it current in directory_state and notifies every instance (NOTIFY balcao_directory). The
+// publisher's built directory files travel alongside (see files.go): an instance downloads them into its local
+// file, or, when it cannot use them, rebuilds its index from the current table. The table before it is kept
 // while instances may still be reading it, older ones are dropped.
 
 // DirectoryChannel is the NOTIFY channel of a new generation (the payload is its number).
@@ -38,6 +40,7 @@ CREATE TABLE directory_state (
 	published_at  timestamptz NOT NULL,
 	source        text        NOT NULL
 );`)},
+	{To: 2, Name: "directory_files", Apply: pgsql.Exec(filesSchema)},
 }
 
 // recordColumns are the columns of a generation's table, in the order they are copied and read. contracts holds
@@ -106,12 +109,24 @@ func (l *ImportLock) Unlock() {
 	l.conn.Release()
 }
 
+// PublishReport is what a publication did.
+type PublishReport struct {
+	Generation Generation
+	Rows       time.Duration // copying the records (COPY)
+	Files      time.Duration // uploading the directory's files, alongside the records
+	FileBytes  int64         // their size; 0 when they were not shipped
+	FilesSkip  error         // why they were not shipped (src's files not whole), nil when they were
+}
+
 // Publish copies every beneficiary of src into a new generation's table (COPY, one beneficiary in memory at a
-// time) and makes it current, telling every instance. The caller holds the import lock.
-func Publish(ctx context.Context, pool *pgsql.Pool, src *directory.Directory, source string) (Generation, error) {
+// time) and, alongside, src's files (see Download), and makes the generation current, telling every instance.
+// src's files are left out, with FilesSkip saying why, when they are not whole (another process holds src's
+// write-ahead log): instances then rebuild from the records. The caller holds the import lock.
+func Publish(ctx context.Context, pool *pgsql.Pool, src *directory.Directory, source string) (PublishReport, error) {
+	var rep PublishReport
 	cur, _, err := CurrentGeneration(ctx, pool)
 	if err != nil {
-		return Generation{}, err
+		return rep, err
 	}
 	g := Generation{Number: cur.Number + 1, ID: randomID(), Source: source}
 	g.Table = "directory_records_" + strconv.FormatInt(g.Number, 10)
@@ -119,14 +134,17 @@ func Publish(ctx context.Context, pool *pgsql.Pool, src *directory.Directory, so
 		chave_unica text NOT NULL, card text NOT NULL, cpf text NOT NULL, name text NOT NULL,
 		birth_date text NOT NULL, rg text NOT NULL, matricula text NOT NULL, mother_name text NOT NULL,
 		phone text NOT NULL, email text NOT NULL, situation text NOT NULL, contracts text NOT NULL)`); err != nil {
-		return Generation{}, fmt.Errorf("directory publish: %w", err)
+		return rep, fmt.Errorf("directory publish: %w", err)
 	}
-	n, err := copyRecords(ctx, pool, g.Table, src)
+	set, err := copyBoth(ctx, pool, g.Table, g.Number, src, &rep)
 	if err != nil {
 		_, _ = pool.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+g.Table)
-		return Generation{}, fmt.Errorf("directory publish: %w", err)
+		return rep, fmt.Errorf("directory publish: %w", err)
 	}
-	g.Beneficiaries = n
+	g.Beneficiaries = rep.Generation.Beneficiaries
+	if set != nil && set.Beneficiaries != g.Beneficiaries { // cannot be: both read one unchanging directory
+		set, rep.FilesSkip = nil, fmt.Errorf("files of %d beneficiaries, %d records", set.Beneficiaries, g.Beneficiaries)
+	}
 	err = pgsql.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO directory_state (generation, id, records, beneficiaries, published_at, source)
 			VALUES ($1, $2, $3, $4, now(), $5)
@@ -136,14 +154,66 @@ func Publish(ctx context.Context, pool *pgsql.Pool, src *directory.Directory, so
 			RETURNING published_at`, g.Number, g.ID, g.Table, g.Beneficiaries, g.Source).Scan(&g.PublishedAt); err != nil {
 			return err
 		}
+		if set != nil {
+			if err := insertFileSet(ctx, tx, *set); err != nil {
+				return err
+			}
+		}
 		_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, DirectoryChannel, strconv.FormatInt(g.Number, 10))
 		return err
 	})
 	if err != nil {
-		return Generation{}, fmt.Errorf("directory publish: %w", err)
+		return rep, fmt.Errorf("directory publish: %w", err)
 	}
+	rep.Generation = g
 	dropOldGenerations(ctx, pool, g.Number)
-	return g, nil
+	dropOldFiles(ctx, pool, g.Number)
+	return rep, nil
+}
+
+// copyBoth copies src's records into table and, at the same time on another connection, its files as
+// generation number's; it fills rep's counts and times and returns the files' description, nil when src's
+// files could not be shipped (rep.FilesSkip says why).
+func copyBoth(ctx context.Context, pool *pgsql.Pool, table string, number int64, src *directory.Directory,
+	rep *PublishReport) (*fileSet, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type shipped struct {
+		set   fileSet
+		bytes int64
+		took  time.Duration
+		err   error
+	}
+	done := make(chan shipped, 1)
+	go func() {
+		if !shipFiles {
+			done <- shipped{err: errFilesOff}
+			return
+		}
+		start := time.Now()
+		set, n, err := uploadFiles(ctx, pool, number, src)
+		done <- shipped{set, n, time.Since(start), err}
+	}()
+	start := time.Now()
+	n, err := copyRecords(ctx, pool, table, src)
+	rep.Rows = time.Since(start)
+	if err != nil {
+		cancel()
+	}
+	f := <-done
+	if err != nil {
+		return nil, err
+	}
+	rep.Generation.Beneficiaries, rep.Files = n, f.took
+	switch {
+	case errors.Is(f.err, directory.ErrNotWhole) || errors.Is(f.err, errFilesOff):
+		rep.FilesSkip = f.err
+		return nil, nil
+	case f.err != nil:
+		return nil, fmt.Errorf("files: %w", f.err)
+	}
+	rep.FileBytes = f.bytes
+	return &f.set, nil
 }
 
 // copyRecords streams src's beneficiaries into table through COPY and returns how many it copied.
@@ -229,19 +299,28 @@ func dropOldGenerations(ctx context.Context, pool *pgsql.Pool, current int64) {
 	}
 }
 
-// RebuildReport is what a rebuild read.
+// How a refresh brought the local directory to a generation (RebuildReport.Via).
+const (
+	ViaDownload = "downloaded" // the generation's files, shipped by the importer
+	ViaRebuild  = "rebuilt"    // a build from the generation's records
+)
+
+// RebuildReport is what a refresh of the local directory did.
 type RebuildReport struct {
 	Generation Generation
-	Read       int           // records read
+	Via        string        // ViaDownload or ViaRebuild
+	Fallback   string        // with ViaRebuild: why the files were not used ("" when there were none to try)
+	Read       int           // records read (ViaRebuild)
 	Skipped    int           // records without any key (edited by hand?), left out
-	ReadTime   time.Duration // reading the records into the builder
-	LoadTime   time.Duration // building the new local file and swapping it in
+	Bytes      int64         // bytes downloaded (ViaDownload)
+	ReadTime   time.Duration // reading the records into the builder, or downloading and checking the files
+	LoadTime   time.Duration // building the new local file and swapping it in, or swapping the files in
 }
 
 // Rebuild reads generation g's records into a new build of dst's local file and swaps it in (directory.Load with
 // Replace): searches see the old content until the new one is whole, and never touch PostgreSQL.
 func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory.Directory) (RebuildReport, error) {
-	rep := RebuildReport{Generation: g}
+	rep := RebuildReport{Generation: g, Via: ViaRebuild}
 	start := time.Now()
 	bk, err := dst.NewBuilder()
 	if err != nil {
@@ -283,6 +362,35 @@ func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory
 	}
 	rep.LoadTime = time.Since(start)
 	return rep, nil
+}
+
+// ErrSuperseded means a generation's files went away while it was no longer current: refresh to the new one.
+var ErrSuperseded = errors.New("fleet: the generation was superseded")
+
+// Refresh brings dst to generation g: from the generation's files when they are there and can be used (see
+// Download), else rebuilt from its records (see Rebuild), the report saying which and why. When the files are
+// missing because g is no longer current, it returns ErrSuperseded instead of rebuilding an old generation.
+// log (nil: none) says why files were not used.
+func Refresh(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory.Directory, log *slog.Logger) (RebuildReport, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	rep, err := Download(ctx, pool, g, dst)
+	if err == nil || ctx.Err() != nil {
+		return rep, err
+	}
+	if cur, ok, cerr := CurrentGeneration(ctx, pool); cerr == nil && ok && cur.ID != g.ID {
+		return rep, fmt.Errorf("directory refresh %d: %w: %w", g.Number, ErrSuperseded, err)
+	}
+	reason := ""
+	if !errors.Is(err, ErrNoFiles) {
+		reason = err.Error()
+		log.Warn("directory: the generation's files were not used; rebuilding from its records",
+			"generation", g.Number, "reason", reason)
+	}
+	rep, err = Rebuild(ctx, pool, g, dst)
+	rep.Fallback = reason
+	return rep, err
 }
 
 // parseContracts reads the contracts column.

@@ -1,6 +1,7 @@
 // Package fleet runs balcão as a fleet on PostgreSQL: many instances (console, serve, ssh) on one database that
-// holds the outbox queue, the directory's records, the access record and the SSH host key, while each instance
-// keeps searching its own in-memory index built from those records. It wires the parts' PostgreSQL stores
+// holds the outbox queue, the directory's records (with the directory files each import built), the access
+// record and the SSH host key, while each instance keeps searching its own local index, downloaded from those
+// files or built from those records. It wires the parts' PostgreSQL stores
 // (outbox.Postgres, audit.Postgres), the local fallbacks that keep an instance working while the database is out
 // of reach (outbox.Spill, audit.Shipper), the directory's generations and their refresh, the host key, the health
 // report, the fleet import and the move of a single machine's files into the database.

@@ -72,8 +72,9 @@ func TestPublishedDirectoryIsRebuiltFieldForField(t *testing.T) {
 	url := pgtest.URL(t)
 	ctx := context.Background()
 	src := localDir(t, people())
-	g, err := fleet.Publish(ctx, open(t, url).Pool, src, "teste")
+	pub, err := fleet.Publish(ctx, open(t, url).Pool, src, "teste")
 	require.NoError(t, err)
+	g := pub.Generation
 	assert.EqualValues(t, 1, g.Number)
 	assert.EqualValues(t, 3, g.Beneficiaries)
 

@@ -16,6 +16,7 @@ type ImportReport struct {
 	csvimport.Report
 	Generation Generation
 	Published  time.Duration // copying the result into PostgreSQL
+	Publish    PublishReport // the publication in detail
 }
 
 // Import loads the CSV at csvPath into the shared directory with the rules of a local `balcao import`: under the
@@ -55,12 +56,13 @@ func (f *Fleet) Import(ctx context.Context, csvPath, workDir, source string, opt
 		return rep, fmt.Errorf("fleet import: %w", err)
 	}
 	defer d.Close()
-	rep.Generation, err = Publish(ctx, f.Pool, d, source)
-	rep.Published = time.Since(start)
+	rep.Publish, err = Publish(ctx, f.Pool, d, source)
+	rep.Generation, rep.Published = rep.Publish.Generation, time.Since(start)
 	return rep, err
 }
 
-// materialize writes the current generation, if any, into a new directory file at path.
+// materialize writes the current generation, if any, into a new directory file at path: its files downloaded,
+// or rebuilt from its records.
 func (f *Fleet) materialize(ctx context.Context, path string) error {
 	g, ok, err := CurrentGeneration(ctx, f.Pool)
 	if err != nil || !ok {
@@ -71,7 +73,7 @@ func (f *Fleet) materialize(ctx context.Context, path string) error {
 		return fmt.Errorf("fleet import: %w", err)
 	}
 	defer d.Close()
-	if _, err := Rebuild(ctx, f.Pool, g, d); err != nil {
+	if _, err := Refresh(ctx, f.Pool, g, d, f.log); err != nil {
 		return fmt.Errorf("fleet import: %w", err)
 	}
 	return nil

@@ -113,7 +113,8 @@ func (f *Fleet) copyDirectory(ctx context.Context, path string, c *Copied) error
 	}
 	defer d.Close()
 	host, _ := os.Hostname()
-	c.Generation, err = Publish(ctx, f.Pool, d, "migrate "+filepath.Base(path)+" @"+host)
+	rep, err := Publish(ctx, f.Pool, d, "migrate "+filepath.Base(path)+" @"+host)
+	c.Generation = rep.Generation
 	return err
 }
 

@@ -21,8 +21,8 @@ import (
 const DefaultPoll = 30 * time.Second
 
 // Refresher keeps an instance's local directory at the shared directory's current generation: it hears new
-// generations (LISTEN, and a poll as the fallback) and rebuilds the local file from their records while the old
-// content keeps serving. The generation the local file holds is written next to it (Marker), so a restart that
+// generations (LISTEN, and a poll as the fallback) and brings the local file to them — downloading the files the
+// importer built, or rebuilding from the records when it cannot use them — while the old content keeps serving. The generation the local file holds is written next to it (Marker), so a restart that
 // finds it current starts at once.
 type Refresher struct {
 	pool   *pgsql.Pool
@@ -63,43 +63,55 @@ func (r *Refresher) Local() Generation {
 	return r.local
 }
 
-// LastRebuild is the last rebuild's report.
+// LastRebuild is the last refresh's report (Via says whether the files were downloaded or rebuilt).
 func (r *Refresher) LastRebuild() RebuildReport {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.last
 }
 
-// Sync rebuilds the local file when the shared directory's current generation is another one; it reports
-// whether it rebuilt.
+// Sync brings the local file to the shared directory's current generation when it holds another one (from
+// the generation's files, or rebuilt from its records: see Refresh); it reports whether it changed the file.
+// A generation superseded while it was being fetched gives way to the new one.
 func (r *Refresher) Sync(ctx context.Context) (bool, error) {
 	r.run.Lock()
 	defer r.run.Unlock()
-	g, ok, err := CurrentGeneration(ctx, r.pool)
-	if err != nil || !ok {
-		r.setErr(err)
-		return false, err
+	for tries := 0; ; tries++ {
+		g, ok, err := CurrentGeneration(ctx, r.pool)
+		if err != nil || !ok {
+			r.setErr(err)
+			return false, err
+		}
+		if g.ID == r.Local().ID {
+			r.setErr(nil)
+			return false, nil
+		}
+		r.log.Info("directory: bringing the local index to the shared generation", "generation", g.Number,
+			"beneficiarios", g.Beneficiaries)
+		rep, err := Refresh(ctx, r.pool, g, r.dir, r.log)
+		if errors.Is(err, ErrSuperseded) && tries < 3 {
+			continue
+		}
+		if err != nil {
+			r.setErr(err)
+			return false, err
+		}
+		r.done(g, rep)
+		return true, nil
 	}
-	if g.ID == r.Local().ID {
-		r.setErr(nil)
-		return false, nil
-	}
-	r.log.Info("directory: rebuilding the local index from the shared directory", "generation", g.Number,
-		"beneficiarios", g.Beneficiaries)
-	rep, err := Rebuild(ctx, r.pool, g, r.dir)
-	if err != nil {
-		r.setErr(err)
-		return false, err
-	}
+}
+
+// done notes that the local file holds generation g, as rep brought it.
+func (r *Refresher) done(g Generation, rep RebuildReport) {
 	if err := writeMarker(r.marker, g); err != nil {
-		r.log.Warn("directory: generation marker not written; the next start rebuilds again", "err", err)
+		r.log.Warn("directory: generation marker not written; the next start fetches it again", "err", err)
 	}
 	r.mu.Lock()
 	r.local, r.last, r.lastErr = g, rep, nil
 	r.mu.Unlock()
-	r.log.Info("directory: local index at the shared generation", "generation", g.Number, "read", rep.Read,
-		"skipped", rep.Skipped, "read_ms", rep.ReadTime.Milliseconds(), "load_ms", rep.LoadTime.Milliseconds())
-	return true, nil
+	r.log.Info("directory: local index at the shared generation", "generation", g.Number, "via", rep.Via,
+		"fallback", rep.Fallback, "read", rep.Read, "skipped", rep.Skipped, "bytes", rep.Bytes,
+		"read_ms", rep.ReadTime.Milliseconds(), "load_ms", rep.LoadTime.Milliseconds())
 }
 
 func (r *Refresher) setErr(err error) {

@@ -30,6 +30,9 @@ const (
 	FleetServing = "Modo frota: PostgreSQL %s; índice local na geração %d (atualizado sozinho a cada importação)."
 	// FleetImportDest names where a fleet import went: database, generation, time to publish.
 	FleetImportDest = "PostgreSQL %s, geração %d (publicada em %s; as instâncias se atualizam sozinhas)"
+	// FleetImportNoFiles follows FleetImportDest when the directory's files could not be shipped; %v is why.
+	FleetImportNoFiles = "; os arquivos do diretório não foram enviados (%v): as instâncias reconstroem o índice a " +
+		"partir dos registros, mais devagar"
 )
 
 // Texts of balcao migrate.

@@ -215,6 +215,9 @@ func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, repl
 		return fmt.Errorf(i18n.ImportFailed, csvPath, err)
 	}
 	dest := fmt.Sprintf(i18n.FleetImportDest, f.URL, rep.Generation.Number, rep.Published.Round(time.Millisecond))
+	if rep.Publish.FilesSkip != nil {
+		dest += fmt.Sprintf(i18n.FleetImportNoFiles, rep.Publish.FilesSkip)
+	}
 	return printImportReport(cmd.OutOrStdout(), rep.Report, maxBad, dest)
 }
 
