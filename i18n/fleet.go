@@ -21,6 +21,9 @@ const (
 	// FleetCannotConnect says the fleet's database cannot be reached at start; %v is the cause.
 	FleetCannotConnect = "não foi possível usar o PostgreSQL da frota: %v — confira postgres.url (ou --postgres, " +
 		"BALCAO_POSTGRES_URL), a senha (~/.pgpass ou PGPASSWORD), o firewall e se o banco está no ar"
+	// FleetSchemaTooNew says the fleet's database was migrated by a newer balcão; %v is the cause.
+	FleetSchemaTooNew = "o PostgreSQL da frota já foi atualizado por uma versão mais nova do balcão (%v); esta versão " +
+		"não o usa nem o altera — instale neste computador a mesma versão das outras instâncias"
 	// FleetNoDirectory says an instance has no local index and cannot build one; %v is the cause.
 	FleetNoDirectory = "sem diretório para servir: %v — carregue-o uma vez com \"balcao import --postgres URL " +
 		"ARQUIVO.csv\" (ou \"balcao migrate --to-postgres\" num computador que já tem um) e verifique se o banco está no ar"

@@ -44,6 +44,9 @@ type fleetParts struct {
 // connectFleet connects to the fleet's database, saying in pt-BR what to check when it cannot.
 func connectFleet(ctx context.Context, cfg *config.Config, log *slog.Logger) (*fleet.Fleet, error) {
 	f, err := fleet.Open(ctx, cfg.Postgres.URL, log)
+	if errors.Is(err, pgsql.ErrTooNew) {
+		return nil, fmt.Errorf(i18n.FleetSchemaTooNew, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf(i18n.FleetCannotConnect, err)
 	}

@@ -536,6 +536,7 @@ func TestFleetModeRefusesWhatItCannotUse(t *testing.T) {
 		{"unreadable URL", []string{"--config", prod, "serve", "--postgres", "mysql://db/balcao"}, 2, "postgres.url"},
 		{"database out of reach", []string{"--config", prod, "serve", "--postgres", closed}, 1, "não foi possível usar o PostgreSQL da frota"},
 		{"import, database out of reach", []string{"--config", prod, "import", "--postgres", closed, prod}, 1, "não foi possível usar o PostgreSQL da frota"},
+		{"database migrated by a newer build", []string{"--config", prod, "serve", "--postgres", aheadDB(t)}, 1, "versão mais nova do balcão"},
 		{"migrate needs a target", []string{"--config", prod, "migrate"}, 1, "--to-postgres"},
 		{"migrate needs a URL", []string{"--config", prod, "migrate", "--to-postgres"}, 2, "postgres.url"},
 	}
@@ -548,6 +549,17 @@ func TestFleetModeRefusesWhatItCannotUse(t *testing.T) {
 			assert.NotContains(t, stderr, "panic")
 		})
 	}
+}
+
+// aheadDB is a fleet database whose directory part a newer build has migrated past this one's last step.
+func aheadDB(t *testing.T) string {
+	url := pgtest.URL(t)
+	f, err := fleet.Open(context.Background(), url, nil)
+	require.NoError(t, err)
+	_, err = f.Pool.Exec(context.Background(), `UPDATE balcao_schema SET version = version + 1 WHERE part = 'directory'`)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	return url
 }
 
 // balcao migrate --to-postgres moves a machine into an empty fleet database, says what it moved, and a second
