@@ -186,15 +186,15 @@ func UISearchByPhone(phone string) string { return "pelo telefone " + phone }
 
 // History screen texts.
 const (
-	UIHistTitle = "Ocorrências enviadas nesta sessão"
-	UIHistEmpty = "Nenhuma ocorrência enviada nesta sessão ainda."
-	UIHistHint  = "y copia o protocolo (sem espaços) · Esc volta"
+	UIHistTitle = "Enviadas nesta sessão: ocorrências e ações em protocolos"
+	UIHistEmpty = "Nada enviado nesta sessão ainda."
+	UIHistHint  = "Enter abre o protocolo · y copia (sem espaços) · Esc volta"
 	UIHistNoPro = "aguardando protocolo"
 )
 
-// UIHistCount says how many occurrences the session sent.
+// UIHistCount says how many occurrences and actions the session sent.
 func UIHistCount(n int) string {
-	return Plural(n, "1 ocorrência nesta sessão", "%d ocorrências nesta sessão")
+	return Plural(n, "1 envio nesta sessão", "%d envios nesta sessão")
 }
 
 // UIHistState names an occurrence's state in the history.
@@ -208,6 +208,8 @@ func UIHistState(state string) string {
 		return "em verificação"
 	case "cancelled":
 		return "cancelada"
+	case "discarded":
+		return "descartada"
 	}
 	return "na fila de envio"
 }

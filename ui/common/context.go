@@ -86,3 +86,10 @@ func NewContext(svc *Services, s Session) *Context {
 	}
 	return &Context{Services: svc, Session: s, Styles: st, Keys: DefaultKeyMap(), History: &History{}}
 }
+
+// screenIDs numbers the screens of every session: messages addressed to one screen (SubmittedMsg) carry its id,
+// so no two screens may share one, whatever their kind.
+var screenIDs atomic.Uint64
+
+// NewScreenID returns an id no other screen has.
+func NewScreenID() uint64 { return screenIDs.Add(1) }
