@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/balcao/balcao/internal/migrate"
+	"github.com/balcao/balcao/internal/sqlitefile"
 )
 
 // Shipper is the access record of a fleet instance. Append writes the group to a local queue (an SQLite file,
@@ -61,19 +61,10 @@ func OpenShipper(path string, primary *Postgres, log *slog.Logger) (*Shipper, er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := privateFile(path); err != nil {
-		return nil, fmt.Errorf("audit queue %s: %w", path, err)
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sqlitefile.Open(path, 2)
 	if err != nil {
 		return nil, fmt.Errorf("audit queue %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(2)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s := &Shipper{db: db, primary: primary, log: log.With(slog.String("component", "audit")),

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/balcao/balcao/internal/migrate"
+	"github.com/balcao/balcao/internal/sqlitefile"
 )
 
 // SQLite is the access record's store in one SQLite file (0600, WAL, synchronous=FULL), shared safely by
@@ -59,19 +58,10 @@ const (
 
 // OpenSQLite opens (creating if needed, mode 0600) the access record's file at path.
 func OpenSQLite(path string) (*SQLite, error) {
-	if err := privateFile(path); err != nil {
-		return nil, fmt.Errorf("audit open %s: %w", path, err)
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sqlitefile.Open(path, 2) // the writer, and one reader
 	if err != nil {
 		return nil, fmt.Errorf("audit open %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(2) // the writer, and one reader
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, _, err := migrate.Run(ctx, db, schemaSteps); err != nil {
@@ -83,25 +73,6 @@ func OpenSQLite(path string) (*SQLite, error) {
 
 // Close closes the file.
 func (s *SQLite) Close() error { return s.db.Close() }
-
-// privateFile creates path 0600 when missing and takes a file others can read (and its WAL) back to 0600.
-func privateFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(p, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
 
 // Append writes a group in one transaction, chained to the head it reads under the write lock. Only the lines
 // are written here: the index of whose data each line touched is built later, in bulk (see Index), so a search

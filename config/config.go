@@ -33,7 +33,7 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("duração inválida %q (use por exemplo 10s, 500ms, 2m, 90d)", string(b))
+		return errors.New(i18n.ConfigBadDuration(string(b)))
 	}
 	d.Duration = v
 	return nil
@@ -293,7 +293,7 @@ type Error struct {
 	Reason string // pt-BR
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("configuração %s: %s", e.Key, e.Reason) }
+func (e *Error) Error() string { return i18n.ConfigError(e.Key, e.Reason) }
 
 // Load reads defaults ← file ← environment. explicitPath "" means the XDG path, whose absence is fine;
 // an explicit path that does not exist is an error. Flags are applied by the caller, then Validate.
@@ -311,7 +311,7 @@ func Load(explicitPath string, environ []string) (*Config, error) {
 		c.Source = p
 	case errors.Is(err, os.ErrNotExist) && explicitPath == "":
 	default:
-		return nil, &Error{Key: "--config", Reason: fmt.Sprintf("não foi possível ler %s: %v", p, err)}
+		return nil, &Error{Key: "--config", Reason: i18n.ConfigUnreadable(p, err)}
 	}
 	if err := c.applyEnv(environ); err != nil {
 		return nil, err
@@ -336,8 +336,14 @@ func fileError(path string, err error) error {
 // EnvVar documents one BALCAO_* variable.
 type EnvVar struct {
 	Name string
-	Help string // pt-BR
+	Help string // pt-BR, from i18n.EnvHelp
 	set  func(c *Config, v string) error
+}
+
+func init() {
+	for i := range EnvVars {
+		EnvVars[i].Help = i18n.EnvHelp[EnvVars[i].Name]
+	}
 }
 
 func str(p func(c *Config) *string) func(*Config, string) error {
@@ -348,7 +354,7 @@ func integer(p func(c *Config) *int) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			return fmt.Errorf("número inteiro inválido %q", v)
+			return errors.New(i18n.ConfigBadInteger(v))
 		}
 		*p(c) = n
 		return nil
@@ -363,7 +369,7 @@ func boolean(p func(c *Config) *bool) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
 		if err != nil {
-			return fmt.Errorf("use true ou false, não %q", v)
+			return errors.New(i18n.ConfigBadBool(v))
 		}
 		*p(c) = b
 		return nil
@@ -372,39 +378,39 @@ func boolean(p func(c *Config) *bool) func(*Config, string) error {
 
 // EnvVars lists every BALCAO_* variable balcão reads (the README lists the same).
 var EnvVars = []EnvVar{
-	{"BALCAO_TOTVS_URL", "URL base do TOTVS (…/rest); vazio = demonstração", str(func(c *Config) *string { return &c.TOTVS.URL })},
-	{"BALCAO_TOTVS_USER", "usuário do TOTVS", str(func(c *Config) *string { return &c.TOTVS.User })},
-	{"BALCAO_TOTVS_PASSWORD", "senha do TOTVS", str(func(c *Config) *string { return &c.TOTVS.Password })},
-	{"BALCAO_TOTVS_AUTH", "basic ou oauth2", str(func(c *Config) *string { return &c.TOTVS.Auth })},
-	{"BALCAO_TOTVS_TENANT_ID", "cabeçalho tenantId (empresa,filial), opcional", str(func(c *Config) *string { return &c.TOTVS.TenantID })},
-	{"BALCAO_TOTVS_TIMEOUT", "tempo máximo de cada chamada ao TOTVS", dur(func(c *Config) *Duration { return &c.TOTVS.Timeout })},
-	{"BALCAO_MOSIA_URL", "URL base do Mosia; vazio = demonstração", str(func(c *Config) *string { return &c.Mosia.URL })},
-	{"BALCAO_MOSIA_TOKEN", "token do cliente Mosia (cabeçalho Authorization)", str(func(c *Config) *string { return &c.Mosia.Token })},
-	{"BALCAO_MOSIA_TIMEOUT", "tempo máximo de cada chamada ao Mosia", dur(func(c *Config) *Duration { return &c.Mosia.Timeout })},
-	{"BALCAO_DB", "arquivo SQLite do diretório de beneficiários", str(func(c *Config) *string { return &c.DB })},
-	{"BALCAO_OUTBOX_DB", "arquivo SQLite das ocorrências pendentes", str(func(c *Config) *string { return &c.OutboxDB })},
-	{"BALCAO_AUDIT_FILE", "arquivo SQLite do registro de acessos (quem viu os dados de quem)", str(func(c *Config) *string { return &c.Audit.File })},
-	{"BALCAO_ATTENDANT", "identificação do atendente local", str(func(c *Config) *string { return &c.Attendant })},
-	{"BALCAO_SERVER_ADDR", "endereço do serviço buscaBeneficiarios", str(func(c *Config) *string { return &c.Server.Addr })},
-	{"BALCAO_SERVER_PREFIX", "prefixo do caminho (…/buscaBeneficiarios)", str(func(c *Config) *string { return &c.Server.Prefix })},
-	{"BALCAO_SERVER_SECRET", "segredo do cabeçalho estático exigido do Mosia", str(func(c *Config) *string { return &c.Server.Secret })},
-	{"BALCAO_SERVER_SECRET_HEADER", "nome do cabeçalho do segredo (padrão Authorization)", str(func(c *Config) *string { return &c.Server.SecretHeader })},
-	{"BALCAO_SERVER_AUTH_USER", "usuário de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthUser })},
-	{"BALCAO_SERVER_AUTH_PASSWORD", "senha de /autorizacao", str(func(c *Config) *string { return &c.Server.AuthPassword })},
-	{"BALCAO_SERVER_DISABLED", "true: o console não sobe o serviço de busca", boolean(func(c *Config) *bool { return &c.Server.Disabled })},
-	{"BALCAO_SERVER_TLS_CERT", "certificado TLS (PEM) do serviço de busca; recarregado quando muda", str(func(c *Config) *string { return &c.Server.TLSCert })},
-	{"BALCAO_SERVER_TLS_KEY", "chave privada TLS (PEM) do serviço de busca", str(func(c *Config) *string { return &c.Server.TLSKey })},
-	{"BALCAO_SERVER_BEHIND_PROXY", "true: um proxy TLS atende na frente do serviço de busca", boolean(func(c *Config) *bool { return &c.Server.BehindProxy })},
-	{"BALCAO_SERVER_TOTVS_FALLBACK", "true: o serviço de busca consulta o TOTVS quando o diretório não encontra ninguém", boolean(func(c *Config) *bool { return &c.Server.TOTVSFallback })},
-	{"BALCAO_SERVER_TOTVS_TIMEOUT", "tempo máximo da consulta ao TOTVS feita pelo serviço de busca", dur(func(c *Config) *Duration { return &c.Server.TOTVSTimeout })},
-	{"BALCAO_SSH_ADDR", "endereço do servidor SSH", str(func(c *Config) *string { return &c.SSH.Addr })},
-	{"BALCAO_SSH_AUTHORIZED_KEYS", "arquivo authorized_keys dos atendentes", str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
-	{"BALCAO_SSH_HOST_KEY", "chave do host SSH (gerada uma vez)", str(func(c *Config) *string { return &c.SSH.HostKey })},
-	{"BALCAO_SANDBOX_BENEFICIARIES", "tamanho do diretório de demonstração", integer(func(c *Config) *int { return &c.Sandbox.Beneficiaries })},
-	{"BALCAO_CONSOLE_START_TAB", "aba do beneficiário que abre primeiro (resumo, contrato, familia, carencias, protocolos)", str(func(c *Config) *string { return &c.Console.StartTab })},
-	{"BALCAO_LOG", "arquivo de log", str(func(c *Config) *string { return &c.Log.File })},
-	{"BALCAO_DEBUG", "true: log detalhado", boolean(func(c *Config) *bool { return &c.Log.Debug })},
-	{"BALCAO_POSTGRES_URL", "modo frota: URL do PostgreSQL compartilhado (postgres://…); vazio = um computador só", str(func(c *Config) *string { return &c.Postgres.URL })},
+	{Name: "BALCAO_TOTVS_URL", set: str(func(c *Config) *string { return &c.TOTVS.URL })},
+	{Name: "BALCAO_TOTVS_USER", set: str(func(c *Config) *string { return &c.TOTVS.User })},
+	{Name: "BALCAO_TOTVS_PASSWORD", set: str(func(c *Config) *string { return &c.TOTVS.Password })},
+	{Name: "BALCAO_TOTVS_AUTH", set: str(func(c *Config) *string { return &c.TOTVS.Auth })},
+	{Name: "BALCAO_TOTVS_TENANT_ID", set: str(func(c *Config) *string { return &c.TOTVS.TenantID })},
+	{Name: "BALCAO_TOTVS_TIMEOUT", set: dur(func(c *Config) *Duration { return &c.TOTVS.Timeout })},
+	{Name: "BALCAO_MOSIA_URL", set: str(func(c *Config) *string { return &c.Mosia.URL })},
+	{Name: "BALCAO_MOSIA_TOKEN", set: str(func(c *Config) *string { return &c.Mosia.Token })},
+	{Name: "BALCAO_MOSIA_TIMEOUT", set: dur(func(c *Config) *Duration { return &c.Mosia.Timeout })},
+	{Name: "BALCAO_DB", set: str(func(c *Config) *string { return &c.DB })},
+	{Name: "BALCAO_OUTBOX_DB", set: str(func(c *Config) *string { return &c.OutboxDB })},
+	{Name: "BALCAO_AUDIT_FILE", set: str(func(c *Config) *string { return &c.Audit.File })},
+	{Name: "BALCAO_ATTENDANT", set: str(func(c *Config) *string { return &c.Attendant })},
+	{Name: "BALCAO_SERVER_ADDR", set: str(func(c *Config) *string { return &c.Server.Addr })},
+	{Name: "BALCAO_SERVER_PREFIX", set: str(func(c *Config) *string { return &c.Server.Prefix })},
+	{Name: "BALCAO_SERVER_SECRET", set: str(func(c *Config) *string { return &c.Server.Secret })},
+	{Name: "BALCAO_SERVER_SECRET_HEADER", set: str(func(c *Config) *string { return &c.Server.SecretHeader })},
+	{Name: "BALCAO_SERVER_AUTH_USER", set: str(func(c *Config) *string { return &c.Server.AuthUser })},
+	{Name: "BALCAO_SERVER_AUTH_PASSWORD", set: str(func(c *Config) *string { return &c.Server.AuthPassword })},
+	{Name: "BALCAO_SERVER_DISABLED", set: boolean(func(c *Config) *bool { return &c.Server.Disabled })},
+	{Name: "BALCAO_SERVER_TLS_CERT", set: str(func(c *Config) *string { return &c.Server.TLSCert })},
+	{Name: "BALCAO_SERVER_TLS_KEY", set: str(func(c *Config) *string { return &c.Server.TLSKey })},
+	{Name: "BALCAO_SERVER_BEHIND_PROXY", set: boolean(func(c *Config) *bool { return &c.Server.BehindProxy })},
+	{Name: "BALCAO_SERVER_TOTVS_FALLBACK", set: boolean(func(c *Config) *bool { return &c.Server.TOTVSFallback })},
+	{Name: "BALCAO_SERVER_TOTVS_TIMEOUT", set: dur(func(c *Config) *Duration { return &c.Server.TOTVSTimeout })},
+	{Name: "BALCAO_SSH_ADDR", set: str(func(c *Config) *string { return &c.SSH.Addr })},
+	{Name: "BALCAO_SSH_AUTHORIZED_KEYS", set: str(func(c *Config) *string { return &c.SSH.AuthorizedKeys })},
+	{Name: "BALCAO_SSH_HOST_KEY", set: str(func(c *Config) *string { return &c.SSH.HostKey })},
+	{Name: "BALCAO_SANDBOX_BENEFICIARIES", set: integer(func(c *Config) *int { return &c.Sandbox.Beneficiaries })},
+	{Name: "BALCAO_CONSOLE_START_TAB", set: str(func(c *Config) *string { return &c.Console.StartTab })},
+	{Name: "BALCAO_LOG", set: str(func(c *Config) *string { return &c.Log.File })},
+	{Name: "BALCAO_DEBUG", set: boolean(func(c *Config) *bool { return &c.Log.Debug })},
+	{Name: "BALCAO_POSTGRES_URL", set: str(func(c *Config) *string { return &c.Postgres.URL })},
 }
 
 func (c *Config) applyEnv(environ []string) error {
@@ -434,7 +440,7 @@ func (c *Config) Validate() error {
 		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return &Error{Key: key, Reason: fmt.Sprintf("URL inválida %q: use http(s)://host[:porta]/caminho", v)}
+			return &Error{Key: key, Reason: i18n.ConfigBadURL(v)}
 		}
 		return nil
 	}
@@ -448,18 +454,18 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if (c.TOTVS.URL == "") != (c.Mosia.URL == "") {
-		return &Error{Key: "totvs.url/mosia.url", Reason: "configure os dois (TOTVS e Mosia) ou nenhum (modo demonstração)"}
+		return &Error{Key: "totvs.url/mosia.url", Reason: i18n.ConfigBothOrNeither}
 	}
 	if c.TOTVS.URL != "" && (c.TOTVS.User == "" || c.TOTVS.Password == "") {
-		return &Error{Key: "totvs.user", Reason: "usuário e senha do TOTVS são obrigatórios (BALCAO_TOTVS_USER, BALCAO_TOTVS_PASSWORD)"}
+		return &Error{Key: "totvs.user", Reason: i18n.ConfigTOTVSCredentials}
 	}
 	if c.Mosia.URL != "" && c.Mosia.Token == "" {
-		return &Error{Key: "mosia.token", Reason: "o token do Mosia é obrigatório (BALCAO_MOSIA_TOKEN)"}
+		return &Error{Key: "mosia.token", Reason: i18n.ConfigMosiaToken}
 	}
 	switch c.TOTVS.Auth {
 	case "basic", "oauth2":
 	default:
-		return &Error{Key: "totvs.auth", Reason: fmt.Sprintf("use basic ou oauth2, não %q", c.TOTVS.Auth)}
+		return &Error{Key: "totvs.auth", Reason: i18n.ConfigTOTVSAuth(c.TOTVS.Auth)}
 	}
 	if c.Mosia.TotalProtocolos < 1 || c.Mosia.TotalProtocolos > 10 {
 		return &Error{Key: "mosia.total_protocolos", Reason: "deve estar entre 1 e 10"}
@@ -472,11 +478,11 @@ func (c *Config) Validate() error {
 	}
 	for key, addr := range map[string]string{"server.addr": c.Server.Addr, "ssh.addr": c.SSH.Addr} {
 		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return &Error{Key: key, Reason: fmt.Sprintf("endereço inválido %q: use HOST:PORTA, por exemplo 127.0.0.1:8089", addr)}
+			return &Error{Key: key, Reason: i18n.ConfigBadAddr(addr)}
 		}
 	}
 	if c.Server.Prefix != "" && (!strings.HasPrefix(c.Server.Prefix, "/") || strings.HasSuffix(c.Server.Prefix, "/")) {
-		return &Error{Key: "server.prefix", Reason: "deve começar com / e não terminar com / (por exemplo /mosia)"}
+		return &Error{Key: "server.prefix", Reason: i18n.ConfigPrefix}
 	}
 	if c.Server.MaxResults < 1 || c.Server.MaxResults > 500 {
 		return &Error{Key: "server.max_results", Reason: "deve estar entre 1 e 500"}
@@ -490,25 +496,25 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.DB == "" {
-		return &Error{Key: "db", Reason: "informe o arquivo do diretório (BALCAO_DB)"}
+		return &Error{Key: "db", Reason: i18n.ConfigDB}
 	}
 	if _, ok := c.SSH.Startups(); !ok {
-		return &Error{Key: "ssh.max_startups", Reason: fmt.Sprintf("use início:taxa:máximo, como o OpenSSH (por exemplo 10:30:100), não %q", c.SSH.MaxStartups)}
+		return &Error{Key: "ssh.max_startups", Reason: i18n.ConfigMaxStartups(c.SSH.MaxStartups)}
 	}
 	if c.SSH.MaxSessionsPerAttendant < 1 {
-		return &Error{Key: "ssh.max_sessions_per_attendant", Reason: "deve ser pelo menos 1"}
+		return &Error{Key: "ssh.max_sessions_per_attendant", Reason: i18n.ConfigAtLeastOne}
 	}
 	if c.SSH.LoginGrace.Duration <= 0 {
 		return &Error{Key: "ssh.login_grace", Reason: "deve ser maior que zero (por exemplo 30s)"}
 	}
 	if c.Audit.Retention.Duration < 24*time.Hour {
-		return &Error{Key: "audit.retention", Reason: "deve ser de pelo menos um dia (por exemplo 1826d, cinco anos)"}
+		return &Error{Key: "audit.retention", Reason: i18n.ConfigAuditRetention}
 	}
 	if c.Outbox.Retention.Duration < 24*time.Hour {
-		return &Error{Key: "outbox.retention", Reason: "deve ser de pelo menos um dia (por exemplo 90d)"}
+		return &Error{Key: "outbox.retention", Reason: i18n.ConfigOutboxRetention}
 	}
 	if c.Outbox.Lease.Duration < 2*time.Second {
-		return &Error{Key: "outbox.lease", Reason: "deve ser de pelo menos 2s (por exemplo 2m)"}
+		return &Error{Key: "outbox.lease", Reason: i18n.ConfigLease}
 	}
 	if err := c.Postgres.validate(c.Demo()); err != nil {
 		return err
@@ -525,12 +531,12 @@ func (c *Config) Validate() error {
 // Validate checks the catalogue: at least one type, unique ids, known field kinds.
 func (c Catalogue) Validate() error {
 	if len(c.Types) == 0 {
-		return &Error{Key: "catalogo.tipos", Reason: "cadastre os tipos de ocorrência do Mosia no arquivo de configuração (seção [[catalogo.tipos]]; veja o README)"}
+		return &Error{Key: "catalogo.tipos", Reason: i18n.ConfigCatalogueTypes}
 	}
 	seen := map[int]bool{}
 	for i, t := range c.Types {
 		if t.ID <= 0 || t.Name == "" {
-			return &Error{Key: fmt.Sprintf("catalogo.tipos[%d]", i), Reason: "id (maior que zero) e nome são obrigatórios"}
+			return &Error{Key: fmt.Sprintf("catalogo.tipos[%d]", i), Reason: i18n.ConfigIDAndName}
 		}
 		if seen[t.ID] {
 			return &Error{Key: fmt.Sprintf("catalogo.tipos[%d].id", i), Reason: fmt.Sprintf("id %d repetido", t.ID)}
@@ -538,7 +544,7 @@ func (c Catalogue) Validate() error {
 		seen[t.ID] = true
 		for j, s := range t.Subjects {
 			if s.ID <= 0 || s.Name == "" {
-				return &Error{Key: fmt.Sprintf("catalogo.tipos[%d].assuntos[%d]", i, j), Reason: "id (maior que zero) e nome são obrigatórios"}
+				return &Error{Key: fmt.Sprintf("catalogo.tipos[%d].assuntos[%d]", i, j), Reason: i18n.ConfigIDAndName}
 			}
 		}
 	}
@@ -547,20 +553,20 @@ func (c Catalogue) Validate() error {
 	}
 	for i, f := range c.Forms {
 		if f.ID == "" || f.Name == "" {
-			return &Error{Key: fmt.Sprintf("catalogo.formularios[%d]", i), Reason: "id e nome são obrigatórios"}
+			return &Error{Key: fmt.Sprintf("catalogo.formularios[%d]", i), Reason: i18n.ConfigFormIDAndName}
 		}
 		for j, fld := range f.Fields {
 			switch fld.Kind {
 			case FieldText, FieldEmail, FieldPhone, FieldCPF:
 			case FieldSelect:
 				if len(fld.Options) == 0 {
-					return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].opcoes", i, j), Reason: "um campo select precisa de opções"}
+					return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].opcoes", i, j), Reason: i18n.ConfigSelectOptions}
 				}
 			default:
-				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].tipo", i, j), Reason: fmt.Sprintf("tipo %q desconhecido: use text, email, phone, cpf ou select", fld.Kind)}
+				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].tipo", i, j), Reason: i18n.ConfigFieldKind(fld.Kind)}
 			}
 			if fld.Key == "" {
-				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].chave", i, j), Reason: "a chave do campo é obrigatória"}
+				return &Error{Key: fmt.Sprintf("catalogo.formularios[%d].campos[%d].chave", i, j), Reason: i18n.ConfigFieldKey}
 			}
 		}
 	}

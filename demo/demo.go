@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/sandbox"
@@ -22,8 +23,11 @@ const Version = "2"
 // Path is where the cached demo directory for a dataset lives under cacheDir. The name carries a fingerprint of
 // a sample of the dataset, so a change of the generator rebuilds the cache by itself.
 func Path(cacheDir string, ds *sandbox.Dataset) string {
-	return filepath.Join(cacheDir, fmt.Sprintf("demo-v%s.%s-s%d-n%d-%s.db", Version, directory.CurrentVersion(), ds.Seed(), ds.Len(), fingerprint(ds)))
+	return filepath.Join(cacheDir, versionPrefix()+fmt.Sprintf("-s%d-n%d-%s.db", ds.Seed(), ds.Len(), fingerprint(ds)))
 }
+
+// versionPrefix starts the names of the demo directories of this build (demo and directory versions).
+func versionPrefix() string { return fmt.Sprintf("demo-v%s.%s", Version, directory.CurrentVersion()) }
 
 func fingerprint(ds *sandbox.Dataset) string {
 	h := sha256.New()
@@ -50,5 +54,17 @@ func Directory(ctx context.Context, cacheDir string, seed int64, n int) (string,
 	if err := directory.Build(ctx, path, ds.Len(), ds.Beneficiary); err != nil {
 		return "", fmt.Errorf("demo directory %s: %w", path, err)
 	}
+	removeStale(cacheDir)
 	return path, nil
+}
+
+// removeStale removes the demo directories of other versions from cacheDir (with their WAL and index
+// files): this build never opens them again, and at a million beneficiaries each is hundreds of MB.
+func removeStale(cacheDir string) {
+	files, _ := filepath.Glob(filepath.Join(cacheDir, "demo-v*"))
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.Base(f), versionPrefix()+"-") {
+			_ = os.Remove(f)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,9 +30,15 @@ func TestDirectoryIsBuiltOnceAndFindsTheSeedPeople(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, st1.ModTime(), st2.ModTime(), "the cached directory is reused, not rebuilt")
 
+	stale := filepath.Join(cache, "demo-v1.6.1-s7-n500-abc.db")
+	require.NoError(t, os.WriteFile(stale, nil, 0o600))
+	require.NoError(t, os.WriteFile(stale+".index-x", nil, 0o600))
 	other, err := Directory(ctx, cache, 8, 500)
 	require.NoError(t, err)
 	assert.NotEqual(t, path, other, "another seed is another directory")
+	assert.FileExists(t, path, "another dataset of this version is kept")
+	assert.NoFileExists(t, stale, "another version's is removed when a directory is built")
+	assert.NoFileExists(t, stale+".index-x")
 
 	dir, err := directory.Open(ctx, path, directory.Options{})
 	require.NoError(t, err)

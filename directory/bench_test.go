@@ -2,14 +2,12 @@ package directory_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,62 +15,44 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/benchdata"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/sandbox"
 )
 
 // Benchmarks run on a 1,000,000-beneficiary directory built once from the sandbox dataset and cached under
-// the user cache dir (balcao-bench/), keyed by the directory's version and the generator's. Each search
-// benchmark times a fixed set of benchQueries queries per iteration and reports percentiles over every query
-// timed, so
+// the user cache dir (balcao-bench/, see benchdata.Directory), keyed by the directory's version and the
+// generator's; $BALCAO_BENCH_SIZE sets another size (make bench-10m: 10,000,000). Each search benchmark times
+// a fixed set of benchQueries queries per iteration and reports percentiles over every query timed, so
 //
 //	go test ./directory -run '^$' -bench . -benchtime 1x
 //
 // already gives meaningful figures; more iterations only add samples.
 
 const (
-	benchSize      = 1_000_000
-	benchSeed      = 7
-	benchGenerator = "sandbox-1" // bump when the sandbox dataset's output changes
-	benchCSVRows   = 200_000
-	benchQueries   = 2000 // queries timed per iteration of a search benchmark
+	benchSize    = 1_000_000
+	benchCSVRows = 200_000
+	benchQueries = 2000 // queries timed per iteration of a search benchmark
 )
 
-var benchNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+// benchN is the benchmarks' directory size: $BALCAO_BENCH_SIZE, or benchSize.
+func benchN() int {
+	if v, err := strconv.Atoi(os.Getenv("BALCAO_BENCH_SIZE")); err == nil && v > 0 {
+		return v
+	}
+	return benchSize
+}
 
-var (
-	benchOnce sync.Once
-	benchPath string
-	benchErr  error
-)
-
-// benchDirectory returns the cached 1M directory, building it on first use.
-func benchDirectory(b *testing.B) (*directory.Directory, *sandbox.Dataset) {
+// benchDirectory returns the cached benchmark directory, building it on first use.
+func benchDirectory(b *testing.B) (*directory.Directory, *benchdata.People) {
 	b.Helper()
-	ds := sandbox.NewDatasetAt(benchSeed, benchSize, benchNow)
-	benchOnce.Do(func() {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
-		}
-		dir := filepath.Join(cache, "balcao-bench")
-		if benchErr = os.MkdirAll(dir, 0o755); benchErr != nil {
-			return
-		}
-		benchPath = filepath.Join(dir, fmt.Sprintf("directory-v%s-%s-%d-%d.db",
-			directory.CurrentVersion(), benchGenerator, benchSeed, ds.Len()))
-		if _, err := os.Stat(benchPath); err == nil {
-			return
-		}
-		start := time.Now()
-		benchErr = directory.Build(context.Background(), benchPath, ds.Len(), ds.Beneficiary)
-		b.Logf("built %s in %s", benchPath, time.Since(start))
-	})
-	require.NoError(b, benchErr)
-	d, err := directory.Open(context.Background(), benchPath, directory.Options{})
+	start := time.Now()
+	path, err := benchdata.Directory(context.Background(), benchN())
+	require.NoError(b, err)
+	b.Logf("directory of %d: %s (%s; built once, then cached)", benchN(), path, time.Since(start).Round(time.Millisecond))
+	d, err := directory.Open(context.Background(), path, directory.Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { _ = d.Close() })
-	return d, ds
+	return d, benchdata.NewPeople(benchN())
 }
 
 // threadCPU is the CPU time of the calling OS thread (the goroutine is locked to it while measuring).

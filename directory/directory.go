@@ -1,7 +1,8 @@
 // Package directory is the beneficiary directory: one SQLite file (modernc.org/sqlite) holding every
 // beneficiary, searched by CPF, card, chaveUnica, phone, matrícula, contract number, birth date and name
-// through an in-memory name index (package index, which also holds the search ranking). It alone knows the
-// file's layout. Whole directories are written by the bulk path (Builder); a few beneficiaries by Upsert.
+// through a name index (package index, which also holds the search ranking) kept in a file next to it and
+// mapped into memory (see names). It alone knows the files' layout. Whole directories are written by the bulk
+// path (Builder), in bounded memory whatever their size; a few beneficiaries by Upsert.
 package directory
 
 import (
@@ -11,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,6 +35,8 @@ type Directory struct {
 
 	namesMu sync.Mutex            // serialises loading the name index
 	names   atomic.Pointer[names] // the name index last loaded or written; nil until first needed
+
+	log *slog.Logger
 }
 
 // Options tunes Open.
@@ -42,13 +44,20 @@ type Options struct {
 	Logger *slog.Logger // reports a rebuild of a file of another version; nil: slog.Default()
 }
 
-// Open opens the directory file at path, creating it when missing. A file of another version (see Version)
+// Open opens the directory file at path, creating it (0600) when missing; a file others can read is taken
+// back to 0600, with its WAL, and what a crashed build left next to it is removed (see RemoveLeftovers). A file of another version (see Version)
 // is first rebuilt from its records, reported in the log; cancelling ctx meanwhile leaves it as it was and
 // returns ctx's error. A file written by a newer build is refused with ErrVersion.
 func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
+	}
+	if err := privateFile(path); err != nil {
+		return nil, fmt.Errorf("directory %s: %w", path, err)
+	}
+	if err := RemoveLeftovers(path, log); err != nil {
+		log.Warn("directory build leftovers", "err", err) // they wait for the next start
 	}
 	wdb, err := openPool(path, false)
 	if err != nil {
@@ -63,7 +72,8 @@ func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 		_ = wdb.Close()
 		return nil, err
 	}
-	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: newStmtCache(rdb),
+	removeStaleIndexes(path, log)
+	return &Directory{path: path, rdb: rdb, wdb: wdb, stmts: newStmtCache(rdb), log: log,
 		searching: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}, nil
 }
 
@@ -119,9 +129,6 @@ func (d *Directory) ByCard(ctx context.Context, card string) (model.Beneficiary,
 	return b, ok, nil
 }
 
-// namesReleaseRows is the index size from which loading it hands the memory it freed back to the OS.
-const namesReleaseRows = 100_000
-
 // namesFor returns the name index of the directory's current generation, loading it when the file changed
 // since (a write of this process installs its index itself; another process's write is seen here).
 func (d *Directory) namesFor(ctx context.Context) (*names, error) {
@@ -142,16 +149,11 @@ func (d *Directory) namesFor(ctx context.Context) (*names, error) {
 		return nil, fmt.Errorf("name index: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	n, err := readNames(ctx, tx)
+	n, err := d.loadNames(ctx, tx, d.names.Load())
 	if err != nil {
 		return nil, err
 	}
-	old := d.names.Swap(n)
-	if old != nil || n.Len() >= namesReleaseRows {
-		// the snapshot read and the replaced index are tens of MB at a million names: give them back now
-		// rather than let the process's resident size carry them until the heap grows past twice its size
-		debug.FreeOSMemory()
-	}
+	d.names.Store(n)
 	return n, nil
 }
 

@@ -3,18 +3,25 @@ package directory
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/balcao/balcao/directory/index"
+	"github.com/balcao/balcao/model"
 )
 
 // LoadOptions tunes Load.
 type LoadOptions struct {
-	Replace   bool // the directory becomes the build's content alone (atomic), instead of upserting it
-	BatchSize int  // identities per transaction when upserting a few (default 10,000)
+	Replace     bool // the directory becomes the build's content alone (atomic), instead of upserting it
+	AllowShrink bool // with Replace: a build of less than half the directory's beneficiaries is installed too (see ShrinkError)
+	BatchSize   int  // identities per transaction when upserting a few (default 10,000)
 }
 
-// LoadCounts is what a Load did with the beneficiaries added to its builder: Inserted + Updated of them.
+// LoadCounts is what a Load did with the beneficiaries added to its builder: Inserted + Updated of them, and
+// the rows the conflict rule dropped (see Builder.SetConflicts).
 type LoadCounts struct {
-	Inserted int // beneficiaries of an identity new to the directory (the first of each)
-	Updated  int // the others: merged into a stored beneficiary, or into an inserted one
+	Inserted  int // beneficiaries of an identity new to the directory (the first of each)
+	Updated   int // the others: merged into a stored beneficiary, or into an inserted one
+	Conflicts []Conflict
 }
 
 // Defaults and thresholds of Load.
@@ -24,41 +31,137 @@ const (
 )
 
 // Load writes the beneficiaries gathered in bk into the directory. With Replace — or into an empty directory
-// — the directory becomes bk's content alone. Otherwise they are upserted (see Upsert): a few in batches of
-// BatchSize (readers see each committed batch), many (at least 10,000 identities and a quarter of the
-// directory, like a daily full export) by rebuilding the directory merged with them, much faster. Either way
-// loading the same beneficiaries again changes nothing, and a rebuild is swapped in with one write, so
-// readers see the old directory or the new one, never a mix. The builder is spent.
+// — the directory becomes bk's content alone (a build of less than half the directory's beneficiaries is
+// refused with a ShrinkError unless AllowShrink). Otherwise they are upserted (see Upsert): a few in batches
+// of BatchSize (readers see each committed batch; the name index takes them as a delta, not rebuilt), many
+// (at least 10,000 identities and a quarter of the directory, like a daily full export) by rebuilding the
+// directory merged with them, much faster. Either way loading the same beneficiaries again changes nothing,
+// and a rebuild is swapped in with one write, so readers see the old directory or the new one, never a mix.
+// The builder is spent.
 func (d *Directory) Load(ctx context.Context, bk *Builder, opts LoadOptions) (LoadCounts, error) {
+	defer bk.Close()
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
-	var c LoadCounts
 	n, err := d.Count(ctx)
+	if err != nil {
+		return LoadCounts{}, fmt.Errorf("directory load: %w", err)
+	}
+	if err := bk.merge(ctx); err != nil {
+		return bk.counts, fmt.Errorf("directory load: %w", err)
+	}
+	c := bk.counts
+	switch {
+	case opts.Replace || n == 0:
+		if err := checkShrink(n, bk.count, InstallOptions{AllowShrink: opts.AllowShrink}); err != nil {
+			return c, fmt.Errorf("directory load: %w", err)
+		}
+		return c, d.installLocked(ctx, bk)
+	case bk.count >= rebuildMin && 4*bk.count >= n:
+		return d.rebuildMergedLocked(ctx, bk)
+	}
+	return d.upsertBatchesLocked(ctx, bk, opts.BatchSize)
+}
+
+// rebuildMergedLocked rebuilds the directory merged with bk's beneficiaries; d.wmu is held.
+func (d *Directory) rebuildMergedLocked(ctx context.Context, bk *Builder) (LoadCounts, error) {
+	c := bk.counts
+	merged, err := d.NewBuilder()
+	if err != nil {
+		return c, err
+	}
+	defer merged.Close()
+	if err := d.readAllInto(ctx, merged); err != nil {
+		return c, fmt.Errorf("directory load: read directory: %w", err)
+	}
+	err = bk.each(ctx, func(_ int, b *model.Beneficiary) error {
+		merged.AddNormalized(*b) // one row each: merged's counts tell which existed
+		return merged.err
+	})
+	if err == nil {
+		err = merged.merge(ctx)
+	}
 	if err != nil {
 		return c, fmt.Errorf("directory load: %w", err)
 	}
-	switch {
-	case opts.Replace || n == 0:
-		for _, p := range bk.rows {
-			c.count(p, false)
-		}
-		return c, d.installLocked(ctx, bk)
-	case len(bk.rows) >= rebuildMin && 4*len(bk.rows) >= n:
-		merged := NewBuilder(n + len(bk.rows))
-		if err := d.readAllInto(ctx, merged); err != nil {
-			return c, fmt.Errorf("directory load: read directory: %w", err)
-		}
-		for _, p := range bk.rows {
-			c.count(p, merged.addPending(*p))
-		}
-		return c, d.installLocked(ctx, merged)
-	}
-	return c, d.upsertBatchesLocked(ctx, bk, opts.BatchSize, &c)
+	existed := merged.counts.Updated // the identities of bk stored already
+	c.Inserted -= existed
+	c.Updated += existed
+	err = d.installLocked(ctx, merged)
+	bk.stats.Merge += merged.stats.Merge
+	bk.stats.Write, bk.stats.Install = merged.stats.Write, merged.stats.Install
+	bk.stats.Runs, bk.stats.Spilled = bk.stats.Runs+merged.stats.Runs, bk.stats.Spilled+merged.stats.Spilled
+	return c, err
 }
 
-// count counts the beneficiaries merged into p, whose identity existed or not.
-func (c *LoadCounts) count(p *pending, existed bool) {
-	if existed {
+// each calls f with each merged beneficiary of the build and the input rows merged into it, in rank-key
+// order; the build is spent.
+func (bk *Builder) each(ctx context.Context, f func(rows int, b *model.Beneficiary) error) error {
+	it, err := bk.ranked.finish()
+	if err != nil {
+		return err
+	}
+	defer it.close()
+	var r rankedRow
+	for i := 0; ; i++ {
+		if i%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		_, v, ok := it.next()
+		if !ok {
+			break
+		}
+		var b model.Beneficiary
+		if err := decodeRanked(v, &r); err != nil {
+			return err
+		}
+		if err := decodeRec(r.rec, &b); err != nil {
+			return err
+		}
+		if err := f(r.rows, &b); err != nil {
+			return err
+		}
+	}
+	return it.err()
+}
+
+// upsertBatchesLocked upserts bk's identities, batch identities per transaction; d.wmu is held.
+func (d *Directory) upsertBatchesLocked(ctx context.Context, bk *Builder, batch int) (LoadCounts, error) {
+	if batch <= 0 {
+		batch = defaultBatch
+	}
+	c := LoadCounts{Conflicts: bk.counts.Conflicts}
+	var ps []*pending
+	flush := func() error {
+		existed, err := d.writeBatchLocked(ctx, ps)
+		if err != nil {
+			return fmt.Errorf("directory load: write: %w", err)
+		}
+		for j, p := range ps {
+			p.stored = existed[j]
+			c.count(p)
+		}
+		ps = ps[:0]
+		d.checkpoint(ctx)
+		return nil
+	}
+	err := bk.each(ctx, func(rows int, b *model.Beneficiary) error {
+		ps = append(ps, &pending{key: identityOf(b), b: *b, rows: rows})
+		if len(ps) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(ps) > 0 {
+		err = flush()
+	}
+	return c, err
+}
+
+// count counts the beneficiaries merged into p.
+func (c *LoadCounts) count(p *pending) {
+	if p.stored {
 		c.Updated += p.rows
 		return
 	}
@@ -66,35 +169,25 @@ func (c *LoadCounts) count(p *pending, existed bool) {
 	c.Updated += p.rows - 1
 }
 
-// upsertBatchesLocked upserts bk's identities, batch identities per transaction; d.wmu is held.
-func (d *Directory) upsertBatchesLocked(ctx context.Context, bk *Builder, batch int, c *LoadCounts) error {
-	if batch <= 0 {
-		batch = defaultBatch
-	}
-	for i := 0; i < len(bk.rows); i += batch {
-		ps := bk.rows[i:min(i+batch, len(bk.rows))]
-		existed, err := d.writeBatchLocked(ctx, ps)
-		if err != nil {
-			return fmt.Errorf("directory load: write: %w", err)
-		}
-		for j, p := range ps {
-			c.count(p, existed[j])
-		}
-	}
-	return nil
-}
-
 // installLocked builds bk and overwrites the open directory with it; d.wmu is held.
 func (d *Directory) installLocked(ctx context.Context, bk *Builder) error {
-	tmp, n, err := bk.buildTemp(ctx, d.path)
+	out, err := bk.build(ctx, d.path)
 	if err != nil {
 		return err
 	}
-	defer removeTemp(tmp)
-	if err := d.restoreLocked(ctx, tmp); err != nil {
+	defer out.release()
+	if err := out.publish(d.path); err != nil {
 		return err
 	}
-	d.installNames(n)
+	start := time.Now()
+	if err := d.restoreLocked(ctx, out.db); err != nil {
+		return err
+	}
+	bk.stats.Install = time.Since(start)
+	if raw, err := index.Map(out.ix, out.gen); err == nil {
+		d.installNames(withBase(out.gen, raw))
+	}
+	removeStaleIndexes(d.path, d.log)
 	return nil
 }
 
@@ -110,7 +203,10 @@ func (d *Directory) readAllInto(ctx context.Context, bk *Builder) error {
 		if err != nil {
 			return err
 		}
-		bk.AddNormalized(b)
+		bk.addStored(&b)
+		if bk.err != nil {
+			return bk.err
+		}
 	}
 	return rows.Err()
 }

@@ -47,6 +47,21 @@ func appendRec(dst []byte, b *model.Beneficiary) []byte {
 	return dst
 }
 
+// recSize is the length of b's record (see appendRec), at most 3 bytes over for long fields.
+func recSize(b *model.Beneficiary) int {
+	n := 1 + 11
+	for _, f := range recFields(b) {
+		n += len(*f) + 1
+	}
+	for _, c := range b.Contracts {
+		n += len(c.Number) + len(c.Description) + 2
+	}
+	for _, f := range [...]string{b.BirthDate, b.Phone, b.ChaveUnica, b.Card, b.CPF} {
+		n += len(f)
+	}
+	return n
+}
+
 func contractOrder(x, y model.ContractRef) int { return strings.Compare(x.Number, y.Number) }
 
 // decodeRec fills b's fields and contracts from rec; a record of a file of layouts 1 to 3 ends before birth

@@ -13,6 +13,9 @@ func (d *Directory) restoreLocked(ctx context.Context, src string) error {
 	return restore(ctx, d.wdb, d.path, src)
 }
 
+// restoreStep is how many pages a restore copies at a time (crash tests make it small).
+var restoreStep int32 = 4096
+
 // restore overwrites the file of the writer pool db with the built file src in one write transaction
 // (SQLite's online backup, which copies every page, the header's user_version with them): readers — of
 // this process or others — see the old directory until it commits. A plain rename would be unsafe here:
@@ -35,9 +38,12 @@ func restore(ctx context.Context, db *sql.DB, path, src string) error {
 			return err
 		}
 		for more := true; more; {
-			if more, err = bk.Step(-1); err != nil {
+			if more, err = bk.Step(restoreStep); err != nil {
 				_ = bk.Finish()
 				return err
+			}
+			if more {
+				hook("restore-step")
 			}
 		}
 		return bk.Finish()

@@ -21,14 +21,15 @@ import (
 // index snapshot), kept in the file's PRAGMA user_version. Files written before the layout was versioned so
 // (user_version 0) carry theirs, 1 to 5, in directory_meta.schema_version; the numbering goes on from there.
 // Bump it with any change of the layout, and teach readRecords to read the layout it replaces.
-const LayoutVersion = 6
+const LayoutVersion = 7
 
 // tables creates the directory's tables. A beneficiary's INTEGER PRIMARY KEY is its rank key (rk, see
 // index.RankBase): rk order is the search's name order. Its fields are one record (see appendRec). Its
 // chaveUnica, card and CPF are rows of keys (see keysOf); phones, birth dates, matrículas and contract numbers
 // are in the name index (package index): a bulk build writes sorted key rows instead of building SQLite
-// indexes, about half the cost, and the fewer rows the better. Names are searched in memory; name_index is
-// that index's snapshot, in parts, of the generation in directory_meta.
+// indexes, about half the cost, and the fewer rows the better. Names are searched in memory, in the name
+// index: its base is an index file next to the directory's (see indexPath), of the build in directory_meta;
+// name_delta holds the rows upserts changed since (see names).
 const tables = `
 CREATE TABLE IF NOT EXISTS directory_meta(
 	key   TEXT PRIMARY KEY,
@@ -43,9 +44,9 @@ CREATE TABLE IF NOT EXISTS keys( -- a kind letter and an identifier (see keysOf)
 	rk  INTEGER NOT NULL,
 	PRIMARY KEY(key, rk)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS name_index(
-	part INTEGER PRIMARY KEY,
-	data BLOB NOT NULL
+CREATE TABLE IF NOT EXISTS name_delta( -- a row's words and extra (see encodeDelta); NULL: the row is gone
+	rk   INTEGER PRIMARY KEY,
+	data BLOB
 );
 `
 
@@ -88,14 +89,15 @@ const (
 	metaVersion    = "schema_version"
 	metaRanking    = "ranking_version" // the index.RankingVersion the rank keys were given by
 	metaCount      = "beneficiaries"
-	metaGeneration = "generation" // changes with every write; tags the name index snapshot
+	metaGeneration = "generation" // changes with every write
+	metaBase       = "name_base"  // the generation of the name index's base (see names)
 )
 
 // Reader connections keep small page caches and map no file pages: a pooled connection's cache and a
 // mapped file both count in the process's resident memory, and the OS page cache serves re-reads anyway.
 const (
 	readerCacheKiB = 2048
-	writerCacheKiB = 16384
+	writerCacheKiB = 65536
 )
 
 // dsn builds the modernc.org/sqlite DSN of a directory file for readers (readOnly) or the writer.
@@ -111,6 +113,7 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+		q.Add("_pragma", "wal_autocheckpoint(0)") // see Directory.checkpoint
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
@@ -151,10 +154,7 @@ func create(ctx context.Context, db *sql.DB) error {
 	if _, err := tx.ExecContext(ctx, tables); err != nil {
 		return fmt.Errorf("directory schema: %w", err)
 	}
-	if err := writeMeta(ctx, tx, 0); err != nil {
-		return fmt.Errorf("directory schema: %w", err)
-	}
-	if err := writeNames(ctx, tx, newNames(index.NewBuilder(0).Finish())); err != nil {
+	if err := writeMeta(ctx, tx, 0, newGeneration(), emptyBase); err != nil {
 		return fmt.Errorf("directory schema: %w", err)
 	}
 	if err := migrate.Set(ctx, tx, LayoutVersion); err != nil {
@@ -166,13 +166,13 @@ func create(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// writeMeta writes the meta rows of a file at the current version holding count beneficiaries (the
-// generation is written with the name index).
-func writeMeta(ctx context.Context, ex execer, count int) error {
-	_, err := ex.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?), (?, ?)
+// writeMeta writes the meta rows of a file at the current version holding count beneficiaries, of
+// generation gen and name index base base.
+func writeMeta(ctx context.Context, ex execer, count int, gen, base string) error {
+	_, err := ex.ExecContext(ctx, `INSERT INTO directory_meta(key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
 		metaVersion, strconv.Itoa(LayoutVersion), metaRanking, strconv.Itoa(index.RankingVersion),
-		metaCount, strconv.Itoa(count))
+		metaCount, strconv.Itoa(count), metaGeneration, gen, metaBase, base)
 	return err
 }
 

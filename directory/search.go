@@ -3,6 +3,8 @@ package directory
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -37,7 +39,8 @@ type ident struct {
 // chaveUnica and matrícula before contract before phone), then the names with more whole-word matches, then
 // shorter names, then name order. A contract-number match lists only the matching contract. An empty query
 // finds nothing.
-func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error) {
+func (d *Directory) Search(ctx context.Context, q model.Query, limit int) (_ []model.Match, err error) {
+	defer d.guard(&err, debug.SetPanicOnFault(true))
 	if limit <= 0 {
 		limit = DefaultSearchLimit
 	}
@@ -65,10 +68,7 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 	case <-ctx.Done():
 		return nil, fmt.Errorf("directory search: %w", ctx.Err())
 	}
-	var (
-		cands []cand
-		err   error
-	)
+	var cands []cand
 	switch {
 	case len(ids) > 0 || date != "":
 		cands, err = d.searchFiltered(ctx, ids, date, words, limit)
@@ -81,6 +81,24 @@ func (d *Directory) Search(ctx context.Context, q model.Query, limit int) ([]mod
 		return nil, fmt.Errorf("directory search: %w", err)
 	}
 	return d.matches(ctx, cands, ids, limit)
+}
+
+// guard turns a runtime error of a search — an index file damaged after it was checked, or cut while
+// mapped: a memory fault, with debug.SetPanicOnFault on during the search — into an error wrapping
+// index.ErrFile, logged, instead of a crash; other panics go on. Deferred at the start of a search, with the
+// goroutine's setting before (faults).
+func (d *Directory) guard(err *error, faults bool) {
+	debug.SetPanicOnFault(faults)
+	r := recover()
+	if r == nil {
+		return
+	}
+	re, ok := r.(runtime.Error)
+	if !ok {
+		panic(r)
+	}
+	d.log.Error("directory search failed on the name index", "err", re.Error())
+	*err = fmt.Errorf("directory search: %w: %v", index.ErrFile, re)
 }
 
 // queryWords folds the query words again (callers may pass raw text), deduplicated and capped.
@@ -253,19 +271,24 @@ func (d *Directory) searchFiltered(ctx context.Context, ids []ident, date string
 	if err != nil {
 		return nil, err
 	}
-	var rs []index.Range
+	var rs *nameRanges // nil without words
 	if len(words) > 0 {
-		var ok bool
-		if rs, ok = names.Ranges(words); !ok {
+		r, ok := names.Ranges(words)
+		if !ok {
 			return nil, nil
 		}
+		rs = &r
 	}
 	if len(ids) == 0 {
-		return candsOf(names.SearchBirth(index.BirthKey(date), rs, limit)), nil
+		var r nameRanges
+		if rs != nil {
+			r = *rs
+		}
+		return candsOf(names.SearchBirth(index.BirthKey(date), r, limit, rs != nil)), nil
 	}
 	// one identifier alone: its best rows are among the first of each candidate list
 	capAt := 0
-	if len(ids) == 1 && len(rs) == 0 && date == "" {
+	if len(ids) == 1 && rs == nil && date == "" {
 		capAt = 2*limit + 32
 	}
 	out, capped, err := d.searchIdents(ctx, names, ids, date, rs, limit, capAt)
@@ -296,7 +319,7 @@ func capsHeld(out []cand, capped []cutList, limit int) bool {
 // searchIdents reads the rows of the identifiers' candidates (name index lists cut at capAt, see identSQL)
 // and ranks the ones matching; it returns them and the cut lists.
 func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident, date string,
-	rs []index.Range, limit, capAt int) ([]cand, []cutList, error) {
+	rs *nameRanges, limit, capAt int) ([]cand, []cutList, error) {
 	var (
 		conds  []string
 		args   []any
@@ -311,7 +334,7 @@ func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident,
 	// candidates of the name index and the birth date are checked on the rows: then SQL cannot stop at the limit
 	check := date != "" || slices.ContainsFunc(ids, ident.checked)
 	query := `SELECT ` + columns + ` FROM beneficiaries b WHERE ` + strings.Join(conds, ` AND `) + ` ORDER BY b.rk`
-	if len(rs) == 0 && !check {
+	if rs == nil && !check {
 		query += ` LIMIT ?`
 		args = append(args, limit)
 	}
@@ -340,13 +363,10 @@ func (d *Directory) searchIdents(ctx context.Context, names *names, ids []ident,
 		if !held {
 			continue
 		}
-		if len(rs) > 0 {
-			o, ok := names.Ordinal(c.RK)
-			if !ok {
-				continue // written after the index was read
-			}
-			if c.Tier, ok = names.Match(o, rs); !ok {
-				continue
+		if rs != nil {
+			var ok bool
+			if c.Tier, ok = names.Match(c.RK, *rs); !ok {
+				continue // no match, or written after the index was read
 			}
 		}
 		out = append(out, c)

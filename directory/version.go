@@ -126,7 +126,11 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 	start := time.Now()
 	to := CurrentVersion()
 	log.Info("directory rebuild", "path", path, "from_version", from.String(), "to_version", to.String())
-	bk := NewBuilder(storedCount(ctx, db))
+	bk, err := NewBuilder(path)
+	if err != nil {
+		return fmt.Errorf("directory rebuild from version %s: %w", from, err)
+	}
+	defer bk.Close()
 	if err := readRecords(ctx, db, from.Layout, bk); err != nil {
 		if ctx.Err() == nil && rebuiltMeanwhile(ctx, db) {
 			return nil
@@ -134,11 +138,15 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 		return fmt.Errorf("directory rebuild from version %s: %w", from, contextOr(ctx, err))
 	}
 	rows := bk.Len()
-	tmp, _, err := bk.buildTemp(ctx, path)
+	err = bk.merge(ctx)
+	var out *built
+	if err == nil {
+		out, err = bk.build(ctx, path)
+	}
 	if err != nil {
 		return fmt.Errorf("directory rebuild from version %s: %w", from, contextOr(ctx, err))
 	}
-	defer removeTemp(tmp)
+	defer out.release()
 	if testHookRebuilt != nil {
 		testHookRebuilt()
 	}
@@ -148,9 +156,13 @@ func rebuild(ctx context.Context, db *sql.DB, path string, from Version, log *sl
 	if rebuiltMeanwhile(ctx, db) {
 		return nil
 	}
-	if err := restore(ctx, db, path, tmp); err != nil {
+	if err := out.publish(path); err != nil {
 		return fmt.Errorf("directory rebuild from version %s: %w", from, err)
 	}
+	if err := restore(ctx, db, path, out.db); err != nil {
+		return fmt.Errorf("directory rebuild from version %s: %w", from, err)
+	}
+	removeStaleIndexes(path, log)
 	log.Info("directory rebuilt", "path", path, "from_version", from.String(), "to_version", to.String(),
 		"rows", rows, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -212,7 +224,10 @@ func readRecordRows(ctx context.Context, db *sql.DB, bk *Builder, query string) 
 		if err := decodeRec(rec, &b); err != nil {
 			return fmt.Errorf("beneficiary %d: %w", rk, err)
 		}
-		bk.AddNormalized(b)
+		bk.addStored(&b)
+		if bk.err != nil {
+			return bk.err
+		}
 	}
 	return rows.Err()
 }

@@ -1,11 +1,15 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
@@ -26,14 +30,28 @@ func (d *Directory) Upsert(ctx context.Context, bs []model.Beneficiary) error {
 	if _, err := d.writeBatch(ctx, ps); err != nil {
 		return fmt.Errorf("directory upsert: %w", err)
 	}
+	d.checkpoint(ctx)
 	return nil
+}
+
+// checkpointAt is the WAL size from which a write copies it into the file (SQLite's own checkpoint after each
+// commit is off for the writer: it would make every upsert batch wait for a copy and two syncs).
+const checkpointAt = 256 << 20
+
+// checkpoint copies the WAL into the file when it passed checkpointAt, without waiting for readers (a
+// passive checkpoint); the last connection to close copies the rest. Best effort.
+func (d *Directory) checkpoint(ctx context.Context) {
+	if st, err := os.Stat(d.path + "-wal"); err == nil && st.Size() >= checkpointAt {
+		_, _ = d.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	}
 }
 
 // pending is one identity to write, merged from one or more input beneficiaries.
 type pending struct {
-	key  identity
-	b    model.Beneficiary
-	rows int // input beneficiaries merged into it
+	key    identity
+	b      model.Beneficiary
+	rows   int  // input beneficiaries merged into it
+	stored bool // one of them was read from the directory (a rebuild merging a load into it)
 }
 
 // pendingOf normalises and merges beneficiaries by identity, keeping first-seen order.
@@ -80,6 +98,11 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 		return nil, err
 	}
 	defer w.close()
+	if len(ps) > 1 {
+		if err := w.prefetch(ctx, tx, ps); err != nil {
+			return nil, err
+		}
+	}
 	added := 0
 	for i, p := range ps {
 		ex, err := w.upsert(ctx, p.b)
@@ -90,6 +113,9 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 		if !ex {
 			added++
 		}
+	}
+	if err := w.flush(ctx, tx); err != nil {
+		return nil, err
 	}
 	if added > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE directory_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?`,
@@ -103,8 +129,8 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 		if err != nil {
 			return nil, err
 		}
-		n = newNames(cur.Apply(w.changes))
-		if err := writeNames(ctx, tx, n); err != nil {
+		n = cur.apply(newGeneration(), w.changes)
+		if err := writeDelta(ctx, tx, n.gen, w.changes); err != nil {
 			return nil, err
 		}
 	}
@@ -113,6 +139,13 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 	}
 	if n != nil {
 		d.installNames(n)
+		if n.needsCompaction() {
+			if c, err := d.compactLocked(ctx, n); err != nil {
+				d.log.Warn("directory name index compaction", "err", err) // the delta keeps serving
+			} else {
+				d.installNames(c)
+			}
+		}
 	}
 	return existed, nil
 }
@@ -126,14 +159,109 @@ func (d *Directory) namesIn(ctx context.Context, tx *sql.Tx) (*names, error) {
 	if n := d.names.Load(); n != nil && n.gen == gen {
 		return n, nil
 	}
-	return readNames(ctx, tx)
+	return d.loadNames(ctx, tx, d.names.Load())
 }
 
 // writer holds the statements of one write transaction.
 type writer struct {
-	sel, maxRank, ins, upd, addKey, dropKey *sql.Stmt
-	changes                                 []index.Change // to the name index, in order
-	rec                                     []byte
+	sel, maxRank, upd, dropKey *sql.Stmt
+	changes                    []index.Change // to the name index, in order
+	rec                        []byte
+
+	stored  map[string][]storedRow // see prefetch; nil: find asks SQLite
+	lastRks map[int64]int64        // per rank group, the last rank key given in this transaction
+
+	// rows and keys to insert, written a few hundred a statement by flush (what the transaction reads of
+	// them — the rank keys given — is in lastRks)
+	newRecs []any // rk, rec, rk, rec, …
+	newKeys []any // key, rk, key, rk, …
+}
+
+// sortPairs sorts a list of pairs (key, value, key, value, …) by key.
+func sortPairs(kv []any, cmpKey func(a, b any) int) {
+	type pair struct{ k, v any }
+	ps := make([]pair, len(kv)/2)
+	for i := range ps {
+		ps[i] = pair{kv[2*i], kv[2*i+1]}
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return cmpKey(a.k, b.k) })
+	for i, p := range ps {
+		kv[2*i], kv[2*i+1] = p.k, p.v
+	}
+}
+
+// Rows a statement of flush inserts.
+const flushRows = 256
+
+// flush inserts the rows and keys queued by insert and moveKeys, each in its table's order: the B-trees' pages
+// are then visited once each, in order.
+func (w *writer) flush(ctx context.Context, tx *sql.Tx) error {
+	sortPairs(w.newRecs, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+	sortPairs(w.newKeys, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+	for _, q := range []struct {
+		args *[]any
+		head string
+	}{{&w.newRecs, `INSERT INTO beneficiaries(rk, rec) VALUES `}, {&w.newKeys, `INSERT OR IGNORE INTO keys(key, rk) VALUES `}} {
+		args := *q.args
+		for len(args) > 0 {
+			n := min(len(args)/2, flushRows)
+			stmt := q.head + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",")
+			if _, err := tx.ExecContext(ctx, stmt, args[:2*n]...); err != nil {
+				return err
+			}
+			args = args[2*n:]
+		}
+		*q.args = (*q.args)[:0]
+	}
+	return nil
+}
+
+// storedRow is a stored beneficiary read by prefetch.
+type storedRow struct {
+	rk int64
+	b  model.Beneficiary
+}
+
+// prefetch reads, in one query, the stored beneficiaries of the identities ps will upsert (by the key find
+// looks them up by): one query instead of one per identity. Identities are distinct in a batch, so what
+// the batch writes never changes what find should see.
+func (w *writer) prefetch(ctx context.Context, tx *sql.Tx, ps []*pending) error {
+	keys := make([]string, 0, len(ps))
+	for _, p := range ps {
+		keys = append(keys, lookupKey(p.b.ChaveUnica, p.b.Card))
+	}
+	js, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+columns+`, k.key FROM keys k JOIN beneficiaries b ON b.rk = k.rk
+		WHERE k.key IN (SELECT value FROM json_each(?))`, string(js))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	w.stored = make(map[string][]storedRow, len(ps))
+	for rows.Next() {
+		var (
+			key string
+			r   storedRow
+		)
+		b, err := scanInto(rows, &r.rk, &key)
+		if err != nil {
+			return err
+		}
+		r.b = b
+		w.stored[key] = append(w.stored[key], r)
+	}
+	return rows.Err()
+}
+
+// lookupKey is the key find looks an identity up by: its card's, or, without a card, its chaveUnica's.
+func lookupKey(chave, card string) string {
+	if card == "" {
+		return keyOf(keyChave, chave)
+	}
+	return keyOf(keyCard, card)
 }
 
 func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
@@ -144,9 +272,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 	}{
 		{&w.sel, `SELECT ` + columns + ` FROM beneficiaries b WHERE b.rk IN (SELECT rk FROM keys WHERE key = ?)`},
 		{&w.maxRank, `SELECT max(rk) FROM beneficiaries WHERE rk >= ? AND rk <= ?`},
-		{&w.ins, `INSERT INTO beneficiaries(rk, rec) VALUES (?, ?)`},
 		{&w.upd, `UPDATE beneficiaries SET rk = ?, rec = ? WHERE rk = ?`},
-		{&w.addKey, `INSERT OR IGNORE INTO keys(key, rk) VALUES (?, ?)`},
 		{&w.dropKey, `DELETE FROM keys WHERE key = ? AND rk = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, s.sql)
@@ -160,7 +286,7 @@ func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 }
 
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.ins, w.upd, w.addKey, w.dropKey} {
+	for _, s := range []*sql.Stmt{w.sel, w.maxRank, w.upd, w.dropKey} {
 		if s != nil {
 			_ = s.Close()
 		}
@@ -170,23 +296,36 @@ func (w *writer) close() {
 // allocRank gives a new rank key in the group of a folded name: after the group's last member.
 func (w *writer) allocRank(ctx context.Context, folded string) (int64, error) {
 	base := index.RankBase(folded)
-	var last sql.NullInt64
-	if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&last); err != nil {
-		return 0, err
+	last, had := w.lastRks[base]
+	if !had {
+		var stored sql.NullInt64
+		if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&stored); err != nil {
+			return 0, err
+		}
+		last, had = stored.Int64, stored.Valid
 	}
-	rk, ok := index.NextRank(base, last.Int64, last.Valid)
+	rk, ok := index.NextRank(base, last, had)
 	if !ok {
 		return 0, ErrRankFull
 	}
+	if w.lastRks == nil {
+		w.lastRks = map[int64]int64{}
+	}
+	w.lastRks[base] = rk
 	return rk, nil
 }
 
 // find reads the stored beneficiary of an identity: among the holders of its card (or, without a card,
 // of its chaveUnica), the one with both.
 func (w *writer) find(ctx context.Context, chave, card string) (int64, model.Beneficiary, bool, error) {
-	key := keyOf(keyCard, card)
-	if card == "" {
-		key = keyOf(keyChave, chave)
+	key := lookupKey(chave, card)
+	if w.stored != nil {
+		for _, r := range w.stored[key] {
+			if r.b.ChaveUnica == chave && r.b.Card == card {
+				return r.rk, r.b, true, nil
+			}
+		}
+		return 0, model.Beneficiary{}, false, nil
 	}
 	rows, err := w.sel.QueryContext(ctx, key)
 	if err != nil {
@@ -251,9 +390,7 @@ func (w *writer) moveKeys(ctx context.Context, oldKeys []string, rk int64, newKe
 	}
 	for _, k := range newKeys {
 		if newRK != rk || !slices.Contains(oldKeys, k) {
-			if _, err := w.addKey.ExecContext(ctx, k, newRK); err != nil {
-				return err
-			}
+			w.newKeys = append(w.newKeys, k, newRK)
 		}
 	}
 	return nil
@@ -265,14 +402,9 @@ func (w *writer) insert(ctx context.Context, b model.Beneficiary) error {
 	if err != nil {
 		return err
 	}
-	w.rec = appendRec(w.rec[:0], &b)
-	if _, err := w.ins.ExecContext(ctx, rk, w.rec); err != nil {
-		return err
-	}
+	w.newRecs = append(w.newRecs, rk, appendRec(nil, &b))
 	for _, k := range keysOf(&b) {
-		if _, err := w.addKey.ExecContext(ctx, k, rk); err != nil {
-			return err
-		}
+		w.newKeys = append(w.newKeys, k, rk)
 	}
 	w.changes = append(w.changes, index.Change{RK: rk, HasNew: true, Words: index.Words(b.Name),
 		Extra: index.ExtraOf(&b)})

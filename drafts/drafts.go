@@ -13,12 +13,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver
 
+	"github.com/balcao/balcao/internal/sqlitefile"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -46,19 +45,10 @@ const schema = `CREATE TABLE IF NOT EXISTS drafts (
 
 // Open opens (creating it 0600 when missing) the drafts file at path.
 func Open(path string) (*Store, error) {
-	if err := privateFile(path); err != nil {
-		return nil, fmt.Errorf("drafts open %s: %w", path, err)
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sqlitefile.Open(path, 1)
 	if err != nil {
 		return nil, fmt.Errorf("drafts open %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := db.ExecContext(ctx, schema); err != nil {
@@ -66,26 +56,6 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("drafts schema %s: %w", path, err)
 	}
 	return &Store{db: db}, nil
-}
-
-// privateFile creates path 0600 when missing and takes a file (and its WAL and shared memory) others can read
-// back to 0600.
-func privateFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(p, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // Close closes the file.

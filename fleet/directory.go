@@ -243,7 +243,11 @@ type RebuildReport struct {
 func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory.Directory) (RebuildReport, error) {
 	rep := RebuildReport{Generation: g}
 	start := time.Now()
-	bk := directory.NewBuilder(int(g.Beneficiaries))
+	bk, err := dst.NewBuilder()
+	if err != nil {
+		return rep, fmt.Errorf("directory rebuild %d: %w", g.Number, err)
+	}
+	defer bk.Close()
 	rows, err := pool.Query(ctx, `SELECT `+strings.Join(recordColumns, ", ")+` FROM `+pgx.Identifier{g.Table}.Sanitize())
 	if err != nil {
 		return rep, fmt.Errorf("directory rebuild %d: %w", g.Number, err)
@@ -273,7 +277,8 @@ func Rebuild(ctx context.Context, pool *pgsql.Pool, g Generation, dst *directory
 	}
 	rep.ReadTime = time.Since(start)
 	start = time.Now()
-	if _, err := dst.Load(ctx, bk, directory.LoadOptions{Replace: true}); err != nil {
+	// The generation was checked when it was imported (--allow-shrink there): here it is only copied.
+	if _, err := dst.Load(ctx, bk, directory.LoadOptions{Replace: true, AllowShrink: true}); err != nil {
 		return rep, fmt.Errorf("directory rebuild %d: %w", g.Number, err)
 	}
 	rep.LoadTime = time.Since(start)

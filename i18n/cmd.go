@@ -107,13 +107,17 @@ const (
 	// ImportLong explains balcao import.
 	ImportLong = `Carrega beneficiários de um CSV (exportação do Protheus ou planilha) no diretório.
 
-O separador (; ou ,) e a codificação (UTF-8 ou Windows-1252) são detectados. A primeira
-linha é o cabeçalho; as colunas aceitas estão no README. Reimportar é seguro: quem já
-existe é atualizado. Linhas com problema são listadas com o número da linha e o motivo,
-e não impedem as boas. Com --replace o diretório é reconstruído de uma vez: quem estiver
-buscando nunca vê um diretório pela metade.`
+O separador (; ou ,) e a codificação (UTF-8, Windows-1252 ou UTF-16) são detectados. A
+primeira linha é o cabeçalho; as colunas aceitas estão no README. Reimportar é seguro: quem
+já existe é atualizado. Linhas com problema, e linhas que dão outro nome a um CPF já visto
+no arquivo, são listadas com o número da linha e o motivo, e não impedem as boas. Com
+--replace o diretório é reconstruído de uma vez: quem estiver buscando nunca vê um
+diretório pela metade; um arquivo sem nenhuma linha boa, ou com menos da metade dos
+beneficiários de hoje (sem --allow-shrink), é recusado sem mudar nada.`
 	// FlagReplace describes --replace.
 	FlagReplace = "reconstrói o diretório inteiro a partir do arquivo (troca atômica)"
+	// FlagAllowShrink describes --allow-shrink.
+	FlagAllowShrink = "com --replace, aceita um arquivo com menos da metade dos beneficiários do diretório atual"
 	// FlagMaxBad describes --max-bad.
 	FlagMaxBad = "quantas linhas ruins listar no máximo (0 = todas)"
 	// ImportCannotRead says the file cannot be read.
@@ -124,10 +128,12 @@ buscando nunca vê um diretório pela metade.`
 	ImportProgressRate = "importando: %d linhas (%.0f linhas/s)"
 	// ImportFailed says the import failed.
 	ImportFailed = "importação de %s falhou: %w"
-	// ImportSummary reports an import: rows, inserted, updated, bad, elapsed, rows/s, encoding, delimiter, db.
-	ImportSummary = "%d linhas lidas: %d novas, %d atualizadas, %d com problema, em %s (%.0f linhas/s; %s, separador %q) → %s\n"
+	// ImportSummary reports an import: rows, inserted, updated, bad, conflicts, elapsed, rows/s, encoding, delimiter, db.
+	ImportSummary = "%d linhas lidas: %d novas, %d atualizadas, %d com problema, %d em conflito, em %s (%.0f linhas/s; %s, separador %q) → %s\n"
 	// ImportBadHeader introduces the bad rows.
 	ImportBadHeader = "Linhas com problema (corrija e importe de novo; as demais já foram carregadas):"
+	// ImportConflictHeader introduces the rows dropped because another row gives their CPF another name.
+	ImportConflictHeader = "Linhas em conflito (mesmo CPF com nomes diferentes no arquivo; ficou a última de cada CPF — confira e importe de novo):"
 	// ImportBadRow is one bad row.
 	ImportBadRow = "  linha %d: %s\n"
 	// ImportBadMore says how many more bad rows were not listed.
@@ -194,8 +200,6 @@ const (
 	ConsoleNeedsTerminal = "o console precisa de um terminal interativo: %w"
 	// ConsoleServerDisabled is the status when the busca server is off.
 	ConsoleServerDisabled = "desligada"
-	// ConsoleServerRefused is the status when the busca server may not listen there without a secret.
-	ConsoleServerRefused = "%s exige segredo (BALCAO_SERVER_SECRET)"
 	// ConsolePortTaken is the status when the busca server's port is taken.
 	ConsolePortTaken = "porta %s ocupada"
 )
@@ -253,3 +257,14 @@ func Days(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// Error prefixes naming the file a command could not open (path, cause).
+const (
+	ErrDirectoryFile = "diretório %s: %w"
+	ErrOutboxFile    = "pendências %s: %w"
+	ErrAuditFile     = "registro de acessos %s: %w"
+	ErrDraftsFile    = "rascunhos %s: %w"
+)
+
+// MigrateFromConfig is --to-postgres given without a URL: the configured one.
+const MigrateFromConfig = "(configuração)"

@@ -16,8 +16,6 @@ const (
 	UIKeyClearField = "limpar a busca"          // Esc on the results: clear and type again
 	PendKeyDetail   = "ver texto completo"      // v on Pendências
 	PendKeyCancel   = "cancelar pendência"      // x on Pendências
-	UIKeyQuitYes    = "sair"                    // s answers "quit?"
-	UIKeyQuitNo     = "continuar"               // n answers "quit?"
 	UIKeyResume     = "retomar rascunho"        // n when a draft is kept
 	UIKeyCancelYes  = "cancelar a ocorrência"   // s answers "cancel this pending item?"
 	UIKeyCancelNo   = "manter"                  // n answers it
@@ -281,6 +279,5 @@ const (
 	PendDetailWhen           = "Criada em"
 	PendDetailTries          = "Tentativas"
 	PendDetailDraft          = "Contrato"
-	PendDetailForm           = "Formulário"
 	PendStateCancel          = "Cancelada"
 )

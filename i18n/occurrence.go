@@ -144,9 +144,6 @@ func OccErrInvalid(n int) string {
 const OccSubmitFailed = "Não foi possível guardar a ocorrência neste computador; o que foi digitado continua na tela. " +
 	"Tente de novo com Ctrl+S; se persistir, avise o suporte."
 
-// OccSending is shown while the occurrence is being stored and sent.
-const OccSending = "Enviando…"
-
 // OccSentTitle heads the success screen.
 const OccSentTitle = "Ocorrência registrada no Mosia"
 
@@ -158,12 +155,6 @@ const OccProtocolLabel = "Protocolo"
 
 // OccNoProtocol stands in for a protocol Mosia did not return.
 const OccNoProtocol = "(o Mosia não informou o protocolo; confira em Protocolos)"
-
-// OccSentHint tells what to do on the success screen.
-const OccSentHint = "y copia o protocolo · Enter ou Esc volta"
-
-// OccProtocolCopied confirms the copy.
-const OccProtocolCopied = "Protocolo copiado"
 
 // OccCopyFailed says the clipboard could not be reached.
 const OccCopyFailed = "Não foi possível copiar: este terminal não aceitou a cópia. Anote o protocolo da tela."
@@ -179,12 +170,6 @@ func OccPending(localID string) string {
 
 // OccPendingReason introduces why it was not sent yet.
 const OccPendingReason = "Motivo: "
-
-// OccPendingHint tells what to do on the pending screen.
-const OccPendingHint = "Enter ou Esc volta · p abre Pendências"
-
-// OccCorrection introduces Mosia's refusal above the editable form.
-const OccCorrection = "O Mosia pediu correção. Corrija os campos e tecle Ctrl+S para enviar de novo."
 
 // OccConfirmDiscard asks before discarding typed changes.
 const OccConfirmDiscard = "Descartar o que foi digitado? s/n"
@@ -285,9 +270,6 @@ const PendRetryCorrection = "O Mosia recusou a ocorrência: tecle Enter nela par
 
 // PendRetryFailed says the retry could not even start.
 const PendRetryFailed = "Não foi possível tentar de novo agora. O envio automático continua; tente r outra vez em instantes."
-
-// PendOnlyCorrection says only items needing correction open for editing.
-const PendOnlyCorrection = "Só ocorrências que precisam de correção abrem para edição; as outras são enviadas sozinhas."
 
 // PendKeyRetry is the help of r on the outbox screen.
 const PendKeyRetry = "tentar de novo"

@@ -6,18 +6,6 @@ import (
 	"time"
 )
 
-// OutboxStatePending labels an occurrence waiting to be sent.
-const OutboxStatePending = "Aguardando envio"
-
-// OutboxStateSending labels an occurrence being sent right now.
-const OutboxStateSending = "Enviando…"
-
-// OutboxStateSent labels an occurrence Mosia registered.
-const OutboxStateSent = "Enviada"
-
-// OutboxStateNeedsCorrection labels an occurrence Mosia refused, waiting for the attendant's correction.
-const OutboxStateNeedsCorrection = "Precisa de correção"
-
 // OutboxCauseRefused is the short cause "no connection / connection dropped".
 const OutboxCauseRefused = "sem conexão com o Mosia ou conexão interrompida"
 

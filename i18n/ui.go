@@ -18,9 +18,6 @@ func UITooSmall(w, h, minW, minH int) string {
 // UIHelpTitle heads the full help: the keys of every screen (first column), then the screen's.
 const UIHelpTitle = "Ajuda: na primeira coluna as teclas de qualquer tela; depois, as desta tela. ? ou Esc fecha."
 
-// UIPlaceholder is shown by a screen that is not available in this build.
-const UIPlaceholder = "Esta tela ainda não está disponível nesta versão. Pressione Esc para voltar."
-
 // ---- keys: what the footer and the full help say each key does ----
 
 // Help texts of the keys every screen shares.
@@ -70,14 +67,6 @@ const UIStatusDemo = "DEMONSTRAÇÃO"
 // UIStatusProd marks a console talking to the real upstreams.
 const UIStatusProd = "PRODUÇÃO"
 
-// UIStatusUp renders an upstream's health ("TOTVS ok" / "Mosia falha").
-func UIStatusUp(name string, ok bool) string {
-	if ok {
-		return name + " ok"
-	}
-	return name + " falha"
-}
-
 // UIStatusServer renders the busca server's address and request count.
 func UIStatusServer(addr string, requests int64) string {
 	return fmt.Sprintf("busca %s (%d req.)", addr, requests)
@@ -124,9 +113,6 @@ const UISearchPrompt = "Buscar: "
 // UISearchPlaceholder hints what can be typed in the search field.
 const UISearchPlaceholder = "nome, CPF, carteirinha, telefone ou contrato"
 
-// UISearchTitle heads the Busca screen.
-const UISearchTitle = "Busca de beneficiários"
-
 // UISearchHint is shown while the field is empty.
 const UISearchHint = "Digite o nome (sem acentos serve), o CPF, a carteirinha, o telefone ou o número do contrato. " +
 	"Use ↑/↓ para escolher e Enter para abrir."
@@ -147,15 +133,6 @@ func UISearchInvalidCPF(cpf string) string {
 // UISearchError says the directory search failed.
 func UISearchError(err string) string {
 	return "A busca falhou: " + err + ". Tente de novo; se persistir, avise o suporte."
-}
-
-// UISearchCount summarises the results.
-func UISearchCount(n, contracts int, capped bool) string {
-	s := fmt.Sprintf("%d resultado(s) em %d contrato(s)", n, contracts)
-	if capped {
-		s += " — mostrando os primeiros; refine a busca"
-	}
-	return s + ". Enter abre."
 }
 
 // UINoContract labels the group of results that have no contract.
@@ -256,14 +233,6 @@ const (
 	UIGraceMoreOnTOTVS = "Há mais itens no TOTVS do que os mostrados."
 )
 
-// UIGraceRunning highlights a grace period still running.
-func UIGraceRunning(until string) string {
-	if until == "" {
-		return "EM CARÊNCIA"
-	}
-	return "EM CARÊNCIA até " + until
-}
-
 // Protocol tab texts.
 const (
 	UIColProtocol = "Protocolo"
@@ -273,14 +242,6 @@ const (
 	UIColUpdated  = "Atualização"
 	UIProtoNone   = "Nenhum protocolo no Mosia para esta chave única."
 )
-
-// UIProtoHeader says how many protocols are listed and how to change it.
-func UIProtoHeader(n int) string {
-	return fmt.Sprintf("Últimos %d protocolos no Mosia (+/- muda a quantidade, 1 a 10)", n)
-}
-
-// UIOpeningMember says a family member is being looked up.
-const UIOpeningMember = "Abrindo o membro da família…"
 
 // UINoChave says protocols cannot be listed because the directory has no chaveUnica for the person.
 const UINoChave = "Este beneficiário não tem chave única no diretório: não é possível listar os protocolos no Mosia. " +

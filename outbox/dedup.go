@@ -19,19 +19,7 @@ import (
 func (s *Sender) dedup(ctx context.Context, log *slog.Logger, it Item) bool {
 	ps, err := s.mosia.LatestProtocols(ctx, it.ChaveUnica(), CheckProtocols)
 	if err != nil {
-		var ce *client.Error
-		status := 0
-		if errors.As(err, &ce) {
-			status = ce.Status
-		}
-		kind := client.KindOf(err)
-		log.Warn("outbox duplicate check failed", slog.String("kind", kind.String()), slog.Int("status", status))
-		delay := s.backoff(it.Attempts)
-		if kind == client.KindAuth || kind == client.KindNotFound {
-			delay = s.jitterLong()
-		}
-		s.upstream(false)
-		s.retry(ctx, log, it, i18n.OutboxVerifyFailed(cause(kind, status)), delay, true)
+		s.checkFailed(ctx, log, it, "outbox duplicate check failed", err)
 		return true
 	}
 	s.upstream(true)
@@ -148,4 +136,22 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 func sameText(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	return strings.EqualFold(a, b) || strings.EqualFold(model.FoldText(a), model.FoldText(b))
+}
+
+// checkFailed puts an Uncertain item back to wait after its check could not ask Mosia (never a blind resend):
+// the usual backoff, or the long wait of a configuration problem (401/403, 404).
+func (s *Sender) checkFailed(ctx context.Context, log *slog.Logger, it Item, what string, err error) {
+	var ce *client.Error
+	status := 0
+	if errors.As(err, &ce) {
+		status = ce.Status
+	}
+	kind := client.KindOf(err)
+	log.Warn(what, slog.String("kind", kind.String()), slog.Int("status", status))
+	delay := s.backoff(it.Attempts)
+	if kind == client.KindAuth || kind == client.KindNotFound {
+		delay = s.jitterLong()
+	}
+	s.upstream(false)
+	s.retry(ctx, log, it, i18n.OutboxVerifyFailed(cause(kind, status)), delay, true)
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
@@ -26,19 +25,7 @@ const (
 func (s *Sender) checkFollowUp(ctx context.Context, log *slog.Logger, it Item) bool {
 	d, err := s.mosia.Detail(ctx, it.FollowUp.Protocol)
 	if err != nil {
-		var ce *client.Error
-		status := 0
-		if errors.As(err, &ce) {
-			status = ce.Status
-		}
-		kind := client.KindOf(err)
-		log.Warn("outbox follow-up check failed", slog.String("kind", kind.String()), slog.Int("status", status))
-		delay := s.backoff(it.Attempts)
-		if kind == client.KindAuth || kind == client.KindNotFound {
-			delay = s.jitterLong()
-		}
-		s.upstream(false)
-		s.retry(ctx, log, it, i18n.OutboxVerifyFailed(cause(kind, status)), delay, true)
+		s.checkFailed(ctx, log, it, "outbox follow-up check failed", err)
 		return true
 	}
 	s.upstream(true)

@@ -5,14 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/balcao/balcao/internal/migrate"
+	"github.com/balcao/balcao/internal/sqlitefile"
 )
 
 // SQLite is the outbox's default store: one SQLite file (WAL, synchronous=FULL: it survives kill -9 and power
@@ -25,21 +24,12 @@ var _ Store = (*SQLite)(nil)
 
 // OpenSQLite opens (creating if needed, mode 0600) the outbox file at path and brings its schema up to date.
 func OpenSQLite(path string) (*SQLite, error) {
-	if err := privateFile(path); err != nil {
-		return nil, fmt.Errorf("outbox open %s: %w", path, err)
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// One connection per handle: the handle's writers queue in Go instead of spinning in SQLite's busy handler
+	// (whose sleeps grow to 100 ms and starve writers under load); other processes still meet busy_timeout.
+	db, err := sqlitefile.Open(path, 1)
 	if err != nil {
 		return nil, fmt.Errorf("outbox open %s: %w", path, err)
 	}
-	// One connection per handle: the handle's writers queue in Go instead of spinning in SQLite's busy handler
-	// (whose sleeps grow to 100 ms and starve writers under load); other processes still meet busy_timeout.
-	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, _, err := migrate.Run(ctx, db, schemaSteps); err != nil {
@@ -47,27 +37,6 @@ func OpenSQLite(path string) (*SQLite, error) {
 		return nil, fmt.Errorf("outbox schema %s: %w", path, err)
 	}
 	return &SQLite{db: db}, nil
-}
-
-// privateFile creates path with mode 0600 when missing, and takes a file (with its WAL and shared memory)
-// that others can read back to 0600: an outbox holds names, CPFs, phones and free-text notes. SQLite gives
-// the WAL and shared-memory files the database file's mode.
-func privateFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(p, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // Close closes the file.

@@ -221,7 +221,15 @@ func (d *Dataset) generate(j int) person {
 	p.card = makeCard(emp, matric, m+1)
 	p.cpf = d.cpf(j)
 	p.chave = p.cpf
+	// The order of the draws below is the dataset: moving one changes every person after it.
+	familyMember(&p, t, r, m)
+	d.documentsAndContacts(&p, t, r, m)
+	plansOf(&p, t, f, company, m)
+	return p
+}
 
+// familyMember draws who member m of a family is: name, sex, birth, kinship, parents, civil status.
+func familyMember(p *person, t familyTraits, r *rng, m int) {
 	titular := joinName(t.titularFirst, t.titularParticle, t.titularSurnames[0], t.titularSurnames[1])
 	spouseSur := t.spouseSurnames
 	if t.spouseTakesName && t.titularMale {
@@ -235,17 +243,12 @@ func (d *Dataset) generate(j int) person {
 	if !t.hasSpouse {
 		fatherSur, motherSur = t.titularSurnames[1], t.titularSurnames[0]
 	}
-	motherOfKids, fatherOfKids := spouse, titular
-	if !t.titularMale {
-		motherOfKids, fatherOfKids = titular, spouse
-	}
 	randomMother := func(sur string) string {
 		return joinName(femaleNames.pick(r), "", surnames.pick(r), sur)
 	}
 	randomFather := func(sur string) string {
 		return joinName(maleNames.pick(r), "", surnames.pick(r), sur)
 	}
-
 	child := m - 1
 	if t.hasSpouse {
 		child = m - 2
@@ -270,28 +273,41 @@ func (d *Dataset) generate(j int) person {
 			p.civil = "M"
 		}
 	default:
-		p.male = r.chance(0.5)
-		p.name = joinName(givenName(r, p.male), "", motherSur, fatherSur)
-		older := t.titularBirth
-		if t.hasSpouse && t.spouseBirth.Before(older) {
-			older = t.spouseBirth
-		}
-		year := older.Year() + 22 + child*t.childGap + r.intn(3)
-		if max := birthRef.Year() - 1 - child; year > max {
-			year = max
-		}
-		p.birth = randomDay(r, year)
-		p.kinship, p.graupa, p.tipusu = kinChild, "05", "D"
-		p.civil = "S"
-		if t.hasSpouse {
-			p.mother, p.father = motherOfKids, fatherOfKids
-		} else if t.titularMale {
-			p.mother, p.father = randomMother(motherSur), titular
-		} else {
-			p.mother, p.father = titular, randomFather(fatherSur)
-		}
+		familyChild(p, t, r, child, titular, spouse, motherSur, fatherSur, randomMother, randomFather)
 	}
+}
 
+// familyChild draws a child of the family: the child-th after the titular (and spouse).
+func familyChild(p *person, t familyTraits, r *rng, child int, titular, spouse, motherSur, fatherSur string,
+	randomMother, randomFather func(string) string) {
+	motherOfKids, fatherOfKids := spouse, titular
+	if !t.titularMale {
+		motherOfKids, fatherOfKids = titular, spouse
+	}
+	p.male = r.chance(0.5)
+	p.name = joinName(givenName(r, p.male), "", motherSur, fatherSur)
+	older := t.titularBirth
+	if t.hasSpouse && t.spouseBirth.Before(older) {
+		older = t.spouseBirth
+	}
+	year := older.Year() + 22 + child*t.childGap + r.intn(3)
+	if max := birthRef.Year() - 1 - child; year > max {
+		year = max
+	}
+	p.birth = randomDay(r, year)
+	p.kinship, p.graupa, p.tipusu = kinChild, "05", "D"
+	p.civil = "S"
+	if t.hasSpouse {
+		p.mother, p.father = motherOfKids, fatherOfKids
+	} else if t.titularMale {
+		p.mother, p.father = randomMother(motherSur), titular
+	} else {
+		p.mother, p.father = titular, randomFather(fatherSur)
+	}
+}
+
+// documentsAndContacts draws the RG, the registration, phone, e-mail, situation and address.
+func (d *Dataset) documentsAndContacts(p *person, t familyTraits, r *rng, m int) {
 	p.rg = fmt.Sprintf("%d.%03d.%03d", r.between(1, 59), r.intn(1000), r.intn(1000))
 	if r.chance(0.4) {
 		p.rg += fmt.Sprintf("-%d", r.intn(10))
@@ -326,7 +342,10 @@ func (d *Dataset) generate(j int) person {
 		p.inclusion = p.birth.AddDate(0, 0, 30)
 	}
 	p.transfer = t.transfer
+}
 
+// plansOf sets the person's plan and contracts: the family's individual plan, or its company's.
+func plansOf(p *person, t familyTraits, f, company, m int) {
 	if company < 0 {
 		plan := individualPlans[t.planIdx]
 		p.planCode, p.planName = plan.code, plan.name
@@ -345,7 +364,6 @@ func (d *Dataset) generate(j int) person {
 	if m == 0 && t.dental {
 		p.contracts = append(p.contracts, model.ContractRef{Number: fmt.Sprintf("2%07d", f), Description: dentalPlan.name})
 	}
-	return p
 }
 
 // emailOf builds a plausible personal e-mail from a name.

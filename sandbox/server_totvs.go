@@ -156,37 +156,33 @@ func (s *Sandbox) handleFamily(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) handleGraceClass(w http.ResponseWriter, r *http.Request) {
-	card := r.PathValue("card")
-	lo, hi, ok := s.pageBounds(w, r)
-	if !ok {
-		return
-	}
-	g, ok := s.data.GraceClasses(card)
-	if !ok {
-		s.notFound(w, card, true)
-		return
-	}
-	var page totvs.Page
-	g.Items, page = paginate(g.Items, lo, hi)
-	g.Page = page
-	writeJSON(w, http.StatusOK, g)
+	servePaged(s, w, r, s.data.GraceClasses, func(g *totvs.GracePeriodClasses) (*[]totvs.GraceClass, *totvs.Page) {
+		return &g.Items, &g.Page
+	})
 }
 
 func (s *Sandbox) handleGraceGroup(w http.ResponseWriter, r *http.Request) {
+	servePaged(s, w, r, s.data.GraceGroups, func(g *totvs.GracePeriodGroups) (*[]totvs.GraceGroup, *totvs.Page) {
+		return &g.Items, &g.Page
+	})
+}
+
+// servePaged answers a card's paged list: load finds the card's whole answer, parts points at its items and page.
+func servePaged[A any, I any](s *Sandbox, w http.ResponseWriter, r *http.Request, load func(string) (A, bool),
+	parts func(*A) (*[]I, *totvs.Page)) {
 	card := r.PathValue("card")
 	lo, hi, ok := s.pageBounds(w, r)
 	if !ok {
 		return
 	}
-	g, ok := s.data.GraceGroups(card)
+	a, ok := load(card)
 	if !ok {
 		s.notFound(w, card, true)
 		return
 	}
-	var page totvs.Page
-	g.Items, page = paginate(g.Items, lo, hi)
-	g.Page = page
-	writeJSON(w, http.StatusOK, g)
+	items, page := parts(&a)
+	*items, *page = paginate(*items, lo, hi)
+	writeJSON(w, http.StatusOK, a)
 }
 
 // pageBounds reads page (from 1) and pageSize (default DefaultPageSize) into a row range [lo, hi).

@@ -26,6 +26,7 @@ import (
 
 	"github.com/balcao/balcao/audit"
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/benchdata"
 	"github.com/balcao/balcao/internal/gctune"
 	"github.com/balcao/balcao/internal/loadgen"
 	"github.com/balcao/balcao/internal/testcert"
@@ -34,8 +35,9 @@ import (
 )
 
 // Load benchmark settings. The directory is, in order: $BALCAO_BENCH_DIRECTORY (a directory file built from
-// sandbox.NewDatasetAt(benchSeed, $BALCAO_BENCH_SIZE, benchNow)), the directory benchmarks' cached 1M directory
-// when present, or a 200k one built in b.TempDir().
+// sandbox.NewDatasetAt(benchSeed, $BALCAO_BENCH_SIZE, benchNow)), the benchmarks' directory of
+// $BALCAO_BENCH_SIZE people (benchdata.Directory, built once and cached; make bench-10m), the directory
+// benchmarks' cached 1M directory when present, or a 200k one built in b.TempDir().
 const (
 	benchSeed  = 7
 	benchConns = 64
@@ -60,15 +62,17 @@ var (
 func benchDirectoryPath(b *testing.B) (string, *sandbox.Dataset) {
 	b.Helper()
 	path, n := os.Getenv("BALCAO_BENCH_DIRECTORY"), 0
+	size, sizeErr := strconv.Atoi(os.Getenv("BALCAO_BENCH_SIZE"))
 	if path != "" {
-		var err error
-		n, err = strconv.Atoi(os.Getenv("BALCAO_BENCH_SIZE"))
-		require.NoError(b, err, "BALCAO_BENCH_SIZE must give the dataset size of BALCAO_BENCH_DIRECTORY")
-	} else if cache, err := os.UserCacheDir(); err == nil {
-		p := filepath.Join(cache, "balcao-bench",
-			fmt.Sprintf("directory-v%s-sandbox-1-%d-%d.db", directory.CurrentVersion(), benchSeed, bench1M))
+		require.NoError(b, sizeErr, "BALCAO_BENCH_SIZE must give the dataset size of BALCAO_BENCH_DIRECTORY")
+		n = size
+	} else if sizeErr == nil && size > 0 {
+		p, err := benchdata.Directory(context.Background(), size)
+		require.NoError(b, err)
+		path, n = p, size
+	} else if cache, err := benchdata.CacheDir(); err == nil {
 		// the directory benchmarks build it: go test ./directory -run '^$' -bench DirectorySearch -benchtime 1x
-		if _, err := os.Stat(p); err == nil {
+		if p := filepath.Join(cache, benchdata.DirectoryName(bench1M)); fileExists(p) {
 			path, n = p, bench1M
 		}
 	}
@@ -93,6 +97,12 @@ func benchDirectoryPath(b *testing.B) (string, *sandbox.Dataset) {
 		path = benchPath
 	}
 	return path, sandbox.NewDatasetAt(benchSeed, n, benchNow)
+}
+
+// fileExists reports whether path exists.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // benchKinds names the search kinds of benchBodies, in the order they cycle.

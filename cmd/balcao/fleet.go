@@ -63,7 +63,7 @@ func openFleetParts(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 	if withOutbox {
 		if box, p.spill, err = f.Outbox(ctx, cfg.SpillPath()); err != nil {
 			_ = f.Close()
-			return nil, nil, nil, fmt.Errorf("pendências %s: %w", cfg.SpillPath(), err)
+			return nil, nil, nil, fmt.Errorf(i18n.ErrOutboxFile, cfg.SpillPath(), err)
 		}
 	}
 	rec, sh, err := f.Audit(ctx, cfg.AuditQueuePath())
@@ -72,7 +72,7 @@ func openFleetParts(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 			_ = box.Close()
 		}
 		_ = f.Close()
-		return nil, nil, nil, fmt.Errorf("registro de acessos %s: %w", cfg.AuditQueuePath(), err)
+		return nil, nil, nil, fmt.Errorf(i18n.ErrAuditFile, cfg.AuditQueuePath(), err)
 	}
 	p.shipper = sh
 	return p, box, rec, nil
@@ -86,7 +86,7 @@ func (p *fleetParts) directory(ctx context.Context, cfg *config.Config, wg *sync
 		return nil, fmt.Errorf(i18n.FleetNoDirectory, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("diretório %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf(i18n.ErrDirectoryFile, cfg.DB, err)
 	}
 	p.ref = ref
 	wg.Go(func() { ref.Run(ctx) })
@@ -132,7 +132,7 @@ func (rt *runtime) openDirectory(ctx context.Context, path string) (*directory.D
 		}
 		dir, err := directory.Open(ctx, path, directory.Options{Logger: rt.log})
 		if err != nil {
-			return nil, fmt.Errorf("diretório %s: %w", path, err)
+			return nil, fmt.Errorf(i18n.ErrDirectoryFile, path, err)
 		}
 		return dir, nil
 	}
@@ -193,7 +193,7 @@ func withFleetAudit(cfg *config.Config, f func(*audit.Log) error) error {
 
 // runFleetImport is balcao import in fleet mode: the file merged into (or replacing) the shared directory,
 // published as its next generation, which every instance then loads.
-func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, replace bool, maxBad int) error {
+func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, replace, allowShrink bool, maxBad int) error {
 	ctx := cmd.Context()
 	f, err := connectFleet(ctx, cfg, nil)
 	if err != nil {
@@ -206,9 +206,12 @@ func runFleetImport(cmd *cobra.Command, cfg *config.Config, csvPath string, repl
 	}
 	host, _ := os.Hostname()
 	rep, err := f.Import(ctx, csvPath, filepath.Dir(cfg.DB), filepath.Base(csvPath)+" @"+host,
-		csvimport.Options{Replace: replace, Progress: progress})
+		csvimport.Options{Replace: replace, AllowShrink: allowShrink, Logger: stderrLog(cfg), Progress: progress})
 	_ = bar.Finish()
 	if err != nil {
+		if nr := (*csvimport.NoRowsError)(nil); errors.As(err, &nr) {
+			printBadRows(cmd.OutOrStdout(), rep.Report, maxBad)
+		}
 		return fmt.Errorf(i18n.ImportFailed, csvPath, err)
 	}
 	dest := fmt.Sprintf(i18n.FleetImportDest, f.URL, rep.Generation.Number, rep.Published.Round(time.Millisecond))

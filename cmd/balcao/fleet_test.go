@@ -424,8 +424,10 @@ func TestFleetImportReachesTheOtherInstances(t *testing.T) {
 		require.Eventually(t, func() bool { return strings.Contains(in.busca(t, cpf), "Pedro Alves") },
 			60*time.Second, 10*time.Millisecond, "instance never answered with the new data")
 		lags = append(lags, time.Since(imported))
-		_, health := in.get(t, "/healthz")
-		assert.Contains(t, health, `"geracao":2,"geracao_local":2`)
+		assert.Eventually(t, func() bool { // the generation is noted just after the swap
+			_, health := in.get(t, "/healthz")
+			return strings.Contains(health, `"geracao":2,"geracao_local":2`)
+		}, 10*time.Second, 10*time.Millisecond, "healthz reports the new local generation")
 		assert.Contains(t, in.busca(t, "52998224725"), "Silva", "the first import's beneficiary is still there")
 	}
 	t.Logf("import → the other two instances answer with the new data after %v", lags)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -47,8 +49,12 @@ func printInfo(ctx context.Context, w io.Writer, cfg *config.Config) {
 		{i18n.InfoConfig, src},
 		{i18n.InfoDirectory, cfg.DB},
 		{i18n.InfoDirectoryVersion, directoryState(ctx, cfg.DB)},
-		{i18n.InfoOutbox, cfg.OutboxPath()},
+		{i18n.InfoDirectorySize, directorySize(cfg.DB)},
+		{i18n.InfoOutbox, outboxFile(cfg)},
+		{i18n.InfoOutboxSize, fileSize(outboxFile(cfg))},
 		{i18n.InfoDrafts, i18n.InfoDraftsWhat(draftsPath(cfg, cfg.Demo()), i18n.Days(cfg.Console.DraftRetention.Duration))},
+		{i18n.InfoAccessRecord, auditPath(cfg)},
+		{i18n.InfoAccessRecordSize, fileSize(auditPath(cfg))},
 		{i18n.InfoLog, cfg.Log.File},
 		{i18n.InfoCache, config.CacheDir()},
 		{i18n.InfoServer, cfg.Server.Addr + cfg.Server.Prefix + "/buscaBeneficiarios"},
@@ -91,6 +97,47 @@ func directoryState(ctx context.Context, path string) string {
 		return i18n.InfoDirectoryRebuild(have, want, info.Beneficiaries)
 	}
 	return i18n.InfoDirectoryCurrent(have, info.Beneficiaries)
+}
+
+// outboxFile is the outbox file the console and the SSH server use (the demo keeps its own).
+func outboxFile(cfg *config.Config) string {
+	if cfg.Demo() && cfg.OutboxDB == "" {
+		return demoPath("ocorrencias.db")
+	}
+	return cfg.OutboxPath()
+}
+
+// directorySize says how much the directory takes on disk: its file with its WAL, and its name index file.
+func directorySize(path string) string {
+	s := fileSize(path)
+	if s == i18n.InfoFileMissing {
+		return s
+	}
+	files, _ := filepath.Glob(path + ".index-*")
+	var ix int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			ix += st.Size()
+		}
+	}
+	if ix == 0 {
+		return s
+	}
+	return i18n.InfoDirectoryWithIndex(s, ix)
+}
+
+// fileSize says how much an SQLite file takes on disk, with its WAL (where the last writes wait to be copied
+// into it).
+func fileSize(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return i18n.InfoFileMissing
+	}
+	var wal int64
+	if w, err := os.Stat(path + "-wal"); err == nil {
+		wal = w.Size()
+	}
+	return i18n.InfoFileSize(st.Size(), wal)
 }
 
 func orDash(s string) string {

@@ -12,7 +12,7 @@ import (
 )
 
 // fromConfig is --to-postgres given without a URL: the configured postgres.url (or BALCAO_POSTGRES_URL).
-const fromConfig = "(configuração)"
+const fromConfig = i18n.MigrateFromConfig
 
 func newMigrateCmd(g *globalFlags) *cobra.Command {
 	var to string

@@ -17,6 +17,7 @@ import (
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/drafts"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
@@ -153,11 +154,11 @@ func draftsPath(cfg *config.Config, demo bool) string {
 // openDrafts opens the drafts file (its directory 0700).
 func (rt *runtime) openDrafts(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("rascunhos %s: %w", path, err)
+		return fmt.Errorf(i18n.ErrDraftsFile, path, err)
 	}
 	s, err := drafts.Open(path)
 	if err != nil {
-		return fmt.Errorf("rascunhos %s: %w", path, err)
+		return fmt.Errorf(i18n.ErrDraftsFile, path, err)
 	}
 	rt.drafts = s
 	rt.closers = append(rt.closers, s.Close)
@@ -185,11 +186,11 @@ func (rt *runtime) openAudit(path string) error {
 // openAccessRecord opens the access record at path (its directory 0700).
 func openAccessRecord(path string) (*audit.Log, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("registro de acessos %s: %w", path, err)
+		return nil, fmt.Errorf(i18n.ErrAuditFile, path, err)
 	}
 	l, err := audit.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("registro de acessos %s: %w", path, err)
+		return nil, fmt.Errorf(i18n.ErrAuditFile, path, err)
 	}
 	return l, nil
 }
@@ -218,11 +219,11 @@ func demoPath(name string) string { return filepath.Join(config.DataDir(), "demo
 // openOutbox opens the outbox file (its directory 0700).
 func (rt *runtime) openOutbox(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("pendências %s: %w", path, err)
+		return fmt.Errorf(i18n.ErrOutboxFile, path, err)
 	}
 	box, err := outbox.Open(path)
 	if err != nil {
-		return fmt.Errorf("pendências %s: %w", path, err)
+		return fmt.Errorf(i18n.ErrOutboxFile, path, err)
 	}
 	rt.box = box
 	rt.closers = append(rt.closers, box.Close)

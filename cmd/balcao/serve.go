@@ -100,7 +100,7 @@ func runServe(ctx context.Context, cfg *config.Config, useDemo bool, log *slog.L
 	defer rec.Close()
 	dir, err := directory.Open(ctx, dbPath, directory.Options{Logger: log})
 	if err != nil {
-		return fmt.Errorf("diretório %s: %w", dbPath, err)
+		return fmt.Errorf(i18n.ErrDirectoryFile, dbPath, err)
 	}
 	defer dir.Close()
 	return serveDirectory(ctx, cfg, log, out, dir, rec, dbPath, nil)
@@ -126,7 +126,7 @@ func serveDirectory(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 	opts.Database = db
 	gctune.Tighten()
 	if err := dir.Warm(ctx); err != nil { // before listening: the first requests must not pay for it
-		return fmt.Errorf("diretório %s: %w", dbPath, err)
+		return fmt.Errorf(i18n.ErrDirectoryFile, dbPath, err)
 	}
 	srv, err := server.New(dir, opts)
 	if err != nil {

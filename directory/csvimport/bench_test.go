@@ -3,143 +3,174 @@ package csvimport_test
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/benchdata"
 	"github.com/balcao/balcao/directory/csvimport"
 	"github.com/balcao/balcao/model"
-	"github.com/balcao/balcao/sandbox"
 )
 
-// The import benchmark writes its CSV from the sandbox dataset; one iteration (-benchtime 1x) is a measurement:
+// The import benchmark imports the benchmark import file (benchdata.CSV: one row per beneficiary and
+// contract, as a Protheus export) of $BALCAO_BENCH_SIZE people (default 1,000,000; make bench-10m:
+// 10,000,000), each import in a process of its own, as `balcao import` runs, so that its peak resident
+// memory (the kernel's maxrss) is the import's alone. One iteration (-benchtime 1x) is a measurement:
 //
-//	go test ./directory/csvimport -run '^$' -bench . -benchtime 1x
+//	go test ./directory/csvimport -run '^$' -bench Import -benchtime 1x
 
-const (
-	benchSeed    = 7
-	benchCSVRows = 200_000
-)
+const benchSize = 1_000_000
 
-var benchNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+// benchImportEnv asks the test binary to run one import ("db|csv|replace") and print its report as JSON.
+const benchImportEnv = "BALCAO_CSVIMPORT_BENCH_IMPORT"
 
-// BenchmarkDirectoryImport measures CSV import speed on a generated file of 200,000 beneficiaries (one row
-// per contract): into a new directory (the bulk path, as --replace), merged into an existing one (a big file:
-// the directory is rebuilt with it), and a small file of 5,000 rows upserted row by row into that 200k one.
-func BenchmarkDirectoryImport(b *testing.B) {
-	ds := sandbox.NewDatasetAt(benchSeed, benchCSVRows, benchNow)
-	dir := b.TempDir()
-	csvPath := filepath.Join(dir, "beneficiarios.csv")
-	rows := benchWriteCSV(b, ds, 0, ds.Len(), csvPath)
-	ctx := context.Background()
-	rate := func(b *testing.B, rows int, total time.Duration) {
-		b.ReportMetric(float64(rows*b.N)/total.Seconds(), "rows/s")
-		b.ReportMetric(0, "ns/op")
-	}
-	built := filepath.Join(dir, "built.db")
-	b.Run("new", func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			db := filepath.Join(b.TempDir(), "dir.db")
-			rep, err := csvimport.File(ctx, db, csvPath, csvimport.Options{})
-			require.NoError(b, err)
-			require.Equal(b, rows, rep.Rows)
-			total += rep.Elapsed
-			if i == 0 {
-				require.NoError(b, os.Rename(db, built))
-			}
+func init() {
+	if spec := os.Getenv(benchImportEnv); spec != "" {
+		if os.Getenv("GOMEMLIMIT") == "" { // as balcao import
+			debug.SetMemoryLimit(csvimport.MemoryLimit)
 		}
-		rate(b, rows, total)
+		f := strings.SplitN(spec, "|", 3)
+		rep, err := csvimport.File(context.Background(), f[0], f[1], csvimport.Options{Replace: f[2] == "replace"})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		_ = json.NewEncoder(os.Stdout).Encode(rep)
+		os.Exit(0)
+	}
+}
+
+// importProcess imports csvPath into db in a process of its own and returns its report and peak memory (MB).
+func importProcess(b *testing.B, db, csvPath string, replace bool) (csvimport.Report, float64) {
+	b.Helper()
+	mode := ""
+	if replace {
+		mode = "replace"
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), benchImportEnv+"="+db+"|"+csvPath+"|"+mode)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	require.NoError(b, err, "import process")
+	var rep csvimport.Report
+	require.NoError(b, json.Unmarshal(out, &rep))
+	return rep, float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+}
+
+// benchN is the benchmark's number of people.
+func benchN() int {
+	if v, err := strconv.Atoi(os.Getenv("BALCAO_BENCH_SIZE")); err == nil && v > 0 {
+		return v
+	}
+	return benchSize
+}
+
+// report reports an import's rate, peak memory, CPU-free phases and runs.
+func report(b *testing.B, rep csvimport.Report, peakMB float64) {
+	b.ReportMetric(float64(rep.Rows)/rep.Elapsed.Seconds(), "rows/s")
+	b.ReportMetric(peakMB, "peak_MB")
+	b.ReportMetric(rep.Elapsed.Seconds(), "s")
+	b.ReportMetric(0, "ns/op")
+	st := rep.Build
+	read := rep.Elapsed - st.Merge - st.Write - st.Install
+	b.Logf("%d rows in %s: reading and sorting by identity %s, merging and sorting by rank %s, writing %s, "+
+		"installing %s; %d runs, %.0f MB spilled", rep.Rows, rep.Elapsed.Round(time.Millisecond), read.Round(time.Millisecond),
+		st.Merge.Round(time.Millisecond), st.Write.Round(time.Millisecond), st.Install.Round(time.Millisecond),
+		st.Runs, float64(st.Spilled)/(1<<20))
+}
+
+// BenchmarkImport measures `balcao import` of the benchmark file: into a new directory (new), over that
+// directory with --replace (replace: the old one serves until the swap), the whole file again without
+// --replace (merge: a daily full export, the directory rebuilt merged with it; skipped past 1M, see
+// $BALCAO_BENCH_MERGE), and a file of 10,000 rows, half of them people already there and half new, upserted
+// into it (upsert: the name index takes them as a delta), the new ones searched at once.
+func BenchmarkImport(b *testing.B) {
+	n := benchN()
+	csvPath, rows, err := benchdata.CSV(n)
+	require.NoError(b, err)
+	dir := b.TempDir()
+	db := filepath.Join(dir, "diretorio.db")
+	b.Run("new", func(b *testing.B) {
+		for range b.N {
+			require.NoError(b, os.RemoveAll(dir))
+			require.NoError(b, os.MkdirAll(dir, 0o700))
+			rep, peak := importProcess(b, db, csvPath, false)
+			require.Equal(b, rows, rep.Rows)
+			report(b, rep, peak)
+		}
+	})
+	ensure := func(b *testing.B) {
+		if _, err := os.Stat(db); err != nil {
+			_, _ = importProcess(b, db, csvPath, false)
+		}
+	}
+	b.Run("replace", func(b *testing.B) {
+		ensure(b)
+		for range b.N {
+			rep, peak := importProcess(b, db, csvPath, true)
+			require.Equal(b, rows, rep.Rows)
+			report(b, rep, peak)
+		}
 	})
 	b.Run("merge", func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			db := filepath.Join(b.TempDir(), "dir.db")
-			d, err := directory.Open(ctx, db, directory.Options{})
-			require.NoError(b, err)
-			require.NoError(b, d.Upsert(ctx, []model.Beneficiary{ds.Beneficiary(0)}))
-			f, err := os.Open(csvPath)
-			require.NoError(b, err)
-			b.StartTimer()
-			rep, err := csvimport.Import(ctx, d, f, csvimport.Options{})
-			require.NoError(b, err)
-			total += rep.Elapsed
-			_ = f.Close()
-			_ = d.Close()
+		if n > benchSize && os.Getenv("BALCAO_BENCH_MERGE") == "" {
+			b.Skip("past 1M only with BALCAO_BENCH_MERGE=1")
 		}
-		rate(b, rows, total)
+		ensure(b)
+		for range b.N {
+			rep, peak := importProcess(b, db, csvPath, false)
+			require.Equal(b, rows, rep.Rows)
+			report(b, rep, peak)
+		}
 	})
-	b.Run("upsert-small", func(b *testing.B) {
-		more := sandbox.NewDatasetAt(benchSeed, benchCSVRows+5000, benchNow)
-		small := filepath.Join(dir, "small.csv")
-		smallRows := benchWriteCSV(b, more, benchCSVRows-2500, more.Len(), small) // half known, half new
-		if _, err := os.Stat(built); err != nil {                                 // "new" did not run
-			_, err := csvimport.File(ctx, built, csvPath, csvimport.Options{})
-			require.NoError(b, err)
-		}
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			db := filepath.Join(b.TempDir(), "dir.db")
-			src, err := os.ReadFile(built)
-			require.NoError(b, err)
-			require.NoError(b, os.WriteFile(db, src, 0o600))
-			d, err := directory.Open(ctx, db, directory.Options{})
-			require.NoError(b, err)
-			f, err := os.Open(small)
-			require.NoError(b, err)
-			b.StartTimer()
-			rep, err := csvimport.Import(ctx, d, f, csvimport.Options{})
-			require.NoError(b, err)
+	b.Run("upsert", func(b *testing.B) {
+		ensure(b)
+		small := filepath.Join(b.TempDir(), "small.csv")
+		more := benchdata.NewPeople(n + 5000)
+		smallRows := writeSmall(b, more, n-5000, n+5000, small)
+		for range b.N {
+			rep, peak := importProcess(b, db, small, false)
 			require.Equal(b, smallRows, rep.Rows)
-			total += rep.Elapsed
-			_ = f.Close()
-			_ = d.Close()
+			report(b, rep, peak)
+			checkVisible(b, db, more.Beneficiary(n+4999))
 		}
-		rate(b, smallRows, total)
 	})
 }
 
-// benchWriteCSV writes beneficiaries from..to-1 of the dataset as a Protheus-like export (one row per
-// contract) and returns its rows.
-func benchWriteCSV(b *testing.B, ds *sandbox.Dataset, from, to int, path string) int {
+// writeSmall writes people from..to-1 as an import file and returns its rows.
+func writeSmall(b *testing.B, p *benchdata.People, from, to int, path string) int {
 	b.Helper()
 	f, err := os.Create(path)
 	require.NoError(b, err)
 	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
-	w.Comma = ';'
-	require.NoError(b, w.Write([]string{"nome", "data_nascimento", "registro_geral", "id_matricula", "nome_mae",
-		"numero_contrato", "contrato_descricao", "chaveUnica", "cpf", "carteirinha", "telefone", "email", "situacao"}))
-	rows := 0
-	for i := from; i < to; i++ {
-		x := ds.Beneficiary(i)
-		birth := ""
-		if t, ok := model.ParseDate(x.BirthDate); ok {
-			birth = model.FormatDateBR(t)
-		}
-		cs := x.Contracts
-		if len(cs) == 0 {
-			cs = []model.ContractRef{{}}
-		}
-		for _, c := range cs {
-			require.NoError(b, w.Write([]string{x.Name, birth, x.RG, x.IDMatricula, x.MotherName, c.Number,
-				c.Description, x.ChaveUnica, model.FormatCPF(x.CPF), model.FormatCard(x.Card),
-				model.FormatPhone(x.Phone), x.Email, x.Situation}))
-			rows++
-		}
-	}
-	w.Flush()
-	require.NoError(b, w.Error())
-	require.NoError(b, bw.Flush())
-	b.Logf("%s: %s rows", path, strconv.Itoa(rows))
+	w := bufio.NewWriter(f)
+	rows, err := benchdata.WriteCSV(w, p, from, to)
+	require.NoError(b, err)
+	require.NoError(b, w.Flush())
 	return rows
+}
+
+// checkVisible checks that a person upserted is found by CPF and by name.
+func checkVisible(b *testing.B, db string, x model.Beneficiary) {
+	b.Helper()
+	d, err := directory.Open(context.Background(), db, directory.Options{})
+	require.NoError(b, err)
+	defer d.Close()
+	ms, err := d.Search(context.Background(), model.Classify(model.FormatCPF(x.CPF)), 5)
+	require.NoError(b, err)
+	require.NotEmpty(b, ms, "the upserted person by CPF")
+	ms, err = d.Search(context.Background(), model.Classify(x.Name+" "+model.FormatCPF(x.CPF)), 5)
+	require.NoError(b, err)
+	require.NotEmpty(b, ms, "the upserted person by name")
 }

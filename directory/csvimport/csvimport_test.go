@@ -270,7 +270,7 @@ func TestImportReplaceIsAtomic(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, len(old), rep.Inserted)
 		} else { // through the file, as `balcao import --replace`
-			rep, err = csvimport.File(ctx, db, freshCSV, csvimport.Options{Replace: true})
+			rep, err = csvimport.File(ctx, db, freshCSV, csvimport.Options{Replace: true, AllowShrink: true})
 			require.NoError(t, err)
 			assert.Equal(t, len(fresh), rep.Inserted)
 			n, err := reader.Count(ctx)
@@ -401,7 +401,7 @@ func TestImportIntoOlderFile(t *testing.T) {
 			ctx := context.Background()
 			db := filepath.Join(t.TempDir(), "d.db")
 			require.NoError(t, os.WriteFile(db, src, 0o600))
-			rep, err := csvimport.File(ctx, db, csvPath, csvimport.Options{Replace: replace})
+			rep, err := csvimport.File(ctx, db, csvPath, csvimport.Options{Replace: replace, AllowShrink: true})
 			require.NoError(t, err)
 			info, err := directory.Inspect(ctx, db)
 			require.NoError(t, err)

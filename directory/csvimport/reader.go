@@ -11,7 +11,10 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
@@ -107,12 +110,22 @@ func (c *counter) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Limits of a row: a longer cell (of a column the import reads), name or record makes the row bad. A record
+// over maxRecord is skipped as it is read, never held whole (a quote left open can make the rest of a file
+// one record).
+const (
+	maxCell      = 1 << 10 // bytes
+	maxNameRunes = 200
+	maxRecord    = 1 << 20 // bytes
+)
+
 // reader reads beneficiaries from a CSV file: encoding, delimiter and columns detected from the start.
 type reader struct {
 	src       *bufio.Reader // the file after the header
 	counter   *counter
 	firstLine int     // line of the first record after the header
 	cols      [][]int // per field, the columns feeding it (the first non-empty wins)
+	header    []string
 	ncols     int
 	encoding  string
 	delim     string
@@ -128,7 +141,14 @@ func newReader(r io.Reader) (*reader, error) {
 		return nil, fmt.Errorf("import: read: %w", err)
 	}
 	ir := &reader{src: br, counter: c, encoding: EncodingUTF8}
-	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+	if enc, dec := utf16Of(head); dec != nil { // decoded to UTF-8 as it is read; the counter counts the file's bytes
+		ir.encoding = enc
+		br = bufio.NewReaderSize(transform.NewReader(br, dec.NewDecoder()), 1<<20)
+		ir.src = br
+		if head, err = br.Peek(sniffSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, fmt.Errorf("import: read: %w", err)
+		}
+	} else if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 		head = head[3:]
 	} else if !validUTF8(head, len(head) == sniffSize) {
@@ -143,6 +163,8 @@ func newReader(r io.Reader) (*reader, error) {
 	n := len(head)
 	if end := recordEnd(head, ir.delim[0]); end > 0 {
 		n = end
+	} else if len(head) == sniffSize {
+		return nil, ErrLongHeader
 	}
 	header, err := csvReader(ir.decode(head[:n]), ir.delim[0]).Read()
 	if err != nil {
@@ -165,7 +187,9 @@ func newReader(r io.Reader) (*reader, error) {
 func (ir *reader) mapHeader(header []string) error {
 	ir.ncols = len(header)
 	ir.cols = make([][]int, fieldCount)
+	ir.header = make([]string, len(header))
 	for i, h := range header {
+		ir.header[i] = ir.text(h)
 		if f, ok := columns[headerName(ir.text(h))]; ok {
 			ir.cols[f] = append(ir.cols[f], i)
 		}
@@ -203,6 +227,40 @@ func (ir *reader) decode(raw []byte) []byte {
 		return raw
 	}
 	return out
+}
+
+// utf16Of recognises a UTF-16 file by its byte order mark, or, without one, by the zero bytes of its ASCII
+// characters (a CSV's header is ASCII), and returns its name and decoding (nil for any other file).
+func utf16Of(head []byte) (string, encoding.Encoding) {
+	le := func(bom unicode.BOMPolicy) encoding.Encoding { return unicode.UTF16(unicode.LittleEndian, bom) }
+	be := func(bom unicode.BOMPolicy) encoding.Encoding { return unicode.UTF16(unicode.BigEndian, bom) }
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}):
+		return EncodingUTF16LE, le(unicode.ExpectBOM)
+	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return EncodingUTF16BE, be(unicode.ExpectBOM)
+	}
+	sample := head[:min(len(head), 4096)&^1]
+	if len(sample) < 4 {
+		return "", nil
+	}
+	var even, odd int
+	for i := 0; i < len(sample); i += 2 {
+		if sample[i] == 0 {
+			even++
+		}
+		if sample[i+1] == 0 {
+			odd++
+		}
+	}
+	half := len(sample) / 2
+	switch {
+	case odd > half/2 && even == 0:
+		return EncodingUTF16LE, le(unicode.IgnoreBOM)
+	case even > half/2 && odd == 0:
+		return EncodingUTF16BE, be(unicode.IgnoreBOM)
+	}
+	return "", nil
 }
 
 // validUTF8 reports whether b is UTF-8, ignoring a rune cut at the end of a partial read.
@@ -285,6 +343,9 @@ func (ir *reader) convert(r record) (b model.Beneficiary, reason string) {
 	if len(rec) != ir.ncols && !onlyEmptyExtra(rec, ir.ncols) {
 		return b, i18n.ImportColumnCount(len(rec), ir.ncols)
 	}
+	if reason := ir.tooLong(rec); reason != "" {
+		return b, reason
+	}
 	b = model.Beneficiary{
 		Name:        ir.field(rec, fieldName),
 		RG:          ir.field(rec, fieldRG),
@@ -297,6 +358,9 @@ func (ir *reader) convert(r record) (b model.Beneficiary, reason string) {
 	}
 	if b.Name == "" {
 		return b, i18n.ImportNoName
+	}
+	if n := utf8.RuneCountInString(b.Name); n > maxNameRunes {
+		return b, i18n.ImportNameTooLong(n, maxNameRunes)
 	}
 	if reason := ir.identifiers(rec, &b); reason != "" {
 		return b, reason
@@ -316,6 +380,18 @@ func (ir *reader) convert(r record) (b model.Beneficiary, reason string) {
 		return b, i18n.ImportNoKey
 	}
 	return nb, ""
+}
+
+// tooLong says why a row is bad when a cell of a column the import reads is over maxCell, else "".
+func (ir *reader) tooLong(rec []string) string {
+	for _, cols := range ir.cols {
+		for _, i := range cols {
+			if i < len(rec) && len(rec[i]) > maxCell {
+				return i18n.ImportCellTooLong(ir.header[i], len(rec[i]), maxCell)
+			}
+		}
+	}
+	return ""
 }
 
 // identifiers reads a row's CPF and card into b, or says why the row is bad (pt-BR), also when it has no key.

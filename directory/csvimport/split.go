@@ -79,3 +79,63 @@ func quotedFieldEnd(b []byte, i int, comma byte) (next, end int) {
 		}
 	}
 }
+
+// recordScan finds where a record ends in bytes fed to it piece by piece, splitting as recordEnd does.
+type recordScan struct {
+	comma byte
+	state scanState
+}
+
+type scanState uint8
+
+const (
+	scanFieldStart scanState = iota
+	scanUnquoted
+	scanQuoted
+	scanQuote   // a quote inside a quoted field: what follows decides
+	scanQuoteCR // that quote, then a carriage return
+)
+
+// feed reads b, the record's next bytes, and returns the length of b up to and including the record's line
+// end, or -1 when the record goes on after b.
+func (s *recordScan) feed(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch s.state {
+		case scanFieldStart, scanUnquoted:
+			switch {
+			case c == '\n':
+				return i + 1
+			case c == s.comma:
+				s.state = scanFieldStart
+			case c == '"' && s.state == scanFieldStart:
+				s.state = scanQuoted
+			default:
+				s.state = scanUnquoted
+			}
+		case scanQuoted:
+			q := bytes.IndexByte(b[i:], '"')
+			if q < 0 {
+				return -1
+			}
+			i += q
+			s.state = scanQuote
+		case scanQuote, scanQuoteCR:
+			switch {
+			case c == '\n':
+				return i + 1
+			case c == '"' && s.state == scanQuote:
+				s.state = scanQuoted
+			case c == '"':
+				s.state = scanQuote
+			case c == s.comma && s.state == scanQuote:
+				s.state = scanFieldStart
+			case c == '\r' && s.state == scanQuote:
+				s.state = scanQuoteCR
+			default:
+				s.state = scanQuoted
+			}
+		}
+	}
+	return -1
+}

@@ -77,3 +77,38 @@ func FuzzRecordsEnd(f *testing.F) {
 		checkSplit(t, b, sep)
 	})
 }
+
+// checkScan checks that recordScan, fed b in pieces of size step, finds the first record's end where
+// recordEnd does.
+func checkScan(t testing.TB, b []byte, comma byte, step int) {
+	want := recordEnd(b, comma)
+	s := recordScan{comma: comma}
+	got := -1
+	for at := 0; at < len(b) && got < 0; at += step {
+		if end := s.feed(b[at:min(at+step, len(b))]); end >= 0 {
+			got = at + end
+		}
+	}
+	if want < 0 { // recordEnd waits for a byte after a closing quote or a CR at the end; then the record goes on
+		require.Equal(t, -1, got, "%q", b)
+		return
+	}
+	require.Equal(t, want, got, "%q in pieces of %d", b, step)
+}
+
+func TestRecordScanAgreesWithRecordEnd(t *testing.T) {
+	for _, in := range []string{"a;b\n", "\"a\nb\";c\nd", "x;\"a\"\"\nb\"\nz", "x;a\"b\nz", "\"a\"b\nc\"\n", "\"a\"\r\nb",
+		"\"a\"\rb\"\n", "\"a\"\r\"\n", ";;\"\"\n", "\"\"\"\n\"\n", "\"a\nb", "a;b"} {
+		for _, step := range []int{1, 2, 3, 100} {
+			checkScan(t, []byte(in), ';', step)
+		}
+	}
+}
+
+// FuzzRecordScan checks the streaming record scanner against recordEnd on any input and any piece size.
+func FuzzRecordScan(f *testing.F) {
+	f.Add([]byte("\"a\"\r\"\n;"), uint8(1))
+	f.Fuzz(func(t *testing.T, b []byte, step uint8) {
+		checkScan(t, b, ';', int(step%16)+1)
+	})
+}

@@ -1,7 +1,8 @@
-// Package index is the beneficiary directory's in-memory name index and its search ranking (ranking.go):
-// every beneficiary's name words as word ids, and each word's beneficiaries (postings), all in rank-key
-// order; with them each beneficiary's birth date, phone, matrícula and contract numbers, the identifiers
-// searched here rather than in SQLite. The directory stores an index as one binary snapshot (see Encode).
+// Package index is the beneficiary directory's name index and its search ranking (ranking.go): every
+// beneficiary's name words as word ids, and each word's beneficiaries (postings), all in rank-key order; with
+// them each beneficiary's birth date, phone, matrícula and contract numbers, the identifiers searched here
+// rather than in SQLite. An index is built in memory (Builder, for small ones) or written to a file in
+// bounded memory (FileWriter) and mapped from it (Map); both are the same arrays.
 //
 // Phones, matrículas and contracts are kept as 32-bit hashes: a search checks them on the rows, so two values
 // sharing a hash cost a row read, never a wrong match. The vocabulary is sorted, so the words a prefix stands
@@ -35,10 +36,41 @@ type Index struct {
 	conOff   []uint32 // conHash[conOff[o]:conOff[o+1]] are ordinal o's contracts' hashes (of model.ContractKey)
 	conHash  []uint32
 	byCon    []uint32 // the positions of conHash, by (hash, position)
+
+	dead  []uint64 // rows searches skip (a bit per ordinal), nil for none (see Without)
+	owner *Index   // the Index this one is a view of, kept alive with it (its arrays may be a mapping's)
 }
 
-// Len is the number of rows.
+// Len is the number of rows, the dead ones included (see Without).
 func (n *Index) Len() int { return len(n.rks) }
+
+// Without returns a view of n whose searches skip the rows whose bit is set in dead (ordinals), as if they
+// were not there: the rows a directory's later writes replaced. n is unchanged; dead must not change after.
+func (n *Index) Without(dead []uint64) *Index {
+	v := *n
+	v.dead = dead
+	if v.owner == nil {
+		v.owner = n
+	}
+	return &v
+}
+
+// isDead reports whether row o is skipped.
+func (n *Index) isDead(o uint32) bool {
+	return n.dead != nil && int(o>>6) < len(n.dead) && n.dead[o>>6]>>(o&63)&1 != 0
+}
+
+// Dead returns a new set of dead rows: those of n plus the rows of rks that n holds.
+func (n *Index) Dead(rks []int64) []uint64 {
+	out := make([]uint64, (len(n.rks)+63)/64)
+	copy(out, n.dead)
+	for _, rk := range rks {
+		if o, ok := slices.BinarySearch(n.rks, rk); ok {
+			out[o>>6] |= 1 << (o & 63)
+		}
+	}
+	return out
+}
 
 // Extra is what the index keeps of a row besides its name words.
 type Extra struct {
@@ -254,8 +286,13 @@ func (n *Index) extra(o int) Extra {
 // hash is KeyHash(key): the first `first` of them (all when first <= 0).
 func (n *Index) hashRKs(hash, by []uint32, key string, first int) []int64 {
 	var out []int64
-	for _, o := range firstOf(hashRun(hash, by, key), first) {
-		out = append(out, n.rks[o])
+	for _, o := range hashRun(hash, by, key) {
+		if first > 0 && len(out) == first {
+			break
+		}
+		if !n.isDead(o) {
+			out = append(out, n.rks[o])
+		}
 	}
 	return out
 }
@@ -274,14 +311,6 @@ func hashRun(hash, by []uint32, key string) []uint32 {
 	return by[i:j]
 }
 
-// firstOf returns the first elements of s (all when first <= 0).
-func firstOf(s []uint32, first int) []uint32 {
-	if first > 0 && len(s) > first {
-		return s[:first]
-	}
-	return s
-}
-
 // PhoneRKs returns, in rank-key order, the rank keys of the rows whose phone without DDD may be local (same
 // hash), the first `first` of them (all when first <= 0): the caller checks the number on the row.
 func (n *Index) PhoneRKs(local string, first int) []int64 {
@@ -298,9 +327,14 @@ func (n *Index) MatriculaRKs(key string, first int) []int64 {
 // model.ContractKey; same hash), the first `first` of them (all when first <= 0): the caller checks it on the row.
 func (n *Index) ContractRKs(key string, first int) []int64 {
 	var out []int64
-	for _, p := range firstOf(hashRun(n.conHash, n.byCon, key), first) { // positions ascend, so do their rows
+	for _, p := range hashRun(n.conHash, n.byCon, key) { // positions ascend, so do their rows
+		if first > 0 && len(out) == first {
+			break
+		}
 		k, _ := slices.BinarySearch(n.conOff, p+1) // the first row starting after p: p is its predecessor's
-		out = append(out, n.rks[k-1])
+		if !n.isDead(uint32(k - 1)) {
+			out = append(out, n.rks[k-1])
+		}
 	}
 	return out
 }
@@ -344,7 +378,7 @@ func (n *Index) Apply(changes []Change) *Index {
 			nb.Add(add[j].rk, add[j].words, add[j].extra)
 			j++
 		}
-		if _, changed := state[rk]; changed {
+		if _, changed := state[rk]; changed || n.isDead(uint32(o)) {
 			continue
 		}
 		nb.addIDs(rk, n.vocab, n.words(o), n.extra(o))
@@ -353,4 +387,20 @@ func (n *Index) Apply(changes []Change) *Index {
 		nb.Add(add[j].rk, add[j].words, add[j].extra)
 	}
 	return nb.Finish()
+}
+
+// Each calls f with each row that is not dead, in rank-key order: its rank key, words (n's: read only) and
+// extra (its contracts n's: read only).
+func (n *Index) Each(f func(rk int64, words []string, x Extra)) {
+	var ws []string
+	for o, rk := range n.rks {
+		if n.isDead(uint32(o)) {
+			continue
+		}
+		ws = ws[:0]
+		for _, id := range n.words(o) {
+			ws = append(ws, n.vocab[id])
+		}
+		f(rk, ws, n.extra(o))
+	}
 }

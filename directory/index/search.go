@@ -29,9 +29,10 @@ func (n *Index) Ranges(words []string) ([]Range, bool) {
 	return rs, true
 }
 
-// Ordinal finds the row of a rank key.
+// Ordinal finds the row of a rank key (false for a dead one, see Without).
 func (n *Index) Ordinal(rk int64) (int, bool) {
-	return slices.BinarySearch(n.rks, rk)
+	o, ok := slices.BinarySearch(n.rks, rk)
+	return o, ok && !n.isDead(uint32(o))
 }
 
 // Match reports whether row o has, for every range, a word in it, and how many of them whole (the tier).
@@ -78,6 +79,9 @@ func (n *Index) Search(words []string, limit int) []Hit {
 	}
 	buckets := make([][]uint32, len(rs)+1)
 	n.scan(rs[driver], func(o uint32) bool {
+		if n.isDead(o) {
+			return true
+		}
 		tier, ok := n.Match(int(o), rs)
 		if !ok {
 			return true
@@ -106,6 +110,9 @@ func (n *Index) SearchBirth(birth uint16, rs []Range, limit int) []Hit {
 	i, _ := slices.BinarySearchFunc(n.byBirth, birth, func(o uint32, d uint16) int { return cmp.Compare(n.birth[o], d) })
 	for ; i < len(n.byBirth) && n.birth[n.byBirth[i]] == birth; i++ {
 		o := n.byBirth[i]
+		if n.isDead(o) {
+			continue
+		}
 		tier := 0
 		if len(rs) > 0 {
 			var ok bool

@@ -159,8 +159,7 @@ type Model struct {
 
 	lists [numTabs]list.Model // each tab's rows; Família's members and the protocols are items
 
-	draft    *common.Draft // a draft left open for this beneficiary, offered back on n
-	draftGen int
+	draft *common.Draft // a draft left open for this beneficiary, offered back on n
 }
 
 // LoadedMsg carries one upstream answer back to the screen that asked, tagged with the screen and the call.

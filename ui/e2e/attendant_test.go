@@ -259,12 +259,11 @@ func TestE2EDraftSurvivesCtrlC(t *testing.T) {
 	term.Close()
 
 	term = console(t, home, 100, 30)
-	s := openPatrick(t, term)
-	if !strings.Contains(s, "Há um rascunho") {
-		s = term.WaitFor("Há um rascunho de ocorrência guardado", wait)
+	if s := openPatrick(t, term); !strings.Contains(s, "Há um rascunho") {
+		term.WaitFor("Há um rascunho de ocorrência guardado", wait)
 	}
 	term.Type("n")
-	s = term.WaitFor("Rascunho retomado", wait)
+	s := term.WaitFor("Rascunho retomado", wait)
 	assert.Contains(t, s, "pediu a segunda via do boleto")
 	term.SendKeys("C-s")
 	term.WaitFor("Ocorrência registrada no Mosia", wait)

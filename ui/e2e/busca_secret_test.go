@@ -56,7 +56,6 @@ func TestConsoleBuscaNeedsTheLocalSecretAndIsRecorded(t *testing.T) {
 	term.SendKeys("Enter")
 	term.WaitFor("[1 Resumo]", wait)
 	term.WaitGone("Carregando", wait)
-	term.SendKeys("Escape")
 	term.SendKeys("C-c")
 	term.WaitFor("[programa terminou", wait)
 

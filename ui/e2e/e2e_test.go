@@ -55,10 +55,8 @@ func isolatedEnv(t *testing.T) []string {
 	return env
 }
 
-var (
-	protocolRE = regexp.MustCompile(`\b\d{19,22}\b`)
-	groupedRE  = regexp.MustCompile(`\b\d{4}( \d{4}){3} \d{1,4}\b`) // a protocol as the console shows it
-)
+// groupedRE is a protocol as the console shows it.
+var groupedRE = regexp.MustCompile(`\b\d{4}( \d{4}){3} \d{1,4}\b`)
 
 func TestConsoleEndToEnd(t *testing.T) {
 	termtest.Require(t)

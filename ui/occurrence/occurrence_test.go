@@ -56,7 +56,7 @@ func TestDoubleSubmitSubmitsOnce(t *testing.T) {
 	assert.True(t, m.Typing(), "while sending the screen holds every key: no q, p or Esc leaves it")
 	assert.Nil(t, send(m, keyCtrlS), "a second Ctrl+S while sending does nothing")
 	typeText(m, "x") // typing is ignored while locked
-	assert.Contains(t, m.View(), i18n.OccSending)
+	assert.Contains(t, m.View(), "Enviando…")
 
 	for _, msg := range collect(first) {
 		send(m, msg)

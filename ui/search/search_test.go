@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -228,6 +230,18 @@ func BenchmarkKeystrokeToResults(b *testing.B) {
 // and cached under the user cache dir, balcao-bench/, shared with cmd/balcao's start-up benchmark). Target ≤ 50 ms.
 func BenchmarkKeystrokeToResults1M(b *testing.B) {
 	m := New(uitest.Context(&common.Services{Directory: uitest.BenchDirectory(b, 1_000_000)}))
+	m.SetSize(200, 47)
+	benchKeystrokes(b, m)
+}
+
+// BenchmarkKeystrokeToResultsBig is the same over the benchmarks' directory of $BALCAO_BENCH_SIZE people
+// (make bench-10m: 10,000,000; skipped without it). Target ≤ 50 ms.
+func BenchmarkKeystrokeToResultsBig(b *testing.B) {
+	n, err := strconv.Atoi(os.Getenv("BALCAO_BENCH_SIZE"))
+	if err != nil || n <= 0 {
+		b.Skip("set BALCAO_BENCH_SIZE (make bench-10m)")
+	}
+	m := New(uitest.Context(&common.Services{Directory: uitest.BenchDataDirectory(b, n)}))
 	m.SetSize(200, 47)
 	benchKeystrokes(b, m)
 }

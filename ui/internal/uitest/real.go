@@ -11,6 +11,7 @@ import (
 	"github.com/balcao/balcao/client/totvs"
 	"github.com/balcao/balcao/demo"
 	"github.com/balcao/balcao/directory"
+	"github.com/balcao/balcao/directory/benchdata"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/sandbox"
 	"github.com/balcao/balcao/ui/common"
@@ -61,6 +62,22 @@ func BenchDirectory(b *testing.B, n int) common.Directory {
 	path, err := demo.Directory(context.Background(), filepath.Join(cache, "balcao-bench", "demo-cache", "balcao"), 1, n)
 	if err != nil {
 		b.Fatalf("build the demo directory: %v", err)
+	}
+	dir := openDirectory(b, path)
+	if err := dir.Warm(context.Background()); err != nil {
+		b.Fatalf("warm the directory: %v", err)
+	}
+	return dir
+}
+
+// BenchDataDirectory is the benchmarks' directory of n people (benchdata.Directory: past the demo's size
+// limit, up to ten million), built once and cached under the user cache dir (balcao-bench/), opened and
+// warmed.
+func BenchDataDirectory(b *testing.B, n int) common.Directory {
+	b.Helper()
+	path, err := benchdata.Directory(context.Background(), n)
+	if err != nil {
+		b.Fatalf("build the benchmark directory: %v", err)
 	}
 	dir := openDirectory(b, path)
 	if err := dir.Warm(context.Background()); err != nil {
