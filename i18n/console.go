@@ -184,9 +184,9 @@ func UISearchByPhone(phone string) string { return "pelo telefone " + phone }
 
 // History screen texts.
 const (
-	UIHistTitle = "Enviadas nesta sessão: ocorrências e ações em protocolos"
+	UIHistTitle = "Ocorrências e ações enviadas nesta sessão"
 	UIHistEmpty = "Nada enviado nesta sessão ainda."
-	UIHistHint  = "Enter abre o protocolo · y copia (sem espaços) · Esc volta"
+	UIHistHint  = "Enter abre · y copia (sem espaços) · Esc volta"
 	UIHistNoPro = "aguardando protocolo"
 )
 

@@ -23,20 +23,20 @@ const (
 
 // Help texts of the desk's keys.
 const (
-	DeskKeyPrevPeriod   = "período anterior"              // [
-	DeskKeyNextPeriod   = "período seguinte"              // ]
-	DeskKeyPeriod       = "período"                       // [/] (the footer's one entry for both)
-	DeskKeyOpenProtocol = "abrir protocolo"               // Enter on a protocol
-	DeskKeyOpenGuide    = "ver a guia"                    // Enter on an authorization
-	DeskKeyMoreGuides   = "carregar mais"                 // Enter on the "more" line of Autorizações
-	DeskKeyAddNote      = "anotação"                      // a on a protocol
-	DeskKeySetStatus    = "status/encerrar"               // s on a protocol
-	DeskKeyActivate     = "ativar rascunho"               // t on a protocol
-	DeskKeyDiscardYes   = "descartar"                     // s answers "discard what was typed?"
-	DeskKeyDiscardNo    = "continuar"                     // n answers it
-	DeskKeyActivateYes  = "ativar"                        // s answers "activate the draft?"
-	DeskKeyResend       = "enviar de novo"                // r on a follow-up under review
-	DeskKeyDiscardItem  = "descartar"                     // x on a refused or doubtful follow-up
+	DeskKeyPrevPeriod   = "período anterior"             // [
+	DeskKeyNextPeriod   = "período seguinte"             // ]
+	DeskKeyPeriod       = "período"                      // [/] (the footer's one entry for both)
+	DeskKeyOpenProtocol = "abrir protocolo"              // Enter on a protocol
+	DeskKeyOpenGuide    = "ver a guia"                   // Enter on an authorization
+	DeskKeyMoreGuides   = "carregar mais"                // Enter on the "more" line of Autorizações
+	DeskKeyAddNote      = "anotação"                     // a on a protocol
+	DeskKeySetStatus    = "status/encerrar"              // s on a protocol
+	DeskKeyActivate     = "ativar rascunho"              // t on a protocol
+	DeskKeyDiscardYes   = "descartar"                    // s answers "discard what was typed?"
+	DeskKeyDiscardNo    = "continuar"                    // n answers it
+	DeskKeyActivateYes  = "ativar"                       // s answers "activate the draft?"
+	DeskKeyResend       = "enviar de novo"               // r on a follow-up under review
+	DeskKeyDiscardItem  = "descartar"                    // x on a refused or doubtful follow-up
 	DeskKeyFoundInMosia = "descartar (já está no Mosia)" // x on a follow-up under review
 )
 
@@ -153,14 +153,10 @@ func GuideTitle(guide, name string) string {
 	return "Guia " + guide + " · " + name
 }
 
-// GuideHint says how to leave.
-const GuideHint = "Esc volta · ↑/↓ rolam"
-
 // ---- Protocolo (the detail of one protocol) ----
 
 // Protocol screen texts.
 const (
-	ProtoTitle          = "Protocolo"
 	ProtoLoading        = "Carregando o protocolo no Mosia…"
 	ProtoLabelType      = "Tipo"
 	ProtoLabelSubject   = "Assunto"
@@ -192,13 +188,9 @@ const (
 	ProtoNotDraft       = "Este protocolo não é um rascunho: não há o que ativar."
 	ProtoDraftFirst     = "Este protocolo é um rascunho: ative-o (t) antes de mudar o status."
 	ProtoNoStatuses     = "O catálogo não tem status configurados ([[catalogo.status]]): não há para onde mudar."
-	ProtoNoReasons      = "O catálogo não tem motivos de encerramento ([[catalogo.motivos]]): não dá para encerrar."
 	ProtoNoOutbox       = "A fila de envio não está disponível: nada foi enviado."
 	ProtoAccessFailed   = "O acesso a este protocolo não foi registrado no registro de acessos."
 	ProtoDiscardAsk     = "Descartar o que foi digitado? s descarta, n continua."
-	ProtoUnknownAttend  = "atendente"
-	ProtoStatusReload   = "Protocolo atualizado no Mosia."
-	ProtoWaitsPrevious  = "Uma ação anterior neste protocolo ainda não foi enviada: esta vai depois dela."
 	ProtoNoteHeading    = "Nova anotação"
 	ProtoStatusHeading  = "Mudar o status"
 	ProtoActivateAsk    = "Ativar este rascunho no Mosia? s ativa, n volta."
@@ -209,7 +201,7 @@ const (
 func ProtoHeader(protocol string) string { return "Protocolo " + groupDigits(protocol) }
 
 // ProtoOverdueSince renders an SLA due date that passed.
-func ProtoOverdueSince(due string) string { return due + " · vencido" }
+func ProtoOverdueSince(due string) string { return due + " · " + ProtoOverdue }
 
 // ProtoNoteBy renders who wrote a note and when.
 func ProtoNoteBy(at, who string, public bool) string {
@@ -232,19 +224,19 @@ func ProtoAttendant(id int) string { return fmt.Sprintf("atendente %d", id) }
 
 // Labels of the follow-up forms.
 const (
-	ProtoFieldNote     = "Anotação"
-	ProtoFieldPublic   = "Visível ao beneficiário"
-	ProtoFieldStatus   = "Novo status"
-	ProtoFieldOutcome  = "Desfecho"
-	ProtoFieldReason   = "Motivo"
-	ProtoYes           = "sim"
-	ProtoNo            = "não (anotação interna)"
-	ProtoCloses        = "encerra"
-	ProtoNotePlace     = "O que foi tratado, combinado ou informado"
-	ProtoOutcomePlace  = "Como terminou o atendimento (opcional, pede um motivo)"
-	ProtoFormHint      = "Ctrl+S envia · Tab próximo campo · Esc volta"
-	ProtoReasonNeeded  = "Escolha o motivo do encerramento."
-	ProtoReasonNone    = "escolha com ←/→"
+	ProtoFieldNote    = "Anotação"
+	ProtoFieldPublic  = "Visível ao beneficiário"
+	ProtoFieldStatus  = "Novo status"
+	ProtoFieldOutcome = "Desfecho"
+	ProtoFieldReason  = "Motivo"
+	ProtoYes          = "sim"
+	ProtoNo           = "não (anotação interna)"
+	ProtoCloses       = "encerra"
+	ProtoNotePlace    = "O que foi tratado, combinado ou informado"
+	ProtoOutcomePlace = "Como terminou o atendimento (opcional, pede um motivo)"
+	ProtoFormHint     = "Ctrl+S envia · Tab próximo campo · Esc volta"
+	ProtoReasonNeeded = "Escolha o motivo do encerramento."
+	ProtoReasonNone   = "escolha com ←/→"
 )
 
 // ProtoSending says a follow-up is being handed to the outbox and sent.
@@ -285,18 +277,20 @@ const UISearchAskingTOTVS = "Ninguém no diretório. Consultando o TOTVS…"
 
 // UISearchFromTOTVS heads results the TOTVS found when the directory had nobody.
 func UISearchFromTOTVS(n int) string {
-	return "Ninguém no diretório; " + Plural(n, "o TOTVS encontrou 1 pessoa", "o TOTVS encontrou %d pessoas") +
-		" (marcadas \"do TOTVS\": o diretório ainda não as tem)."
+	return "Ninguém no diretório; " + Plural(n, "o TOTVS encontrou 1 pessoa (marcada “do TOTVS”: o diretório ainda não a tem).",
+		"o TOTVS encontrou %d pessoas (marcadas “do TOTVS”: o diretório ainda não as tem).")
 }
 
-// UISearchNoneAnywhere says neither the directory nor TOTVS found anyone.
+// UISearchNoneAnywhere says neither the directory nor TOTVS found anyone, and what else to try.
 func UISearchNoneAnywhere(term string) string {
-	return fmt.Sprintf("Nenhum resultado para %q, nem no diretório nem no TOTVS.", term)
+	return fmt.Sprintf("Nenhum beneficiário encontrado para “%s” (nem no TOTVS). Tente o CPF, a carteirinha, o telefone, "+
+		"ou parte do nome.", term)
 }
 
 // UISearchTOTVSFailed says the directory found nobody and TOTVS could not be asked.
 func UISearchTOTVSFailed(term, why string) string {
-	return fmt.Sprintf("Nenhum resultado para %q no diretório. O TOTVS não respondeu: %s", term, why)
+	return fmt.Sprintf("Nenhum beneficiário encontrado para “%s” no diretório, e o TOTVS não respondeu: %s "+
+		"Enter pergunta ao TOTVS de novo.", term, why)
 }
 
 // UISearchFromTOTVSMark marks a result that came from TOTVS.
@@ -315,7 +309,6 @@ const (
 	PendDiscardReviewAsk = "Você conferiu no Mosia e a ação já está lá? s descarta (não envia de novo), n mantém."
 	PendDiscarded        = "Ação descartada: não será enviada."
 	PendDiscardFailed    = "Não foi possível descartar: tente de novo em instantes."
-	PendResent           = "Enviando de novo…"
 	PendReviewHint       = "Confira o protocolo no Mosia: r envia de novo, x descarta se já estiver lá."
 	PendDetailAction     = "Ação"
 	PendDetailProtocol   = "Protocolo"

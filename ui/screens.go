@@ -15,7 +15,9 @@ func newProtocol(ctx *common.Context, msg common.OpenProtocolMsg) common.Compone
 }
 
 // newGuide opens one authorization guide.
-func newGuide(ctx *common.Context, msg common.OpenGuideMsg) common.Component { return guide.New(ctx, msg) }
+func newGuide(ctx *common.Context, msg common.OpenGuideMsg) common.Component {
+	return guide.New(ctx, msg)
+}
 
 // newOccurrence opens Nova ocorrência for a beneficiary.
 func newOccurrence(ctx *common.Context, msg common.NewOccurrenceMsg) common.Component {

@@ -46,8 +46,10 @@ func (m *Model) billingLines(b *model.Billing) []string {
 		total = i18n.UIBillTotalCred
 	}
 	var out []string
-	if b.Title != "" {
-		out = append(out, " "+st.Label.Render(common.PadRight(i18n.UIBillTitle, billLabel))+" "+b.Title)
+	for _, kv := range [][2]string{{i18n.UIBillTitle, b.Title}, {i18n.UIBillCollection, b.Collection}} {
+		if kv[1] != "" { // billed months only
+			out = append(out, " "+st.Label.Render(common.PadRight(kv[0], billLabel))+" "+kv[1])
+		}
 	}
 	out = append(out, line(i18n.UIBillTotal, b.Amount.String())+" "+st.Bold.Render(total),
 		line(i18n.UIBillDebts, b.Debts.String()), line(i18n.UIBillCredits, b.Credits.String()),

@@ -175,7 +175,7 @@ type LoadedMsg struct {
 func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	parent, cancel := context.WithCancel(context.Background())
 	m := &Model{
-		ctx: ctx, id: common.NewScreenID(), now: time.Now, ben: cleanBeneficiary(msg.Beneficiary),
+		ctx: ctx, id: common.NewScreenID(), now: ctx.Now, ben: cleanBeneficiary(msg.Beneficiary),
 		contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
 		spin: spinner.New(spinner.WithSpinner(common.SpinnerDot), spinner.WithStyle(ctx.Styles.Warning)),
 	}

@@ -3,6 +3,7 @@ package common
 import (
 	"io"
 	"sync/atomic"
+	"time"
 
 	"log/slog"
 
@@ -32,7 +33,8 @@ type Context struct {
 	Keys     *KeyMap
 	Width    int
 	Height   int
-	History  *History // the occurrences sent in this session, newest first
+	History  *History         // the occurrences sent in this session, newest first
+	Now      func() time.Time // the session's clock (tests fix it to the dataset's day)
 
 	nav []navigation // screens asked the root to move (see Navigate)
 }
@@ -84,7 +86,7 @@ func NewContext(svc *Services, s Session) *Context {
 		}
 		st = NewMonoStyles(s.Renderer)
 	}
-	return &Context{Services: svc, Session: s, Styles: st, Keys: DefaultKeyMap(), History: &History{}}
+	return &Context{Services: svc, Session: s, Styles: st, Keys: DefaultKeyMap(), History: &History{}, Now: time.Now}
 }
 
 // screenIDs numbers the screens of every session: messages addressed to one screen (SubmittedMsg) carry its id,

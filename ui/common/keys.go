@@ -135,7 +135,14 @@ func DefaultKeyMap() *KeyMap {
 		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
 	addIssue14Keys(k)
-	addIssue15Keys(k)
+	addDeskKeys(k)
+	deriveKeys(k)
+	return k
+}
+
+// deriveKeys sets the bindings that are another one's keys with the screen's own help, so a remapped key carries
+// over.
+func deriveKeys(k *KeyMap) {
 	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
 	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
 	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
@@ -158,12 +165,11 @@ func DefaultKeyMap() *KeyMap {
 	k.ConfirmYes = relabel(k.Yes, i18n.DeskKeyActivateYes)
 	k.DiscardItem, k.DiscardFound = relabel(k.Cancel, i18n.DeskKeyDiscardItem), relabel(k.Cancel, i18n.DeskKeyFoundInMosia)
 	k.Resend = relabel(k.Refresh, i18n.DeskKeyResend)
-	return k
 }
 
-// addIssue15Keys adds the keys of the whole desk: the period of Autorizações and Financeiro, and the actions on a
+// addDeskKeys adds the keys of the whole desk: the period of Autorizações and Financeiro, and the actions on a
 // protocol (note, status, activation).
-func addIssue15Keys(k *KeyMap) {
+func addDeskKeys(k *KeyMap) {
 	k.PrevPeriod = key.NewBinding(key.WithKeys("["), key.WithHelp("[", i18n.DeskKeyPrevPeriod))
 	k.NextPeriod = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", i18n.DeskKeyNextPeriod))
 	k.Period = key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", i18n.DeskKeyPeriod))

@@ -72,7 +72,7 @@ func New(ctx *common.Context) common.Component {
 	m := &Model{
 		ctx:      ctx,
 		keys:     newKeyMap(ctx.Keys),
-		now:      time.Now,
+		now:      ctx.Now,
 		retrying: map[string]bool{},
 	}
 	m.SetSize(ctx.Width, ctx.Height)

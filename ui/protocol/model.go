@@ -54,7 +54,7 @@ type Model struct {
 	result   *result // the last action's outcome, shown under the detail
 	correct  *common.OutboxItem
 	reveal   reveal // where to scroll once the detail loads again
-	rebuilds int // how many times the rows were rebuilt (tests check View does not rebuild them)
+	rebuilds int    // how many times the rows were rebuilt (tests check View does not rebuild them)
 
 	width, height int
 }
@@ -88,7 +88,7 @@ var _ common.Component = (*Model)(nil)
 // New opens a protocol; Init asks Mosia for its detail. With msg.Correct, the refused action's form opens filled.
 func New(ctx *common.Context, msg common.OpenProtocolMsg) *Model {
 	parent, cancel := context.WithCancel(context.Background())
-	m := &Model{ctx: ctx, id: common.NewScreenID(), keys: newKeyMap(ctx.Keys), now: time.Now,
+	m := &Model{ctx: ctx, id: common.NewScreenID(), keys: newKeyMap(ctx.Keys), now: ctx.Now,
 		number: model.Digits(msg.Protocol), ben: msg.Beneficiary, parent: parent, cancel: cancel,
 		spin: spinner.New(spinner.WithSpinner(common.SpinnerDot), spinner.WithStyle(ctx.Styles.Spinner))}
 	m.list.Fill = true

@@ -108,6 +108,10 @@ func (m *Model) enter() tea.Cmd {
 	if it, ok := m.Selected(); ok {
 		return m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 	}
+	if m.fallback.err != "" && !m.searching { // TOTVS did not answer for the term on screen: ask again
+		m.fallback.err = ""
+		return m.fallbackCmd(fallbackMsg{seq: m.seq, term: m.term, query: m.query})
+	}
 	return nil
 }
 

@@ -287,9 +287,12 @@ func (s *Status) Upstreams() (common.Health, common.Health) {
 	return common.Health{State: s.TOTVS}, common.Health{State: s.Mosia}
 }
 
-// Context builds a session context over svc with the default renderer (tests set its profile to ASCII).
+// Context builds a session context over svc with the default renderer (tests set its profile to ASCII), its
+// clock at the dataset's day.
 func Context(svc *common.Services) *common.Context {
-	return common.NewContext(svc, common.Session{Attendant: "teste"})
+	ctx := common.NewContext(svc, common.Session{Attendant: "teste"})
+	ctx.Now = func() time.Time { return Now }
+	return ctx
 }
 
 // Key is the message of one key press: "enter", "esc", "up", "down", "tab", "shift+tab", "ctrl+c", "ctrl+s",
