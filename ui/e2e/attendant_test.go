@@ -139,20 +139,20 @@ func TestE2EPhonePathInFourKeys(t *testing.T) {
 	term.SendKeys("Enter")
 	term.WaitFor("[1 Resumo]", wait)
 	term.Type("h")
-	s = term.WaitFor("Ocorrências enviadas nesta sessão", wait)
+	s = term.WaitFor("Ocorrências e ações enviadas nesta sessão", wait)
 	assert.Contains(t, s, p)
 	assert.Contains(t, s, "enviada")
 }
 
-// Keys typed together act one by one outside a text field (defect 1): "5n" opens Protocolos then the form, "jjjj"
+// Keys typed together act one by one outside a text field (defect 1): "7n" opens Protocolos then the form, "jjjj"
 // scrolls four lines, "-----" brings the protocols down to one ("Último protocolo", defect 11).
 func TestE2EBurstKeys(t *testing.T) {
 	term := console(t, t.TempDir(), 80, 24)
 	openPatrick(t, term)
-	term.Type("5n")
+	term.Type("7n")
 	term.WaitFor("Nova ocorrência", wait)
 	term.SendKeys("Escape")
-	term.WaitFor("[5 Protocolos]", wait)
+	term.WaitFor("[7 Protocolos]", wait)
 	term.Type("-----")
 	term.WaitFor("Último protocolo no Mosia", wait)
 	term.Type("2")
@@ -236,7 +236,7 @@ func TestE2ESpinnerMarksInTrueColour(t *testing.T) {
 	require.True(t, ok, "the spinner and the seconds waited in the tab:\n%s", s)
 	assert.NotContains(t, s, "[38;")
 	assert.NotContains(t, s, "[0m")
-	term.Type("5")
+	term.Type("7")
 	s = term.WaitFor("Carregando", wait)
 	assert.NotContains(t, s, "[38;")
 }
