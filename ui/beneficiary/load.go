@@ -173,6 +173,9 @@ func (m *Model) completeIdentity() tea.Cmd {
 	if m.ben.BirthDate == "" {
 		m.ben.BirthDate = m.data.BirthDate
 	}
+	if m.contract == (model.ContractRef{}) && m.data.Number != "" { // found only in TOTVS: its contract
+		m.contract = model.ContractRef{Number: m.data.Number, Description: m.data.Plan}
+	}
 	if m.ben.ChaveUnica == "" && model.ValidCPF(m.ben.CPF) {
 		m.ben.ChaveUnica = m.ben.CPF // chaveUnica is the CPF by default
 		if l := m.loads[kProtocols]; !l.loading && errors.Is(l.err, errNoChave) {

@@ -62,8 +62,8 @@ func (m *Model) summaryFacts() []string {
 		plan = m.data.Plan
 	}
 	contract := strings.TrimSpace(m.contract.Number + " " + m.contract.Description)
-	if m.data != nil && m.data.Company != "" {
-		contract += " · " + m.data.Company
+	if m.data != nil && m.data.Company != "" { // a person found only in TOTVS comes without the directory's contract
+		contract = strings.Join(nonEmpty(contract, m.data.Company), " · ")
 	}
 	return append(out,
 		line(i18n.UISumPlan, m.fact(kContract, plan)),

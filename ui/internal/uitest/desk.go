@@ -250,3 +250,34 @@ func kindOf(f model.FollowUp) common.OutboxKind {
 	}
 	return common.KindOccurrence
 }
+
+// NoteOf is a note the sandbox holds on a protocol: its text, visibility and author.
+type NoteOf struct {
+	Text        string
+	Public      bool
+	AttendantID int
+}
+
+// NotesOf returns the notes the sandbox holds on a protocol, with their visibility and author.
+func (u *Upstream) NotesOf(protocol string) []NoteOf {
+	rec, _ := u.desk.sb.Protocol(protocol)
+	out := make([]NoteOf, len(rec.Notes))
+	for i, n := range rec.Notes {
+		out[i] = NoteOf{Text: n.Text, Public: n.Public, AttendantID: n.AttendantID}
+	}
+	return out
+}
+
+// Activations returns how many times the sandbox activated a protocol.
+func (u *Upstream) Activations(protocol string) int {
+	rec, _ := u.desk.sb.Protocol(protocol)
+	return rec.Activations
+}
+
+// CreateDraft registers a draft occurrence for a person in the sandbox (type and subject of the demo catalogue)
+// and returns its protocol.
+func (u *Upstream) CreateDraft(ctx context.Context, chave, name string) (string, error) {
+	p := model.Party{Name: name, ChaveUnica: chave}
+	return u.desk.mosia.CreateOccurrence(ctx, model.Occurrence{Function: 9298, TypeID: 128, SubjectID: 173,
+		Draft: true, Requester: p, Beneficiary: &p, Note: "Rascunho aberto no teste."})
+}
