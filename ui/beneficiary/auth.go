@@ -183,7 +183,7 @@ func (m *Model) authStacked() []list.Row {
 	for i, a := range m.auth.items {
 		date := common.PadRight(common.DateBR(a.Date), 10)
 		l1 := " " + date + "  " + common.PadRight(a.Status, sw) + "  " + common.PadRight(a.Phase, pw) + "  " + a.Type
-		l2 := "   " + strings.Join(nonEmpty(a.Guide, a.Provider, procedureOf(a)), " · ")
+		l2 := common.Truncate("   "+strings.Join(nonEmpty(a.Guide, a.Provider, procedureOf(a)), " · "), m.width-1)
 		text1 := " " + date + "  " + common.PadRight(m.authStatus(a), sw) + "  " + common.PadRight(a.Phase, pw) + "  " + a.Type
 		out = append(out, list.Row{Item: i, Text: text1, Selected: st.Selected.Render("▸" + l1[1:])},
 			list.Row{Item: i, Text: st.Dim.Render(l2), Selected: st.Selected.Render(l2)})
