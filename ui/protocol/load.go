@@ -27,13 +27,6 @@ type queueMsg struct {
 	err    error
 }
 
-// submittedMsg is the outbox's answer to one of the screen's actions.
-type submittedMsg struct {
-	screen uint64
-	item   common.OutboxItem
-	err    error
-}
-
 // load asks Mosia for the detail (the last call wins: an older answer is dropped).
 func (m *Model) load() tea.Cmd {
 	if !m.loading {
