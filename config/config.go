@@ -217,7 +217,7 @@ type Console struct {
 }
 
 // ConsoleTabs are the Beneficiário tabs console.start_tab may name, in the screen's order.
-var ConsoleTabs = []string{"resumo", "contrato", "familia", "carencias", "protocolos"}
+var ConsoleTabs = []string{"resumo", "contrato", "familia", "carencias", "autorizacoes", "financeiro", "protocolos"}
 
 // validate checks the start tab and the retention.
 func (c Console) validate() error {

@@ -184,15 +184,15 @@ func UISearchByPhone(phone string) string { return "pelo telefone " + phone }
 
 // History screen texts.
 const (
-	UIHistTitle = "Ocorrências enviadas nesta sessão"
-	UIHistEmpty = "Nenhuma ocorrência enviada nesta sessão ainda."
-	UIHistHint  = "y copia o protocolo (sem espaços) · Esc volta"
+	UIHistTitle = "Ocorrências e ações enviadas nesta sessão"
+	UIHistEmpty = "Nada enviado nesta sessão ainda."
+	UIHistHint  = "Enter abre · y copia (sem espaços) · Esc volta"
 	UIHistNoPro = "aguardando protocolo"
 )
 
-// UIHistCount says how many occurrences the session sent.
+// UIHistCount says how many occurrences and actions the session sent.
 func UIHistCount(n int) string {
-	return Plural(n, "1 ocorrência nesta sessão", "%d ocorrências nesta sessão")
+	return Plural(n, "1 envio nesta sessão", "%d envios nesta sessão")
 }
 
 // UIHistState names an occurrence's state in the history.
@@ -206,6 +206,8 @@ func UIHistState(state string) string {
 		return "em verificação"
 	case "cancelled":
 		return "cancelada"
+	case "discarded":
+		return "descartada"
 	}
 	return "na fila de envio"
 }

@@ -445,3 +445,17 @@ func writeAuthorized(t testing.TB, lines ...[]byte) string {
 	require.NoError(t, os.WriteFile(path, bytes.Join(lines, nil), 0o600))
 	return path
 }
+
+func (*fakeOutbox) SubmitFollowUp(context.Context, string, model.FollowUp) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ResubmitFollowUp(context.Context, string, model.FollowUp) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ForProtocol(context.Context, string) ([]common.OutboxItem, error) { return nil, nil }
+func (*fakeOutbox) Discard(context.Context, string) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ResolveFollowUp(context.Context, string, bool) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}

@@ -51,7 +51,7 @@ func TestOpenSSHSearchAndOpen(t *testing.T) {
 }
 
 // TestOpenSSHBurstKeys: keys typed together arrive over SSH in one read; each acts on its own, in order, on the
-// screen the one before opened ("32": Família then Contrato; "5n": Protocolos then the form; "jjj" moves).
+// screen the one before opened ("32": Família then Contrato; "7n": Protocolos then the form; "jjj" moves).
 func TestOpenSSHBurstKeys(t *testing.T) {
 	requireOpenSSH(t)
 	termtest.Require(t)
@@ -68,10 +68,10 @@ func TestOpenSSHBurstKeys(t *testing.T) {
 	term.WaitFor("[1 Resumo]", waitLong)
 	term.Type("32")
 	term.WaitFor("[2 Contrato]", waitLong)
-	term.Type("5n")
+	term.Type("7n")
 	term.WaitFor("Nova ocorrência", waitLong)
 	term.SendKeys("Escape")
-	term.WaitFor("[5 Protocolos]", waitLong)
+	term.WaitFor("[7 Protocolos]", waitLong)
 	term.Type("3jg")
 	screen := term.WaitFor("[3 Família]", waitLong)
 	assert.Contains(t, screen, "▸", "a member is selected")

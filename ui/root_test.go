@@ -41,7 +41,8 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	svc, up := uitest.Services(t, 300)
 	r := newRoot(svc, common.Session{Attendant: "teste"})
-	r.now = func() time.Time { return uitest.Now }
+	r.ctx.Now = func() time.Time { return uitest.Now }
+	r.now = r.ctx.Now
 	r.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return &harness{t: t, r: r, svc: svc, up: up}
 }
@@ -179,7 +180,7 @@ func TestSearchOpenAndBack(t *testing.T) {
 	require.Equal(t, 2, h.r.Depth())
 	b, ok := h.r.Active().(*beneficiary.Model)
 	require.True(t, ok)
-	assert.False(t, b.Loading(), "the five calls answered")
+	assert.False(t, b.Loading(), "the seven calls answered")
 	v := flat(h.view())
 	assert.Contains(t, v, "[1 Resumo]", "the Resumo opens first")
 	assert.Contains(t, v, "Plano EMPRESARIAL 200 QC NACIONAL")
@@ -208,8 +209,8 @@ func TestBurstKeys(t *testing.T) {
 	h.press(true, "enter")
 	b := h.r.Active().(*beneficiary.Model)
 	require.False(t, b.Loading())
-	h.press(true, "5n")
-	require.Equal(t, 3, h.r.Depth(), "5n: Protocolos, then n opens the form")
+	h.press(true, "7n")
+	require.Equal(t, 3, h.r.Depth(), "7n: Protocolos, then n opens the form")
 	assert.Equal(t, beneficiary.TabProtocols, b.ActiveTab())
 	h.press(true, "esc")
 	require.Equal(t, 2, h.r.Depth())
@@ -400,7 +401,7 @@ func TestRootGolden(t *testing.T) {
 		t.Run(fmt.Sprintf("beneficiario_%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h := newHarness(t, sz[0], sz[1])
 			h.typeText("joao pedro")
-			h.press(true, "enter", "5")
+			h.press(true, "enter", "7")
 			golden.RequireEqual(t, []byte(h.view()))
 		})
 		t.Run(fmt.Sprintf("resumo_%dx%d", sz[0], sz[1]), func(t *testing.T) {

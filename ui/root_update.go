@@ -34,7 +34,7 @@ func (r *Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return r, r.keys(msg)
 	case common.OpenBeneficiaryMsg, common.NewOccurrenceMsg, common.EditOutboxItemMsg, common.OpenOutboxMsg,
-		common.BackMsg, common.SearchMsg:
+		common.BackMsg, common.SearchMsg, common.OpenProtocolMsg, common.OpenGuideMsg:
 		return r, tea.Batch(r.navigate(msg), r.drain())
 	case common.NoticeMsg:
 		return r, r.status.Update(msg)
@@ -46,7 +46,11 @@ func (r *Root) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			msg.Quiet = true
 		}
 		cmds := []tea.Cmd{r.status.Update(msg), r.broadcast(msg)}
-		if it := msg.Item; it.State == common.OutboxSent && it.Protocol != "" {
+		switch it := msg.Item; {
+		case it.State != common.OutboxSent:
+		case it.IsFollowUp():
+			cmds = append(cmds, common.Cmd(common.FollowUpSentMsg{Protocol: it.Target()}))
+		case it.Protocol != "":
 			cmds = append(cmds, common.Cmd(common.OccurrenceSentMsg{ChaveUnica: chaveOf(it), Protocol: it.Protocol}))
 		}
 		return r, tea.Batch(append(cmds, r.drain())...)
@@ -251,6 +255,10 @@ func (r *Root) navigate(msg tea.Msg) tea.Cmd {
 		return r.push(newOccurrence(r.ctx, msg))
 	case common.EditOutboxItemMsg:
 		return r.push(newOccurrenceFromItem(r.ctx, msg.Item))
+	case common.OpenProtocolMsg:
+		return r.push(newProtocol(r.ctx, msg))
+	case common.OpenGuideMsg:
+		return r.push(newGuide(r.ctx, msg))
 	case common.OpenOutboxMsg:
 		return r.openOutbox()
 	case common.BackMsg:
@@ -269,8 +277,12 @@ func (r *Root) submitted(msg common.SubmittedMsg) tea.Cmd {
 	if msg.Err != nil {
 		return nil
 	}
-	r.ctx.History.Add(common.Sent{ItemID: msg.Item.ID, At: r.now(), Name: common.PartyName(msg.Item.Occurrence),
-		Type: msg.TypeName, State: msg.Item.State, Protocol: msg.Item.Protocol})
+	name := msg.Name
+	if name == "" {
+		name = common.PartyName(msg.Item.Occurrence)
+	}
+	r.ctx.History.Add(common.Sent{ItemID: msg.Item.ID, At: r.now(), Name: name, Type: msg.TypeName,
+		State: msg.Item.State, Protocol: msg.Item.Target(), FollowUp: msg.Item.IsFollowUp()})
 	d := r.ctx.Services.Drafts
 	if d == nil || msg.DraftKey == "" {
 		return nil

@@ -2,10 +2,22 @@ package ui
 
 import (
 	"github.com/balcao/balcao/ui/common"
+	"github.com/balcao/balcao/ui/guide"
 	"github.com/balcao/balcao/ui/history"
 	"github.com/balcao/balcao/ui/occurrence"
 	"github.com/balcao/balcao/ui/pending"
+	"github.com/balcao/balcao/ui/protocol"
 )
+
+// newProtocol opens a protocol's detail.
+func newProtocol(ctx *common.Context, msg common.OpenProtocolMsg) common.Component {
+	return protocol.New(ctx, msg)
+}
+
+// newGuide opens one authorization guide.
+func newGuide(ctx *common.Context, msg common.OpenGuideMsg) common.Component {
+	return guide.New(ctx, msg)
+}
 
 // newOccurrence opens Nova ocorrência for a beneficiary.
 func newOccurrence(ctx *common.Context, msg common.NewOccurrenceMsg) common.Component {

@@ -57,7 +57,7 @@ func newRoot(svc *common.Services, s common.Session) *Root {
 	h.Ellipsis = "…"
 	k := ctx.Keys
 	r := &Root{
-		ctx: ctx, status: statusbar.New(ctx), help: h, now: time.Now,
+		ctx: ctx, status: statusbar.New(ctx), help: h, now: ctx.Now,
 		global: globalKeys{Help: k.Help, Quit: k.Quit, ForceQuit: k.ForceQuit, Outbox: k.Outbox, Back: k.Back,
 			History: k.History, Search: k.Search, Yes: k.Yes, No: k.No},
 	}

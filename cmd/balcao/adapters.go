@@ -112,10 +112,72 @@ func (o *consoleOutbox) Cancel(ctx context.Context, id, attendant string) (commo
 	return toCommon(it), nil
 }
 
+// SubmitFollowUp stores an action on a protocol, then tries it once now (like Submit).
+func (o *consoleOutbox) SubmitFollowUp(ctx context.Context, attendant string, f model.FollowUp) (common.OutboxItem, error) {
+	it, err := o.box.SubmitFollowUp(ctx, attendant, f)
+	if err != nil {
+		return common.OutboxItem{}, err
+	}
+	return o.sendNow(ctx, it)
+}
+
+// ResubmitFollowUp replaces an unsent follow-up's action, then tries it once now.
+func (o *consoleOutbox) ResubmitFollowUp(ctx context.Context, id string, f model.FollowUp) (common.OutboxItem, error) {
+	if err := o.box.ResubmitFollowUp(ctx, id, f); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	if err != nil {
+		return common.OutboxItem{}, err
+	}
+	return o.sendNow(ctx, it)
+}
+
+// ForProtocol lists the unsent follow-ups on a protocol, oldest first.
+func (o *consoleOutbox) ForProtocol(ctx context.Context, protocol string) ([]common.OutboxItem, error) {
+	items, err := o.box.ForProtocol(ctx, protocol, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]common.OutboxItem, len(items))
+	for i, it := range items {
+		out[i] = toCommon(it)
+	}
+	return out, nil
+}
+
+// Discard drops a refused or doubtful follow-up.
+func (o *consoleOutbox) Discard(ctx context.Context, id string) (common.OutboxItem, error) {
+	if err := o.box.Discard(ctx, id, time.Now()); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	if err != nil {
+		return common.OutboxItem{}, err
+	}
+	return toCommon(it), nil
+}
+
+// ResolveFollowUp records a person's decision on a follow-up under review; not applied, it is sent again now.
+func (o *consoleOutbox) ResolveFollowUp(ctx context.Context, id string, applied bool) (common.OutboxItem, error) {
+	if err := o.box.ResolveFollowUp(ctx, id, applied, time.Now()); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	if err != nil {
+		return common.OutboxItem{}, err
+	}
+	if applied {
+		return toCommon(it), nil
+	}
+	return o.sendNow(ctx, it)
+}
+
 func toCommon(it outbox.Item) common.OutboxItem {
-	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Occurrence: it.Occurrence,
-		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol, Flag: it.Flag,
-		NextTry: it.NextAttemptAt}
+	return common.OutboxItem{ID: it.ID, Kind: common.OutboxKind(it.Kind), Attendant: it.Attendant,
+		CreatedAt: it.CreatedAt, Occurrence: it.Occurrence, FollowUp: it.FollowUp, Summary: it.Summary(),
+		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol,
+		Flag: it.Flag, NextTry: it.NextAttemptAt}
 }
 
 // serverStatus is the state of the background busca server, for the status bar.

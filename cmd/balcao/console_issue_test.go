@@ -131,3 +131,7 @@ func TestSandboxSetupLineWorks(t *testing.T) {
 	assert.False(t, cfg.Demo())
 	require.FileExists(t, dbPath)
 }
+
+func (mosiaStub) Detail(context.Context, string) (*model.ProtocolDetail, error) {
+	return &model.ProtocolDetail{}, nil
+}

@@ -181,3 +181,31 @@ func (o observedMosia) LatestProtocols(ctx context.Context, chave string, n int)
 	o.h.observe(time.Since(start), err)
 	return v, err
 }
+
+func (o observedTOTVS) Authorizations(ctx context.Context, card string, q model.AuthorizationQuery) (*model.Authorizations, error) {
+	start := time.Now()
+	v, err := o.c.Authorizations(ctx, card, q)
+	o.h.observe(time.Since(start), err)
+	return v, err
+}
+
+func (o observedTOTVS) BillingMonth(ctx context.Context, card string, month, current model.Month) (*model.Billing, error) {
+	start := time.Now()
+	v, err := o.c.BillingMonth(ctx, card, month, current)
+	o.h.observe(time.Since(start), err)
+	return v, err
+}
+
+func (o observedTOTVS) SearchQuery(ctx context.Context, q model.Query) ([]model.Match, error) {
+	start := time.Now()
+	v, err := o.c.SearchQuery(ctx, q)
+	o.h.observe(time.Since(start), err)
+	return v, err
+}
+
+func (o observedMosia) Detail(ctx context.Context, protocol string) (*model.ProtocolDetail, error) {
+	start := time.Now()
+	v, err := o.c.Detail(ctx, protocol)
+	o.h.observe(time.Since(start), err)
+	return v, err
+}

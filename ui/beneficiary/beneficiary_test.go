@@ -60,7 +60,7 @@ func feed(m *Model, msgs []tea.Msg) {
 	}
 }
 
-// loaded opens a screen and applies its five answers.
+// loaded opens a screen and applies its seven answers.
 func (f *fixture) loaded(t testing.TB, card string, w, h int) *Model {
 	m := f.open(t, card, w, h)
 	feed(m, uitest.Exec(m.Init()))
@@ -68,18 +68,18 @@ func (f *fixture) loaded(t testing.TB, card string, w, h int) *Model {
 	return m
 }
 
-func TestFiveCallsStartConcurrently(t *testing.T) {
+func TestSevenCallsStartConcurrently(t *testing.T) {
 	f := newFixture(t)
 	var (
 		mu      sync.Mutex
 		arrived = map[string]bool{}
 		all     = make(chan struct{})
 	)
-	// Each call waits until all five have been made: if they ran one after another, the first would never return.
+	// Each call waits until all seven have been made: if they ran one after another, the first would never return.
 	f.up.Gate = func(ctx context.Context, call string) error {
 		mu.Lock()
 		arrived[call] = true
-		if len(arrived) == 5 {
+		if len(arrived) == int(numKinds) {
 			close(all)
 		}
 		mu.Unlock()
@@ -129,6 +129,20 @@ func TestTabsShowTheirData(t *testing.T) {
 	assert.Contains(t, v, "Grupos de carência")
 
 	m.Update(uitest.Key("tab"))
+	assert.Equal(t, TabAuthorizations, m.ActiveTab())
+	v = flat(m.View())
+	assert.Contains(t, v, "Guias de 10/12/2024 a 09/03/2025 (90 dias)", "the last 90 days by default")
+	assert.Contains(t, v, "0001.00000416.00000030", "the sandbox's guides")
+	assert.Contains(t, v, "CENTRO DE IMAGEM PRAIA DA COSTA")
+
+	m.Update(uitest.Key("tab"))
+	assert.Equal(t, TabBilling, m.ActiveTab())
+	v = flat(m.View())
+	assert.Contains(t, v, "03/2025", "the current month")
+	assert.Contains(t, v, "R$", "amounts")
+
+	m.Update(uitest.Key("tab"))
+	assert.Equal(t, TabProtocols, m.ActiveTab())
 	v = flat(m.View())
 	ps := f.up.ProtocolNumbers(m.Beneficiary().ChaveUnica)
 	if len(ps) > 0 {
@@ -137,7 +151,7 @@ func TestTabsShowTheirData(t *testing.T) {
 		assert.Contains(t, v, "Nenhum protocolo")
 	}
 	m.Update(uitest.Key("shift+tab"))
-	assert.Equal(t, TabGrace, m.ActiveTab())
+	assert.Equal(t, TabBilling, m.ActiveTab())
 }
 
 func TestTabErrorAndRetry(t *testing.T) {
@@ -164,7 +178,7 @@ func TestTabErrorAndRetry(t *testing.T) {
 
 func TestLeavingCancelsAndDropsLateResults(t *testing.T) {
 	f := newFixture(t)
-	canceled := make(chan string, 5)
+	canceled := make(chan string, numKinds)
 	f.up.Gate = func(ctx context.Context, call string) error {
 		<-ctx.Done() // nothing answers until the screen is left
 		canceled <- call
@@ -179,7 +193,7 @@ func TestLeavingCancelsAndDropsLateResults(t *testing.T) {
 	require.NotNil(t, back)
 	assert.IsType(t, common.BackMsg{}, back())
 	msgs := <-done // every call returned: their contexts were cancelled
-	assert.Len(t, canceled, 5)
+	assert.Len(t, canceled, int(numKinds))
 
 	// Late answers of older calls are dropped; and answers addressed to another screen too.
 	m.loads[kFamily].loading = true
@@ -214,7 +228,7 @@ func TestProtocolsCountAndRefreshOnSent(t *testing.T) {
 	m := f.loaded(t, uitest.SeedHernandesCard, 100, 30)
 	_, cmd := m.Update(uitest.Key("+"))
 	assert.Nil(t, cmd, "+ only works on Protocolos")
-	m.Update(uitest.Key("5"))
+	m.Update(uitest.Key("7"))
 	_, cmd = m.Update(uitest.Key("+"))
 	feed(m, uitest.Exec(cmd))
 	assert.Equal(t, 6, f.up.LastN)
@@ -302,7 +316,7 @@ func TestLayoutEveryTabEverySize(t *testing.T) {
 	}
 }
 
-var tabFiles = [numTabs]string{"resumo", "contrato", "familia", "carencias", "protocolos"}
+var tabFiles = [numTabs]string{"resumo", "contrato", "familia", "carencias", "autorizacoes", "financeiro", "protocolos"}
 
 func TestBeneficiaryGolden(t *testing.T) {
 	f := newFixture(t)
@@ -310,7 +324,8 @@ func TestBeneficiaryGolden(t *testing.T) {
 		name, card string
 		tabs       []int
 	}{
-		{"hernandes", uitest.SeedHernandesCard, []int{TabSummary, TabContract, TabFamily, TabGrace, TabProtocols}},
+		{"hernandes", uitest.SeedHernandesCard, []int{TabSummary, TabContract, TabFamily, TabGrace, TabAuthorizations,
+			TabBilling, TabProtocols}},
 		{"patrick", uitest.SeedPatrickCard, []int{TabSummary, TabGrace, TabProtocols}}, // transferred; has protocols
 	}
 	for _, p := range people {
@@ -466,15 +481,16 @@ func TestOpeningIsInTheAccessRecord(t *testing.T) {
 	f.up.SetFail("protocols", context.DeadlineExceeded)
 	m := f.open(t, uitest.SeedHernandesCard, 100, 30)
 	settle(m, uitest.Exec(m.Init()))
-	require.Len(t, rec.got, 1, "one line once the five calls have answered")
+	require.Len(t, rec.got, 1, "one line once the seven calls have answered")
 	got := rec.got[0]
 	assert.Equal(t, "maria", got.Attendant)
 	assert.Equal(t, "SHA256:abc", got.Key)
 	assert.Equal(t, m.Beneficiary().ChaveUnica, got.Chave)
-	assert.Equal(t, []string{"contrato", "familia", "carencias"}, got.Tabs, "what loaded; protocols failed")
+	assert.Equal(t, []string{"contrato", "familia", "carencias", "autorizacoes", "financeiro"}, got.Tabs,
+		"what loaded; protocols failed")
 
 	f.up.SetFail("protocols", nil)
-	m.Update(uitest.Key("5"))
+	m.Update(uitest.Key("7"))
 	_, cmd := m.Update(uitest.Key("r"))
 	settle(m, uitest.Exec(cmd))
 	require.Len(t, rec.got, 2, "a reload is another look")

@@ -83,7 +83,45 @@ func cleanProtocols(ps []model.Protocol) []model.Protocol {
 	for i, p := range ps {
 		p.Number, p.Subject = common.Clean(p.Number), common.Clean(p.Subject)
 		p.Type.Name, p.Status.Name = common.Clean(p.Type.Name), common.Clean(p.Status.Name)
+		p.Requester.Name, p.Beneficiary.Name = common.Clean(p.Requester.Name), common.Clean(p.Beneficiary.Name)
 		out[i] = p
 	}
 	return out
+}
+
+func cleanAuthorizations(as []model.Authorization) []model.Authorization {
+	out := make([]model.Authorization, len(as))
+	for i, a := range as {
+		for _, p := range []*string{&a.ID, &a.Guide, &a.Date, &a.ProviderCode, &a.Provider, &a.TypeCode, &a.Type,
+			&a.PhaseCode, &a.Phase, &a.StatusCode, &a.Status, &a.Procedure} {
+			*p = common.Clean(*p)
+		}
+		fs := make([]model.Field, len(a.Fields))
+		for j, f := range a.Fields {
+			fs[j] = model.Field{Label: common.Clean(f.Label), Value: common.Clean(f.Value)}
+		}
+		a.Fields = fs
+		out[i] = a
+	}
+	return out
+}
+
+func cleanBilling(b *model.Billing) *model.Billing {
+	if b == nil {
+		return nil
+	}
+	out := *b
+	out.Collection, out.Title = common.Clean(b.Collection), common.Clean(b.Title)
+	out.Members = make([]model.BillingMember, len(b.Members))
+	for i, mem := range b.Members {
+		mem.Card, mem.Name = common.Clean(mem.Card), common.Clean(mem.Name)
+		items := make([]model.BillingItem, len(mem.Items))
+		for j, it := range mem.Items {
+			it.Code, it.Description = common.Clean(it.Code), common.Clean(it.Description)
+			items[j] = it
+		}
+		mem.Items = items
+		out.Members[i] = mem
+	}
+	return &out
 }

@@ -25,10 +25,25 @@ func (m *Model) start(k kind) tea.Cmd {
 	l.loading, l.err = true, nil
 	m.round[k] = true
 	gen, id, parent := l.gen, m.id, m.parent
+	card, log := m.ben.Card, m.ctx.Session.Logger
+	call := m.call(k)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, callTimeout)
+		defer cancel()
+		v, err := call(ctx)
+		if err != nil && parent.Err() == nil {
+			log.Warn("beneficiary call failed", "call", int(k), "card", model.MaskTerm(card), "err", err)
+		}
+		return LoadedMsg{Screen: id, kind: k, gen: gen, value: v, err: err}
+	}
+}
+
+// call is the upstream call of kind k with what the screen asks now (the card, the window, the month, the count).
+func (m *Model) call(k kind) func(ctx context.Context) (any, error) {
 	card, chave, n := m.ben.Card, m.ben.ChaveUnica, m.nProto
+	q, month, current := m.authQuery(), m.billing.month, model.MonthOf(m.now())
 	svc := m.ctx.Services
-	log := m.ctx.Session.Logger
-	call := func(ctx context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
 		switch k {
 		case kContract:
 			return svc.TOTVS.Contract(ctx, card)
@@ -38,21 +53,16 @@ func (m *Model) start(k kind) tea.Cmd {
 			return svc.TOTVS.GraceClasses(ctx, card)
 		case kGroups:
 			return svc.TOTVS.GraceGroups(ctx, card)
+		case kAuth:
+			return svc.TOTVS.Authorizations(ctx, card, q)
+		case kBilling:
+			return svc.TOTVS.BillingMonth(ctx, card, month, current)
 		default:
 			if chave == "" {
 				return nil, errNoChave
 			}
 			return svc.Mosia.LatestProtocols(ctx, chave, n)
 		}
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, callTimeout)
-		defer cancel()
-		v, err := call(ctx)
-		if err != nil && parent.Err() == nil {
-			log.Warn("beneficiary call failed", "call", int(k), "card", model.MaskTerm(card), "err", err)
-		}
-		return LoadedMsg{Screen: id, kind: k, gen: gen, value: v, err: err}
 	}
 }
 
@@ -94,6 +104,10 @@ func (m *Model) applyLoaded(msg LoadedMsg) tea.Cmd {
 		m.groups = cleanGroups(v)
 	case []model.Protocol:
 		m.protocols = cleanProtocols(v)
+	case *model.Authorizations:
+		m.applyAuth(v)
+	case *model.Billing:
+		m.billing.bill = cleanBilling(v)
 	}
 	m.updateKeys()
 	m.refreshKind(msg.kind)
@@ -139,7 +153,7 @@ func (m *Model) settled() tea.Cmd {
 
 // accessTab names each call's tab in the access record.
 var accessTab = [numKinds]string{kContract: "contrato", kFamily: "familia", kClasses: "carencias",
-	kGroups: "carencias", kProtocols: "protocolos"}
+	kGroups: "carencias", kAuth: "autorizacoes", kBilling: "financeiro", kProtocols: "protocolos"}
 
 // completeIdentity fills what a thin beneficiary (opened from a family row) lacks from the contract fields, and
 // lists protocols once a chaveUnica is known.
@@ -158,6 +172,9 @@ func (m *Model) completeIdentity() tea.Cmd {
 	}
 	if m.ben.BirthDate == "" {
 		m.ben.BirthDate = m.data.BirthDate
+	}
+	if m.contract == (model.ContractRef{}) && m.data.Number != "" { // found only in TOTVS: its contract
+		m.contract = model.ContractRef{Number: m.data.Number, Description: m.data.Plan}
 	}
 	if m.ben.ChaveUnica == "" && model.ValidCPF(m.ben.CPF) {
 		m.ben.ChaveUnica = m.ben.CPF // chaveUnica is the CPF by default

@@ -1,12 +1,12 @@
 // Package beneficiary is the Beneficiário screen: a header (name, CPF, card, situation, contract) and the tabs
-// Contrato, Família, Carências and Protocolos, whose five upstream calls start together when the screen opens.
+// Resumo, Contrato, Família, Carências, Autorizações, Financeiro and Protocolos, whose seven upstream calls start
+// together when the screen opens.
 package beneficiary
 
 import (
 	"context"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -26,6 +26,8 @@ const (
 	TabContract
 	TabFamily
 	TabGrace
+	TabAuthorizations
+	TabBilling
 	TabProtocols
 	numTabs
 )
@@ -35,6 +37,7 @@ const (
 type tab struct {
 	id    string // the name in the access record and in console.start_tab
 	title string
+	short string                    // the title when the bar does not fit
 	kinds []kind                    // the calls it shows (its mark: spinner while any loads, "!" when one failed)
 	rows  func(m *Model) []list.Row // its content, rebuilt when its data or the width changes
 	warn  func(m *Model) []string   // what the Resumo shows about it (nil: nothing to say)
@@ -48,17 +51,21 @@ func init() { tabList = tabDefs() }
 // tabDefs defines the tabs.
 func tabDefs() [numTabs]tab {
 	return [numTabs]tab{
-		{id: "resumo", title: i18n.UITabSummary, kinds: []kind{kContract, kFamily, kClasses, kGroups, kProtocols},
-			rows: (*Model).summaryRows},
-		{id: "contrato", title: i18n.UITabContract, kinds: []kind{kContract},
+		{id: "resumo", title: i18n.UITabSummary, short: i18n.UITabShortSummary,
+			kinds: []kind{kContract, kFamily, kClasses, kGroups, kAuth, kBilling, kProtocols}, rows: (*Model).summaryRows},
+		{id: "contrato", title: i18n.UITabContract, short: i18n.UITabShortContract, kinds: []kind{kContract},
 			rows: func(m *Model) []list.Row { return m.section(kContract, i18n.UILoadingContract, m.contractLines) },
 			warn: (*Model).contractWarnings},
-		{id: "familia", title: i18n.UITabFamily, kinds: []kind{kFamily}, rows: (*Model).familySection,
-			warn: (*Model).familyWarnings},
-		{id: "carencias", title: i18n.UITabGrace, kinds: []kind{kClasses, kGroups}, rows: (*Model).graceRows,
-			warn: (*Model).graceWarnings},
-		{id: "protocolos", title: i18n.UITabProtocols, kinds: []kind{kProtocols}, rows: (*Model).protocolSection,
-			warn: (*Model).protocolWarnings},
+		{id: "familia", title: i18n.UITabFamily, short: i18n.UITabShortFamily, kinds: []kind{kFamily},
+			rows: (*Model).familySection, warn: (*Model).familyWarnings},
+		{id: "carencias", title: i18n.UITabGrace, short: i18n.UITabShortGrace, kinds: []kind{kClasses, kGroups},
+			rows: (*Model).graceRows, warn: (*Model).graceWarnings},
+		{id: "autorizacoes", title: i18n.UITabAuthorizations, short: i18n.UITabShortAuthorizations, kinds: []kind{kAuth},
+			rows: (*Model).authSection, warn: (*Model).authWarnings},
+		{id: "financeiro", title: i18n.UITabBilling, short: i18n.UITabShortBilling, kinds: []kind{kBilling},
+			rows: (*Model).billingSection, warn: (*Model).billingWarnings},
+		{id: "protocolos", title: i18n.UITabProtocols, short: i18n.UITabShortProtocols, kinds: []kind{kProtocols},
+			rows: (*Model).protocolSection, warn: (*Model).protocolWarnings},
 	}
 }
 
@@ -81,7 +88,7 @@ func TabIDs() []string {
 	return out
 }
 
-// kind is one of the five upstream calls.
+// kind is one of the seven upstream calls.
 type kind int
 
 const (
@@ -89,6 +96,8 @@ const (
 	kFamily
 	kClasses
 	kGroups
+	kAuth
+	kBilling
 	kProtocols
 	numKinds
 )
@@ -105,8 +114,6 @@ const callTimeout = 60 * time.Second
 
 // headerHeight is the name line, the identifiers line, the tab bar and the rule under it.
 const headerHeight = 4
-
-var screenIDs atomic.Uint64
 
 // load is the state of one upstream call.
 type load struct {
@@ -140,6 +147,9 @@ type Model struct {
 	protocols []model.Protocol
 	nProto    int
 
+	auth    authState    // Autorizações: the window, the pages loaded
+	billing billingState // Financeiro: the month and its billing
+
 	tabs    tabs.Model
 	opening bool
 
@@ -161,20 +171,16 @@ type LoadedMsg struct {
 	err    error
 }
 
-// New builds the screen for a beneficiary; Init starts the five upstream calls.
+// New builds the screen for a beneficiary; Init starts the seven upstream calls.
 func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	parent, cancel := context.WithCancel(context.Background())
 	m := &Model{
-		ctx: ctx, id: screenIDs.Add(1), now: time.Now, ben: cleanBeneficiary(msg.Beneficiary),
+		ctx: ctx, id: common.NewScreenID(), now: ctx.Now, ben: cleanBeneficiary(msg.Beneficiary),
 		contract: msg.Contract, parent: parent, cancel: cancel, nProto: DefaultProtocols,
 		spin: spinner.New(spinner.WithSpinner(common.SpinnerDot), spinner.WithStyle(ctx.Styles.Warning)),
 	}
 	m.keys = newKeyMap(ctx.Keys)
-	titles := make([]string, numTabs)
-	for t, tb := range tabList {
-		titles[t] = fmt.Sprintf("%d %s", t+1, tb.title)
-	}
-	m.tabs = tabs.New(ctx.Styles, titles...)
+	m.tabs = newTabBar(ctx.Styles)
 	if t, ok := TabByID(ctx.Services.StartTab); ok {
 		m.tabs.SetActive(t)
 	}
@@ -188,8 +194,23 @@ func New(ctx *common.Context, msg common.OpenBeneficiaryMsg) *Model {
 	return m
 }
 
-// Init starts the five calls at once, each its own command, the spinner, and the look for a draft left open.
+// newTabBar is the bar of the tabs: "N Title", shortened to "N Short", then to "N", when the bar does not fit.
+func newTabBar(st *common.Styles) tabs.Model {
+	titles, shorts, digits := make([]string, numTabs), make([]string, numTabs), make([]string, numTabs)
+	for t, tb := range tabList {
+		titles[t] = fmt.Sprintf("%d %s", t+1, tb.title)
+		shorts[t] = fmt.Sprintf("%d %s", t+1, tb.short)
+		digits[t] = fmt.Sprintf("%d", t+1)
+	}
+	bar := tabs.New(st, titles...)
+	bar.SetShort(shorts...)
+	bar.SetShort(digits...)
+	return bar
+}
+
+// Init starts the seven calls at once, each its own command, the spinner, and the look for a draft left open.
 func (m *Model) Init() tea.Cmd {
+	m.initPeriods()
 	cmds := make([]tea.Cmd, 0, numKinds+2)
 	for k := kind(0); k < numKinds; k++ {
 		cmds = append(cmds, m.start(k))
@@ -236,13 +257,14 @@ func (m *Model) SetSize(width, height int) {
 
 type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End, Open, Back, NextTab, PrevTab, New, Refresh, More, Less, Copy key.Binding
+	PrevPeriod, NextPeriod                                                                              key.Binding
 	Tab                                                                                                 []key.Binding // 1–N: straight to a tab
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
 	km := keyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End,
 		Open: k.OpenMember, Back: k.Back, NextTab: k.NextTab, PrevTab: k.PrevTab, New: k.New, Refresh: k.Refresh,
-		More: k.More, Less: k.Less, Copy: k.Copy}
+		More: k.More, Less: k.Less, Copy: k.Copy, PrevPeriod: k.PrevPeriod, NextPeriod: k.NextPeriod}
 	for i, t := range tabList {
 		if b, ok := common.TabKey(i, t.title); ok {
 			km.Tab = append(km.Tab, b)
@@ -251,18 +273,21 @@ func newKeyMap(k *common.KeyMap) keyMap {
 	return km
 }
 
-// updateKeys enables only what works on the active tab: ↑/↓ choose a member on Família and scroll elsewhere.
+// updateKeys enables only what works on the active tab: ↑/↓ choose a member, a guide or a protocol where there
+// are some and scroll elsewhere; Enter opens what is chosen; [ and ] move the period.
 func (m *Model) updateKeys() {
-	k := m.ctx.Keys
-	if m.tabs.Active() == TabFamily {
+	k, t := m.ctx.Keys, m.tabs.Active()
+	m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
+	if m.choosing() {
 		m.keys.Up, m.keys.Down = k.MemberUp, k.MemberDown
-	} else {
-		m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
 	}
-	m.keys.Open.SetEnabled(m.tabs.Active() == TabFamily && m.family != nil && len(m.family.Members) > 0)
-	m.keys.More.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto < MaxProtocols)
-	m.keys.Less.SetEnabled(m.tabs.Active() == TabProtocols && m.nProto > MinProtocols)
-	m.keys.Copy.SetEnabled((m.tabs.Active() == TabProtocols || m.tabs.Active() == TabSummary) && len(m.protocols) > 0)
+	m.keys.Open = m.openKey()
+	m.keys.More.SetEnabled(t == TabProtocols && m.nProto < MaxProtocols)
+	m.keys.Less.SetEnabled(t == TabProtocols && m.nProto > MinProtocols)
+	m.keys.Copy.SetEnabled((t == TabProtocols || t == TabSummary) && len(m.protocols) > 0)
+	period := t == TabAuthorizations || t == TabBilling
+	m.keys.PrevPeriod.SetEnabled(period)
+	m.keys.NextPeriod.SetEnabled(period && m.canGoLater())
 	if m.draft != nil {
 		m.keys.New = m.ctx.Keys.Resume
 	} else {
@@ -270,17 +295,51 @@ func (m *Model) updateKeys() {
 	}
 }
 
+// choosing reports whether the active tab has rows to choose (members, guides, protocols).
+func (m *Model) choosing() bool {
+	switch m.tabs.Active() {
+	case TabFamily:
+		return true
+	case TabSummary, TabProtocols, TabAuthorizations:
+		return m.lists[m.tabs.Active()].Len() > 0
+	}
+	return false
+}
+
+// openKey is what Enter does on the active tab (disabled where there is nothing to open).
+func (m *Model) openKey() key.Binding {
+	k := m.ctx.Keys
+	var b key.Binding
+	switch m.tabs.Active() {
+	case TabFamily:
+		b = k.OpenMember
+		b.SetEnabled(m.family != nil && len(m.family.Members) > 0)
+	case TabAuthorizations:
+		b = k.OpenGuide
+		if m.onMoreRow() {
+			b = k.MoreItems
+		}
+		b.SetEnabled(m.lists[TabAuthorizations].Len() > 0)
+	default:
+		b = k.OpenProto
+		b.SetEnabled(m.choosing() && len(m.protocols) > 0)
+	}
+	return b
+}
+
 // ShortHelp lists the keys shown in the footer (some combined, for display only).
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	move := k.Scroll
-	if m.tabs.Active() == TabFamily || m.tabs.Active() == TabProtocols && len(m.protocols) > 0 {
+	if m.choosing() {
 		move = k.Choose
 	}
 	count := k.Count
 	count.SetEnabled(m.tabs.Active() == TabProtocols)
-	return []key.Binding{m.keys.New, common.TabsHelp(numTabs), move, m.keys.Back, m.keys.Copy, m.keys.Open, count,
-		m.keys.Refresh}
+	period := k.Period
+	period.SetEnabled(m.keys.PrevPeriod.Enabled())
+	return []key.Binding{m.keys.New, common.TabsHelp(numTabs), move, m.keys.Open, m.keys.Back, period, m.keys.Copy,
+		count, m.keys.Refresh}
 }
 
 // FullHelp lists every key of the screen, in columns.
@@ -288,7 +347,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		append([]key.Binding{m.keys.NextTab, m.keys.PrevTab}, m.keys.Tab...),
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Home, m.keys.End, m.keys.Open},
-		{m.keys.New, m.keys.Copy, m.keys.Refresh, m.keys.More, m.keys.Less, m.keys.Back},
+		{m.keys.New, m.keys.Copy, m.keys.Refresh, m.keys.More, m.keys.Less, m.keys.PrevPeriod, m.keys.NextPeriod,
+			m.keys.Back},
 	}
 }
 

@@ -16,27 +16,32 @@ const (
 	sumProtocols = 3   // protocols listed on the Resumo
 )
 
-// summaryRows is the Resumo: who, plan, contract, situation, grace periods, family, then what the other tabs warn
-// about and the last protocols; beside each other from sumTwoCols columns, one under the other below.
+// summaryRows is the Resumo: who, plan, contract, situation, grace periods, family, the month's bill, then what the
+// other tabs warn about and the last protocols (the list's items: ↑/↓ choose one, Enter opens it); beside each other
+// from sumTwoCols columns, one under the other below.
 func (m *Model) summaryRows() []list.Row {
-	left, right := m.summaryFacts(), m.summaryNotes()
+	left, right := textRows(m.summaryFacts()), m.summaryNotes()
 	if m.width < sumTwoCols {
-		return textRows(append(append(left, ""), right...))
+		return append(append(left, list.Row{Item: list.Header}), right...)
 	}
 	colW := (m.width - 2) / 2
 	n := max(len(left), len(right))
-	out := make([]string, n)
+	out := make([]list.Row, n)
 	for i := range out {
-		l, r := "", ""
+		l, r := "", list.Row{Item: list.Header}
 		if i < len(left) {
-			l = left[i]
+			l = left[i].Text
 		}
 		if i < len(right) {
 			r = right[i]
 		}
-		out[i] = common.PadRight(l, colW) + "  " + common.Truncate(r, colW)
+		l = common.PadRight(l, colW) + "  "
+		out[i] = list.Row{Item: r.Item, Text: l + common.Truncate(r.Text, colW)}
+		if r.Selected != "" {
+			out[i].Selected = l + common.Truncate(r.Selected, colW)
+		}
 	}
-	return textRows(out)
+	return out
 }
 
 // summaryFacts are the facts column: the draft left open, then one labelled line each.
@@ -57,8 +62,8 @@ func (m *Model) summaryFacts() []string {
 		plan = m.data.Plan
 	}
 	contract := strings.TrimSpace(m.contract.Number + " " + m.contract.Description)
-	if m.data != nil && m.data.Company != "" {
-		contract += " · " + m.data.Company
+	if m.data != nil && m.data.Company != "" { // a person found only in TOTVS comes without the directory's contract
+		contract = strings.Join(nonEmpty(contract, m.data.Company), " · ")
 	}
 	return append(out,
 		line(i18n.UISumPlan, m.fact(kContract, plan)),
@@ -66,6 +71,7 @@ func (m *Model) summaryFacts() []string {
 		line(i18n.UISumSituation, m.fact(kContract, m.situationView())),
 		line(i18n.UISumGrace, m.fact(kClasses, m.graceSummary())),
 		line(i18n.UISumFamily, m.fact(kFamily, m.familySummary())),
+		line(i18n.UISumBilling, m.fact(kBilling, m.billingSummary())),
 	)
 }
 
@@ -149,8 +155,8 @@ func (m *Model) familySummary() string {
 	return i18n.UISumFamilySize(len(m.family.Members))
 }
 
-// summaryNotes are the notes column: what the other tabs warn about, then the last protocols.
-func (m *Model) summaryNotes() []string {
+// summaryNotes are the notes column: what the other tabs warn about, then the last protocols as items.
+func (m *Model) summaryNotes() []list.Row {
 	st := m.ctx.Styles
 	out := []string{" " + st.Section.Render(i18n.UISumWarnings)}
 	warns := m.warnings()
@@ -163,20 +169,26 @@ func (m *Model) summaryNotes() []string {
 	for _, w := range warns {
 		out = append(out, " "+st.WarningBold.Render("!")+" "+w)
 	}
-	out = append(out, "", " "+st.Section.Render(i18n.UISumProtocols))
-	switch {
-	case m.loads[kProtocols].loading || m.loads[kProtocols].err != nil || len(m.protocols) == 0:
-		return append(out, " "+m.fact(kProtocols, ""))
+	title := " " + st.Section.Render(i18n.UISumProtocols)
+	if len(m.protocols) > 0 && !m.loads[kProtocols].loading {
+		title += st.Dim.Render("  " + i18n.UIProtoOpenHint)
 	}
-	for _, p := range m.protocols[:min(len(m.protocols), sumProtocols)] {
+	out = append(out, "", title)
+	if m.loads[kProtocols].loading || m.loads[kProtocols].err != nil || len(m.protocols) == 0 {
+		return textRows(append(out, " "+m.fact(kProtocols, "")))
+	}
+	rows := textRows(out)
+	for i, p := range m.protocols[:min(len(m.protocols), sumProtocols)] {
 		day := ""
 		if !p.Registered.IsZero() {
 			day = "  " + model.FormatDateBR(p.Registered)
 		}
-		out = append(out, " "+st.Bold.Render(common.GroupDigits(p.Number))+"  "+p.Status.Name+
-			st.Dim.Render(day+"  "+protocolSubject(p)))
+		number, rest := common.GroupDigits(p.Number), "  "+p.Status.Name
+		text := " " + st.Bold.Render(number) + rest + st.Dim.Render(day+"  "+protocolSubject(p))
+		rows = append(rows, list.Row{Item: i, Text: text,
+			Selected: st.Selected.Render("▸" + number + rest + day + "  " + protocolSubject(p))})
 	}
-	return out
+	return rows
 }
 
 // warnings gathers, tab by tab, what each would warn about: a call that failed, or the tab's own warnings.

@@ -98,11 +98,11 @@ func (m *Model) classLines() []string {
 	}
 	if m.classes.Transfer {
 		out = append(out, " "+st.Dim.Render(i18n.UIGraceTransfer))
-		half := max(20, (m.width-2-2*2-1)*3/8)
-		w := cols(m.width-2, []int{0, half, half}, 2)
-		out = append(out, st.Label.Render(row(w, i18n.UIColClass, i18n.UIColPrevious, i18n.UIColCurrent)))
+		half := max(20, (m.width-2-6-3*2-1)*3/8)
+		w := cols(m.width-2, []int{6, 0, half, half}, 2)
+		out = append(out, st.Label.Render(row(w, i18n.UIColCode, i18n.UIColClass, i18n.UIColPrevious, i18n.UIColCurrent)))
 		for _, c := range m.classes.Items {
-			out = append(out, row(w, c.Description, m.netCell(c.PrevStatus, c.PrevEnd), m.netCell(c.CurStatus, c.CurEnd)))
+			out = append(out, row(w, c.Code, c.Description, m.netCell(c.PrevStatus, c.PrevEnd), m.netCell(c.CurStatus, c.CurEnd)))
 		}
 	} else {
 		w := cols(m.width-2, []int{6, 0, 10, 34}, 2)
@@ -153,12 +153,17 @@ func (m *Model) protocolSection() []list.Row {
 	return m.protocolRows()
 }
 
-// protocolSubject is a protocol's subject, or the empty mark.
+// protocolSubject is a protocol's subject, or the empty mark; and who opened it when it was someone else (a family
+// member, a third party).
 func protocolSubject(p model.Protocol) string {
-	if p.Subject == "" {
-		return i18n.UIEmpty
+	s := p.Subject
+	if s == "" {
+		s = i18n.UIEmpty
 	}
-	return p.Subject
+	if p.RequestedByOther() && p.Requester.Name != "" {
+		s += " · " + i18n.UIProtoRequestedBy(p.Requester.Name)
+	}
+	return s
 }
 
 // protocolRows renders the latest protocols, numbers grouped to be read aloud: a table when wide, three lines each

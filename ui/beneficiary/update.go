@@ -11,9 +11,10 @@ import (
 	"github.com/balcao/balcao/ui/common"
 )
 
-// Update handles keys, the answers of the five calls, the spinner and occurrences sent for this beneficiary.
+// Update handles keys, the answers of the seven calls, the spinner and what was sent for this beneficiary.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	cmd := m.update(msg)
+	m.updateKeys()
 	m.markTabs()
 	return m, cmd
 }
@@ -22,9 +23,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		cmd := m.handleKey(msg)
-		m.updateKeys()
-		return cmd
+		return m.handleKey(msg)
 	case LoadedMsg:
 		cmd := m.applyLoaded(msg)
 		if msg.Screen == m.id {
@@ -64,14 +63,37 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.OccurrenceSentMsg:
-		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica || m.loads[kProtocols].loading {
+		if msg.ChaveUnica == "" || msg.ChaveUnica != m.ben.ChaveUnica {
 			return nil
 		}
-		cmd := m.start(kProtocols)
-		m.refreshKind(kProtocols)
-		return tea.Batch(cmd, m.startSpinner())
+		return m.reloadProtocols()
+	case common.FollowUpSentMsg:
+		if !m.protocolShown(msg.Protocol) {
+			return nil
+		}
+		return m.reloadProtocols()
 	}
 	return nil
+}
+
+// reloadProtocols lists the protocols again (one was sent or changed), unless they are loading already.
+func (m *Model) reloadProtocols() tea.Cmd {
+	if m.loads[kProtocols].loading {
+		return nil
+	}
+	cmd := m.start(kProtocols)
+	m.refreshKind(kProtocols)
+	return tea.Batch(cmd, m.startSpinner())
+}
+
+// protocolShown reports whether a protocol is among the ones listed.
+func (m *Model) protocolShown(number string) bool {
+	for _, p := range m.protocols {
+		if p.Number == number {
+			return true
+		}
+	}
+	return false
 }
 
 // handleKey switches tabs, moves on the active tab, or acts: back, open a member, new occurrence, retry, protocols.
@@ -81,6 +103,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if m.moveKey(msg) {
+		if m.tabs.Active() == TabAuthorizations && m.onMoreRow() {
+			return m.loadMoreAuth() // the end of the list reached: the next page, as the plan pages them
+		}
 		return nil
 	}
 	k := m.keys
@@ -90,6 +115,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.ctx.Navigate(common.BackMsg{})
 	case key.Matches(msg, k.Open):
 		return m.openSelected()
+	case key.Matches(msg, k.PrevPeriod):
+		return m.shiftPeriod(-1)
+	case key.Matches(msg, k.NextPeriod):
+		return m.shiftPeriod(1)
 	case key.Matches(msg, k.New):
 		var fam []model.FamilyMember
 		if m.family != nil {
@@ -152,10 +181,32 @@ func (m *Model) moveKey(msg tea.KeyMsg) bool {
 	return true
 }
 
-// openSelected opens the family member selected on Família (not the person already on screen).
+// openSelected opens what is chosen on the active tab: a family member, a guide, a protocol.
 func (m *Model) openSelected() tea.Cmd {
+	switch m.tabs.Active() {
+	case TabFamily:
+		return m.openSelectedMember()
+	case TabAuthorizations:
+		return m.openGuide()
+	case TabSummary, TabProtocols:
+		return m.openProtocol()
+	}
+	return nil
+}
+
+// openProtocol opens the protocol chosen on the Resumo or on Protocolos.
+func (m *Model) openProtocol() tea.Cmd {
+	i := m.lists[m.tabs.Active()].Selected()
+	if i < 0 || i >= len(m.protocols) {
+		return nil
+	}
+	return m.ctx.Navigate(common.OpenProtocolMsg{Protocol: m.protocols[i].Number, Beneficiary: m.ben})
+}
+
+// openSelectedMember opens the family member selected on Família (not the person already on screen).
+func (m *Model) openSelectedMember() tea.Cmd {
 	sel := m.lists[TabFamily].Selected()
-	if m.tabs.Active() != TabFamily || m.family == nil || sel < 0 || sel >= len(m.family.Members) || m.opening {
+	if m.family == nil || sel < 0 || sel >= len(m.family.Members) || m.opening {
 		return nil
 	}
 	f := m.family.Members[sel]
@@ -185,15 +236,12 @@ func (m *Model) setProtocols(n int) tea.Cmd {
 	return tea.Batch(cmd, m.startSpinner())
 }
 
-// copyProtocol copies the selected protocol (the newest on the Resumo), raw, through the session's terminal.
+// copyProtocol copies the selected protocol (on the Resumo or Protocolos), raw, through the session's terminal.
 func (m *Model) copyProtocol() tea.Cmd {
 	if len(m.protocols) == 0 {
 		return nil
 	}
-	i := 0
-	if m.tabs.Active() == TabProtocols {
-		i = min(max(m.lists[TabProtocols].Selected(), 0), len(m.protocols)-1)
-	}
+	i := min(max(m.lists[m.tabs.Active()].Selected(), 0), len(m.protocols)-1)
 	out, p := m.ctx.Session.Output, m.protocols[i].Number
 	return func() tea.Msg {
 		if err := clipboard.Copy(out, p); err != nil {

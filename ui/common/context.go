@@ -3,6 +3,7 @@ package common
 import (
 	"io"
 	"sync/atomic"
+	"time"
 
 	"log/slog"
 
@@ -32,7 +33,8 @@ type Context struct {
 	Keys     *KeyMap
 	Width    int
 	Height   int
-	History  *History // the occurrences sent in this session, newest first
+	History  *History         // the occurrences sent in this session, newest first
+	Now      func() time.Time // the session's clock (tests fix it to the dataset's day)
 
 	nav []navigation // screens asked the root to move (see Navigate)
 }
@@ -84,5 +86,12 @@ func NewContext(svc *Services, s Session) *Context {
 		}
 		st = NewMonoStyles(s.Renderer)
 	}
-	return &Context{Services: svc, Session: s, Styles: st, Keys: DefaultKeyMap(), History: &History{}}
+	return &Context{Services: svc, Session: s, Styles: st, Keys: DefaultKeyMap(), History: &History{}, Now: time.Now}
 }
+
+// screenIDs numbers the screens of every session: messages addressed to one screen (SubmittedMsg) carry its id,
+// so no two screens may share one, whatever their kind.
+var screenIDs atomic.Uint64
+
+// NewScreenID returns an id no other screen has.
+func NewScreenID() uint64 { return screenIDs.Add(1) }

@@ -7,14 +7,16 @@ import (
 	"github.com/balcao/balcao/model"
 )
 
-// Sent is one occurrence this session handed to the outbox, as the session history (h) lists it.
+// Sent is one occurrence (or action on a protocol) this session handed to the outbox, as the session history (h)
+// lists it.
 type Sent struct {
 	ItemID   string
 	At       time.Time
 	Name     string // whom it is about
-	Type     string // the type and subject, named from the catalogue
+	Type     string // the type and subject, named from the catalogue; for an action, what it does
 	State    OutboxState
-	Protocol string
+	Protocol string // the new occurrence's protocol, or the one acted on
+	FollowUp bool   // an action on an existing protocol (a note, a status, an activation)
 }
 
 // History is the occurrences one session sent, newest first (kept in memory: it ends with the session).

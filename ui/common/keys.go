@@ -43,11 +43,6 @@ type KeyMap struct {
 	// Beneficiário.
 	NextTab    key.Binding // Tab
 	PrevTab    key.Binding // Shift+Tab
-	Tab1       key.Binding
-	Tab2       key.Binding
-	Tab3       key.Binding
-	Tab4       key.Binding
-	Tabs       key.Binding // tab/1-N abas (help only)
 	ScrollUp   key.Binding // ↑/k on a tab without rows to choose
 	ScrollDown key.Binding
 	Scroll     key.Binding // ↑/↓ rolar (help only)
@@ -59,6 +54,20 @@ type KeyMap struct {
 	More       key.Binding // + more protocols
 	Less       key.Binding // - fewer protocols
 	Count      key.Binding // +/- quantidade (help only)
+	PrevPeriod key.Binding // [ the previous window (Autorizações) or month (Financeiro)
+	NextPeriod key.Binding // ] the next one
+	Period     key.Binding // [/] período (help only)
+	OpenProto  key.Binding // Enter on a protocol: its detail
+	OpenGuide  key.Binding // Enter on an authorization: the guide's fields
+	MoreItems  key.Binding // Enter on "more guides": the next page
+
+	// Protocolo (the detail of one protocol).
+	AddNote    key.Binding // a adds a note
+	SetStatus  key.Binding // s changes the status or closes
+	Activate   key.Binding // t activates a draft
+	DiscardYes key.Binding // s: yes, discard what was typed
+	DiscardNo  key.Binding // n or Esc: keep typing
+	ConfirmYes key.Binding // s: yes, activate the draft
 
 	// Nova ocorrência.
 	NextField    key.Binding // Tab and ↓ (↓ leaves the note only from its last line)
@@ -80,6 +89,11 @@ type KeyMap struct {
 	CancelYes  key.Binding // s: yes, cancel it
 	CancelNo   key.Binding // n or Esc: keep it
 	ShowDetail key.Binding // Enter on a pending item: its detail
+
+	// Pendências: actions on protocols.
+	DiscardItem  key.Binding // x on an action Mosia refused: discard it (asks first)
+	DiscardFound key.Binding // x on an action under review: discard it, it is in Mosia already
+	Resend       key.Binding // r on an action under review: it is not in Mosia, send it again
 }
 
 // DefaultKeyMap returns the console's keys with pt-BR help; the keys of one screen are derived from the shared
@@ -105,11 +119,6 @@ func DefaultKeyMap() *KeyMap {
 
 		NextTab: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", i18n.UIKeyNextTab)),
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", i18n.UIKeyPrevTab)),
-		Tab1:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", i18n.UITabContract)),
-		Tab2:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", i18n.UITabFamily)),
-		Tab3:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", i18n.UITabGrace)),
-		Tab4:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", i18n.UITabProtocols)),
-		Tabs:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/1-4", i18n.UIKeyTabs)),
 		Scroll:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", i18n.UIKeyScroll)),
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", i18n.UIKeyNew)),
 		More:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", i18n.UIKeyMore)),
@@ -126,6 +135,14 @@ func DefaultKeyMap() *KeyMap {
 		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
 	addIssue14Keys(k)
+	addDeskKeys(k)
+	deriveKeys(k)
+	return k
+}
+
+// deriveKeys sets the bindings that are another one's keys with the screen's own help, so a remapped key carries
+// over.
+func deriveKeys(k *KeyMap) {
 	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
 	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
 	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
@@ -141,7 +158,24 @@ func DefaultKeyMap() *KeyMap {
 	k.CancelYes, k.CancelNo = relabel(k.Yes, i18n.UIKeyCancelYes), relabel(k.No, i18n.UIKeyCancelNo)
 	k.ShowDetail = relabel(k.Open, i18n.PendKeyDetail)
 	k.Edit = relabel(k.Open, i18n.PendKeyEdit)
-	return k
+	k.OpenProto = relabel(k.Open, i18n.DeskKeyOpenProtocol)
+	k.OpenGuide = relabel(k.Open, i18n.DeskKeyOpenGuide)
+	k.MoreItems = relabel(k.Open, i18n.DeskKeyMoreGuides)
+	k.DiscardYes, k.DiscardNo = relabel(k.Yes, i18n.DeskKeyDiscardYes), relabel(k.No, i18n.DeskKeyDiscardNo)
+	k.ConfirmYes = relabel(k.Yes, i18n.DeskKeyActivateYes)
+	k.DiscardItem, k.DiscardFound = relabel(k.Cancel, i18n.DeskKeyDiscardItem), relabel(k.Cancel, i18n.DeskKeyFoundInMosia)
+	k.Resend = relabel(k.Refresh, i18n.DeskKeyResend)
+}
+
+// addDeskKeys adds the keys of the whole desk: the period of Autorizações and Financeiro, and the actions on a
+// protocol (note, status, activation).
+func addDeskKeys(k *KeyMap) {
+	k.PrevPeriod = key.NewBinding(key.WithKeys("["), key.WithHelp("[", i18n.DeskKeyPrevPeriod))
+	k.NextPeriod = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", i18n.DeskKeyNextPeriod))
+	k.Period = key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", i18n.DeskKeyPeriod))
+	k.AddNote = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", i18n.DeskKeyAddNote))
+	k.SetStatus = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", i18n.DeskKeySetStatus))
+	k.Activate = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", i18n.DeskKeyActivate))
 }
 
 // addIssue14Keys adds the keys of the attendants' day: first/last row, the session history, clearing the search,

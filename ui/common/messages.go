@@ -72,4 +72,23 @@ type SubmittedMsg struct {
 	Err      error  // nothing was stored
 	TypeName string // the type and subject, for the history
 	DraftKey string // the draft the occurrence came from ("" when none is kept)
+	Name     string // whom it is about, when the item does not say (a follow-up)
+}
+
+// OpenProtocolMsg asks the root to open a protocol's detail.
+type OpenProtocolMsg struct {
+	Protocol    string            // the protocol's number (digits)
+	Beneficiary model.Beneficiary // whom it is about, when known (for the access record and the history)
+	Correct     *OutboxItem       // a follow-up Mosia refused: its form opens filled, Ctrl+S sends it corrected
+}
+
+// OpenGuideMsg asks the root to show one authorization guide's fields.
+type OpenGuideMsg struct {
+	Guide model.Authorization
+	Name  string // the beneficiary's name, for the title
+}
+
+// FollowUpSentMsg tells every screen that a follow-up reached Mosia: the protocol changed (a note, a status).
+type FollowUpSentMsg struct {
+	Protocol string
 }

@@ -17,17 +17,25 @@ type Directory interface {
 	ByCard(ctx context.Context, card string) (model.Beneficiary, bool, error)
 }
 
-// TOTVS reads a beneficiary's contract, family and grace periods (satisfied by *totvs.Client).
+// TOTVS reads a beneficiary's contract, family, grace periods, authorizations and billing, and searches the plan's
+// own register when the directory finds nobody (satisfied by *totvs.Client).
 type TOTVS interface {
 	Contract(ctx context.Context, card string) (*model.Contract, error)
 	Family(ctx context.Context, card string) (*model.Family, error)
 	GraceClasses(ctx context.Context, card string) (*model.GraceClasses, error)
 	GraceGroups(ctx context.Context, card string) (*model.GraceGroups, error)
+	// Authorizations is one page of the card's authorization guides in a window of dates, newest first.
+	Authorizations(ctx context.Context, card string, q model.AuthorizationQuery) (*model.Authorizations, error)
+	// BillingMonth is the family's billing of a month as the attendant asks for it (billed, or to be billed).
+	BillingMonth(ctx context.Context, card string, month, current model.Month) (*model.Billing, error)
+	// SearchQuery asks the plan's own search with a classified query; rows are marked model.OriginTOTVS.
+	SearchQuery(ctx context.Context, q model.Query) ([]model.Match, error)
 }
 
-// Mosia lists a beneficiary's latest protocols (satisfied by *mosia.Client).
+// Mosia lists a beneficiary's latest protocols and details one (satisfied by *mosia.Client).
 type Mosia interface {
 	LatestProtocols(ctx context.Context, chaveUnica string, n int) ([]model.Protocol, error)
+	Detail(ctx context.Context, protocol string) (*model.ProtocolDetail, error)
 }
 
 // Outbox stores occurrences durably and sends them (satisfied by the console's adapter over outbox.Queue and
@@ -42,6 +50,20 @@ type Outbox interface {
 	PendingCount(ctx context.Context) (int, error)
 	// Cancel gives up an unsent item for good, recording who did it; it is never sent.
 	Cancel(ctx context.Context, id, attendant string) (OutboxItem, error)
+
+	// SubmitFollowUp commits an action on an existing protocol (a note, a status change, a draft activation)
+	// locally first, then tries to send it once now, like Submit. An error means nothing was stored
+	// (errors.Is(err, model.ErrFollowUp) when the action itself is refused; its text is the pt-BR reason).
+	SubmitFollowUp(ctx context.Context, attendant string, f model.FollowUp) (OutboxItem, error)
+	// ResubmitFollowUp replaces an unsent follow-up's action (corrected) and tries it once now.
+	ResubmitFollowUp(ctx context.Context, id string, f model.FollowUp) (OutboxItem, error)
+	// ForProtocol lists the follow-ups on a protocol not sent yet, oldest first.
+	ForProtocol(ctx context.Context, protocol string) ([]OutboxItem, error)
+	// Discard drops a follow-up Mosia refused, or one under review that a person found in Mosia.
+	Discard(ctx context.Context, id string) (OutboxItem, error)
+	// ResolveFollowUp is a person's decision on a follow-up under review: applied (found in Mosia: marked sent),
+	// or not (sent again now).
+	ResolveFollowUp(ctx context.Context, id string, applied bool) (OutboxItem, error)
 }
 
 // ErrMayHaveReached is Outbox.Cancel's answer for an item an earlier attempt may have delivered: it cannot be
@@ -59,20 +81,49 @@ const (
 	OutboxNeedsCorrection OutboxState = "needs_correction"
 	OutboxNeedsReview     OutboxState = "needs_review" // the outbox cannot tell alone whether Mosia has it
 	OutboxCancelled       OutboxState = "cancelled"    // an attendant gave it up: never sent
+	OutboxDiscarded       OutboxState = "discarded"    // a follow-up a person dropped (refused, or found in Mosia)
 )
 
-// OutboxItem is an occurrence as the console shows it.
+// OutboxKind is what an item asks of Mosia, as the outbox names it.
+type OutboxKind string
+
+// Outbox item kinds: a new occurrence, or a follow-up action on an existing protocol (an item without a kind is
+// an occurrence).
+const (
+	KindOccurrence OutboxKind = "occurrence"
+	KindNote       OutboxKind = "note"
+	KindStatus     OutboxKind = "status"
+	KindActivate   OutboxKind = "activate"
+)
+
+// OutboxItem is an occurrence, or a follow-up on a protocol, as the console shows it.
 type OutboxItem struct {
 	ID         string
+	Kind       OutboxKind // KindOccurrence for a new occurrence
 	Attendant  string
 	CreatedAt  time.Time
-	Occurrence model.Occurrence
+	Occurrence model.Occurrence // a new occurrence
+	FollowUp   model.FollowUp   // a follow-up's action
+	Summary    string           // pt-BR: what the item asks of Mosia, one line ("Anotação no protocolo …")
 	State      OutboxState
 	Attempts   int
 	Reason     string // pt-BR: why it is not sent yet (Mosia's message for a correction)
-	Protocol   string
+	Protocol   string // the protocol Mosia gave a new occurrence
 	NextTry    time.Time
 	Flag       string // pt-BR: why a person should look at a sent item
+}
+
+// IsFollowUp reports whether the item is an action on an existing protocol.
+func (it OutboxItem) IsFollowUp() bool {
+	return it.Kind == KindNote || it.Kind == KindStatus || it.Kind == KindActivate
+}
+
+// Target is the protocol the item concerns: the one acted on (a follow-up), the one Mosia gave (an occurrence).
+func (it OutboxItem) Target() string {
+	if it.IsFollowUp() {
+		return it.FollowUp.Protocol
+	}
+	return it.Protocol
 }
 
 // OutboxEventMsg tells every open console that an item changed state in the background (sent, retrying, failed).

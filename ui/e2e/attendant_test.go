@@ -139,20 +139,20 @@ func TestE2EPhonePathInFourKeys(t *testing.T) {
 	term.SendKeys("Enter")
 	term.WaitFor("[1 Resumo]", wait)
 	term.Type("h")
-	s = term.WaitFor("Ocorrências enviadas nesta sessão", wait)
+	s = term.WaitFor("Ocorrências e ações enviadas nesta sessão", wait)
 	assert.Contains(t, s, p)
 	assert.Contains(t, s, "enviada")
 }
 
-// Keys typed together act one by one outside a text field (defect 1): "5n" opens Protocolos then the form, "jjjj"
+// Keys typed together act one by one outside a text field (defect 1): "7n" opens Protocolos then the form, "jjjj"
 // scrolls four lines, "-----" brings the protocols down to one ("Último protocolo", defect 11).
 func TestE2EBurstKeys(t *testing.T) {
 	term := console(t, t.TempDir(), 80, 24)
 	openPatrick(t, term)
-	term.Type("5n")
+	term.Type("7n")
 	term.WaitFor("Nova ocorrência", wait)
 	term.SendKeys("Escape")
-	term.WaitFor("[5 Protocolos]", wait)
+	term.WaitFor("[7 Protocolos]", wait)
 	term.Type("-----")
 	term.WaitFor("Último protocolo no Mosia", wait)
 	term.Type("2")
@@ -236,7 +236,7 @@ func TestE2ESpinnerMarksInTrueColour(t *testing.T) {
 	require.True(t, ok, "the spinner and the seconds waited in the tab:\n%s", s)
 	assert.NotContains(t, s, "[38;")
 	assert.NotContains(t, s, "[0m")
-	term.Type("5")
+	term.Type("7")
 	s = term.WaitFor("Carregando", wait)
 	assert.NotContains(t, s, "[38;")
 }
@@ -344,24 +344,54 @@ func writeConfig(t *testing.T, home, text string) {
 
 // sandboxProc runs `balcao sandbox` and returns the config file its setup line names.
 func sandboxProc(t *testing.T, home string, args ...string) (cfg string, stop func()) {
+	sb := startSandbox(t, home, args...)
+	return sb.cfg, sb.stop
+}
+
+// sandboxLines reads the sandbox's TOTVS and Mosia lines (URL and credentials).
+var (
+	totvsLine = regexp.MustCompile(`TOTVS Saúde Planos: (\S+)\s+\(usuário "([^"]*)", senha "([^"]*)"`)
+	mosiaLine = regexp.MustCompile(`Mosia Omnichannel:\s+(\S+)\s+\(header Authorization: (\S+)\)`)
+)
+
+// sandboxRun is a running `balcao sandbox`: the config file its setup line names, where it answers and how to
+// stop it.
+type sandboxRun struct {
+	cfg                            string
+	totvsURL, totvsUser, totvsPass string
+	mosiaURL, mosiaToken           string
+	stop                           func()
+}
+
+// startSandbox runs `balcao sandbox` and reads what its first lines say.
+func startSandbox(t *testing.T, home string, args ...string) *sandboxRun {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary(t), append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = homeEnv(t, home)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	stop = func() { cancel(); _ = cmd.Wait() }
-	t.Cleanup(stop)
+	sb := &sandboxRun{stop: func() { cancel(); _ = cmd.Wait() }}
+	t.Cleanup(sb.stop)
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); strings.HasPrefix(l, "balcao --config ") {
-			cfg = strings.Trim(strings.TrimSuffix(strings.TrimPrefix(l, "balcao --config "), " console"), "'")
+		l := strings.TrimSpace(sc.Text())
+		if m := totvsLine.FindStringSubmatch(l); m != nil {
+			sb.totvsURL, sb.totvsUser, sb.totvsPass = m[1], m[2], m[3]
+		}
+		if m := mosiaLine.FindStringSubmatch(l); m != nil {
+			sb.mosiaURL, sb.mosiaToken = m[1], m[2]
+		}
+		if strings.HasPrefix(l, "balcao --config ") {
+			sb.cfg = strings.Trim(strings.TrimSuffix(strings.TrimPrefix(l, "balcao --config "), " console"), "'")
 			break
 		}
 	}
-	require.NotEmpty(t, cfg, "the sandbox prints the line that starts a console on it")
+	require.NotEmpty(t, sb.cfg, "the sandbox prints the line that starts a console on it")
+	require.NotEmpty(t, sb.mosiaURL, "the sandbox prints where Mosia answers")
+	require.NotEmpty(t, sb.totvsURL, "the sandbox prints where TOTVS answers")
 	go func() { _, _ = bufio.NewReader(out).WriteTo(discard{}) }()
-	return cfg, stop
+	return sb
 }
 
 type discard struct{}

@@ -1,5 +1,6 @@
-// Package history is the session history (h): every occurrence this session handed to the outbox, newest first,
-// with its protocol grouped to be read aloud and its state; y copies the selected protocol as Mosia writes it.
+// Package history is the session history (h): every occurrence and every action on a protocol this session handed
+// to the outbox, newest first, with its protocol grouped to be read aloud and its state; Enter opens the selected
+// protocol's detail, y copies it as Mosia writes it.
 package history
 
 import (
@@ -27,7 +28,7 @@ type Model struct {
 }
 
 type keyMap struct {
-	up, down, home, end, copy, back key.Binding
+	up, down, home, end, copy, back, open key.Binding
 }
 
 var _ common.Component = (*Model)(nil)
@@ -35,8 +36,10 @@ var _ common.Component = (*Model)(nil)
 // New opens the history of the session in ctx.
 func New(ctx *common.Context) *Model {
 	k := ctx.Keys
-	m := &Model{ctx: ctx, keys: keyMap{up: k.Up, down: k.Down, home: k.Home, end: k.End, copy: k.Copy, back: k.Back}}
-	for _, b := range []*key.Binding{&m.keys.up, &m.keys.down, &m.keys.home, &m.keys.end, &m.keys.copy, &m.keys.back} {
+	m := &Model{ctx: ctx, keys: keyMap{up: k.Up, down: k.Down, home: k.Home, end: k.End, copy: k.Copy, back: k.Back,
+		open: k.OpenProto}}
+	for _, b := range []*key.Binding{&m.keys.up, &m.keys.down, &m.keys.home, &m.keys.end, &m.keys.copy, &m.keys.back,
+		&m.keys.open} {
 		b.SetEnabled(true)
 	}
 	m.list.Fill = true
@@ -75,10 +78,22 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		m.list.Bottom()
 	case key.Matches(k, m.keys.copy):
 		return m, m.copy()
+	case key.Matches(k, m.keys.open):
+		return m, m.open()
 	case key.Matches(k, m.keys.back):
 		return m, m.ctx.Navigate(common.BackMsg{})
 	}
 	return m, nil
+}
+
+// open opens the selected entry's protocol (once it has one).
+func (m *Model) open() tea.Cmd {
+	items := m.ctx.History.Items()
+	i := m.list.Selected()
+	if i < 0 || i >= len(items) || items[i].Protocol == "" {
+		return nil
+	}
+	return m.ctx.Navigate(common.OpenProtocolMsg{Protocol: items[i].Protocol})
 }
 
 // copy copies the selected protocol, raw (digits only), through the session's terminal.
@@ -131,12 +146,13 @@ func (m *Model) View() string {
 
 // ShortHelp lists the footer's keys.
 func (m *Model) ShortHelp() []key.Binding {
-	c := m.keys.copy
+	c, o := m.keys.copy, m.keys.open
 	c.SetEnabled(m.ctx.History.Len() > 0)
-	return []key.Binding{m.ctx.Keys.Choose, c, m.keys.back}
+	o.SetEnabled(m.ctx.History.Len() > 0)
+	return []key.Binding{m.ctx.Keys.Choose, o, c, m.keys.back}
 }
 
 // FullHelp lists every key.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.up, m.keys.down, m.keys.home, m.keys.end}, {m.keys.copy, m.keys.back}}
+	return [][]key.Binding{{m.keys.up, m.keys.down, m.keys.home, m.keys.end}, {m.keys.open, m.keys.copy, m.keys.back}}
 }

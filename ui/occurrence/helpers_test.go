@@ -253,3 +253,17 @@ func submitNow(t testing.TB, m *Model) []tea.Msg {
 
 // flat is a view's text without styles, its whitespace folded.
 func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
+
+func (*fakeOutbox) SubmitFollowUp(context.Context, string, model.FollowUp) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ResubmitFollowUp(context.Context, string, model.FollowUp) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ForProtocol(context.Context, string) ([]common.OutboxItem, error) { return nil, nil }
+func (*fakeOutbox) Discard(context.Context, string) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}
+func (*fakeOutbox) ResolveFollowUp(context.Context, string, bool) (common.OutboxItem, error) {
+	return common.OutboxItem{}, fmt.Errorf("fake outbox: no follow-ups")
+}

@@ -6,7 +6,6 @@ package occurrence
 import (
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -142,8 +141,6 @@ type draftSync struct {
 	done bool
 }
 
-var formIDs atomic.Uint64
-
 var _ common.Component = (*Model)(nil)
 
 // New opens the form for a beneficiary, ready to send: default type and subject, the beneficiary as requester,
@@ -228,7 +225,7 @@ func beneficiaryOf(p model.Party) model.Beneficiary {
 func newModel(ctx *common.Context) *Model {
 	cat := ctx.Services.Catalogue
 	m := &Model{
-		id:     formIDs.Add(1),
+		id:     common.NewScreenID(),
 		sync:   &draftSync{},
 		ctx:    ctx,
 		keys:   newKeyMap(ctx.Keys),

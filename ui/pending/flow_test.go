@@ -29,7 +29,8 @@ func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 type storeOutbox struct{ box *outbox.Queue }
 
 func conv(it outbox.Item) common.OutboxItem {
-	return common.OutboxItem{ID: it.ID, Attendant: it.Attendant, CreatedAt: it.CreatedAt, Occurrence: it.Occurrence,
+	return common.OutboxItem{ID: it.ID, Kind: common.OutboxKind(it.Kind), Attendant: it.Attendant,
+		CreatedAt: it.CreatedAt, Occurrence: it.Occurrence, FollowUp: it.FollowUp, Summary: it.Summary(),
 		State: common.OutboxState(it.State), Attempts: it.Attempts, Reason: it.LastError, Protocol: it.Protocol,
 		NextTry: it.NextAttemptAt}
 }
@@ -175,4 +176,42 @@ func TestOccurrenceToOutboxToCorrectionOverRealStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "a correction is the same item, not a new one")
 	assert.Contains(t, fix.View(), "Ocorrência guardada com segurança")
+}
+
+func (o storeOutbox) SubmitFollowUp(ctx context.Context, attendant string, f model.FollowUp) (common.OutboxItem, error) {
+	it, err := o.box.SubmitFollowUp(ctx, attendant, f)
+	return conv(it), err
+}
+
+func (o storeOutbox) ResubmitFollowUp(ctx context.Context, id string, f model.FollowUp) (common.OutboxItem, error) {
+	if err := o.box.ResubmitFollowUp(ctx, id, f); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	return conv(it), err
+}
+
+func (o storeOutbox) ForProtocol(ctx context.Context, protocol string) ([]common.OutboxItem, error) {
+	items, err := o.box.ForProtocol(ctx, protocol, false)
+	out := make([]common.OutboxItem, len(items))
+	for i, it := range items {
+		out[i] = conv(it)
+	}
+	return out, err
+}
+
+func (o storeOutbox) Discard(ctx context.Context, id string) (common.OutboxItem, error) {
+	if err := o.box.Discard(ctx, id, time.Now()); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	return conv(it), err
+}
+
+func (o storeOutbox) ResolveFollowUp(ctx context.Context, id string, applied bool) (common.OutboxItem, error) {
+	if err := o.box.ResolveFollowUp(ctx, id, applied, time.Now()); err != nil {
+		return common.OutboxItem{}, err
+	}
+	it, err := o.box.Get(ctx, id)
+	return conv(it), err
 }

@@ -11,6 +11,8 @@ type keyMap struct {
 	up, down, pageUp, pageDown, home, end key.Binding
 	retry, edit, back, detail, cancel     key.Binding
 	yes, no, open                         key.Binding
+	discard, discardFound, resend         key.Binding // an action on a protocol: refused, under review
+	discardYes                            key.Binding
 }
 
 func newKeyMap(k *common.KeyMap) keyMap {
@@ -29,6 +31,11 @@ func newKeyMap(k *common.KeyMap) keyMap {
 		yes:      k.CancelYes,
 		no:       k.CancelNo,
 		open:     k.ShowDetail,
+
+		discard:      k.DiscardItem,
+		discardFound: k.DiscardFound,
+		resend:       k.Resend,
+		discardYes:   k.DiscardYes,
 	}
 	for _, b := range []*key.Binding{&km.up, &km.down, &km.pageUp, &km.pageDown, &km.home, &km.end, &km.back} {
 		b.SetEnabled(true) // another screen may have disabled the originals
@@ -41,6 +48,9 @@ func (m *Model) bindings() []key.Binding {
 	k := m.keys
 	if m.confirm || m.detailOpen {
 		k.back.SetEnabled(true)
+		if it, _ := m.selected(); m.confirm && discardable(it) {
+			return []key.Binding{k.discardYes, k.no}
+		}
 		if m.confirm {
 			return []key.Binding{k.yes, k.no}
 		}
@@ -56,6 +66,12 @@ func (m *Model) bindings() []key.Binding {
 	k.cancel.SetEnabled(ok && it.State != common.OutboxSent)
 	if ok && it.State != common.OutboxNeedsCorrection {
 		k.edit = k.open // Enter shows the item's detail
+	}
+	if ok && discardable(it) {
+		k.cancel = k.discard
+		if it.State == common.OutboxNeedsReview {
+			k.cancel, k.retry = k.discardFound, k.resend
+		}
 	}
 	k.edit.SetEnabled(ok)
 	return []key.Binding{k.up, k.down, k.retry, k.edit, k.detail, k.cancel, k.pageUp, k.pageDown, k.home, k.end, k.back}

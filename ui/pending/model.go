@@ -1,5 +1,6 @@
-// Package pending is the console's Pendências screen: the occurrences the outbox has not delivered to Mosia yet,
-// why, when the next try is, and a key to retry now or to correct what Mosia refused.
+// Package pending is the console's Pendências screen: the occurrences and the actions on protocols (notes, status
+// changes, activations) the outbox has not delivered to Mosia yet, why, when the next try is, and keys to retry now,
+// to correct what Mosia refused, to cancel, or to discard an action refused or already in Mosia.
 package pending
 
 import (
@@ -49,18 +50,19 @@ type Model struct {
 	list     list.Model // two rows per item, drawn in View (the next try depends on the time)
 	retrying map[string]bool
 
-	confirm    bool // "cancel this item?" waits for s/n
+	confirm    bool // "cancel (or discard) this item?" waits for s/n
 	detailOpen bool // the selected item's full text is on screen
 	detailTop  int  // the detail's first line in view
 
 	width, height int
 }
 
-// cancelMsg is the outbox's answer to a cancellation.
+// cancelMsg is the outbox's answer to a cancellation (or a discard).
 type cancelMsg struct {
-	id   string
-	item common.OutboxItem
-	err  error
+	id      string
+	item    common.OutboxItem
+	err     error
+	discard bool
 }
 
 var _ common.Component = (*Model)(nil)
@@ -70,7 +72,7 @@ func New(ctx *common.Context) common.Component {
 	m := &Model{
 		ctx:      ctx,
 		keys:     newKeyMap(ctx.Keys),
-		now:      time.Now,
+		now:      ctx.Now,
 		retrying: map[string]bool{},
 	}
 	m.SetSize(ctx.Width, ctx.Height)
@@ -192,6 +194,9 @@ func (m *Model) onRetry(msg retryMsg) tea.Cmd {
 	}
 	switch msg.item.State {
 	case common.OutboxSent:
+		if msg.item.IsFollowUp() {
+			return tea.Batch(notice(i18n.ProtoOpenedNotice(msg.item.Summary), false), m.load())
+		}
 		sent := common.OccurrenceSentMsg{Protocol: msg.item.Protocol, ChaveUnica: msg.item.Occurrence.ChaveUnica()}
 		return tea.Batch(notice(i18n.PendRetrySent(msg.item.Protocol), false), common.Cmd(sent), m.load())
 	case common.OutboxNeedsCorrection:
@@ -231,29 +236,71 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.pageDown):
 		m.list.Move(m.rowsVisible())
 	case key.Matches(msg, k.retry):
-		cmds := []tea.Cmd{m.load()}
-		if it, ok := m.selected(); ok && it.State != common.OutboxSent {
-			if it.State == common.OutboxNeedsCorrection {
-				cmds = append(cmds, common.Cmd(common.NoticeMsg{Text: i18n.PendRetryCorrection, Error: true}))
-			} else {
-				cmds = append(cmds, m.retry(it))
-			}
-		}
-		return tea.Batch(cmds...)
+		return m.retryKey()
 	case key.Matches(msg, k.edit):
-		it, ok := m.selected()
-		if !ok {
-			return nil
-		}
-		if it.State != common.OutboxNeedsCorrection {
-			m.detailOpen, m.detailTop = true, 0 // a normal pending item: its detail
-			return nil
-		}
-		return m.ctx.Navigate(common.EditOutboxItemMsg{Item: it})
+		return m.editKey()
 	case key.Matches(msg, k.back):
 		return m.ctx.Navigate(common.BackMsg{})
 	}
 	return nil
+}
+
+// retryKey tries the selected item again now: a refused one must be corrected first; an action under review is
+// sent again (the attendant checked Mosia and it is not there).
+func (m *Model) retryKey() tea.Cmd {
+	cmds := []tea.Cmd{m.load()}
+	it, ok := m.selected()
+	switch {
+	case !ok || it.State == common.OutboxSent:
+	case it.State == common.OutboxNeedsCorrection:
+		cmds = append(cmds, common.Cmd(common.NoticeMsg{Text: i18n.PendRetryCorrection, Error: true}))
+	case it.State == common.OutboxNeedsReview && it.IsFollowUp():
+		cmds = append(cmds, m.resend(it))
+	default:
+		cmds = append(cmds, m.retry(it))
+	}
+	return tea.Batch(cmds...)
+}
+
+// editKey corrects a refused item (an occurrence in its form, an action in its protocol's screen); any other item
+// shows its detail.
+func (m *Model) editKey() tea.Cmd {
+	it, ok := m.selected()
+	switch {
+	case !ok:
+		return nil
+	case it.State != common.OutboxNeedsCorrection:
+		m.detailOpen, m.detailTop = true, 0
+		return nil
+	case it.IsFollowUp():
+		return m.ctx.Navigate(common.OpenProtocolMsg{Protocol: it.Target(), Correct: &it})
+	}
+	return m.ctx.Navigate(common.EditOutboxItemMsg{Item: it})
+}
+
+// discardable reports whether x discards the item (an action Mosia refused, or one under review) rather than
+// cancelling it.
+func discardable(it common.OutboxItem) bool {
+	return it.IsFollowUp() && (it.State == common.OutboxNeedsCorrection || it.State == common.OutboxNeedsReview)
+}
+
+// resend sends an action under review again: the attendant found it is not in Mosia.
+func (m *Model) resend(item common.OutboxItem) tea.Cmd {
+	ob := m.ctx.Services.Outbox
+	if ob == nil || m.retrying[item.ID] {
+		return nil
+	}
+	m.retrying[item.ID] = true
+	id, logger := item.ID, m.ctx.Session.Logger
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		it, err := ob.ResolveFollowUp(ctx, id, false)
+		if err != nil {
+			logger.Warn("pending: resend failed", "item", id, "err", err)
+		}
+		return retryMsg{id: id, item: it, err: err}
+	}
 }
 
 // onDetailKey scrolls the detail; Esc (or Enter) closes it.
@@ -286,27 +333,38 @@ func (m *Model) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// cancelItem gives an item up in the outbox, off the Update goroutine.
+// cancelItem gives an item up in the outbox, off the Update goroutine: an action refused or under review is
+// discarded, anything else cancelled.
 func (m *Model) cancelItem(it common.OutboxItem) tea.Cmd {
 	ob := m.ctx.Services.Outbox
 	if ob == nil {
 		return nil
 	}
-	id, attendant, logger := it.ID, m.ctx.Session.Attendant, m.ctx.Session.Logger
+	id, attendant, logger, discard := it.ID, m.ctx.Session.Attendant, m.ctx.Session.Logger, discardable(it)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		got, err := ob.Cancel(ctx, id, attendant)
-		if err != nil {
-			logger.Warn("pending: cancel failed", "item", id, "err", err)
+		var got common.OutboxItem
+		var err error
+		if discard {
+			got, err = ob.Discard(ctx, id)
+		} else {
+			got, err = ob.Cancel(ctx, id, attendant)
 		}
-		return cancelMsg{id: id, item: got, err: err}
+		if err != nil {
+			logger.Warn("pending: cancel failed", "item", id, "discard", discard, "err", err)
+		}
+		return cancelMsg{id: id, item: got, err: err, discard: discard}
 	}
 }
 
 func (m *Model) onCancel(msg cancelMsg) tea.Cmd {
 	notice := common.NoticeMsg{Text: i18n.PendCancelled}
 	switch {
+	case msg.discard && msg.err != nil:
+		notice = common.NoticeMsg{Text: i18n.PendDiscardFailed, Error: true}
+	case msg.discard:
+		notice = common.NoticeMsg{Text: i18n.PendDiscarded}
 	case errors.Is(msg.err, common.ErrMayHaveReached):
 		notice = common.NoticeMsg{Text: i18n.PendCancelMayHaveReached, Error: true}
 	case msg.err != nil:

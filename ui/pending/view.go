@@ -109,9 +109,13 @@ func (m *Model) row(it common.OutboxItem, selected bool, nameW int) (string, str
 	if selected {
 		marker = "›"
 	}
+	what := m.typeSubject(it)
+	if it.IsFollowUp() {
+		what = it.Summary
+	}
 	l1 := m.columns(marker, model.FormatDateTimeBR(it.CreatedAt), beneficiaryName(it), m.stateWord(it),
 		strconv.Itoa(it.Attempts), m.nextTry(it), nameW)
-	l2 := "    " + m.typeSubject(it)
+	l2 := "    " + common.Clean(what)
 	if it.Reason != "" {
 		l2 += " · " + it.Reason
 	}
@@ -137,11 +141,14 @@ func (m *Model) footer() []string {
 		return out
 	}
 	if m.confirm {
-		return append(out, wrapStyled(i18n.PendCancelAsk, m.width, detailLines, st.WarningBold.Render)...)
+		return append(out, wrapStyled(confirmText(it), m.width, detailLines, st.WarningBold.Render)...)
 	}
 	text := it.Reason
-	if it.State == common.OutboxNeedsCorrection {
+	switch {
+	case it.State == common.OutboxNeedsCorrection:
 		text = strings.TrimSpace(text + " " + i18n.PendCorrectHint)
+	case it.State == common.OutboxNeedsReview && it.IsFollowUp():
+		text = strings.TrimSpace(text + " " + i18n.PendReviewHint)
 	}
 	if m.retrying[it.ID] {
 		text = i18n.PendRetrying
@@ -151,6 +158,17 @@ func (m *Model) footer() []string {
 		style = st.Warning.Render
 	}
 	return append(out, wrapStyled(text, m.width, detailLines, style)...)
+}
+
+// confirmText is the question x asks: cancel an item, or discard an action refused or under review.
+func confirmText(it common.OutboxItem) string {
+	switch {
+	case !discardable(it):
+		return i18n.PendCancelAsk
+	case it.State == common.OutboxNeedsReview:
+		return i18n.PendDiscardReviewAsk
+	}
+	return i18n.PendDiscardAsk
 }
 
 // detailLines are the selected item's full text: who, what, the note, why it waits — wrapped, scrolled.
@@ -170,6 +188,10 @@ func (m *Model) detailLines(it common.OutboxItem) []string {
 			out = append(out, " "+head+" "+l)
 		}
 	}
+	if it.IsFollowUp() {
+		m.followUpLines(it, field)
+		return m.scrolled(out, i18n.PendFollowUpTitle)
+	}
 	field(i18n.PendDetailWho, beneficiaryName(it))
 	field(i18n.PendDetailAsked, occ.Requester.Name)
 	field(i18n.PendDetailType, m.typeSubject(it))
@@ -187,9 +209,32 @@ func (m *Model) detailLines(it common.OutboxItem) []string {
 		}
 	}
 	field(i18n.PendDetailNote, occ.Note)
+	return m.scrolled(out, i18n.PendDetailTitle)
+}
+
+// scrolled is a detail's lines from the first in view, under its title and the keys.
+func (m *Model) scrolled(out []string, title string) []string {
 	body := out[min(m.detailTop, max(len(out)-1, 0)):]
-	head := []string{st.Subtitle.Render(i18n.PendDetailTitle + " · " + i18n.PendDetailHint), ""}
+	head := []string{m.ctx.Styles.Subtitle.Render(title + " · " + i18n.PendDetailHint), ""}
 	return append(head, body...)
+}
+
+// followUpLines are an action's full text: what, on which protocol, its text or its status, when, why it waits.
+func (m *Model) followUpLines(it common.OutboxItem, field func(label, value string)) {
+	f := it.FollowUp
+	field(i18n.PendDetailAction, it.Summary)
+	field(i18n.PendDetailProtocol, common.GroupDigits(f.Protocol))
+	switch {
+	case f.Note != nil:
+		field(i18n.PendDetailNote, f.Note.Text)
+	case f.Status != nil:
+		field(i18n.ProtoFieldStatus, f.Status.StatusName)
+		field(i18n.ProtoFieldOutcome, f.Status.Outcome)
+		field(i18n.ProtoFieldReason, f.Status.ReasonName)
+	}
+	field(i18n.PendDetailWhen, model.FormatDateTimeBR(it.CreatedAt))
+	field(i18n.PendDetailTries, strconv.Itoa(it.Attempts))
+	field(i18n.PendDetailReason, m.stateWord(it)+" · "+it.Reason)
 }
 
 // stateWord is an item's state in words.
@@ -206,6 +251,10 @@ func (m *Model) stateWord(it common.OutboxItem) string {
 		return i18n.PendStateSent
 	case common.OutboxCancelled:
 		return i18n.PendStateCancel
+	case common.OutboxNeedsReview:
+		return i18n.PendStateReview
+	case common.OutboxDiscarded:
+		return i18n.PendStateDiscarded
 	default:
 		return i18n.PendStatePending
 	}
@@ -252,8 +301,11 @@ func (m *Model) typeSubject(it common.OutboxItem) string {
 	return name + " / " + i18n.OccUnknownSubject(occ.SubjectID)
 }
 
-// beneficiaryName is the name of whom the occurrence is about.
+// beneficiaryName is the name of whom the occurrence is about (an action on a protocol: the protocol).
 func beneficiaryName(it common.OutboxItem) string {
+	if it.IsFollowUp() {
+		return i18n.PendDetailProtocol + " " + common.GroupDigits(it.Target())
+	}
 	if b := it.Occurrence.Beneficiary; b != nil && strings.TrimSpace(b.Name) != "" {
 		return b.Name
 	}

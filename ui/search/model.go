@@ -1,8 +1,10 @@
 // Package search is the Busca screen: one field, search as you type over the beneficiary directory, results
-// grouped by contract on a scrolling list of pre-rendered rows.
+// grouped by contract on a scrolling list of pre-rendered rows. When the directory finds nobody, TOTVS's own search
+// is asked (people who joined since the last import) and its answers are marked "do TOTVS".
 package search
 
 import (
+	"context"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -25,6 +27,13 @@ const Limit = 50
 // searchTimeout bounds one directory search.
 const searchTimeout = 10 * time.Second
 
+// FallbackDelay is how long the screen waits, after the directory found nobody, before it asks TOTVS: a term still
+// being typed is not sent to the plan.
+const FallbackDelay = 400 * time.Millisecond
+
+// fallbackTimeout bounds the TOTVS search (the client has its own, shorter timeout per call).
+const fallbackTimeout = 20 * time.Second
+
 // Model is the Busca screen.
 type Model struct {
 	ctx    *common.Context
@@ -45,6 +54,23 @@ type Model struct {
 	groups []model.ContractGroup
 	items  []model.Match // the list's items, in display order
 	list   list.Model    // pre-rendered rows, rebuilt on new results or width
+
+	fallback fallbackState // TOTVS, asked when the directory finds nobody
+}
+
+// fallbackState is the TOTVS search of the term on screen.
+type fallbackState struct {
+	asking bool               // waiting for TOTVS
+	asked  bool               // TOTVS answered for the term on screen (the results are its, or nobody)
+	err    string             // pt-BR: why TOTVS could not be asked
+	cancel context.CancelFunc // stops the call in flight when a newer term is typed
+}
+
+// fallbackMsg fires FallbackDelay after the directory found nobody; TOTVS is asked only if no newer keystroke came.
+type fallbackMsg struct {
+	seq   int
+	term  string
+	query model.Query
 }
 
 // debounceMsg fires Debounce after a keystroke; it searches only if no newer keystroke came.
@@ -53,13 +79,15 @@ type debounceMsg struct {
 	term string
 }
 
-// ResultsMsg carries a directory answer back, tagged with the keystroke it answers.
+// ResultsMsg carries a directory answer (or TOTVS's, when the directory found nobody) back, tagged with the
+// keystroke it answers.
 type ResultsMsg struct {
-	Seq     int
-	Term    string
-	Query   model.Query
-	Matches []model.Match
-	Err     error
+	Seq       int
+	Term      string
+	Query     model.Query
+	Matches   []model.Match
+	Err       error
+	FromTOTVS bool // TOTVS's answer for a term the directory had nobody for
 }
 
 // New builds the Busca screen with its field focused.

@@ -99,13 +99,28 @@ func TestSearchKeys(t *testing.T) {
 	assert.Equal(t, "000000000001", open.Contract.Number)
 }
 
+// askTOTVS fires the fallback the directory's empty answer scheduled (its delay not waited) and applies TOTVS's
+// answer, as the program would.
+func askTOTVS(t testing.TB, m *Model) {
+	t.Helper()
+	require.True(t, m.fallback.asking, "the directory found nobody: TOTVS is to be asked")
+	_, cmd := m.Update(fallbackMsg{seq: m.seq, term: m.term, query: m.query})
+	require.NotNil(t, cmd)
+	msgs := uitest.Exec(cmd)
+	require.Len(t, msgs, 1)
+	m.Update(msgs[0])
+}
+
 func TestSearchEmptyAndInvalidCPF(t *testing.T) {
 	m := newScreen(t, 50, 100, 30)
 	typeAndSearch(t, m, "zzzzqqq")
 	assert.Empty(t, m.Results())
+	assert.Contains(t, flat(m.View()), "Ninguém no diretório. Consultando o TOTVS…", "while TOTVS is asked, it says so")
+	askTOTVS(t, m)
+	assert.Empty(t, m.Results())
 	v := flat(m.View())
-	assert.Contains(t, v, "Nenhum beneficiário encontrado para “zzzzqqq”")
-	assert.Contains(t, v, "Tente o CPF, a carteirinha, o telefone, ou parte do nome")
+	assert.Contains(t, v, "Nenhum beneficiário encontrado para “zzzzqqq” (nem no TOTVS)")
+	assert.Contains(t, v, "Tente o CPF, a carteirinha, o telefone, ou parte do nome", "the hint is back")
 
 	m = newScreen(t, 50, 100, 30)
 	typeAndSearch(t, m, "158.467.727-77") // João Pedro's chaveUnica: not a valid CPF
@@ -113,6 +128,49 @@ func TestSearchEmptyAndInvalidCPF(t *testing.T) {
 	assert.Contains(t, v, "CPF com dígitos verificadores inválidos: confira 158.467.727-77 (ainda buscamos como chave única)")
 	require.NotEmpty(t, m.Results(), "still found as chaveUnica")
 	assert.Equal(t, uitest.SeedJoaoPedro, m.Results()[0].Beneficiary.ChaveUnica)
+}
+
+// A person only TOTVS knows (joined after the directory's import) is found by name once the directory finds
+// nobody, marked "do TOTVS", and opens; when TOTVS does not answer, the screen says so and Enter asks again.
+func TestSearchFallsBackToTOTVS(t *testing.T) {
+	svc, up := uitest.Services(t, 50)
+	m := New(uitest.Context(svc))
+	m.SetSize(100, 30)
+	up.SetFail("search", context.DeadlineExceeded)
+	typeAndSearch(t, m, "larissa monteiro")
+	askTOTVS(t, m)
+	require.Empty(t, m.Results())
+	v := flat(m.View())
+	assert.Contains(t, v, "Nenhum beneficiário encontrado para “larissa monteiro” no diretório, e o TOTVS não respondeu")
+	assert.Contains(t, v, "Enter pergunta ao TOTVS de novo")
+
+	up.SetFail("search", nil)
+	before := up.Count("search")
+	_, cmd := m.Update(uitest.Key("enter"))
+	require.NotNil(t, cmd, "Enter asks TOTVS again")
+	for _, msg := range uitest.Exec(cmd) {
+		m.Update(msg)
+	}
+	assert.Equal(t, before+1, up.Count("search"))
+	require.NotEmpty(t, m.Results())
+	first := m.Results()[0]
+	assert.Equal(t, model.OriginTOTVS, first.Origin)
+	assert.Equal(t, up.NewcomerCard(uitest.NewcomerLarissa), first.Beneficiary.Card)
+	v = flat(m.View())
+	assert.Contains(t, v, "LARISSA MONTEIRO DUARTE Ativo do TOTVS", "TOTVS's spelling, marked")
+	assert.Contains(t, v, "Ninguém no diretório; o TOTVS encontrou 1 pessoa")
+
+	_, cmd = m.Update(uitest.Key("enter"))
+	require.NotNil(t, cmd)
+	open, ok := cmd().(common.OpenBeneficiaryMsg)
+	require.True(t, ok, "Enter opens a TOTVS result as any other")
+	assert.Equal(t, up.NewcomerCard(uitest.NewcomerLarissa), open.Beneficiary.Card)
+
+	// A term typed meanwhile stops the TOTVS search of the older one: its answer is never shown.
+	typeAndSearch(t, m, "x")
+	stale := fallbackMsg{seq: m.seq - 1, term: "old"}
+	_, cmd = m.Update(stale)
+	assert.Nil(t, cmd, "an older term's fallback does not ask TOTVS")
 }
 
 func TestSearchDebounceAndStaleResults(t *testing.T) {

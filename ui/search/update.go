@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/balcao/balcao/client"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -27,15 +28,21 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.searchCmd(msg.seq, msg.term)
 	case ResultsMsg:
 		m.applyResults(msg)
+		fallback := m.startFallback(msg)
 		m.updateKeys()
 		m.layoutList()
-		if m.openOnArrival && msg.Seq == m.seq {
+		if m.openOnArrival && msg.Seq == m.seq && (fallback == nil || len(m.items) > 0) {
 			m.openOnArrival = false
 			if it, ok := m.Selected(); ok && msg.Err == nil {
 				return m, m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 			}
 		}
-		return m, nil
+		return m, fallback
+	case fallbackMsg:
+		if msg.seq != m.seq {
+			return m, nil // a newer keystroke: its own search decides
+		}
+		return m, m.fallbackCmd(msg)
 	case common.SearchMsg:
 		m.input.CursorEnd()
 		cmd := m.input.Focus()
@@ -101,6 +108,10 @@ func (m *Model) enter() tea.Cmd {
 	if it, ok := m.Selected(); ok {
 		return m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 	}
+	if m.fallback.err != "" && !m.searching { // TOTVS did not answer for the term on screen: ask again
+		m.fallback.err = ""
+		return m.fallbackCmd(fallbackMsg{seq: m.seq, term: m.term, query: m.query})
+	}
 	return nil
 }
 
@@ -115,10 +126,11 @@ func (m *Model) typeKey(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmd, m.changed())
 }
 
-// changed tags a new keystroke and schedules its search after the debounce.
+// changed tags a new keystroke and schedules its search after the debounce (a TOTVS search of an older term stops).
 func (m *Model) changed() tea.Cmd {
 	m.seq++
 	m.openOnArrival = false
+	m.stopFallback()
 	seq, term := m.seq, strings.TrimSpace(m.input.Value())
 	if term == "" {
 		// Nothing to search: clear at once (newer than any result in flight).
@@ -148,10 +160,15 @@ func (m *Model) searchCmd(seq int, term string) tea.Cmd {
 	}
 }
 
-// applyResults shows a result unless a newer one is already on screen.
+// applyResults shows a result unless a newer one is already on screen (TOTVS's answer replaces the directory's
+// "nobody" for the same term).
 func (m *Model) applyResults(r ResultsMsg) {
 	if r.Seq < m.shownSeq {
 		return
+	}
+	m.fallback.asking, m.fallback.asked, m.fallback.err = false, r.FromTOTVS, ""
+	if r.FromTOTVS && r.Err != nil {
+		m.fallback.err, r.Err = client.UserMessage(r.Err), nil
 	}
 	m.shownSeq = r.Seq
 	if r.Seq == m.seq {
@@ -182,6 +199,49 @@ func (m *Model) applyResults(r ResultsMsg) {
 	m.render()
 	m.list.Top()
 	m.list.Select(sel)
+}
+
+// startFallback schedules the TOTVS search when the directory found nobody for the term just searched (and TOTVS
+// can answer such a query: a name, a card or a CPF).
+func (m *Model) startFallback(r ResultsMsg) tea.Cmd {
+	if r.FromTOTVS || r.Err != nil || len(r.Matches) > 0 || r.Seq != m.seq || m.ctx.Services.TOTVS == nil {
+		return nil
+	}
+	if _, ok := model.FallbackKey(r.Query); !ok {
+		return nil
+	}
+	m.fallback.asking = true
+	msg := fallbackMsg{seq: r.Seq, term: r.Term, query: r.Query}
+	return tea.Tick(FallbackDelay, func(time.Time) tea.Msg { return msg })
+}
+
+// fallbackCmd asks TOTVS off the Update goroutine; a newer keystroke cancels it.
+func (m *Model) fallbackCmd(f fallbackMsg) tea.Cmd {
+	m.stopFallback()
+	m.fallback.asking = true
+	ctx, cancel := context.WithTimeout(context.Background(), fallbackTimeout)
+	m.fallback.cancel = cancel
+	tv, log := m.ctx.Services.TOTVS, m.ctx.Session.Logger
+	return func() tea.Msg {
+		defer cancel()
+		ms, err := tv.SearchQuery(ctx, f.query)
+		if err != nil {
+			if ctx.Err() != nil && ctx.Err() != context.DeadlineExceeded {
+				return nil // a newer term was typed
+			}
+			log.Warn("totvs search failed", "term", model.MaskTerm(f.term), "err", err)
+		}
+		return ResultsMsg{Seq: f.seq, Term: f.term, Query: f.query, Matches: ms, Err: err, FromTOTVS: true}
+	}
+}
+
+// stopFallback cancels a TOTVS search in flight.
+func (m *Model) stopFallback() {
+	if m.fallback.cancel != nil {
+		m.fallback.cancel()
+		m.fallback.cancel = nil
+	}
+	m.fallback.asking = false
 }
 
 // cleanMatch makes the directory's text safe to draw (no tabs or control characters).

@@ -61,6 +61,8 @@ func (m *Model) messages() []string {
 			add(st.Warning.Render, i18n.UISearchPartialCPF(n))
 		}
 		switch {
+		case len(m.items) > 0 && m.fallback.asked:
+			add(st.Warning.Render, i18n.UISearchFromTOTVS(len(m.items)))
 		case len(m.items) > 0:
 			text := i18n.UISearchCountN(len(m.items), len(m.groups), len(m.items) >= Limit)
 			if m.searching {
@@ -72,6 +74,12 @@ func (m *Model) messages() []string {
 			add(st.Dim.Render, text)
 		case m.searching || m.term == "":
 			add(st.Dim.Render, i18n.UISearching)
+		case m.fallback.asking:
+			add(st.Dim.Render, i18n.UISearchAskingTOTVS)
+		case m.fallback.err != "":
+			add(st.Error.Render, i18n.UISearchTOTVSFailed(m.term, m.fallback.err))
+		case m.fallback.asked:
+			add(st.Bold.Render, i18n.UISearchNoneAnywhere(m.term))
 		default:
 			add(st.Bold.Render, i18n.UISearchNone(m.term))
 		}
@@ -135,6 +143,9 @@ func (m *Model) render() {
 		idx := 0
 		for _, g := range m.groups {
 			header := i18n.UIContractHeader(g.Contract.Number, g.Contract.Description)
+			if len(g.Matches) > 0 && g.Matches[0].Origin == model.OriginTOTVS && g.Contract.Number == "" {
+				header = i18n.UISearchTOTVSGroup
+			}
 			rows = append(rows, list.Row{Item: list.Header, Text: st.GroupHeader.Render(common.Truncate("▌ "+header, m.width))})
 			for _, it := range g.Matches {
 				rows = append(rows, m.renderItem(idx, it)...)
@@ -159,6 +170,9 @@ func (m *Model) renderItem(idx int, it model.Match) []list.Row {
 		birth = i18n.UIBornOn + " " + d
 	}
 	why := m.phoneMatch(b)
+	if it.Origin == model.OriginTOTVS {
+		why = strings.TrimPrefix(why+" · "+i18n.UISearchFromTOTVSMark, " · ")
+	}
 	w := m.width
 	if w >= wideRow {
 		// "  name…  cpf(14)  card(21)  nasc. dd/mm/aaaa(16)  badge"

@@ -1,6 +1,8 @@
 // Package tabs is a tab bar: titles, each with an optional state mark (a spinner frame, an error "!"), the active
 // one in brackets so that it reads without colour. Every piece is styled on its own and the pieces are joined: a
 // styled mark is never passed through a tab's style, whose underline would cut its escape codes into visible text.
+// When the bar does not fit, it drops the tabs' padding, then shows the inactive tabs by shorter titles (the active
+// one always keeps its own).
 package tabs
 
 import (
@@ -29,6 +31,7 @@ func newLook(s lipgloss.Style, open, close string) look {
 // Model is a tab bar's titles, marks and active tab.
 type Model struct {
 	titles  []string
+	alts    [][]string // shorter titles for the inactive tabs, tried in order when the bar does not fit
 	marks   []string
 	active  int
 	on, off look
@@ -74,18 +77,50 @@ func (m *Model) SetMark(i int, mark string) {
 	}
 }
 
-// View draws the bar in at most width cells, cut with "…" when it does not fit.
+// SetShort adds a set of shorter titles for the inactive tabs (one per tab, plain text), used when the bar does not
+// fit with the ones before it; sets added later are shorter still.
+func (m *Model) SetShort(titles ...string) {
+	if len(titles) != len(m.titles) {
+		return
+	}
+	alt := make([]string, len(titles))
+	for i, t := range titles {
+		alt[i] = ansi.Strip(t)
+	}
+	m.alts = append(m.alts, alt)
+}
+
+// View draws the bar in at most width cells: with padding when it fits, else without, else with the shorter
+// titles for the inactive tabs; cut with "…" when even the shortest does not fit.
 func (m *Model) View(width int) string {
+	out := m.render(m.titles, true)
+	if common.Width(out) <= width {
+		return out
+	}
+	out = m.render(m.titles, false)
+	for _, alt := range m.alts {
+		if common.Width(out) <= width {
+			return out
+		}
+		out = m.render(alt, false)
+	}
+	return common.Truncate(out, width)
+}
+
+// render draws the bar with titles for the inactive tabs (the active one keeps its own), padded or not.
+func (m *Model) render(titles []string, padded bool) string {
 	var b strings.Builder
-	for i, title := range m.titles {
+	for i, title := range titles {
 		if i > 0 {
 			b.WriteString(m.sep)
 		}
 		l := m.off
 		if i == m.active {
-			l = m.on
+			l, title = m.on, m.titles[i]
 		}
-		b.WriteString(l.padL)
+		if padded {
+			b.WriteString(l.padL)
+		}
 		if mark := m.marks[i]; mark == "" {
 			b.WriteString(l.text.Render(l.open + title + l.close))
 		} else {
@@ -93,7 +128,9 @@ func (m *Model) View(width int) string {
 			b.WriteString(mark)
 			b.WriteString(l.text.Render(l.close))
 		}
-		b.WriteString(l.padR)
+		if padded {
+			b.WriteString(l.padR)
+		}
 	}
-	return common.Truncate(b.String(), width)
+	return b.String()
 }

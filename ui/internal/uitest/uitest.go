@@ -41,12 +41,12 @@ func dataset(n int) *sandbox.Dataset { return sandbox.NewDatasetAt(1, n, Now) }
 func Services(tb testing.TB, n int) (*common.Services, *Upstream) {
 	tb.Helper()
 	ds := dataset(n)
-	up := &Upstream{ds: ds}
+	up := &Upstream{ds: ds, desk: startDesk(tb, ds)}
 	return &common.Services{
 		Directory: loadDirectory(tb, ds, n),
 		TOTVS:     up,
 		Mosia:     up,
-		Outbox:    &Outbox{},
+		Outbox:    &Outbox{Apply: up.Apply},
 		Status:    &Status{Addr: "127.0.0.1:8089", Requests: 3, TOTVS: common.HealthOK, Mosia: common.HealthOK},
 		Demo:      true,
 	}, up
@@ -66,6 +66,11 @@ type Upstream struct {
 	Calls map[string]int
 	// LastN is the last totalProtocols asked.
 	LastN int
+	// LastWindow and LastMonth are the last authorization query and billing month asked.
+	LastWindow model.AuthorizationQuery
+	LastMonth  model.Month
+
+	desk *desk
 }
 
 func (u *Upstream) enter(ctx context.Context, call string) error {
@@ -178,11 +183,14 @@ func (u *Upstream) LatestProtocols(ctx context.Context, chave string, n int) ([]
 	return out, nil
 }
 
-// Outbox is an in-memory outbox that "sends" at once with a made-up protocol.
+// Outbox is an in-memory outbox that "sends" occurrences at once with a made-up protocol, and follow-ups through
+// Apply (the sandbox, in Services).
 type Outbox struct {
 	mu      sync.Mutex
 	Items   []common.OutboxItem
 	Pending int
+	Apply   func(ctx context.Context, f model.FollowUp) error // sends a follow-up; nil leaves them pending
+	Hold    bool                                              // follow-ups stay pending (Mosia "does not answer")
 }
 
 // Submit implements common.Outbox.
@@ -195,12 +203,36 @@ func (o *Outbox) Submit(_ context.Context, attendant string, occ model.Occurrenc
 	return it, nil
 }
 
-// List implements common.Outbox.
-func (o *Outbox) List(context.Context) ([]common.OutboxItem, error) { return nil, nil }
+// List implements common.Outbox: the items not sent yet.
+func (o *Outbox) List(context.Context) ([]common.OutboxItem, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []common.OutboxItem
+	for _, it := range o.Items {
+		if unsent(it.State) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
 
-// RetryNow implements common.Outbox.
-func (o *Outbox) RetryNow(context.Context, string) (common.OutboxItem, error) {
-	return common.OutboxItem{}, ErrNotFound
+// SetHold makes follow-ups stay pending (true) or be applied (false) from now on.
+func (o *Outbox) SetHold(hold bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.Hold = hold
+}
+
+// RetryNow implements common.Outbox: a follow-up is tried again.
+func (o *Outbox) RetryNow(ctx context.Context, id string) (common.OutboxItem, error) {
+	o.mu.Lock()
+	i := o.index(id)
+	follow := i >= 0 && o.Items[i].IsFollowUp()
+	o.mu.Unlock()
+	if !follow {
+		return common.OutboxItem{}, ErrNotFound
+	}
+	return o.attempt(ctx, id)
 }
 
 // Cancel implements common.Outbox: the item is given up.
@@ -221,11 +253,17 @@ func (o *Outbox) Resubmit(context.Context, string, model.Occurrence) (common.Out
 	return common.OutboxItem{}, ErrNotFound
 }
 
-// PendingCount implements common.Outbox.
+// PendingCount implements common.Outbox: Pending plus the follow-ups not sent yet.
 func (o *Outbox) PendingCount(context.Context) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.Pending, nil
+	n := o.Pending
+	for _, it := range o.Items {
+		if it.IsFollowUp() && unsent(it.State) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Status is a fixed status.
@@ -249,9 +287,12 @@ func (s *Status) Upstreams() (common.Health, common.Health) {
 	return common.Health{State: s.TOTVS}, common.Health{State: s.Mosia}
 }
 
-// Context builds a session context over svc with the default renderer (tests set its profile to ASCII).
+// Context builds a session context over svc with the default renderer (tests set its profile to ASCII), its
+// clock at the dataset's day.
 func Context(svc *common.Services) *common.Context {
-	return common.NewContext(svc, common.Session{Attendant: "teste"})
+	ctx := common.NewContext(svc, common.Session{Attendant: "teste"})
+	ctx.Now = func() time.Time { return Now }
+	return ctx
 }
 
 // Key is the message of one key press: "enter", "esc", "up", "down", "tab", "shift+tab", "ctrl+c", "ctrl+s",
