@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/ui/clipboard"
@@ -112,7 +113,8 @@ func (m *Model) copy() tea.Cmd {
 	}
 }
 
-// rebuild renders one row per occurrence: time, protocol (grouped), state, whom, type.
+// rebuild renders each entry: time, protocol (grouped), state, whom and what — on one row when it fits the width,
+// else whom and what on a second row under the protocol (an action's summary is never cut to a few letters).
 func (m *Model) rebuild() {
 	st := m.ctx.Styles
 	items := m.ctx.History.Items()
@@ -122,10 +124,21 @@ func (m *Model) rebuild() {
 		if p == "" {
 			p = i18n.UIHistNoPro
 		}
-		text := " " + common.PadRight(common.DateTime(s.At), 16) + "  " + common.PadRight(p, 24) + "  " +
-			common.PadRight(i18n.UIHistState(string(s.State)), 19) + "  " + s.Name + " · " + s.Type
-		text = common.Truncate(text, m.width)
-		rows = append(rows, list.Row{Item: i, Text: text, Selected: st.Selected.Render(common.PadRight("▸"+text[1:], m.width))})
+		head := " " + common.PadRight(common.DateTime(s.At), 16) + "  " + common.PadRight(p, 24) + "  " +
+			common.PadRight(i18n.UIHistState(string(s.State)), 19)
+		what := s.Name + " · " + s.Type
+		lines := []string{head + "  " + what}
+		if lipgloss.Width(lines[0]) > m.width {
+			lines = []string{head, strings.Repeat(" ", 19) + what}
+		}
+		for _, l := range lines {
+			l = common.Truncate(l, m.width)
+			sel := st.Selected.Render(common.PadRight(l, m.width))
+			if len(rows) == 0 || rows[len(rows)-1].Item != i {
+				sel = st.Selected.Render(common.PadRight("▸"+l[1:], m.width))
+			}
+			rows = append(rows, list.Row{Item: i, Text: l, Selected: sel})
+		}
 	}
 	m.list.SetRows(rows)
 	m.shown = len(items)

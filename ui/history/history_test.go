@@ -58,3 +58,23 @@ func BenchmarkViewHistory200x50(b *testing.B) {
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
 }
+
+// At 80 columns an entry whose whom-and-what does not fit takes a second row: an action's summary stays whole; at
+// 200 it is one row. The selection moves by entry, not by row.
+func TestHistoryRowsFitTheWidth(t *testing.T) {
+	ctx := session(1)
+	ctx.History.Add(common.Sent{ItemID: "N", Name: "Patrick Oliveira Cabral", Type: "Anotação interna",
+		State: common.OutboxSent, Protocol: "1111120240710000017", FollowUp: true})
+	for _, tt := range []struct {
+		width, rows int
+	}{{80, 4}, {200, 2}} {
+		m := New(ctx)
+		m.SetSize(tt.width, 20)
+		v := ansi.Strip(m.View())
+		assert.Contains(t, v, "Patrick Oliveira Cabral · Anotação interna", "width %d", tt.width)
+		assert.Contains(t, v, "Patrick Oliveira Cabral · Solicitação / Atualização cadastral", "width %d", tt.width)
+		assert.Equal(t, tt.rows, strings.Count(strings.TrimRight(v, " \n"), "\n")-2, "width %d: %s", tt.width, v)
+		m.list.Move(1)
+		assert.Equal(t, 1, m.list.Selected(), "the second entry, whatever its rows")
+	}
+}
