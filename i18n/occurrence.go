@@ -207,7 +207,7 @@ func PendCount(n int) string {
 }
 
 // PendEmpty is shown when the outbox is empty.
-const PendEmpty = "Nenhuma ocorrência pendente. Tudo foi enviado ao Mosia."
+const PendEmpty = "Nada pendente: todas as ocorrências e ações em protocolos foram enviadas ao Mosia."
 
 // PendLoading is shown while the outbox is read.
 const PendLoading = "Lendo as pendências…"

@@ -130,9 +130,13 @@ func UISearchInvalidCPF(cpf string) string {
 	return fmt.Sprintf("CPF com dígitos verificadores inválidos: confira %s (ainda buscamos como chave única).", cpf)
 }
 
-// UISearchError says the directory search failed.
-func UISearchError(err string) string {
-	return "A busca falhou: " + err + ". Tente de novo; se persistir, avise o suporte."
+// UISearchError says the directory search failed (slow: it ran out of time); the cause is in the log, not on screen.
+func UISearchError(slow bool) string {
+	if slow {
+		return "A busca no diretório demorou demais e foi interrompida. Tente de novo (Enter); se persistir, " +
+			"avise o suporte."
+	}
+	return "A busca no diretório falhou. Tente de novo (Enter); se persistir, avise o suporte (o motivo está no log)."
 }
 
 // UINoContract labels the group of results that have no contract.

@@ -134,7 +134,7 @@ func DefaultKeyMap() *KeyMap {
 		Yes:    key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s", i18n.OccKeyYes)),
 		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", i18n.OccKeyNo)),
 	}
-	addIssue14Keys(k)
+	addDayKeys(k)
 	addDeskKeys(k)
 	deriveKeys(k)
 	return k
@@ -178,9 +178,9 @@ func addDeskKeys(k *KeyMap) {
 	k.Activate = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", i18n.DeskKeyActivate))
 }
 
-// addIssue14Keys adds the keys of the attendants' day: first/last row, the session history, clearing the search,
+// addDayKeys adds the keys of the attendants' day: first/last row, the session history, clearing the search,
 // and Pendências' detail and cancel.
-func addIssue14Keys(k *KeyMap) {
+func addDayKeys(k *KeyMap) {
 	k.Home = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", i18n.UIKeyHome))
 	k.End = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", i18n.UIKeyEnd))
 	k.History = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", i18n.UIKeyHistory))

@@ -329,7 +329,7 @@ padrao = true
 	term.Type("x")
 	term.WaitFor("Cancelar esta ocorrência?", wait)
 	term.Type("s")
-	s = term.WaitFor("Nenhuma ocorrência pendente", wait)
+	s = term.WaitFor("Nada pendente", wait)
 	assert.NotContains(t, s, "tentar de novo", "nothing to retry")
 	term.Type("h")
 	term.WaitFor("cancelada", wait)

@@ -178,7 +178,7 @@ func TestE2EKillBetweenSubmitAndAnswer(t *testing.T) {
 	term.WaitFor("/ buscar", wait)
 	term.Type("p")
 	term.WaitFor("Pendências", wait)
-	term.WaitFor("Nenhuma ocorrência pendente", 2*slow) // nothing unsent left: the note was settled
+	term.WaitFor("Nada pendente", 2*slow) // nothing unsent left: the note was settled
 	assert.Equal(t, []string{note}, mosiaDetail(t, sb, patrickProtocol).Notes, "exactly one note")
 }
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -331,4 +332,41 @@ func BenchmarkViewSearch200x50(b *testing.B) {
 		_ = m.View()
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/view")
+}
+
+// failingDir fails its first searches (a closed file, a timeout), then answers from the real directory.
+type failingDir struct {
+	common.Directory
+	fails []error
+}
+
+func (d *failingDir) Search(ctx context.Context, q model.Query, limit int) ([]model.Match, error) {
+	if len(d.fails) > 0 {
+		err := d.fails[0]
+		d.fails = d.fails[1:]
+		return nil, err
+	}
+	return d.Directory.Search(ctx, q, limit)
+}
+
+// A failed directory search says so in pt-BR (never the driver's English), slow or not; Enter searches again.
+func TestSearchFailureSaysWhatToDoAndEnterRetries(t *testing.T) {
+	svc, _ := uitest.Services(t, 300)
+	d := &failingDir{Directory: svc.Directory,
+		fails: []error{fmt.Errorf("directory search: %w", context.DeadlineExceeded), errors.New("sql: database is closed")}}
+	svc.Directory = d
+	m := New(uitest.Context(svc))
+	m.SetSize(100, 30)
+	typeAndSearch(t, m, "maria")
+	assert.Contains(t, flat(m.View()), "demorou demais")
+	_, cmd := m.Update(uitest.Key("enter"))
+	require.NotNil(t, cmd, "Enter searches again")
+	m.Update(uitest.Exec(cmd)[0])
+	v := flat(m.View())
+	assert.Contains(t, v, "A busca no diretório falhou. Tente de novo (Enter)")
+	assert.NotContains(t, v, "sql:", "the cause goes to the log, not to the attendant")
+	_, cmd = m.Update(uitest.Key("enter"))
+	m.Update(uitest.Exec(cmd)[0])
+	assert.NotEmpty(t, m.Results(), "the third try finds")
+	assert.NotContains(t, flat(m.View()), "falhou")
 }

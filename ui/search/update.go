@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/balcao/balcao/client"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 	"github.com/balcao/balcao/ui/common"
 )
@@ -108,6 +110,10 @@ func (m *Model) enter() tea.Cmd {
 	if it, ok := m.Selected(); ok {
 		return m.ctx.Navigate(common.OpenBeneficiaryMsg{Beneficiary: it.Beneficiary, Contract: it.Contract})
 	}
+	if term := strings.TrimSpace(m.input.Value()); m.err != "" && !m.searching && term != "" {
+		m.searching = true // the directory failed for the term on screen: search again
+		return m.searchCmd(m.seq, term)
+	}
 	if m.fallback.err != "" && !m.searching { // TOTVS did not answer for the term on screen: ask again
 		m.fallback.err = ""
 		return m.fallbackCmd(fallbackMsg{seq: m.seq, term: m.term, query: m.query})
@@ -176,7 +182,7 @@ func (m *Model) applyResults(r ResultsMsg) {
 	}
 	m.term, m.query, m.err = r.Term, r.Query, ""
 	if r.Err != nil {
-		m.err = r.Err.Error()
+		m.err = i18n.UISearchError(errors.Is(r.Err, context.DeadlineExceeded))
 	}
 	prev, hadPrev := m.Selected()
 	for i := range r.Matches {

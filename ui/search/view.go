@@ -50,7 +50,7 @@ func (m *Model) messages() []string {
 	term := strings.TrimSpace(m.input.Value())
 	switch {
 	case m.err != "":
-		add(st.Error.Render, i18n.UISearchError(m.err))
+		add(st.Error.Render, m.err)
 	case term == "":
 		add(st.Dim.Render, i18n.UISearchHint)
 	default:
