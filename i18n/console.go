@@ -195,23 +195,6 @@ func UIHistCount(n int) string {
 	return Plural(n, "1 envio nesta sessão", "%d envios nesta sessão")
 }
 
-// UIHistState names an occurrence's state in the history.
-func UIHistState(state string) string {
-	switch state {
-	case "sent":
-		return "enviada"
-	case "needs_correction":
-		return "precisa de correção"
-	case "needs_review":
-		return "em verificação"
-	case "cancelled":
-		return "cancelada"
-	case "discarded":
-		return "descartada"
-	}
-	return "na fila de envio"
-}
-
 // Short labels of the Beneficiário header on narrow terminals.
 const (
 	UILabelBirthShort    = "Nasc."

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
 )
 
@@ -205,4 +206,23 @@ type Drafts interface {
 	Save(ctx context.Context, d Draft) error
 	Load(ctx context.Context, attendant, key string) (Draft, bool, error)
 	Delete(ctx context.Context, attendant, key string) error
+}
+
+// StateWord is an outbox state in words, the same on every screen (Pendências, the protocol's actions, the history).
+func StateWord(s OutboxState) string {
+	switch s {
+	case OutboxSending:
+		return i18n.PendStateSending
+	case OutboxNeedsCorrection:
+		return i18n.PendStateNeedsCorrection
+	case OutboxNeedsReview:
+		return i18n.PendStateReview
+	case OutboxSent:
+		return i18n.PendStateSent
+	case OutboxCancelled:
+		return i18n.PendStateCancel
+	case OutboxDiscarded:
+		return i18n.PendStateDiscarded
+	}
+	return i18n.PendStatePending
 }

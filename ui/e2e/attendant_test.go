@@ -141,7 +141,7 @@ func TestE2EPhonePathInFourKeys(t *testing.T) {
 	term.Type("h")
 	s = term.WaitFor("Ocorrências e ações enviadas nesta sessão", wait)
 	assert.Contains(t, s, p)
-	assert.Contains(t, s, "enviada")
+	assert.Contains(t, s, "Enviada", "the state of the entry, not the title's word")
 }
 
 // Keys typed together act one by one outside a text field (defect 1): "7n" opens Protocolos then the form, "jjjj"
@@ -332,7 +332,7 @@ padrao = true
 	s = term.WaitFor("Nada pendente", wait)
 	assert.NotContains(t, s, "tentar de novo", "nothing to retry")
 	term.Type("h")
-	term.WaitFor("cancelada", wait)
+	term.WaitFor("Cancelada", wait)
 }
 
 // writeConfig writes home's config file.

@@ -125,7 +125,7 @@ func (m *Model) rebuild() {
 			p = i18n.UIHistNoPro
 		}
 		head := " " + common.PadRight(common.DateTime(s.At), 16) + "  " + common.PadRight(p, 24) + "  " +
-			common.PadRight(i18n.UIHistState(string(s.State)), 19)
+			common.PadRight(common.StateWord(s.State), 19)
 		what := s.Name + " · " + s.Type
 		lines := []string{head + "  " + what}
 		if lipgloss.Width(lines[0]) > m.width {

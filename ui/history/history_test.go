@@ -37,7 +37,7 @@ func TestHistoryListsAndCopies(t *testing.T) {
 	assert.Contains(t, v, "Ocorrências e ações enviadas nesta sessão")
 	assert.Contains(t, v, "3 envios nesta sessão", "occurrences and actions on protocols alike")
 	assert.Contains(t, v, "3456 7820 2611 3050 0001")
-	assert.Contains(t, v, "na fila de envio")
+	assert.Contains(t, v, "Pendente")
 	ctx.History.Update(common.OutboxItem{ID: "P", State: common.OutboxSent, Protocol: "11112024071000001"})
 	m.Update(nil)
 	assert.Contains(t, ansi.Strip(m.View()), "1111 2024 0710 0000 1")

@@ -242,22 +242,7 @@ func (m *Model) stateWord(it common.OutboxItem) string {
 	if m.retrying[it.ID] {
 		return i18n.PendStateSending
 	}
-	switch it.State {
-	case common.OutboxSending:
-		return i18n.PendStateSending
-	case common.OutboxNeedsCorrection:
-		return i18n.PendStateNeedsCorrection
-	case common.OutboxSent:
-		return i18n.PendStateSent
-	case common.OutboxCancelled:
-		return i18n.PendStateCancel
-	case common.OutboxNeedsReview:
-		return i18n.PendStateReview
-	case common.OutboxDiscarded:
-		return i18n.PendStateDiscarded
-	default:
-		return i18n.PendStatePending
-	}
+	return common.StateWord(it.State)
 }
 
 // nextTry is when the outbox tries again by itself.

@@ -149,7 +149,7 @@ func (m *Model) queueRows() []string {
 	st := m.ctx.Styles
 	out := []string{"", " " + st.Section.Render(i18n.ProtoSectionQueue)}
 	for _, it := range m.queue {
-		line := it.Summary + " · " + stateWord(it.State)
+		line := it.Summary + " · " + common.StateWord(it.State)
 		if r := strings.TrimSpace(it.Reason); r != "" {
 			line += " · " + r
 		}
@@ -166,19 +166,4 @@ func (m *Model) queueRows() []string {
 		}
 	}
 	return out
-}
-
-// stateWord is an outbox state in words.
-func stateWord(s common.OutboxState) string {
-	switch s {
-	case common.OutboxSending:
-		return i18n.PendStateSending
-	case common.OutboxNeedsCorrection:
-		return i18n.PendStateNeedsCorrection
-	case common.OutboxNeedsReview:
-		return i18n.PendStateReview
-	case common.OutboxSent:
-		return i18n.PendStateSent
-	}
-	return i18n.PendStatePending
 }
