@@ -58,18 +58,28 @@ func (o *consoleOutbox) List(ctx context.Context) ([]common.OutboxItem, error) {
 }
 
 func (o *consoleOutbox) RetryNow(ctx context.Context, id string) (common.OutboxItem, error) {
-	if err := o.box.RetryNow(ctx, id); err != nil {
+	return o.thenSend(ctx, id, o.box.RetryNow(ctx, id))
+}
+
+func (o *consoleOutbox) Resubmit(ctx context.Context, id string, occ model.Occurrence) (common.OutboxItem, error) {
+	return o.thenSend(ctx, id, o.box.Resubmit(ctx, id, occ))
+}
+
+// then reads item id back after a change to it (err: the change's own error, returned as is).
+func (o *consoleOutbox) then(ctx context.Context, id string, err error) (common.OutboxItem, error) {
+	if err != nil {
 		return common.OutboxItem{}, err
 	}
 	it, err := o.box.Get(ctx, id)
 	if err != nil {
 		return common.OutboxItem{}, err
 	}
-	return o.sendNow(ctx, it)
+	return toCommon(it), nil
 }
 
-func (o *consoleOutbox) Resubmit(ctx context.Context, id string, occ model.Occurrence) (common.OutboxItem, error) {
-	if err := o.box.Resubmit(ctx, id, occ); err != nil {
+// thenSend reads item id back after a change to it and tries it once now.
+func (o *consoleOutbox) thenSend(ctx context.Context, id string, err error) (common.OutboxItem, error) {
+	if err != nil {
 		return common.OutboxItem{}, err
 	}
 	it, err := o.box.Get(ctx, id)
@@ -99,17 +109,11 @@ func (o *consoleOutbox) PendingCount(ctx context.Context) (int, error) {
 
 // Cancel gives an unsent item up for good, recording the attendant.
 func (o *consoleOutbox) Cancel(ctx context.Context, id, attendant string) (common.OutboxItem, error) {
-	if err := o.box.Cancel(ctx, id, attendant); err != nil {
-		if errors.Is(err, outbox.ErrMayHaveReached) {
-			return common.OutboxItem{}, fmt.Errorf("%w: %w", common.ErrMayHaveReached, err)
-		}
-		return common.OutboxItem{}, err
+	err := o.box.Cancel(ctx, id, attendant)
+	if errors.Is(err, outbox.ErrMayHaveReached) {
+		return common.OutboxItem{}, fmt.Errorf("%w: %w", common.ErrMayHaveReached, err)
 	}
-	it, err := o.box.Get(ctx, id)
-	if err != nil {
-		return common.OutboxItem{}, err
-	}
-	return toCommon(it), nil
+	return o.then(ctx, id, err)
 }
 
 // SubmitFollowUp stores an action on a protocol, then tries it once now (like Submit).
@@ -123,14 +127,7 @@ func (o *consoleOutbox) SubmitFollowUp(ctx context.Context, attendant string, f 
 
 // ResubmitFollowUp replaces an unsent follow-up's action, then tries it once now.
 func (o *consoleOutbox) ResubmitFollowUp(ctx context.Context, id string, f model.FollowUp) (common.OutboxItem, error) {
-	if err := o.box.ResubmitFollowUp(ctx, id, f); err != nil {
-		return common.OutboxItem{}, err
-	}
-	it, err := o.box.Get(ctx, id)
-	if err != nil {
-		return common.OutboxItem{}, err
-	}
-	return o.sendNow(ctx, it)
+	return o.thenSend(ctx, id, o.box.ResubmitFollowUp(ctx, id, f))
 }
 
 // ForProtocol lists the unsent follow-ups on a protocol, oldest first.
@@ -148,29 +145,16 @@ func (o *consoleOutbox) ForProtocol(ctx context.Context, protocol string) ([]com
 
 // Discard drops a refused or doubtful follow-up.
 func (o *consoleOutbox) Discard(ctx context.Context, id string) (common.OutboxItem, error) {
-	if err := o.box.Discard(ctx, id, time.Now()); err != nil {
-		return common.OutboxItem{}, err
-	}
-	it, err := o.box.Get(ctx, id)
-	if err != nil {
-		return common.OutboxItem{}, err
-	}
-	return toCommon(it), nil
+	return o.then(ctx, id, o.box.Discard(ctx, id, time.Now()))
 }
 
 // ResolveFollowUp records a person's decision on a follow-up under review; not applied, it is sent again now.
 func (o *consoleOutbox) ResolveFollowUp(ctx context.Context, id string, applied bool) (common.OutboxItem, error) {
-	if err := o.box.ResolveFollowUp(ctx, id, applied, time.Now()); err != nil {
-		return common.OutboxItem{}, err
-	}
-	it, err := o.box.Get(ctx, id)
-	if err != nil {
-		return common.OutboxItem{}, err
-	}
+	err := o.box.ResolveFollowUp(ctx, id, applied, time.Now())
 	if applied {
-		return toCommon(it), nil
+		return o.then(ctx, id, err)
 	}
-	return o.sendNow(ctx, it)
+	return o.thenSend(ctx, id, err)
 }
 
 func toCommon(it outbox.Item) common.OutboxItem {
