@@ -46,15 +46,7 @@ func (o *consoleOutbox) sendNow(ctx context.Context, it outbox.Item) (common.Out
 }
 
 func (o *consoleOutbox) List(ctx context.Context) ([]common.OutboxItem, error) {
-	items, err := o.box.Attention(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]common.OutboxItem, len(items))
-	for i, it := range items {
-		out[i] = toCommon(it)
-	}
-	return out, nil
+	return allToCommon(o.box.Attention(ctx))
 }
 
 func (o *consoleOutbox) RetryNow(ctx context.Context, id string) (common.OutboxItem, error) {
@@ -132,15 +124,7 @@ func (o *consoleOutbox) ResubmitFollowUp(ctx context.Context, id string, f model
 
 // ForProtocol lists the unsent follow-ups on a protocol, oldest first.
 func (o *consoleOutbox) ForProtocol(ctx context.Context, protocol string) ([]common.OutboxItem, error) {
-	items, err := o.box.ForProtocol(ctx, protocol, false)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]common.OutboxItem, len(items))
-	for i, it := range items {
-		out[i] = toCommon(it)
-	}
-	return out, nil
+	return allToCommon(o.box.ForProtocol(ctx, protocol, false))
 }
 
 // Discard drops a refused or doubtful follow-up.
@@ -155,6 +139,18 @@ func (o *consoleOutbox) ResolveFollowUp(ctx context.Context, id string, applied 
 		return o.then(ctx, id, err)
 	}
 	return o.thenSend(ctx, id, err)
+}
+
+// allToCommon converts a listing (or passes its error on).
+func allToCommon(items []outbox.Item, err error) ([]common.OutboxItem, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]common.OutboxItem, len(items))
+	for i, it := range items {
+		out[i] = toCommon(it)
+	}
+	return out, nil
 }
 
 func toCommon(it outbox.Item) common.OutboxItem {
