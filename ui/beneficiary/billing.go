@@ -15,6 +15,9 @@ type billingState struct {
 	bill  *model.Billing
 }
 
+// billMaxWidth caps the members' lines on wide terminals, so each amount stays near its name.
+const billMaxWidth = 96
+
 // billLabel is the width of Financeiro's label column.
 const billLabel = 18
 
@@ -90,7 +93,7 @@ func itemAmount(it model.BillingItem) model.Money {
 // memberLines are a member's name and amount, then the compositions, each amount in the same column.
 func (m *Model) memberLines(mem model.BillingMember, aw int) []string {
 	st := m.ctx.Styles
-	room := max(10, m.width-2-aw-2)
+	room := max(10, min(m.width, billMaxWidth)-2-aw-2)
 	name := st.Bold.Render(mem.Name)
 	if c := model.FormatCard(mem.Card); c != "" && room > common.Width(mem.Name)+common.Width(c)+3 {
 		name += st.Dim.Render(" · " + c)
