@@ -114,7 +114,7 @@ const (
 	UIBillTotalCred  = "a favor da família"
 	UIBillDebts      = "Débitos"
 	UIBillCredits    = "Créditos"
-	UIBillFamily     = "Parte da família"
+	UIBillFamily     = "Valor da família"
 	UIBillEmployer   = "Parte da empresa"
 	UIBillMembers    = "Por pessoa"
 	UIBillCredit     = "crédito"
