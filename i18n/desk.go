@@ -310,7 +310,22 @@ const (
 	PendDiscarded        = "Ação descartada: não será enviada."
 	PendDiscardFailed    = "Não foi possível descartar: tente de novo em instantes."
 	PendReviewHint       = "Confira o protocolo no Mosia: r envia de novo, x descarta se já estiver lá."
-	PendDetailAction     = "Ação"
-	PendDetailProtocol   = "Protocolo"
-	PendFollowUpTitle    = "Ação na fila"
+	// PendRetryCorrectionAction says r does not resend an action Mosia refused: correct it (Enter) or discard it (x).
+	PendRetryCorrectionAction = "O Mosia recusou esta ação: tecle Enter nela para corrigir no protocolo, ou x para descartá-la."
+	PendDetailAction          = "Ação"
+	PendDetailProtocol        = "Protocolo"
+	PendFollowUpTitle         = "Ação na fila"
 )
+
+// PendCountItems heads Pendências: how many occurrences and actions on protocols wait (PendCount when all are
+// occurrences).
+func PendCountItems(occurrences, actions int) string {
+	acts := Plural(actions, "1 ação em protocolo", "%d ações em protocolos")
+	switch {
+	case actions == 0:
+		return PendCount(occurrences)
+	case occurrences == 0:
+		return acts + Plural(actions, " ainda não enviada ao Mosia", " ainda não enviadas ao Mosia")
+	}
+	return Plural(occurrences, "1 ocorrência", "%d ocorrências") + " e " + acts + " ainda não enviadas ao Mosia"
+}

@@ -14,7 +14,7 @@ import (
 	"github.com/balcao/balcao/ui/components/list"
 )
 
-// headerLines are the title, the summary line and a blank line.
+// headerLines are the title, the summary line and the position line.
 const headerLines = 3
 
 // maxLabel caps the label column.
@@ -121,12 +121,13 @@ func (m *Model) rows() []list.Row {
 	return out
 }
 
-// View draws the title, the guide's summary and its fields.
+// View draws the title, the guide's summary (date, status, procedure, phase, type) and its fields.
 func (m *Model) View() string {
 	st := m.ctx.Styles
 	g := m.guide
 	title := st.Title.Render(" " + i18n.GuideTitle(g.Guide, m.name))
-	sum := " " + strings.Join(nonEmpty(common.DateBR(g.Date), g.Status, g.Phase, g.Type), " · ")
+	// the status comes before the procedure and the rest, so a narrow screen cuts those first
+	sum := " " + strings.Join(nonEmpty(common.DateBR(g.Date), g.Status, g.Procedure, g.Phase, g.Type), " · ")
 	lines := []string{common.Truncate(title, m.width), st.Dim.Render(common.Truncate(sum, m.width)), m.list.View()}
 	if p, ok := m.list.Position(); ok {
 		lines = append(lines, st.Dim.Render(common.Truncate(" "+i18n.UIScroll(p.First, p.Last, p.Total, p.AtTop, p.AtBottom), m.width)))

@@ -91,7 +91,8 @@ func pump(t *testing.T, c common.Component, cmd tea.Cmd) (common.Component, []te
 			c, got = pump(t, c, sub)
 			out = append(out, got...)
 		}
-	case common.NoticeMsg, common.BackMsg, common.OccurrenceSentMsg, common.EditOutboxItemMsg, common.OpenOutboxMsg:
+	case common.NoticeMsg, common.BackMsg, common.OccurrenceSentMsg, common.EditOutboxItemMsg, common.OpenOutboxMsg,
+		common.OpenProtocolMsg:
 		out = append(out, msg)
 	default:
 		var next tea.Cmd

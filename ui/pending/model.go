@@ -200,7 +200,7 @@ func (m *Model) onRetry(msg retryMsg) tea.Cmd {
 		sent := common.OccurrenceSentMsg{Protocol: msg.item.Protocol, ChaveUnica: msg.item.Occurrence.ChaveUnica()}
 		return tea.Batch(notice(i18n.PendRetrySent(msg.item.Protocol), false), common.Cmd(sent), m.load())
 	case common.OutboxNeedsCorrection:
-		return tea.Batch(notice(i18n.PendRetryCorrection, true), m.load())
+		return tea.Batch(notice(correctFirst(msg.item), true), m.load())
 	default:
 		return tea.Batch(notice(i18n.PendRetryPending, false), m.load())
 	}
@@ -253,13 +253,21 @@ func (m *Model) retryKey() tea.Cmd {
 	switch {
 	case !ok || it.State == common.OutboxSent:
 	case it.State == common.OutboxNeedsCorrection:
-		cmds = append(cmds, common.Cmd(common.NoticeMsg{Text: i18n.PendRetryCorrection, Error: true}))
+		cmds = append(cmds, common.Cmd(common.NoticeMsg{Text: correctFirst(it), Error: true}))
 	case it.State == common.OutboxNeedsReview && it.IsFollowUp():
 		cmds = append(cmds, m.resend(it))
 	default:
 		cmds = append(cmds, m.retry(it))
 	}
 	return tea.Batch(cmds...)
+}
+
+// correctFirst says a refused item must be corrected before it is sent again (an action: or discarded).
+func correctFirst(it common.OutboxItem) string {
+	if it.IsFollowUp() {
+		return i18n.PendRetryCorrectionAction
+	}
+	return i18n.PendRetryCorrection
 }
 
 // editKey corrects a refused item (an occurrence in its form, an action in its protocol's screen); any other item

@@ -20,6 +20,7 @@ import (
 	"github.com/balcao/balcao/config"
 	"github.com/balcao/balcao/i18n"
 	"github.com/balcao/balcao/model"
+	"github.com/balcao/balcao/outbox"
 	"github.com/balcao/balcao/ui/common"
 )
 
@@ -383,13 +384,51 @@ func manyItems(n int) []common.OutboxItem {
 	return out
 }
 
+// followUp is an outbox item of an action on protocol p, summarized as the outbox does.
+func followUp(id string, at time.Time, f model.FollowUp, st common.OutboxState, attempts int, reason string) common.OutboxItem {
+	it := outbox.Item{Kind: outbox.KindNote, FollowUp: f}
+	switch {
+	case f.Status != nil:
+		it.Kind = outbox.KindStatus
+	case f.Activate:
+		it.Kind = outbox.KindActivate
+	}
+	return common.OutboxItem{ID: id, Kind: common.OutboxKind(it.Kind), Attendant: "ana", CreatedAt: at, FollowUp: f,
+		Summary: it.Summary(), State: st, Attempts: attempts, Reason: reason}
+}
+
+// mixedItems are an occurrence and the three kinds of action, pending, refused and under review.
+func mixedItems() []common.OutboxItem {
+	const p, q, r = "1111120240710000017", "1111120240611000029", "1111120240502000031"
+	note := model.FollowUp{Protocol: p, Requester: "13331584754", Note: &model.NoteAction{Public: true,
+		Text: "Cliente ligou pedindo retorno sobre o reembolso do exame; prefere contato à tarde."}}
+	status := model.FollowUp{Protocol: q, Requester: "13331584754", Status: &model.StatusAction{StatusID: 250,
+		StatusName: "Encerrado", ReasonID: 3, ReasonName: "Dúvida esclarecida", Outcome: "Orientado por telefone."}}
+	activate := model.FollowUp{Protocol: r, Requester: "13331584754", Activate: true}
+	doubt := note
+	doubt.Protocol, doubt.Note = r, &model.NoteAction{Text: "Retorno combinado com o beneficiário."}
+	pending := sampleItems()[0]
+	pending.ID = "5"
+	out := []common.OutboxItem{pending,
+		followUp("6", t0.Add(22*time.Minute), note, common.OutboxPending, 1, i18n.OutboxRetrying("o Mosia não respondeu a tempo")),
+		followUp("7", t0.Add(24*time.Minute), status, common.OutboxNeedsCorrection, 1,
+			i18n.OutboxFollowUpRefused("Motivo de encerramento 3 não existe")),
+		followUp("8", t0.Add(25*time.Minute), activate, common.OutboxNeedsCorrection, 1,
+			i18n.OutboxFollowUpRefused("O protocolo não está em rascunho")),
+		followUp("9", t0.Add(26*time.Minute), doubt, common.OutboxNeedsReview, 2, i18n.OutboxReviewNote(r)),
+	}
+	out[1].NextTry = now.Add(2 * time.Minute)
+	return out
+}
+
 func TestGoldenViews(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {200, 50}} {
 		for _, sc := range []struct {
 			name  string
 			items []common.OutboxItem
 			down  int
-		}{{"list", sampleItems(), 1}, {"empty", nil, 0}, {"scrolled", manyItems(30), 12}} {
+		}{{"list", sampleItems(), 1}, {"empty", nil, 0}, {"scrolled", manyItems(30), 12},
+			{"followups", mixedItems(), 4}, {"followups_refused", mixedItems(), 2}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				e := newEnv(size[0], size[1], sc.items)
 				m := e.open(t)

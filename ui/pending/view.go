@@ -80,7 +80,13 @@ func (m *Model) emptyLines() []string {
 func (m *Model) listLines() []string {
 	st := m.ctx.Styles
 	lines := make([]string, 0, m.height)
-	lines = append(lines, st.Subtitle.Render(i18n.PendCount(len(m.items))), "")
+	actions := 0
+	for _, it := range m.items {
+		if it.IsFollowUp() {
+			actions++
+		}
+	}
+	lines = append(lines, st.Subtitle.Render(i18n.PendCountItems(len(m.items)-actions, actions)), "")
 	nameW := max(m.width-fixedWidth-1, minName)
 	lines = append(lines, st.Label.Render(m.columns("", i18n.PendColCreated, i18n.PendColBeneficiary,
 		i18n.PendColState, i18n.PendColAttempts, i18n.PendColNext, nameW)))
@@ -144,11 +150,11 @@ func (m *Model) footer() []string {
 		return append(out, wrapStyled(confirmText(it), m.width, detailLines, st.WarningBold.Render)...)
 	}
 	text := it.Reason
-	switch {
+	switch { // what to do first: a long reason is cut at the footer's last line, never the keys
 	case it.State == common.OutboxNeedsCorrection:
-		text = strings.TrimSpace(text + " " + i18n.PendCorrectHint)
+		text = strings.TrimSpace(i18n.PendCorrectHint + " " + text)
 	case it.State == common.OutboxNeedsReview && it.IsFollowUp():
-		text = strings.TrimSpace(text + " " + i18n.PendReviewHint)
+		text = strings.TrimSpace(i18n.PendReviewHint + " " + text)
 	}
 	if m.retrying[it.ID] {
 		text = i18n.PendRetrying
