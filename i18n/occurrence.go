@@ -265,6 +265,9 @@ func PendRetrySent(protocol string) string {
 // PendRetryPending says the retry did not reach Mosia yet.
 const PendRetryPending = "O Mosia ainda não respondeu; a ocorrência continua guardada e será reenviada automaticamente."
 
+// PendRetryPendingAction is PendRetryPending for an action on a protocol.
+const PendRetryPendingAction = "O Mosia ainda não respondeu; a ação continua guardada e será reenviada automaticamente."
+
 // PendRetryCorrection says the retry was refused and needs the attendant.
 const PendRetryCorrection = "O Mosia recusou a ocorrência: tecle Enter nela para corrigir."
 

@@ -154,11 +154,11 @@ func OutboxSummaryActivate(protocol string) string {
 // OutboxFollowUpRefused is a follow-up's reason when Mosia refused it: the attendant corrects it or drops it.
 func OutboxFollowUpRefused(mosiaMsg string) string {
 	if mosiaMsg == "" {
-		return "O Mosia recusou a ação no protocolo sem dizer o motivo. Em Pendências (tecla p), corrija e envie " +
-			"de novo, ou descarte se ela não fizer mais sentido; se estiver tudo certo, avise o suporte."
+		return "O Mosia recusou a ação no protocolo sem dizer o motivo. Corrija e envie de novo, ou descarte-a se " +
+			"não fizer mais sentido; se estiver tudo certo, avise o suporte."
 	}
-	return fmt.Sprintf("O Mosia recusou a ação no protocolo: %q. Em Pendências (tecla p), corrija e envie de novo, "+
-		"ou descarte se ela não fizer mais sentido.", mosiaMsg)
+	return fmt.Sprintf("O Mosia recusou a ação no protocolo: %q. Corrija e envie de novo, ou descarte-a se não "+
+		"fizer mais sentido.", mosiaMsg)
 }
 
 // OutboxProtocolNotFound is a follow-up's reason when Mosia does not find its protocol (HTTP 404).

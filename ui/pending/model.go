@@ -201,9 +201,12 @@ func (m *Model) onRetry(msg retryMsg) tea.Cmd {
 		return tea.Batch(notice(i18n.PendRetrySent(msg.item.Protocol), false), common.Cmd(sent), m.load())
 	case common.OutboxNeedsCorrection:
 		return tea.Batch(notice(correctFirst(msg.item), true), m.load())
-	default:
-		return tea.Batch(notice(i18n.PendRetryPending, false), m.load())
+	case common.OutboxPending, common.OutboxSending:
+		if msg.item.IsFollowUp() {
+			return tea.Batch(notice(i18n.PendRetryPendingAction, false), m.load())
+		}
 	}
+	return tea.Batch(notice(i18n.PendRetryPending, false), m.load())
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {

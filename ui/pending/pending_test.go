@@ -274,6 +274,8 @@ func TestRetryOutcomes(t *testing.T) {
 		want common.NoticeMsg
 	}{
 		{"still pending", common.OutboxItem{State: common.OutboxPending}, nil, common.NoticeMsg{Text: i18n.PendRetryPending}},
+		{"an action still pending", common.OutboxItem{State: common.OutboxPending, Kind: common.KindNote}, nil,
+			common.NoticeMsg{Text: i18n.PendRetryPendingAction}},
 		{"refused", common.OutboxItem{State: common.OutboxNeedsCorrection}, nil, common.NoticeMsg{Text: i18n.PendRetryCorrection, Error: true}},
 		{"store error", common.OutboxItem{}, errors.New("locked"), common.NoticeMsg{Text: i18n.PendRetryFailed, Error: true}},
 	}
