@@ -114,6 +114,15 @@ func (m *Model) tick() tea.Cmd {
 }
 
 func (m *Model) retry(item common.OutboxItem) tea.Cmd {
+	return m.attempt(item, "retry", func(ctx context.Context, ob common.Outbox, id string) (common.OutboxItem, error) {
+		return ob.RetryNow(ctx, id)
+	})
+}
+
+// attempt tries item again through call, off the Update goroutine, one attempt at a time per item; the answer
+// comes back as a retryMsg.
+func (m *Model) attempt(item common.OutboxItem, what string,
+	call func(ctx context.Context, ob common.Outbox, id string) (common.OutboxItem, error)) tea.Cmd {
 	ob := m.ctx.Services.Outbox
 	if ob == nil || m.retrying[item.ID] {
 		return nil
@@ -123,9 +132,9 @@ func (m *Model) retry(item common.OutboxItem) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		it, err := ob.RetryNow(ctx, id)
+		it, err := call(ctx, ob, id)
 		if err != nil {
-			logger.Warn("pending: retry failed", "item", id, "err", err)
+			logger.Warn("pending: attempt failed", "what", what, "item", id, "err", err)
 		}
 		return retryMsg{id: id, item: it, err: err}
 	}
@@ -297,21 +306,9 @@ func discardable(it common.OutboxItem) bool {
 
 // resend sends an action under review again: the attendant found it is not in Mosia.
 func (m *Model) resend(item common.OutboxItem) tea.Cmd {
-	ob := m.ctx.Services.Outbox
-	if ob == nil || m.retrying[item.ID] {
-		return nil
-	}
-	m.retrying[item.ID] = true
-	id, logger := item.ID, m.ctx.Session.Logger
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
-		it, err := ob.ResolveFollowUp(ctx, id, false)
-		if err != nil {
-			logger.Warn("pending: resend failed", "item", id, "err", err)
-		}
-		return retryMsg{id: id, item: it, err: err}
-	}
+	return m.attempt(item, "resend", func(ctx context.Context, ob common.Outbox, id string) (common.OutboxItem, error) {
+		return ob.ResolveFollowUp(ctx, id, false)
+	})
 }
 
 // onDetailKey scrolls the detail; Esc (or Enter) closes it.
