@@ -51,6 +51,8 @@ const (
 	UIKeyMemberUp   = "membro acima"     // ↑ on Família
 	UIKeyMemberDown = "membro abaixo"    // ↓ on Família
 	UIKeyOpenMember = "abrir membro"     // Enter on Família
+	UIKeyRowUp      = "escolher acima"   // ↑ on Autorizações, Protocolos, the Resumo's protocols
+	UIKeyRowDown    = "escolher abaixo"  // ↓ there
 	UIKeyNew        = "nova ocorrência"  // n
 	UIKeyCopy       = "copiar protocolo" // y
 	UIKeyMore       = "mais protocolos"  // +

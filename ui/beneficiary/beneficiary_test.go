@@ -503,3 +503,21 @@ func TestOpeningIsInTheAccessRecord(t *testing.T) {
 	assert.Equal(t, common.NoticeMsg{Text: i18n.BenAccessNotRecorded, Error: true}, msgs[0],
 		"a look the record could not keep is said on screen")
 }
+
+// ↑/↓ are named for what they move on each tab: a member on Família, a row on Protocolos (and Autorizações, the
+// Resumo's protocols), the text elsewhere.
+func TestUpDownNamedPerTab(t *testing.T) {
+	f := newFixture(t)
+	m := f.loaded(t, uitest.SeedPatrickCard, 100, 30)
+	tests := []struct {
+		key, want string
+	}{
+		{"3", i18n.UIKeyMemberUp},
+		{"7", i18n.UIKeyRowUp},
+		{"2", i18n.UIKeyScroll},
+	}
+	for _, tt := range tests {
+		m.Update(uitest.Key(tt.key))
+		assert.Equal(t, tt.want, m.keys.Up.Help().Desc, "tab key %s", tt.key)
+	}
+}

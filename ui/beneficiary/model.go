@@ -278,8 +278,11 @@ func newKeyMap(k *common.KeyMap) keyMap {
 func (m *Model) updateKeys() {
 	k, t := m.ctx.Keys, m.tabs.Active()
 	m.keys.Up, m.keys.Down = k.ScrollUp, k.ScrollDown
-	if m.choosing() {
+	switch {
+	case m.choosing() && t == TabFamily:
 		m.keys.Up, m.keys.Down = k.MemberUp, k.MemberDown
+	case m.choosing():
+		m.keys.Up, m.keys.Down = k.RowUp, k.RowDown
 	}
 	m.keys.Open = m.openKey()
 	m.keys.More.SetEnabled(t == TabProtocols && m.nProto < MaxProtocols)

@@ -48,6 +48,8 @@ type KeyMap struct {
 	Scroll     key.Binding // ↑/↓ rolar (help only)
 	MemberUp   key.Binding // ↑/k on Família
 	MemberDown key.Binding
+	RowUp      key.Binding // ↑/k on a tab of guides or protocols
+	RowDown    key.Binding
 	OpenMember key.Binding // Enter on Família
 	New        key.Binding // n new occurrence
 	Resume     key.Binding // n when a draft is kept: resume it
@@ -146,6 +148,7 @@ func deriveKeys(k *KeyMap) {
 	k.LeaveField = relabel(k.Back, i18n.UIKeyLeaveField)
 	k.ScrollUp, k.ScrollDown = relabel(k.Up, i18n.UIKeyScroll), relabel(k.Down, i18n.UIKeyScroll)
 	k.MemberUp, k.MemberDown = relabel(k.Up, i18n.UIKeyMemberUp), relabel(k.Down, i18n.UIKeyMemberDown)
+	k.RowUp, k.RowDown = relabel(k.Up, i18n.UIKeyRowUp), relabel(k.Down, i18n.UIKeyRowDown)
 	k.OpenMember = relabel(k.Open, i18n.UIKeyOpenMember)
 	k.NextField = key.NewBinding(key.WithKeys(slices.Concat(k.NextTab.Keys(), []string{"down"})...),
 		key.WithHelp(k.NextTab.Help().Key+"/↓", i18n.OccKeyNextField))
