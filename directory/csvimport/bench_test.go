@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,13 +44,41 @@ func init() {
 			debug.SetMemoryLimit(csvimport.MemoryLimit)
 		}
 		f := strings.SplitN(spec, "|", 3)
+		stop := profile(os.Getenv(benchProfileEnv))
 		rep, err := csvimport.File(context.Background(), f[0], f[1], csvimport.Options{Replace: f[2] == "replace"})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		stop()
 		_ = json.NewEncoder(os.Stdout).Encode(rep)
 		os.Exit(0)
+	}
+}
+
+// benchProfileEnv names a file prefix: each import process of the benchmark writes its CPU profile to
+// <prefix>.cpu and its blocking profile to <prefix>.block (go tool pprof reads them).
+const benchProfileEnv = "BALCAO_BENCH_PROFILE"
+
+// profile starts the profiles asked by prefix (none when empty) and returns what writes them.
+func profile(prefix string) (stop func()) {
+	if prefix == "" {
+		return func() {}
+	}
+	cpu, err := os.Create(prefix + ".cpu")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	_ = pprof.StartCPUProfile(cpu)
+	runtime.SetBlockProfileRate(1)
+	return func() {
+		pprof.StopCPUProfile()
+		_ = cpu.Close()
+		if f, err := os.Create(prefix + ".block"); err == nil {
+			_ = pprof.Lookup("block").WriteTo(f, 0)
+			_ = f.Close()
+		}
 	}
 }
 
@@ -83,6 +114,11 @@ func report(b *testing.B, rep csvimport.Report, peakMB float64) {
 	b.ReportMetric(rep.Elapsed.Seconds(), "s")
 	b.ReportMetric(0, "ns/op")
 	st := rep.Build
+	if st == (directory.BuildStats{}) { // upserted: no build
+		b.Logf("%d rows upserted in %s (%d new, %d merged)", rep.Rows, rep.Elapsed.Round(time.Millisecond),
+			rep.Inserted, rep.Updated)
+		return
+	}
 	read := rep.Elapsed - st.Merge - st.Write - st.Install
 	b.Logf("%d rows in %s: reading and sorting by identity %s, merging and sorting by rank %s, writing %s, "+
 		"installing %s; %d runs, %.0f MB spilled", rep.Rows, rep.Elapsed.Round(time.Millisecond), read.Round(time.Millisecond),
@@ -135,17 +171,44 @@ func BenchmarkImport(b *testing.B) {
 		}
 	})
 	b.Run("upsert", func(b *testing.B) {
-		ensure(b)
 		small := filepath.Join(b.TempDir(), "small.csv")
 		more := benchdata.NewPeople(n + 5000)
 		smallRows := writeSmall(b, more, n-5000, n+5000, small)
+		cached, err := benchdata.Directory(context.Background(), n)
+		require.NoError(b, err)
+		db := filepath.Join(b.TempDir(), "diretorio.db")
 		for range b.N {
+			copyDirectory(b, cached, db) // each time the same directory: half the file's people are new
 			rep, peak := importProcess(b, db, small, false)
 			require.Equal(b, smallRows, rep.Rows)
 			report(b, rep, peak)
 			checkVisible(b, db, more.Beneficiary(n+4999))
 		}
 	})
+}
+
+// copyDirectory copies the directory at src (its database and name index files) over dst, synced: a
+// directory at rest, the same one for each iteration.
+func copyDirectory(b *testing.B, src, dst string) {
+	b.Helper()
+	olds, _ := filepath.Glob(dst + "*")
+	for _, f := range olds {
+		require.NoError(b, os.Remove(f))
+	}
+	idx, err := filepath.Glob(src + ".index-*")
+	require.NoError(b, err)
+	require.Len(b, idx, 1, "the cached directory's name index file")
+	for _, p := range [][2]string{{src, dst}, {idx[0], dst + strings.TrimPrefix(idx[0], src)}} {
+		in, err := os.Open(p[0])
+		require.NoError(b, err)
+		out, err := os.OpenFile(p[1], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		require.NoError(b, err)
+		_, err = io.Copy(out, in)
+		require.NoError(b, err)
+		require.NoError(b, out.Sync())
+		require.NoError(b, out.Close())
+		require.NoError(b, in.Close())
+	}
 }
 
 // writeSmall writes people from..to-1 as an import file and returns its rows.
