@@ -115,8 +115,8 @@ func report(b *testing.B, rep csvimport.Report, peakMB float64) {
 	b.ReportMetric(0, "ns/op")
 	st := rep.Build
 	if st.Write == 0 && st.Install == 0 { // upserted: no file built
-		b.Logf("%d rows upserted in %s (%d new, %d merged; sorting by rank %s)", rep.Rows,
-			rep.Elapsed.Round(time.Millisecond), rep.Inserted, rep.Updated, st.Merge.Round(time.Millisecond))
+		b.Logf("%d rows upserted in %s (%d new, %d merged; sorting by rank %s), peak RSS %.0f MB", rep.Rows,
+			rep.Elapsed.Round(time.Millisecond), rep.Inserted, rep.Updated, st.Merge.Round(time.Millisecond), peakMB)
 		return
 	}
 	read := rep.Elapsed - st.Merge - st.Write - st.Install
