@@ -150,3 +150,33 @@ func TestDamagedIndexFailsSearchesNotTheProcess(t *testing.T) {
 	assert.Positive(t, failed)
 	assert.Contains(t, log.String(), "directory search failed on the name index")
 }
+
+// TestBatchUpsertsOfTwoWritersSeeEachOther: two handles on one file (two processes' writers) upsert batches
+// in turn, each batch re-sending people the other just added, with a new contract: every batch reads what it
+// looks up after taking the write lock, so nobody is added twice, the count is right, and each person holds
+// the contracts of both batches.
+func TestBatchUpsertsOfTwoWritersSeeEachOther(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.db")
+	people := dirtest.GenNames(200, 77)
+	require.NoError(t, directory.Build(ctx, path, 100, func(i int) model.Beneficiary { return people[i] }))
+	ds := [2]*directory.Directory{dirtest.OpenPath(t, path), dirtest.OpenPath(t, path)}
+	for round := range 5 { // round r adds people 100+20r… and re-sends the ones round r-1 added
+		var batch []model.Beneficiary
+		for i := 100 + 20*max(round-1, 0); i < 100+20*(round+1); i++ {
+			b := people[i]
+			b.Contracts = []model.ContractRef{{Number: fmt.Sprintf("R%d", round)}}
+			batch = append(batch, b)
+		}
+		require.NoError(t, ds[round%2].Upsert(ctx, batch))
+	}
+	for _, d := range ds {
+		n, err := d.Count(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 200, n, "no one added twice")
+	}
+	for round := range 4 {
+		rows := dirtest.Rows(searchContract(t, ds[0], fmt.Sprintf("R%d", round)))
+		assert.Len(t, rows, map[bool]int{true: 20, false: 40}[round == 0], "round %d's contract", round)
+	}
+}

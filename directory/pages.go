@@ -22,6 +22,16 @@ import (
 // pageSize is the page size of built files (see bulkDSN).
 const pageSize = 4096
 
+// LeafFill is the percentage of each leaf page a bulk build fills: the rest is left free so that rows
+// upserted later fit in the leaf they belong to. A full leaf splits on its next insert, and SQLite's split
+// rewrites the leaf, up to two siblings, a new page and the parent; with room, the insert dirties the leaf
+// alone (a 10,000-row upsert, half new, into a built 10M directory writes 44% fewer pages; see the README's
+// "Desempenho"). Interior pages stay full: a leaf splits rarely now, and their cells are few.
+const LeafFill = 90
+
+// leafSlack is the bytes a built leaf page keeps free (see LeafFill).
+const leafSlack = pageSize * (100 - LeafFill) / 100
+
 // B-tree page types.
 const (
 	pageIndexInterior = 0x02
@@ -152,7 +162,9 @@ type treeWriter struct {
 }
 
 func newTreeWriter(pf *pageFile, root uint32, index bool) *treeWriter {
-	return &treeWriter{pf: pf, root: root, index: index, leaf: newPageBuf(false)}
+	leaf := newPageBuf(false)
+	leaf.slack = leafSlack
+	return &treeWriter{pf: pf, root: root, index: index, leaf: leaf}
 }
 
 // pageBuf is a page being filled: cells are copied from its end down, their offsets kept in order.
@@ -162,6 +174,7 @@ type pageBuf struct {
 	cells    []uint16
 	content  int // where the cell content starts
 	interior bool
+	slack    int // bytes kept free: a cell that would eat into them starts the next page (see LeafFill)
 }
 
 func newPageBuf(interior bool) *pageBuf {
@@ -172,8 +185,12 @@ func newPageBuf(interior bool) *pageBuf {
 	return &pageBuf{page: make([]byte, pageSize), header: h, content: pageSize, interior: interior}
 }
 
-// fits reports whether a cell of n bytes fits.
-func (b *pageBuf) fits(n int) bool { return b.header+2*(len(b.cells)+1)+n <= b.content }
+// fits reports whether a cell of n bytes fits, leaving the page's slack free (an empty page takes any cell
+// that fits on it at all).
+func (b *pageBuf) fits(n int) bool {
+	need := b.header + 2*(len(b.cells)+1) + n
+	return need <= b.content-b.slack || (len(b.cells) == 0 && need <= b.content)
+}
 
 // put copies a cell onto the page.
 func (b *pageBuf) put(c []byte) {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -127,4 +128,54 @@ func TestAppendVarint(t *testing.T) {
 		assert.Equal(t, v, got, "%d", v)
 		assert.Equal(t, len(b), n, "%d", v)
 	}
+}
+
+// TestBuiltLeavesTakeUpsertsWithoutSplitting builds a beneficiaries tree with its leaves full and with the
+// room a build leaves (see LeafFill), inserts rows through SQLite into a tenth of its leaves, one row each,
+// and counts the pages the transaction wrote to the write-ahead log: with room, about one per row (the leaf);
+// full, a split each (the leaf, its siblings, a new page, the parent).
+func TestBuiltLeavesTakeUpsertsWithoutSplitting(t *testing.T) {
+	const rows, every = 20_000, 250 // ~25 rows a leaf: one insert in every tenth leaf
+	frames := map[int]int{}
+	for _, slack := range []int{0, leafSlack} {
+		ctx := context.Background()
+		path := filepath.Join(t.TempDir(), "d.db")
+		roots, err := createForPages(ctx, path)
+		require.NoError(t, err)
+		pf, err := openPageFile(path)
+		require.NoError(t, err)
+		bens := newTreeWriter(pf, roots[0], false)
+		bens.leaf.slack = slack
+		rec := make([]byte, 150)
+		var cell []byte
+		for i := range rows {
+			cell = benRecord(cell[:0], rec)
+			require.NoError(t, bens.addRow(int64(i)*1000, cell))
+		}
+		require.NoError(t, bens.finish())
+		require.NoError(t, newTreeWriter(pf, roots[1], true).finish())
+		require.NoError(t, pf.close())
+
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)")
+		require.NoError(t, err)
+		db.SetMaxOpenConns(1)
+		tx, err := db.Begin()
+		require.NoError(t, err)
+		for i := every / 2; i < rows; i += every {
+			_, err := tx.Exec(`INSERT INTO beneficiaries(rk, rec) VALUES (?, ?)`, int64(i)*1000+500, benRecord(nil, rec))
+			require.NoError(t, err)
+		}
+		require.NoError(t, tx.Commit())
+		st, err := os.Stat(path + "-wal")
+		require.NoError(t, err)
+		frames[slack] = int(st.Size()-32) / (24 + pageSize)
+		var check string
+		require.NoError(t, db.QueryRow(`PRAGMA integrity_check`).Scan(&check))
+		require.Equal(t, "ok", check, "slack %d", slack)
+		require.NoError(t, db.Close())
+	}
+	inserts := rows / every
+	t.Logf("pages written for %d inserts: %d into full leaves, %d into built ones", inserts, frames[0], frames[leafSlack])
+	assert.LessOrEqual(t, frames[leafSlack], inserts+inserts/10, "built leaves: about one page an insert")
+	assert.Greater(t, frames[0], 2*inserts, "full leaves split (else this test shows nothing)")
 }

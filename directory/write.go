@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/balcao/balcao/directory/index"
 	"github.com/balcao/balcao/model"
@@ -99,7 +101,7 @@ func (d *Directory) writeBatchLocked(ctx context.Context, ps []*pending) ([]bool
 	}
 	defer w.close()
 	if len(ps) > 1 {
-		if err := w.prefetch(ctx, tx, ps); err != nil {
+		if err := d.prefetch(ctx, w, ps); err != nil {
 			return nil, err
 		}
 	}
@@ -169,7 +171,8 @@ type writer struct {
 	rec                        []byte
 
 	stored  map[string][]storedRow // see prefetch; nil: find asks SQLite
-	lastRks map[int64]int64        // per rank group, the last rank key given in this transaction
+	lastRks map[int64]int64        // per rank group, the last rank key given in this transaction, or stored
+	empty   map[int64]bool         // rank groups prefetch found without a stored member
 
 	// rows and keys to insert, written a few hundred a statement by flush (what the transaction reads of
 	// them — the rank keys given — is in lastRks)
@@ -222,38 +225,124 @@ type storedRow struct {
 	b  model.Beneficiary
 }
 
-// prefetch reads, in one query, the stored beneficiaries of the identities ps will upsert (by the key find
-// looks them up by): one query instead of one per identity. Identities are distinct in a batch, so what
-// the batch writes never changes what find should see.
-func (w *writer) prefetch(ctx context.Context, tx *sql.Tx, ps []*pending) error {
+// prefetchParts is how many reader connections prefetch splits a batch's reads over.
+const prefetchParts = 2
+
+// prefetch reads what the upserts of ps will look up — the stored beneficiaries of their identities, and the
+// last rank key of each new one's rank group — in one query each, split over prefetchParts reader connections
+// running at once. The write transaction is open (the write lock held), so the readers see what it sees.
+// Identities are distinct in a batch, so what the batch writes never changes what find should see.
+func (d *Directory) prefetch(ctx context.Context, w *writer, ps []*pending) error {
+	type part struct {
+		stored map[string][]storedRow
+		last   map[int64]sql.NullInt64
+		err    error
+	}
+	parts := make([]part, prefetchParts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := i*len(ps)/len(parts), (i+1)*len(ps)/len(parts)
+		wg.Go(func() {
+			parts[i].stored, parts[i].last, parts[i].err = d.prefetchPart(ctx, ps[lo:hi])
+		})
+	}
+	wg.Wait()
+	w.stored, w.lastRks, w.empty = map[string][]storedRow{}, map[int64]int64{}, map[int64]bool{}
+	for _, p := range parts {
+		if p.err != nil {
+			return p.err
+		}
+		maps.Copy(w.stored, p.stored)
+		for base, last := range p.last {
+			if last.Valid {
+				w.lastRks[base] = last.Int64
+			} else {
+				w.empty[base] = true
+			}
+		}
+	}
+	return nil
+}
+
+// prefetchPart reads, in a read transaction of a reader connection, the stored beneficiaries of ps's
+// identities by the key find looks them up by, then the last stored rank key of each rank group a new one
+// of them goes into (NULL: none stored).
+func (d *Directory) prefetchPart(ctx context.Context, ps []*pending) (map[string][]storedRow, map[int64]sql.NullInt64, error) {
+	tx, err := d.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
 	keys := make([]string, 0, len(ps))
 	for _, p := range ps {
 		keys = append(keys, lookupKey(p.b.ChaveUnica, p.b.Card))
 	}
 	js, err := json.Marshal(keys)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+columns+`, k.key FROM keys k JOIN beneficiaries b ON b.rk = k.rk
 		WHERE k.key IN (SELECT value FROM json_each(?))`, string(js))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	w.stored = make(map[string][]storedRow, len(ps))
+	r := &writer{stored: make(map[string][]storedRow, len(ps))}
 	for rows.Next() {
 		var (
 			key string
-			r   storedRow
+			sr  storedRow
 		)
-		b, err := scanInto(rows, &r.rk, &key)
+		b, err := scanInto(rows, &sr.rk, &key)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		r.b = b
-		w.stored[key] = append(w.stored[key], r)
+		sr.b = b
+		r.stored[key] = append(r.stored[key], sr)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	last, err := lastRanks(ctx, tx, r, ps)
+	return r.stored, last, err
+}
+
+// lastRanks reads, in one query, the last stored rank key of the rank group of each identity of ps that r
+// (prefetched) does not find, in rank order.
+func lastRanks(ctx context.Context, tx *sql.Tx, r *writer, ps []*pending) (map[int64]sql.NullInt64, error) {
+	var bases []int64
+	for _, p := range ps {
+		if _, _, ok, _ := r.find(ctx, p.b.ChaveUnica, p.b.Card); !ok {
+			bases = append(bases, index.RankBase(model.FoldText(p.b.Name)))
+		}
+	}
+	last := make(map[int64]sql.NullInt64, len(bases))
+	if len(bases) == 0 {
+		return last, nil
+	}
+	slices.Sort(bases)
+	bases = slices.Compact(bases)
+	js, err := json.Marshal(bases)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT j.value, (SELECT max(rk) FROM beneficiaries
+		WHERE rk >= j.value AND rk <= j.value + ?) FROM json_each(?) j`, index.RankCounterMax, string(js))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			base int64
+			l    sql.NullInt64
+		)
+		if err := rows.Scan(&base, &l); err != nil {
+			return nil, err
+		}
+		last[base] = l
+	}
+	return last, rows.Err()
 }
 
 // lookupKey is the key find looks an identity up by: its card's, or, without a card, its chaveUnica's.
@@ -297,7 +386,7 @@ func (w *writer) close() {
 func (w *writer) allocRank(ctx context.Context, folded string) (int64, error) {
 	base := index.RankBase(folded)
 	last, had := w.lastRks[base]
-	if !had {
+	if !had && !w.empty[base] {
 		var stored sql.NullInt64
 		if err := w.maxRank.QueryRowContext(ctx, base, base+index.RankCounterMax).Scan(&stored); err != nil {
 			return 0, err

@@ -233,7 +233,8 @@ func Directory(ctx context.Context, n int) (string, error) {
 	return path, nil
 }
 
-// DirectoryName is the file name of the cached directory of the first n People.
+// DirectoryName is the file name of the cached directory of the first n People: its layout version and leaf
+// fill are in it, so that a build writing other pages builds another file.
 func DirectoryName(n int) string {
-	return fmt.Sprintf("directory-v%s-%s-%d-%d.db", directory.CurrentVersion(), generator, Seed, n)
+	return fmt.Sprintf("directory-v%s-f%d-%s-%d-%d.db", directory.CurrentVersion(), directory.LeafFill, generator, Seed, n)
 }

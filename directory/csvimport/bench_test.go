@@ -5,13 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -41,13 +43,41 @@ func init() {
 			debug.SetMemoryLimit(csvimport.MemoryLimit)
 		}
 		f := strings.SplitN(spec, "|", 3)
+		stop := profile(os.Getenv(benchProfileEnv))
 		rep, err := csvimport.File(context.Background(), f[0], f[1], csvimport.Options{Replace: f[2] == "replace"})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		_ = json.NewEncoder(os.Stdout).Encode(rep)
+		stop()
+		_ = json.NewEncoder(os.Stdout).Encode(imported{Report: rep, PeakKB: peakKB()})
 		os.Exit(0)
+	}
+}
+
+// benchProfileEnv names a file prefix: each import process of the benchmark writes its CPU profile to
+// <prefix>.cpu and its blocking profile to <prefix>.block (go tool pprof reads them).
+const benchProfileEnv = "BALCAO_BENCH_PROFILE"
+
+// profile starts the profiles asked by prefix (none when empty) and returns what writes them.
+func profile(prefix string) (stop func()) {
+	if prefix == "" {
+		return func() {}
+	}
+	cpu, err := os.Create(prefix + ".cpu")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	_ = pprof.StartCPUProfile(cpu)
+	runtime.SetBlockProfileRate(1)
+	return func() {
+		pprof.StopCPUProfile()
+		_ = cpu.Close()
+		if f, err := os.Create(prefix + ".block"); err == nil {
+			_ = pprof.Lookup("block").WriteTo(f, 0)
+			_ = f.Close()
+		}
 	}
 }
 
@@ -63,9 +93,33 @@ func importProcess(b *testing.B, db, csvPath string, replace bool) (csvimport.Re
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	require.NoError(b, err, "import process")
-	var rep csvimport.Report
-	require.NoError(b, json.Unmarshal(out, &rep))
-	return rep, float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+	var im imported
+	require.NoError(b, json.Unmarshal(out, &im))
+	require.NotZero(b, im.PeakKB, "the import process's peak memory")
+	return im.Report, float64(im.PeakKB) / 1024
+}
+
+// imported is what an import process prints: its report and its peak resident memory.
+type imported struct {
+	Report csvimport.Report
+	PeakKB int64
+}
+
+// peakKB is the process's peak resident memory (VmHWM), 0 when unknown. Not the kernel's maxrss of the
+// child: a child exec'd from the benchmark starts with the benchmark's own resident size there (a
+// benchmark that built a 10M directory first would report its memory as the import's).
+func peakKB() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // benchN is the benchmark's number of people.
@@ -83,6 +137,11 @@ func report(b *testing.B, rep csvimport.Report, peakMB float64) {
 	b.ReportMetric(rep.Elapsed.Seconds(), "s")
 	b.ReportMetric(0, "ns/op")
 	st := rep.Build
+	if st.Write == 0 && st.Install == 0 { // upserted: no file built
+		b.Logf("%d rows upserted in %s (%d new, %d merged; sorting by rank %s), peak RSS %.0f MB", rep.Rows,
+			rep.Elapsed.Round(time.Millisecond), rep.Inserted, rep.Updated, st.Merge.Round(time.Millisecond), peakMB)
+		return
+	}
 	read := rep.Elapsed - st.Merge - st.Write - st.Install
 	b.Logf("%d rows in %s: reading and sorting by identity %s, merging and sorting by rank %s, writing %s, "+
 		"installing %s; %d runs, %.0f MB spilled", rep.Rows, rep.Elapsed.Round(time.Millisecond), read.Round(time.Millisecond),
@@ -135,17 +194,44 @@ func BenchmarkImport(b *testing.B) {
 		}
 	})
 	b.Run("upsert", func(b *testing.B) {
-		ensure(b)
 		small := filepath.Join(b.TempDir(), "small.csv")
 		more := benchdata.NewPeople(n + 5000)
 		smallRows := writeSmall(b, more, n-5000, n+5000, small)
+		cached, err := benchdata.Directory(context.Background(), n)
+		require.NoError(b, err)
+		db := filepath.Join(b.TempDir(), "diretorio.db")
 		for range b.N {
+			copyDirectory(b, cached, db) // each time the same directory: half the file's people are new
 			rep, peak := importProcess(b, db, small, false)
 			require.Equal(b, smallRows, rep.Rows)
 			report(b, rep, peak)
 			checkVisible(b, db, more.Beneficiary(n+4999))
 		}
 	})
+}
+
+// copyDirectory copies the directory at src (its database and name index files) over dst, synced: a
+// directory at rest, the same one for each iteration.
+func copyDirectory(b *testing.B, src, dst string) {
+	b.Helper()
+	olds, _ := filepath.Glob(dst + "*")
+	for _, f := range olds {
+		require.NoError(b, os.Remove(f))
+	}
+	idx, err := filepath.Glob(src + ".index-*")
+	require.NoError(b, err)
+	require.Len(b, idx, 1, "the cached directory's name index file")
+	for _, p := range [][2]string{{src, dst}, {idx[0], dst + strings.TrimPrefix(idx[0], src)}} {
+		in, err := os.Open(p[0])
+		require.NoError(b, err)
+		out, err := os.OpenFile(p[1], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		require.NoError(b, err)
+		_, err = io.Copy(out, in)
+		require.NoError(b, err)
+		require.NoError(b, out.Sync())
+		require.NoError(b, out.Close())
+		require.NoError(b, in.Close())
+	}
 }
 
 // writeSmall writes people from..to-1 as an import file and returns its rows.
