@@ -56,6 +56,9 @@ func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 	if err := privateFile(path); err != nil {
 		return nil, fmt.Errorf("directory %s: %w", path, err)
 	}
+	if err := checkLockPage(path); err != nil {
+		return nil, err
+	}
 	if err := RemoveLeftovers(path, log); err != nil {
 		log.Warn("directory build leftovers", "err", err) // they wait for the next start
 	}

@@ -22,6 +22,20 @@ import (
 // pageSize is the page size of built files (see bulkDSN).
 const pageSize = 4096
 
+// lockPage is the page that holds SQLite's lock bytes (the 512 bytes from offset 1 GiB): SQLite never stores
+// anything in it and reports a file whose trees point to it as malformed (and refuses to read it), so the writer
+// leaves it empty and numbers around it.
+const lockPage = 1<<30/pageSize + 1
+
+// pageAfter is the number of the (i+1)-th page appended after page last, stepping over the lock page.
+func pageAfter(last uint32, i int) uint32 {
+	p := last + uint32(i) + 1
+	if last < lockPage && p >= lockPage {
+		p++
+	}
+	return p
+}
+
 // LeafFill is the percentage of each leaf page a bulk build fills: the rest is left free so that rows
 // upserted later fit in the leaf they belong to. A full leaf splits on its next insert, and SQLite's split
 // rewrites the leaf, up to two siblings, a new page and the parent; with room, the insert dirties the leaf
@@ -87,8 +101,15 @@ func openPageFile(path string) (*pageFile, error) {
 		buf: make([]byte, pageSize)}, nil
 }
 
-// append writes a page at the file's end and returns its number.
+// append writes a page at the file's end and returns its number (after the lock page, left empty, when the file
+// reaches it).
 func (pf *pageFile) append(page []byte) (uint32, error) {
+	if pf.pages+1 == lockPage {
+		if _, err := pf.w.Write(make([]byte, pageSize)); err != nil {
+			return 0, err
+		}
+		pf.pages++
+	}
 	if _, err := pf.w.Write(page); err != nil {
 		return 0, err
 	}
@@ -130,19 +151,19 @@ func (pf *pageFile) close() error {
 func (pf *pageFile) overflow(rest []byte) (uint32, error) {
 	// each page points to the next, so the chain is written from its end
 	n := (len(rest) + pageSize - 5) / (pageSize - 4)
-	first := pf.pages + 1
+	last := pf.pages
 	for i := 0; i < n; i++ {
 		page := pf.buf
 		clear(page)
 		if i < n-1 {
-			binary.BigEndian.PutUint32(page, first+uint32(i)+1)
+			binary.BigEndian.PutUint32(page, pageAfter(last, i+1))
 		}
 		copy(page[4:], rest[i*(pageSize-4):])
 		if _, err := pf.append(page); err != nil {
 			return 0, err
 		}
 	}
-	return first, nil
+	return pageAfter(last, 0), nil
 }
 
 // treeWriter builds a B-tree from cells given in key order: leaves are filled and appended as they come;

@@ -179,3 +179,105 @@ func TestBuiltLeavesTakeUpsertsWithoutSplitting(t *testing.T) {
 	assert.LessOrEqual(t, frames[leafSlack], inserts+inserts/10, "built leaves: about one page an insert")
 	assert.Greater(t, frames[0], 2*inserts, "full leaves split (else this test shows nothing)")
 }
+
+// A directory over 1 GiB: the page holding SQLite's lock bytes is left empty and numbered around — by leaves and
+// by overflow chains that straddle it — or SQLite calls the file malformed and refuses to read that page (a 10M
+// directory was). The file is sparse: nothing but the pages written takes room.
+func TestPagesStepOverTheLockPage(t *testing.T) {
+	tests := []struct {
+		name     string
+		before   uint32 // pages in the file before the writer appends
+		overflow int    // pages in an overflow chain written after two plain pages
+	}{
+		{"chain straddles", lockPage - 3, 4},
+		{"chain starts at the lock page", lockPage - 3, 1},
+		{"plain page lands on it", lockPage - 2, 2},
+		{"well after", lockPage + 10, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "big.db")
+			f, err := os.Create(path)
+			require.NoError(t, err)
+			require.NoError(t, f.Truncate(int64(tt.before)*pageSize))
+			require.NoError(t, f.Close())
+			pf, err := openPageFile(path)
+			require.NoError(t, err)
+			var got []uint32
+			for i := range 2 {
+				n, err := pf.append(bytes.Repeat([]byte{byte(i + 1)}, pageSize))
+				require.NoError(t, err)
+				got = append(got, n)
+			}
+			rest := bytes.Repeat([]byte{0xAB}, tt.overflow*(pageSize-4)-10)
+			first, err := pf.overflow(rest)
+			require.NoError(t, err)
+			require.NoError(t, pf.close())
+			for _, n := range got {
+				assert.NotEqual(t, uint32(lockPage), n)
+			}
+			file, err := os.Open(path)
+			require.NoError(t, err)
+			defer file.Close()
+			page := func(n uint32) []byte {
+				b := make([]byte, pageSize)
+				_, err := file.ReadAt(b, int64(n-1)*pageSize)
+				require.NoError(t, err)
+				return b
+			}
+			st, err := file.Stat()
+			require.NoError(t, err)
+			if st.Size() > int64(lockPage)*pageSize {
+				assert.Equal(t, make([]byte, pageSize), page(lockPage), "the lock page stays empty")
+			}
+			// follow the chain as SQLite would: every page in it, none the lock page, the payload whole
+			var payload []byte
+			for p, i := first, 0; p != 0; i++ {
+				require.Less(t, i, tt.overflow, "the chain ends")
+				require.NotEqual(t, uint32(lockPage), p)
+				b := page(p)
+				payload = append(payload, b[4:]...)
+				p = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+			}
+			assert.Equal(t, rest, payload[:len(rest)])
+			assert.Equal(t, int64(pf.pages)*pageSize, st.Size(), "the header's count is the file's")
+		})
+	}
+}
+
+// A file an earlier build wrote with a B-tree page on the lock page is refused at open with ErrBrokenBuild (SQLite
+// would refuse that page in the middle of a search); an empty lock page, or a file under 1 GiB, opens.
+func TestOpenRefusesABrokenBuild(t *testing.T) {
+	tests := []struct {
+		name  string
+		size  int64
+		first byte // the lock page's first byte
+		want  error
+	}{
+		{"leaf on the lock page", (lockPage + 1) * pageSize, 0x0d, ErrBrokenBuild},
+		{"interior index page on it", (lockPage + 1) * pageSize, 0x02, ErrBrokenBuild},
+		{"empty lock page", (lockPage + 1) * pageSize, 0, nil},
+		{"under 1 GiB", 10 * pageSize, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "d.db")
+			f, err := os.Create(path)
+			require.NoError(t, err)
+			require.NoError(t, f.Truncate(tt.size))
+			if tt.size > lockPage*pageSize {
+				_, err = f.WriteAt([]byte{tt.first}, (lockPage-1)*pageSize)
+				require.NoError(t, err)
+			}
+			require.NoError(t, f.Close())
+			err = checkLockPage(path)
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.want)
+			_, err = Open(context.Background(), path, Options{})
+			assert.ErrorIs(t, err, tt.want, "Open refuses it before SQLite reads it")
+		})
+	}
+}

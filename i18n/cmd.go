@@ -261,9 +261,13 @@ func Days(d time.Duration) string {
 // Error prefixes naming the file a command could not open (path, cause).
 const (
 	ErrDirectoryFile = "diretório %s: %w"
-	ErrOutboxFile    = "pendências %s: %w"
-	ErrAuditFile     = "registro de acessos %s: %w"
-	ErrDraftsFile    = "rascunhos %s: %w"
+	// DirectoryBrokenBuild says what to do with a directory file an earlier build wrote wrong (over 1 GiB).
+	DirectoryBrokenBuild = "O arquivo do diretório foi gravado por uma versão anterior do balcão com um defeito que " +
+		"aparece em diretórios acima de 1 GB: parte dele não pode ser lida. Nada foi alterado. Importe o diretório " +
+		"de novo com \"balcao import --replace ARQUIVO.csv\" (o mesmo arquivo da última importação completa)."
+	ErrOutboxFile = "pendências %s: %w"
+	ErrAuditFile  = "registro de acessos %s: %w"
+	ErrDraftsFile = "rascunhos %s: %w"
 )
 
 // MigrateFromConfig is --to-postgres given without a URL: the configured one.

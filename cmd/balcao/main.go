@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/balcao/balcao/config"
+	"github.com/balcao/balcao/directory"
 	"github.com/balcao/balcao/i18n"
 )
 
@@ -33,6 +34,9 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, i18n.ErrorPrefix+err.Error())
+		if errors.Is(err, directory.ErrBrokenBuild) {
+			fmt.Fprintln(os.Stderr, i18n.DirectoryBrokenBuild)
+		}
 		var ce *config.Error
 		if errors.As(err, &ce) {
 			os.Exit(2)
