@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/balcao/balcao/internal/sqlitefile"
 	"github.com/balcao/balcao/model"
 )
 
@@ -53,7 +54,7 @@ func Open(ctx context.Context, path string, opts Options) (*Directory, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	if err := privateFile(path); err != nil {
+	if err := sqlitefile.Private(path); err != nil {
 		return nil, fmt.Errorf("directory %s: %w", path, err)
 	}
 	if err := checkLockPage(path); err != nil {

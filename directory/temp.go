@@ -180,27 +180,6 @@ func removeStale(dir, anchor string, log *slog.Logger) error {
 	return errors.Join(errs...)
 }
 
-// privateFile creates path 0600 when missing, and takes a file (with its WAL and shared memory) that others
-// can read back to 0600: a directory holds names, CPFs, birth dates and phones. SQLite gives the WAL and
-// shared-memory files the database file's mode.
-func privateFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(p, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // spilled counts the build's run files and their bytes.
 func (t *buildTemp) spilled() (int, int64) {
 	n, size := 0, int64(0)

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-
 	"github.com/balcao/balcao/directory/benchdata"
 	"github.com/balcao/balcao/i18n"
 )
@@ -124,42 +122,12 @@ func BenchmarkStartupToFirstFrameDirectory(b *testing.B) {
 	bin := buildBinary(b)
 	env = append(env, "BALCAO_SERVER_DISABLED=true")
 	want := []byte(i18n.UISearchPrompt)
-	var took []time.Duration
 	b.ResetTimer()
-	for range max(b.N, 10) {
+	took := firstFrames(b, max(b.N, 10), want, func() *exec.Cmd {
 		cmd := exec.Command(bin, "--config", conf, "--db", db)
 		cmd.Env = env
-		t0 := time.Now()
-		f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 200, Rows: 50})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var seen bytes.Buffer
-		buf := make([]byte, 32<<10)
-		deadline := time.Now().Add(30 * time.Second)
-		answered := 0
-		for !bytes.Contains(seen.Bytes(), want) && time.Now().Before(deadline) {
-			_ = f.SetReadDeadline(time.Now().Add(time.Second))
-			k, _ := f.Read(buf)
-			seen.Write(buf[:k])
-			answered = answerQueries(f, seen.Bytes(), answered)
-		}
-		if !bytes.Contains(seen.Bytes(), want) {
-			_ = cmd.Process.Kill()
-			b.Fatalf("no first frame within 30 s; output:\n%q", seen.String())
-		}
-		took = append(took, time.Since(t0))
-		_, _ = f.Write([]byte{3}) // Ctrl+C
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		f.Close()
-	}
+		return cmd
+	})
 	b.StopTimer()
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50_ms")
